@@ -1,0 +1,31 @@
+namespace GovGateway.Smtp;
+
+/// <summary>
+/// What the application decides. The engine speaks the protocol; every decision about who may
+/// connect, log in, send and receive, and what happens to the content, is made here.
+/// A hook may answer any reply; a positive reply (2xx) lets the command proceed.
+/// </summary>
+public interface ISmtpHandler
+{
+    /// <summary>A client connected. Return null for the normal 220 greeting, or a reply (e.g. 554) to refuse it.</summary>
+    ValueTask<SmtpReply?> OnConnectedAsync(SessionInfo session, CancellationToken ct);
+
+    /// <summary>AUTH PLAIN or LOGIN (only ever called under TLS). Return true when the credentials are good.</summary>
+    ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct);
+
+    ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct);
+
+    ValueTask<SmtpReply> OnRcptToAsync(SessionInfo session, Envelope envelope, Recipient recipient, CancellationToken ct);
+
+    /// <summary>
+    /// DATA or the first BDAT chunk is about to be read: give the stream the content goes to,
+    /// dot-unstuffed, as it arrives. The engine always disposes it when the transaction ends.
+    /// </summary>
+    ValueTask<Stream> OpenMessageAsync(SessionInfo session, Envelope envelope, CancellationToken ct);
+
+    /// <summary>The whole message was written to the stream from <see cref="OpenMessageAsync"/>; answer it.</summary>
+    ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct);
+
+    /// <summary>The connection closed, for whatever reason.</summary>
+    void OnDisconnected(SessionInfo session) { }
+}
