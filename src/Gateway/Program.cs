@@ -1,13 +1,17 @@
 using System.CommandLine;
+using GovGateway.Hosting;
 
 namespace GovGateway;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => CreateRoot().Parse(args).Invoke();
+
+    public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("Mail gateway for Vietnamese state agencies' official documents");
-        // Each area adds its verbs here; `run` is the default when no verb is given.
-        return root.Parse(args).Invoke();
+        // `gateway` with no verb runs the gateway, like `gateway run`.
+        var root = RunCommand.Configure(new RootCommand("Mail gateway for Vietnamese state agencies' official documents"));
+        root.Subcommands.Add(RunCommand.Create());
+        return root;
     }
 }

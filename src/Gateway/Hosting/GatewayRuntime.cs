@@ -1,0 +1,111 @@
+using System.Net;
+using GovGateway.Access;
+using GovGateway.Audit;
+using GovGateway.Cli;
+using GovGateway.Delivery;
+using GovGateway.Pipeline;
+using GovGateway.Quarantine;
+using GovGateway.Smtp;
+using GovGateway.Tls;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace GovGateway.Hosting;
+
+/// <summary>
+/// Everything `gateway run` starts, in dependency order: policy, TLS, spool, audit, delivery,
+/// the audit query socket and the SMTP listeners; and the reverse on stop.
+/// </summary>
+public sealed class GatewayRuntime : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly List<IDisposable> _disposables = new();
+    private PolicyHolder? _policies;
+    private AuditLog? _audit;
+    private AuditQueryServer? _auditServer;
+    private DeliveryService? _delivery;
+    private SmtpServer? _smtp;
+    private TimeSpan _shutdownGrace;
+
+    private GatewayRuntime(GatewayPaths paths, ILogger logger)
+    {
+        Paths = paths;
+        _logger = logger;
+    }
+
+    public GatewayPaths Paths { get; }
+    public IReadOnlyDictionary<string, IPEndPoint> EndPoints => _smtp?.BoundEndPoints ?? new Dictionary<string, IPEndPoint>();
+    public PolicyHolder Policies => _policies!;
+    public AuditLog Audit => _audit!;
+    public Spool.Spool Spool { get; private set; } = null!;
+
+    public static async Task<GatewayRuntime> StartAsync(GatewayPaths paths, IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var runtime = new GatewayRuntime(paths, loggerFactory.CreateLogger<GatewayRuntime>());
+        try
+        {
+            await runtime.StartCoreAsync(configuration, loggerFactory, ct).ConfigureAwait(false);
+            return runtime;
+        }
+        catch
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var smtpSettings = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
+        var deliveryOptions = configuration.GetSection("Delivery").Get<DeliveryOptions>() ?? new DeliveryOptions();
+        var accessOptions = configuration.GetSection("Access").Get<AccessOptions>() ?? new AccessOptions();
+        var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        var hostName = string.IsNullOrWhiteSpace(smtpSettings.HostName) ? Dns.GetHostName() : smtpSettings.HostName;
+        if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
+            deliveryOptions.HostName = hostName;
+        _shutdownGrace = smtpSettings.ShutdownGrace;
+
+        Directory.CreateDirectory(Paths.DataDir);
+        _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
+        var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
+
+        Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>());
+        var quarantine = new QuarantineStore(Paths.DataDir);
+        _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
+        _auditServer = new AuditQueryServer(Paths.DataDir, _audit, loggerFactory.CreateLogger<AuditQueryServer>());
+        await _auditServer.StartAsync(ct).ConfigureAwait(false);
+
+        _delivery = new DeliveryService(Spool, deliveryOptions, new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>());
+        await _delivery.StartAsync(ct).ConfigureAwait(false);
+
+        var access = AccessRules.Create(accessOptions, Paths, deliveryOptions, _policies, loggerFactory);
+        _disposables.Add(access);
+        var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
+            loggerFactory.CreateLogger<GatewayHandler>());
+
+        _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
+        await _smtp.StartAsync(ct).ConfigureAwait(false);
+        foreach (var (name, endPoint) in _smtp.BoundEndPoints)
+            _logger.LogInformation("Listening: {Listener} on {EndPoint}", name, endPoint);
+    }
+
+    /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_smtp is not null)
+            await _smtp.StopAsync(_shutdownGrace, ct).ConfigureAwait(false);
+        if (_delivery is not null)
+            await _delivery.StopAsync(ct).ConfigureAwait(false);
+        if (_auditServer is not null)
+            await _auditServer.StopAsync(ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_smtp is not null) await _smtp.DisposeAsync().ConfigureAwait(false);
+        _delivery?.Dispose();
+        if (_audit is not null) await _audit.DisposeAsync().ConfigureAwait(false);
+        _policies?.Dispose();
+        foreach (var d in _disposables) d.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+namespace GovGateway.Hosting;
+
+/// <summary>The "Smtp" configuration section.</summary>
+public sealed class SmtpSettings
+{
+    /// <summary>Name used in the greeting, EHLO reply and Received lines. Empty: the machine's host name.</summary>
+    public string HostName { get; set; } = "";
+    public long MaxMessageSize { get; set; } = 50L * 1024 * 1024;
+    public int MaxRecipients { get; set; } = 100;
+    /// <summary>RFC 5321 allows 1000 octets per text line; some senders need a larger cap.</summary>
+    public int MaxTextLineLength { get; set; } = 1000;
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public int MinDataRateBytesPerSecond { get; set; } = 1024;
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    public int MaxConnections { get; set; } = 1000;
+    public int MaxConnectionsPerIp { get; set; } = 50;
+    public int MaxBadCommands { get; set; } = 10;
+    public int MaxAuthFailuresPerIp { get; set; } = 12;
+    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a stop waits for transactions in flight before answering 421.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
+    public ListenersSettings Listeners { get; set; } = new();
+    public TlsSettings Tls { get; set; } = new();
+}
+
+public sealed class ListenersSettings
+{
+    public ListenerSettings Relay { get; set; } = new() { Port = 2525 };
+    public ListenerSettings Submission { get; set; } = new() { Port = 2587 };
+    public ListenerSettings Smtps { get; set; } = new() { Port = 2465 };
+}
+
+public sealed class ListenerSettings
+{
+    public bool Enabled { get; set; } = true;
+    public string Address { get; set; } = "127.0.0.1";
+    public int Port { get; set; }
+}
+
+public sealed class TlsSettings
+{
+    /// <summary>A PKCS#12 (.pfx/.p12) file, or a PEM certificate with <see cref="KeyPath"/>. Empty: a self-signed development certificate under the data folder.</summary>
+    public string CertificatePath { get; set; } = "";
+    public string CertificatePassword { get; set; } = "";
+    /// <summary>The PEM private key, when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string KeyPath { get; set; } = "";
+}

@@ -1,0 +1,32 @@
+using GovGateway.Smtp;
+
+namespace GovGateway.Pipeline;
+
+/// <summary>Replies staff read in their mail client: Vietnamese first, then English.</summary>
+public static class Bilingual
+{
+    public static SmtpReply Reply(int code, string enhanced, string vietnamese, string english) =>
+        new(code, enhanced, $"{vietnamese} / {english}");
+
+    public static SmtpReply SenderNotYours(string address) => Reply(553, "5.7.1",
+        $"Bạn không được gửi thư với địa chỉ người gửi <{address}>; hãy dùng địa chỉ hộp thư của chính bạn",
+        $"You may not send as <{address}>; use your own mailbox address");
+
+    public static SmtpReply HeaderFromNotYours(string? address) => Reply(550, "5.7.1",
+        $"Địa chỉ From trong thư <{address}> không phải của bạn; hãy gửi từ hộp thư của chính bạn",
+        $"The message's From address <{address}> is not yours; send from your own mailbox");
+
+    public static SmtpReply Queued(string queueId) => new(250, "2.0.0", $"OK: queued as {queueId}");
+
+    public static SmtpReply Quarantined(string id) => Reply(250, "2.0.0",
+        $"Thư đã được nhận và giữ lại chờ quản trị viên kiểm tra (mã {id})",
+        $"Accepted and held for review by an administrator (id {id})");
+
+    public static SmtpReply StorageFull => Reply(452, "4.3.1",
+        "Máy chủ tạm thời hết dung lượng lưu trữ, vui lòng gửi lại sau",
+        "Insufficient system storage, please try again later");
+
+    public static SmtpReply LocalError => Reply(451, "4.3.0",
+        "Lỗi cục bộ khi xử lý thư, vui lòng gửi lại sau",
+        "Local error in processing, please try again later");
+}

@@ -1,0 +1,106 @@
+using GovGateway.Policies;
+using Microsoft.Extensions.Logging;
+
+namespace GovGateway.Pipeline;
+
+/// <summary>
+/// The policy in force. The policy file and trust folder are watched; an edit that loads cleanly
+/// replaces the policy, a bad edit is logged with its errors and the last good policy stays.
+/// </summary>
+public sealed class PolicyHolder : IDisposable
+{
+    private readonly string _configDir;
+    private readonly ILogger _logger;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly Timer _debounce;
+    private readonly Lock _reloadLock = new();
+    private volatile Policy _current;
+
+    private PolicyHolder(string configDir, Policy initial, ILogger logger, bool watch)
+    {
+        _configDir = configDir;
+        _current = initial;
+        _logger = logger;
+        // Editors write a file in several steps; wait for the burst to end before reloading.
+        _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+        if (watch && Directory.Exists(configDir))
+        {
+            _watcher = new FileSystemWatcher(configDir)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
+            };
+            _watcher.Changed += OnChanged;
+            _watcher.Created += OnChanged;
+            _watcher.Deleted += OnChanged;
+            _watcher.Renamed += OnChanged;
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    public Policy Current => _current;
+
+    /// <summary>Raised after a reload attempt: the errors, empty when the new policy took effect.</summary>
+    public event Action<IReadOnlyList<PolicyError>>? Reloaded;
+
+    /// <summary>Loads the policy; a policy with errors never takes effect, so start-up fails with them.</summary>
+    public static PolicyHolder Open(string configDir, ILogger logger, bool watch = true)
+    {
+        var result = PolicyLoader.Load(configDir);
+        if (result.Policy is null || result.Errors.Count > 0)
+            throw new PolicyLoadException(result.Errors);
+        logger.LogInformation("Policy {Version} loaded from {ConfigDir}", result.Policy.Version, configDir);
+        return new PolicyHolder(configDir, result.Policy, logger, watch);
+    }
+
+    private void OnChanged(object sender, FileSystemEventArgs e)
+    {
+        if (e.Name is null || e.Name.EndsWith("appsettings.json", StringComparison.OrdinalIgnoreCase)) return;
+        _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Reloads now; also called on SIGHUP.</summary>
+    public IReadOnlyList<PolicyError> Reload()
+    {
+        lock (_reloadLock)
+        {
+            PolicyLoadResult result;
+            try
+            {
+                result = PolicyLoader.Load(_configDir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(ex, "Policy reload failed; the policy {Version} stays in force", _current.Version);
+                var error = new[] { new PolicyError(Path.Combine(_configDir, "policy.yaml"), 0, 0, ex.Message) };
+                Reloaded?.Invoke(error);
+                return error;
+            }
+            if (result.Policy is null || result.Errors.Count > 0)
+            {
+                foreach (var error in result.Errors)
+                    _logger.LogError("Policy error {Error}", error.ToString());
+                _logger.LogError("The edited policy has {Count} error(s) and was not used; policy {Version} stays in force", result.Errors.Count, _current.Version);
+                Reloaded?.Invoke(result.Errors);
+                return result.Errors;
+            }
+            if (result.Policy.Version != _current.Version)
+                _logger.LogInformation("Policy reloaded: {Old} -> {New}", _current.Version, result.Policy.Version);
+            _current = result.Policy;
+            Reloaded?.Invoke([]);
+            return [];
+        }
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _debounce.Dispose();
+    }
+}
+
+public sealed class PolicyLoadException(IReadOnlyList<PolicyError> errors)
+    : Exception("The policy has errors and was not used:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => e.ToString())))
+{
+    public IReadOnlyList<PolicyError> Errors { get; } = errors;
+}

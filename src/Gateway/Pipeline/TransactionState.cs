@@ -1,0 +1,14 @@
+using GovGateway.Smtp;
+
+namespace GovGateway.Pipeline;
+
+/// <summary>What the gateway remembers of the transaction in progress on one session.</summary>
+internal sealed class TransactionState
+{
+    public required Envelope Envelope { get; init; }
+    public DateTime StartedUtc { get; } = DateTime.UtcNow;
+    /// <summary>Recipients refused at RCPT, with the reply given, for the audit record.</summary>
+    public List<(string Recipient, SmtpReply Reply)> RefusedRecipients { get; } = new();
+    /// <summary>Set once the transaction has its audit record; later events do not record it again.</summary>
+    public bool Recorded { get; set; }
+}
