@@ -32,6 +32,12 @@ internal sealed partial class SmtpSession
         var outcome = await ReadDotStuffedAsync(sink).ConfigureAwait(false);
         var reply = await FinishMessageAsync(transaction, outcome).ConfigureAwait(false);
         await EndTransactionAsync().ConfigureAwait(false);
+        if (outcome == ContentOutcome.BareLineBreak)
+        {
+            // The content was read to the true terminator so this reply is in step, but whatever
+            // follows may be a smuggled transaction (e.g. after <CR><CR><LF>.<CR><LF>): never read it.
+            throw new CloseSessionException(reply, "bare CR/LF in message content");
+        }
         Reply(reply);
     }
 
@@ -102,7 +108,7 @@ internal sealed partial class SmtpSession
         {
             case ContentOutcome.BareLineBreak:
                 Log.BareLineBreak(_ctx.Logger, Info.SessionId, Info.RemoteEndPoint);
-                return new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> in message content, message refused");
+                return new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> in message content, message refused; closing connection");
             case ContentOutcome.TooBig:
                 return new SmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size");
             case ContentOutcome.LineTooLong:
