@@ -69,7 +69,10 @@ internal sealed partial class SmtpSession
     /// <summary>Ends the session at its next await, sending <paramref name="reply"/> if the connection still works.</summary>
     public void Abort(SmtpReply reply)
     {
-        Interlocked.CompareExchange(ref _abortReply, reply, null);
+        lock (_lifetime)
+        {
+            _abortReply ??= reply; // the first reason wins
+        }
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { /* already finished */ }
     }
 
@@ -123,7 +126,9 @@ internal sealed partial class SmtpSession
         }
         catch (OperationCanceledException)
         {
-            var reply = _abortReply ?? (Stopwatch.GetElapsedTime(_startedAt) >= _options.SessionTimeout
+            SmtpReply? aborted;
+            lock (_lifetime) aborted = _abortReply;
+            var reply = aborted ?? (Stopwatch.GetElapsedTime(_startedAt) >= _options.SessionTimeout
                 ? new SmtpReply(421, "4.4.2", "Session time limit exceeded, closing connection")
                 : _timeoutReply);
             Log.SessionAborted(_ctx.Logger, Info.SessionId, reply.Text);
