@@ -1,0 +1,19 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace GovGateway.Smtp;
+
+/// <summary>One socket the server listens on, and what it is for.</summary>
+public sealed class SmtpListenerOptions
+{
+    /// <summary>Unique name; keys <see cref="SmtpServer.BoundEndPoints"/> and appears in <see cref="SessionInfo.ListenerName"/>.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>Address and port to bind; port 0 picks a free port.</summary>
+    public required IPEndPoint EndPoint { get; set; }
+
+    public ListenerRole Role { get; set; } = ListenerRole.Relay;
+
+    /// <summary>Certificate with private key for STARTTLS / implicit TLS; without it a Relay or Submission listener offers no TLS.</summary>
+    public X509Certificate2? Certificate { get; set; }
+}

@@ -1,0 +1,101 @@
+namespace GovGateway.Smtp;
+
+/// <summary>
+/// Everything the engine enforces by itself. Defaults follow RFC 5321 section 4.5.3 and common
+/// MTA practice (Postfix); the host overrides what its deployment needs.
+/// </summary>
+public sealed class SmtpServerOptions
+{
+    /// <summary>The name this server gives in the greeting and the EHLO reply.</summary>
+    public string HostName { get; set; } = Environment.MachineName;
+
+    public List<SmtpListenerOptions> Listeners { get; set; } = new();
+
+    /// <summary>Largest message accepted, in octets (advertised with SIZE, enforced while reading).</summary>
+    public long MaxMessageSize { get; set; } = 50L * 1024 * 1024;
+
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>Longest command line, CRLF included (RFC 5321: 512).</summary>
+    public int MaxCommandLineLength { get; set; } = 512;
+
+    /// <summary>Longest text line in DATA, CRLF included (RFC 5321: 1000); may be set larger.</summary>
+    public int MaxTextLineLength { get; set; } = 1000;
+
+    /// <summary>How long the server waits for a whole command line (RFC 5321 4.5.3.2.7: 5 minutes).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the server waits for any further content bytes during DATA/BDAT (RFC 5321: 3 minutes).</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Slowest content rate tolerated once <see cref="DataRateGracePeriod"/> has passed; 0 disables the check.</summary>
+    public int MinDataRateBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>Time a transfer may take before the minimum data rate is enforced.</summary>
+    public TimeSpan DataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest a connection may stay open at all.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public int MaxConnections { get; set; } = 1000;
+
+    public int MaxConnectionsPerIp { get; set; } = 50;
+
+    /// <summary>Rejected commands (500/501/502/503/504/555) tolerated before the server says 421 and closes.</summary>
+    public int MaxBadCommands { get; set; } = 20;
+
+    /// <summary>Failed AUTH attempts from one client address, within <see cref="AuthFailureWindow"/>, before it is locked out.</summary>
+    public int MaxAuthFailuresPerIp { get; set; } = 10;
+
+    /// <summary>How long failures are remembered, and so how long a lockout lasts.</summary>
+    public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Pause before every failed-AUTH reply, to slow password guessing.</summary>
+    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Checks the values and throws <see cref="ArgumentException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(HostName) || HostName.Any(c => c is ' ' or '\r' or '\n'))
+            throw new ArgumentException("HostName must be a non-empty name without spaces.", nameof(HostName));
+        if (Listeners.Count == 0)
+            throw new ArgumentException("At least one listener is required.", nameof(Listeners));
+        Positive(MaxMessageSize, nameof(MaxMessageSize));
+        Positive(MaxRecipients, nameof(MaxRecipients));
+        if (MaxCommandLineLength < 512)
+            throw new ArgumentException("MaxCommandLineLength may not be below the RFC 5321 minimum of 512.", nameof(MaxCommandLineLength));
+        if (MaxTextLineLength < 1000)
+            throw new ArgumentException("MaxTextLineLength may not be below the RFC 5321 minimum of 1000.", nameof(MaxTextLineLength));
+        Positive(CommandTimeout.Ticks, nameof(CommandTimeout));
+        Positive(DataTimeout.Ticks, nameof(DataTimeout));
+        Positive(SessionTimeout.Ticks, nameof(SessionTimeout));
+        Positive(MaxConnections, nameof(MaxConnections));
+        Positive(MaxConnectionsPerIp, nameof(MaxConnectionsPerIp));
+        Positive(MaxBadCommands, nameof(MaxBadCommands));
+        Positive(MaxAuthFailuresPerIp, nameof(MaxAuthFailuresPerIp));
+        if (MinDataRateBytesPerSecond < 0)
+            throw new ArgumentException("MinDataRateBytesPerSecond may not be negative.", nameof(MinDataRateBytesPerSecond));
+        if (AuthFailureDelay < TimeSpan.Zero)
+            throw new ArgumentException("AuthFailureDelay may not be negative.", nameof(AuthFailureDelay));
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in Listeners)
+        {
+            if (string.IsNullOrWhiteSpace(listener.Name))
+                throw new ArgumentException("Every listener needs a name.", nameof(Listeners));
+            if (!names.Add(listener.Name))
+                throw new ArgumentException($"Listener name '{listener.Name}' is used twice.", nameof(Listeners));
+            if (listener.EndPoint is null)
+                throw new ArgumentException($"Listener '{listener.Name}' has no end point.", nameof(Listeners));
+            if (listener.Role == ListenerRole.Smtps && listener.Certificate is null)
+                throw new ArgumentException($"Listener '{listener.Name}' is implicit TLS (Smtps) and needs a certificate.", nameof(Listeners));
+            if (listener.Certificate is { HasPrivateKey: false })
+                throw new ArgumentException($"The certificate of listener '{listener.Name}' has no private key.", nameof(Listeners));
+        }
+    }
+
+    private static void Positive(long value, string name)
+    {
+        if (value <= 0) throw new ArgumentException($"{name} must be positive.", name);
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using GovGateway.Smtp.Server;
+using GovGateway.Smtp.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovGateway.Smtp;
+
+/// <summary>
+/// An SMTP server: binds the configured listeners, runs one session per connection and hands every
+/// decision to the <see cref="ISmtpHandler"/>. Protocol only; no storage, no policy.
+/// </summary>
+public sealed class SmtpServer : IAsyncDisposable
+{
+    private static readonly byte[] TooManyConnections = Encoding.ASCII.GetBytes("421 4.7.0 Too many connections, try again later\r\n");
+    private static readonly byte[] ShuttingDownBytes = Encoding.ASCII.GetBytes("421 4.3.2 Service shutting down\r\n");
+
+    private readonly SmtpServerOptions _options;
+    private readonly ISmtpHandler _handler;
+    private readonly ILogger _logger;
+    private readonly ConnectionLimiter _limiter;
+    private readonly AuthFailureTracker _authFailures;
+    private readonly ConcurrentDictionary<SmtpSession, Task> _sessions = new();
+    private readonly List<(Socket Socket, SessionContext Context, Task Loop)> _listeners = new();
+    private readonly Dictionary<string, IPEndPoint> _bound = new(StringComparer.Ordinal);
+    private readonly string _idPrefix = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+    private long _sessionCounter;
+    private volatile bool _stopping;
+    private bool _started;
+    private Task? _stopTask;
+
+    public SmtpServer(SmtpServerOptions options, ISmtpHandler handler, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        _options = options;
+        _handler = handler;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("GovGateway.Smtp");
+        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
+        _authFailures = new AuthFailureTracker(options.MaxAuthFailuresPerIp, options.AuthFailureWindow, TimeProvider.System);
+    }
+
+    /// <summary>The actual end point of each listener, by listener name (useful with port 0). Filled by <see cref="StartAsync"/>.</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> BoundEndPoints => _bound;
+
+    /// <summary>Sessions currently open.</summary>
+    public int ActiveSessions => _sessions.Count;
+
+    /// <summary>Binds every listener and starts accepting. Throws <see cref="SocketException"/> if a port cannot be bound.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_started) throw new InvalidOperationException("The server was already started.");
+        _started = true;
+        try
+        {
+            foreach (var listener in _options.Listeners)
+            {
+                var socket = new Socket(listener.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (listener.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && listener.EndPoint.Address.Equals(IPAddress.IPv6Any))
+                    socket.DualMode = true;
+                socket.Bind(listener.EndPoint);
+                socket.Listen(512);
+                var bound = (IPEndPoint)socket.LocalEndPoint!;
+                _bound[listener.Name] = bound;
+                var context = new SessionContext
+                {
+                    Options = _options,
+                    Handler = _handler,
+                    Logger = _logger,
+                    AuthFailures = _authFailures,
+                    Listener = listener,
+                    Certificate = listener.Certificate is null ? null : SslStreamCertificateContext.Create(listener.Certificate, additionalCertificates: null),
+                    IsStopping = () => _stopping,
+                };
+                Log.ListenerBound(_logger, listener.Name, listener.Role, bound);
+                _listeners.Add((socket, context, Task.CompletedTask));
+            }
+        }
+        catch
+        {
+            foreach (var (socket, _, _) in _listeners) socket.Dispose();
+            _listeners.Clear();
+            throw;
+        }
+        for (int i = 0; i < _listeners.Count; i++)
+        {
+            var (socket, context, _) = _listeners[i];
+            _listeners[i] = (socket, context, Task.Run(() => AcceptLoopAsync(socket, context)));
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync(Socket listenSocket, SessionContext context)
+    {
+        while (!_stopping)
+        {
+            Socket client;
+            try
+            {
+                client = await listenSocket.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ObjectDisposedException || e is SocketException && _stopping)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // Transient (e.g. the client reset before accept, or file descriptors exhausted): keep serving.
+                Log.AcceptFailed(_logger, context.Listener.Name, e);
+                await Task.Delay(50).ConfigureAwait(false);
+                continue;
+            }
+            Admit(client, context);
+        }
+    }
+
+    private void Admit(Socket client, SessionContext context)
+    {
+        client.NoDelay = true;
+        var remote = (IPEndPoint)client.RemoteEndPoint!;
+        bool plaintext = context.Listener.Role != ListenerRole.Smtps;
+        if (_stopping)
+        {
+            Refuse(client, plaintext ? ShuttingDownBytes : null);
+            return;
+        }
+        if (!_limiter.TryAcquire(remote.Address))
+        {
+            Log.ConnectionLimit(_logger, remote);
+            // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
+            Refuse(client, plaintext ? TooManyConnections : null);
+            return;
+        }
+
+        var id = $"{_idPrefix}{Interlocked.Increment(ref _sessionCounter):x6}";
+        SmtpSession session;
+        try
+        {
+            session = new SmtpSession(context, client, id);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _limiter.Release(remote.Address);
+            client.Dispose();
+            return;
+        }
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = Task.Run(async () =>
+        {
+            await started.Task.ConfigureAwait(false);
+            try { await session.RunAsync().ConfigureAwait(false); }
+            finally
+            {
+                _limiter.Release(remote.Address);
+                _sessions.TryRemove(session, out _);
+            }
+        });
+        _sessions[session] = run;
+        started.SetResult();
+    }
+
+    private static void Refuse(Socket client, byte[]? reply)
+    {
+        try
+        {
+            if (reply is not null) client.Send(reply, SocketFlags.None);
+            client.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException) { /* the client is gone already */ }
+        client.Dispose();
+    }
+
+    /// <summary>
+    /// Graceful shutdown: stop accepting, close idle sessions with 421 4.3.2, let transactions in
+    /// flight finish until <paramref name="grace"/> has passed (or <paramref name="cancellationToken"/>
+    /// fires), then send 421 4.3.2 to the rest and close them.
+    /// </summary>
+    public Task StopAsync(TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        lock (_sessions)
+        {
+            _stopTask ??= StopCoreAsync(grace, cancellationToken);
+            return _stopTask;
+        }
+    }
+
+    private async Task StopCoreAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        Log.Stopping(_logger, _sessions.Count);
+        foreach (var (socket, _, _) in _listeners) socket.Dispose();
+        foreach (var (_, _, loop) in _listeners) await loop.ConfigureAwait(false);
+
+        foreach (var session in _sessions.Keys) session.RequestStop();
+        var all = Task.WhenAll(_sessions.Values);
+        try
+        {
+            await all.WaitAsync(grace < TimeSpan.Zero ? TimeSpan.Zero : grace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            foreach (var session in _sessions.Keys) session.AbortForShutdown();
+        }
+        // Sessions end promptly once aborted; a handler that ignores cancellation is not waited for forever.
+        try { await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
+        catch (TimeoutException) { /* reported by the sessions' own logs */ }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started) await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,24 @@
+using System.Net.Security;
+using GovGateway.Smtp.Server;
+using Microsoft.Extensions.Logging;
+
+namespace GovGateway.Smtp.Session;
+
+/// <summary>What every session of one listener shares: options, handler, limits and the server's stop state.</summary>
+internal sealed class SessionContext
+{
+    public required SmtpServerOptions Options { get; init; }
+    public required ISmtpHandler Handler { get; init; }
+    public required ILogger Logger { get; init; }
+    public required AuthFailureTracker AuthFailures { get; init; }
+    public required SmtpListenerOptions Listener { get; init; }
+    /// <summary>Prepared once per listener so each handshake does not rebuild the chain.</summary>
+    public SslStreamCertificateContext? Certificate { get; init; }
+    public required Func<bool> IsStopping { get; init; }
+}
+
+/// <summary>Ends the session after writing <see cref="Reply"/> (421 and the like).</summary>
+internal sealed class CloseSessionException(SmtpReply reply, string reason) : Exception(reason)
+{
+    public SmtpReply Reply { get; } = reply;
+}

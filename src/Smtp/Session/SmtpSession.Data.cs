@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using GovGateway.Smtp.Protocol;
+using GovGateway.Smtp.Server;
+
+namespace GovGateway.Smtp.Session;
+
+/// <summary>DATA (RFC 5321) and BDAT (RFC 3030): content streamed to the handler's sink as it arrives.</summary>
+internal sealed partial class SmtpSession
+{
+    private enum ContentOutcome { Ok, BareLineBreak, LineTooLong, TooBig, SinkFailed }
+
+    private Exception? _sinkError;
+
+    private async ValueTask DataAsync(string args)
+    {
+        if (args.Length > 0) { Reply(new SmtpReply(501, "5.5.4", "Syntax: DATA")); return; }
+        var transaction = _transaction;
+        if (transaction is null) { Reply(BadSequenceMail); return; }
+        if (transaction.ChunkingStarted) { Reply(new SmtpReply(503, "5.5.1", "DATA not allowed after BDAT")); return; }
+        if (transaction.Envelope.Body == BodyType.BinaryMime) { Reply(new SmtpReply(503, "5.5.1", "BODY=BINARYMIME requires BDAT")); return; }
+        if (transaction.Envelope.Recipients.Count == 0) { Reply(NoValidRecipients); return; }
+
+        var sink = await OpenSinkAsync(transaction).ConfigureAwait(false);
+        if (sink is null)
+        {
+            await EndTransactionAsync().ConfigureAwait(false);
+            Reply(SmtpReply.LocalError);
+            return;
+        }
+        Reply(new SmtpReply(354, "", "End data with <CR><LF>.<CR><LF>"));
+
+        var outcome = await ReadDotStuffedAsync(sink).ConfigureAwait(false);
+        var reply = await FinishMessageAsync(transaction, outcome).ConfigureAwait(false);
+        await EndTransactionAsync().ConfigureAwait(false);
+        if (outcome == ContentOutcome.BareLineBreak)
+        {
+            // The content was read to the true terminator so this reply is in step, but whatever
+            // follows may be a smuggled transaction (e.g. after <CR><CR><LF>.<CR><LF>): never read it.
+            throw new CloseSessionException(reply, "bare CR/LF in message content");
+        }
+        Reply(reply);
+    }
+
+    private async ValueTask BdatAsync(string args)
+    {
+        var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 1 or > 2 || parts[0].Length > 18 || !parts[0].All(char.IsAsciiDigit)
+            || parts.Length == 2 && !parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase))
+        {
+            // Without a trustworthy length the chunk cannot be skipped, and its bytes must never be
+            // read as commands: answer and close.
+            throw new CloseSessionException(new SmtpReply(501, "5.5.4", "Syntax: BDAT size [LAST], closing connection"), "bad BDAT syntax");
+        }
+        long size = long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        bool last = parts.Length == 2;
+
+        var transaction = _transaction;
+        SmtpReply? refusal = Info.HeloName is null ? BadSequenceHelo
+            : transaction is null ? BadSequenceMail
+            : transaction.Envelope.Recipients.Count == 0 ? NoValidRecipients
+            : null;
+        if (refusal is not null || transaction is null)
+        {
+            await ReadChunkAsync(size, null).ConfigureAwait(false);
+            Reply(refusal ?? BadSequenceMail);
+            return;
+        }
+
+        transaction.ChunkingStarted = true;
+        if (transaction.Failure is null && transaction.ChunkedBytes + size > _options.MaxMessageSize)
+            transaction.Failure = new SmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+        if (transaction.Failure is null && transaction.Sink is null && await OpenSinkAsync(transaction).ConfigureAwait(false) is null)
+            transaction.Failure = SmtpReply.LocalError;
+
+        _sinkError = null;
+        await ReadChunkAsync(size, transaction.Failure is null ? transaction.Sink : null).ConfigureAwait(false);
+        transaction.ChunkedBytes += size;
+        if (transaction.Failure is null && _sinkError is not null)
+            transaction.Failure = SinkFailureReply(_sinkError);
+
+        if (transaction.Failure is { } failure)
+        {
+            // Every chunk of a failed transaction is answered with the failure, never 250, up to LAST.
+            if (last) await EndTransactionAsync().ConfigureAwait(false);
+            Reply(failure);
+            return;
+        }
+        if (!last)
+        {
+            Reply(new SmtpReply(250, "2.0.0", $"{size} octets received"));
+            return;
+        }
+        var reply = await FinishMessageAsync(transaction, ContentOutcome.Ok).ConfigureAwait(false);
+        await EndTransactionAsync().ConfigureAwait(false);
+        Reply(reply);
+    }
+
+    private async ValueTask<Stream?> OpenSinkAsync(Transaction transaction)
+    {
+        var sink = await CallHookAsync("OpenMessage", async () => (Stream?)await _ctx.Handler.OpenMessageAsync(Info, transaction.Envelope, Lifetime).ConfigureAwait(false), null).ConfigureAwait(false);
+        transaction.Sink = sink;
+        return sink;
+    }
+
+    private async ValueTask<SmtpReply> FinishMessageAsync(Transaction transaction, ContentOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case ContentOutcome.BareLineBreak:
+                Log.BareLineBreak(_ctx.Logger, Info.SessionId, Info.RemoteEndPoint);
+                return new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> in message content, message refused; closing connection");
+            case ContentOutcome.TooBig:
+                return new SmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+            case ContentOutcome.LineTooLong:
+                return new SmtpReply(500, "5.5.6", $"Message line longer than {_options.MaxTextLineLength} octets, message refused");
+            case ContentOutcome.SinkFailed:
+                return SinkFailureReply(_sinkError!);
+        }
+        var sink = transaction.Sink!;
+        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), SmtpReply.LocalError).ConfigureAwait(false);
+    }
+
+    private SmtpReply SinkFailureReply(Exception error)
+    {
+        Log.SinkFailed(_ctx.Logger, Info.SessionId, error);
+        return error is IOException ? SmtpReply.InsufficientStorage : SmtpReply.LocalError;
+    }
+
+    /// <summary>
+    /// Reads DATA content up to the one true &lt;CRLF&gt;.&lt;CRLF&gt;, writing contiguous unstuffed runs of the
+    /// network buffers to the sink. Any fault (bare CR/LF, over-long line, size, sink failure) stops
+    /// writing but reading continues to the terminator, so nothing of the content is ever taken as a command.
+    /// </summary>
+    private async ValueTask<ContentOutcome> ReadDotStuffedAsync(Stream sink)
+    {
+        var scanner = new ContentScanner(_options.MaxTextLineLength);
+        long stored = 0, received = 0;
+        bool tooBig = false;
+        _sinkError = null;
+        long started = Stopwatch.GetTimestamp();
+
+        while (true)
+        {
+            var result = await ReadAsync(_options.DataTimeout, "Timeout waiting for message data, closing connection").ConfigureAwait(false);
+            var buffer = result.Buffer;
+            long taken = 0;
+            bool completed = false;
+
+            foreach (var segment in buffer)
+            {
+                int offset = 0;
+                while (offset < segment.Length)
+                {
+                    var scan = scanner.Scan(segment.Span[offset..]);
+                    if (scan.WriteLength > 0)
+                    {
+                        stored += scan.WriteLength;
+                        if (stored > _options.MaxMessageSize) tooBig = true;
+                        if (!tooBig && _sinkError is null && !scanner.BareLineBreak && !scanner.LineTooLong)
+                            await WriteSinkAsync(sink, segment.Slice(offset + scan.WriteStart, scan.WriteLength)).ConfigureAwait(false);
+                    }
+                    offset += scan.Consumed;
+                    taken += scan.Consumed;
+                    if (scan.Completed) { completed = true; break; }
+                }
+                if (completed) break;
+            }
+
+            received += taken;
+            Input.AdvanceTo(buffer.GetPosition(taken));
+            if (completed)
+            {
+                if (scanner.BareLineBreak) return ContentOutcome.BareLineBreak;
+                if (tooBig) return ContentOutcome.TooBig;
+                if (scanner.LineTooLong) return ContentOutcome.LineTooLong;
+                return _sinkError is null ? ContentOutcome.Ok : ContentOutcome.SinkFailed;
+            }
+            if (result.IsCompleted) throw new IOException("Connection closed during DATA");
+            CheckDataRate(started, received);
+        }
+    }
+
+    /// <summary>Reads exactly <paramref name="size"/> octets of a BDAT chunk; writes them to <paramref name="sink"/> when given.</summary>
+    private async ValueTask ReadChunkAsync(long size, Stream? sink)
+    {
+        long remaining = size;
+        long started = Stopwatch.GetTimestamp();
+        while (remaining > 0)
+        {
+            var result = await ReadAsync(_options.DataTimeout, "Timeout waiting for BDAT data, closing connection").ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var chunk = buffer.Length > remaining ? buffer.Slice(0, remaining) : buffer;
+            if (sink is not null)
+            {
+                foreach (var segment in chunk)
+                {
+                    if (_sinkError is not null) break;
+                    await WriteSinkAsync(sink, segment).ConfigureAwait(false);
+                }
+            }
+            remaining -= chunk.Length;
+            Input.AdvanceTo(chunk.End);
+            if (remaining > 0 && result.IsCompleted) throw new IOException("Connection closed during BDAT");
+            CheckDataRate(started, size - remaining);
+        }
+    }
+
+    private async ValueTask WriteSinkAsync(Stream sink, ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            await sink.WriteAsync(bytes, Lifetime).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Disk full and the like: stop storing, keep draining, refuse at the end.
+            _sinkError = e;
+        }
+    }
+
+    private void CheckDataRate(long started, long bytes)
+    {
+        if (_options.MinDataRateBytesPerSecond <= 0) return;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (elapsed <= _options.DataRateGracePeriod) return;
+        if (bytes / elapsed.TotalSeconds < _options.MinDataRateBytesPerSecond)
+            throw new CloseSessionException(new SmtpReply(421, "4.4.2", "Minimum data rate not met, closing connection"), "data too slow");
+    }
+}

@@ -1,0 +1,310 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using GovGateway.Smtp.Protocol;
+using GovGateway.Smtp.Server;
+
+namespace GovGateway.Smtp.Session;
+
+/// <summary>
+/// One SMTP connection: reads command lines from the pipe, answers them through the state machine
+/// (partial files per concern), and streams message content to the handler.
+/// </summary>
+internal sealed partial class SmtpSession
+{
+    private enum LineKind { Command, TooLong, BareLineBreak, Closed }
+
+    private static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, closing connection");
+
+    private readonly SessionContext _ctx;
+    private readonly SmtpServerOptions _options;
+    private readonly SmtpTransport _transport;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationTokenSource _io;
+    private readonly byte[] _line;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+
+    private int _lineLength;
+    private bool _skippingLongLine;
+    private bool _unflushed;
+    private bool _quit;
+    private int _badCommands;
+    private int _idle;
+    private SmtpReply? _abortReply;
+    private SmtpReply _timeoutReply = new(421, "4.4.2", "Timeout, closing connection");
+    private Transaction? _transaction;
+
+    public SmtpSession(SessionContext ctx, Socket socket, string sessionId)
+    {
+        _ctx = ctx;
+        _options = ctx.Options;
+        _transport = new SmtpTransport(socket);
+        _io = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        _line = new byte[_options.MaxCommandLineLength];
+        Info = new SessionInfo
+        {
+            SessionId = sessionId,
+            ListenerName = ctx.Listener.Name,
+            Role = ctx.Listener.Role,
+            RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!,
+            LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!,
+        };
+    }
+
+    public SessionInfo Info { get; }
+
+    private PipeReader Input => _transport.Input;
+    private PipeWriter Output => _transport.Output;
+    private CancellationToken Lifetime => _lifetime.Token;
+
+    /// <summary>Graceful stop: a session between transactions closes now; one inside a transaction finishes it first.</summary>
+    public void RequestStop()
+    {
+        if (Interlocked.CompareExchange(ref _idle, 0, 0) == 1 && _transaction is null) Abort(ShuttingDown);
+    }
+
+    /// <summary>Ends the session at its next await, sending <paramref name="reply"/> if the connection still works.</summary>
+    public void Abort(SmtpReply reply)
+    {
+        lock (_lifetime)
+        {
+            _abortReply ??= reply; // the first reason wins
+        }
+        try { _lifetime.Cancel(); } catch (ObjectDisposedException) { /* already finished */ }
+    }
+
+    public void AbortForShutdown() => Abort(ShuttingDown);
+
+    public async Task RunAsync()
+    {
+        Log.SessionOpened(_ctx.Logger, Info.SessionId, Info.RemoteEndPoint, Info.ListenerName);
+        try
+        {
+            _lifetime.CancelAfter(_options.SessionTimeout);
+            if (_ctx.Listener.Role == ListenerRole.Smtps && !await StartTlsAsync().ConfigureAwait(false)) return;
+
+            var refusal = await CallHookAsync("OnConnected", () => _ctx.Handler.OnConnectedAsync(Info, Lifetime), (SmtpReply?)SmtpReply.LocalError).ConfigureAwait(false);
+            if (refusal is { } refused)
+            {
+                ReplyWriter.Write(Output, refused);
+                await FlushAsync(_options.CommandTimeout).ConfigureAwait(false);
+                return;
+            }
+            Reply(new SmtpReply(220, "", $"{_options.HostName} ESMTP ready"));
+
+            while (!_quit)
+            {
+                if (!await BeginCommandAsync().ConfigureAwait(false)) break;
+                var kind = await ReadCommandLineAsync(_options.CommandTimeout).ConfigureAwait(false);
+                Interlocked.Exchange(ref _idle, 0);
+                switch (kind)
+                {
+                    case LineKind.Closed:
+                        return;
+                    case LineKind.TooLong:
+                        Reply(new SmtpReply(500, "5.5.6", "Line too long"));
+                        break;
+                    case LineKind.BareLineBreak:
+                        // A client that breaks lines with a lone CR or LF is broken or attempting SMTP
+                        // smuggling; nothing after it can be trusted to be a command.
+                        Log.BareLineBreak(_ctx.Logger, Info.SessionId, Info.RemoteEndPoint);
+                        throw new CloseSessionException(new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> received, closing connection"), "bare CR/LF in command");
+                    default:
+                        await ExecuteAsync().ConfigureAwait(false);
+                        break;
+                }
+            }
+            await FlushAsync(_options.CommandTimeout).ConfigureAwait(false);
+        }
+        catch (CloseSessionException e)
+        {
+            Log.SessionAborted(_ctx.Logger, Info.SessionId, e.Message);
+            await TryFinalReplyAsync(e.Reply).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            SmtpReply? aborted;
+            lock (_lifetime) aborted = _abortReply;
+            var reply = aborted ?? (Stopwatch.GetElapsedTime(_startedAt) >= _options.SessionTimeout
+                ? new SmtpReply(421, "4.4.2", "Session time limit exceeded, closing connection")
+                : _timeoutReply);
+            Log.SessionAborted(_ctx.Logger, Info.SessionId, reply.Text);
+            await TryFinalReplyAsync(reply).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or AuthenticationException or ObjectDisposedException or InvalidOperationException)
+        {
+            Log.ConnectionLost(_ctx.Logger, Info.SessionId, e);
+        }
+        catch (Exception e)
+        {
+            Log.SessionFailed(_ctx.Logger, Info.SessionId, e);
+            await TryFinalReplyAsync(new SmtpReply(421, "4.3.0", "Local error in processing, closing connection")).ConfigureAwait(false);
+        }
+        finally
+        {
+            await EndTransactionAsync().ConfigureAwait(false);
+            try { _ctx.Handler.OnDisconnected(Info); }
+            catch (Exception e) { Log.HookFailed(_ctx.Logger, Info.SessionId, "OnDisconnected", e); }
+            await _transport.DisposeAsync().ConfigureAwait(false);
+            _io.Dispose();
+            _lifetime.Dispose();
+            Log.SessionClosed(_ctx.Logger, Info.SessionId);
+        }
+    }
+
+    /// <summary>Marks the session idle (between transactions) and honours a pending graceful stop.</summary>
+    private ValueTask<bool> BeginCommandAsync()
+    {
+        if (_transaction is null)
+        {
+            Interlocked.Exchange(ref _idle, 1);
+            if (_ctx.IsStopping()) throw new CloseSessionException(ShuttingDown, "server stopping");
+        }
+        return ValueTask.FromResult(true);
+    }
+
+    /// <summary>Queues a reply; it is flushed together with the others once the input runs dry.</summary>
+    private void Reply(in SmtpReply reply)
+    {
+        ReplyWriter.Write(Output, reply);
+        _unflushed = true;
+        if (reply.Code is 500 or 501 or 502 or 503 or 504 or 555 && ++_badCommands >= _options.MaxBadCommands)
+            throw new CloseSessionException(new SmtpReply(421, "4.7.0", "Too many errors, closing connection"), "too many bad commands");
+    }
+
+    private async Task TryFinalReplyAsync(SmtpReply reply)
+    {
+        try
+        {
+            ReplyWriter.Write(Output, reply);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await Output.FlushAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The peer is gone or not reading; the connection closes either way.
+        }
+    }
+
+    private async ValueTask FlushAsync(TimeSpan timeout)
+    {
+        _unflushed = false;
+        BeginIo(timeout, "Timeout writing reply, closing connection");
+        try { await Output.FlushAsync(_io.Token).ConfigureAwait(false); }
+        finally { EndIo(); }
+    }
+
+    private void BeginIo(TimeSpan timeout, string what)
+    {
+        _timeoutReply = new SmtpReply(421, "4.4.2", what);
+        _io.CancelAfter(timeout);
+    }
+
+    private void EndIo() => _io.TryReset();
+
+    /// <summary>
+    /// Next input. Data already buffered is returned at once; only before waiting on the network are
+    /// the queued replies flushed, which is what makes pipelined groups cheap (RFC 2920).
+    /// </summary>
+    private async ValueTask<ReadResult> ReadAsync(TimeSpan timeout, string timeoutText)
+    {
+        if (Input.TryRead(out var buffered)) return buffered;
+        BeginIo(timeout, timeoutText);
+        try
+        {
+            if (_unflushed)
+            {
+                _unflushed = false;
+                await Output.FlushAsync(_io.Token).ConfigureAwait(false);
+            }
+            return await Input.ReadAsync(_io.Token).ConfigureAwait(false);
+        }
+        finally { EndIo(); }
+    }
+
+    /// <summary>
+    /// Reads one command line into <see cref="_line"/>. Only CRLF ends a line; a lone CR or LF is
+    /// reported, and a line longer than the limit is skipped up to its end and reported.
+    /// </summary>
+    private async ValueTask<LineKind> ReadCommandLineAsync(TimeSpan timeout)
+    {
+        int max = _options.MaxCommandLineLength;
+        while (true)
+        {
+            var result = await ReadAsync(timeout, "Timeout waiting for command, closing connection").ConfigureAwait(false);
+            var buffer = result.Buffer;
+
+            if (_skippingLongLine)
+            {
+                var end = buffer.PositionOf((byte)'\n');
+                if (end is null)
+                {
+                    Input.AdvanceTo(buffer.End);
+                    if (result.IsCompleted) return LineKind.Closed;
+                    continue;
+                }
+                Input.AdvanceTo(buffer.GetPosition(1, end.Value));
+                _skippingLongLine = false;
+                return LineKind.TooLong;
+            }
+
+            var window = buffer.Length > max ? buffer.Slice(0, max) : buffer;
+            var lf = window.PositionOf((byte)'\n');
+            if (lf is null)
+            {
+                if (buffer.Length >= max)
+                {
+                    Input.AdvanceTo(window.End);
+                    _skippingLongLine = true;
+                    continue;
+                }
+                if (result.IsCompleted)
+                {
+                    Input.AdvanceTo(buffer.End);
+                    return LineKind.Closed;
+                }
+                Input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
+            var line = buffer.Slice(0, lf.Value);
+            int length = (int)line.Length;
+            line.CopyTo(_line);
+            Input.AdvanceTo(buffer.GetPosition(1, lf.Value));
+
+            var bytes = _line.AsSpan(0, length);
+            if (length == 0 || bytes[^1] != (byte)'\r' || bytes[..^1].IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+                return LineKind.BareLineBreak;
+            _lineLength = length - 1;
+            return LineKind.Command;
+        }
+    }
+
+    private async ValueTask EndTransactionAsync()
+    {
+        var transaction = _transaction;
+        _transaction = null;
+        if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Calls a handler hook; a failing hook answers <paramref name="onError"/> instead of ending the session.</summary>
+    private async ValueTask<T> CallHookAsync<T>(string hook, Func<ValueTask<T>> call, T onError)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            Log.HookFailed(_ctx.Logger, Info.SessionId, hook, e);
+            return onError;
+        }
+    }
+}

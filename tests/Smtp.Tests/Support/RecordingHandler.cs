@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+
+namespace GovGateway.Smtp.Tests.Support;
+
+/// <summary>A handler that stores every accepted message's exact bytes and envelope.</summary>
+public sealed class RecordingHandler : ISmtpHandler
+{
+    public sealed record StoredMessage(Envelope Envelope, byte[] Content, SessionInfo Session);
+
+    public ConcurrentQueue<StoredMessage> Messages { get; } = new();
+    public ConcurrentQueue<SessionInfo> Disconnected { get; } = new();
+    public ConcurrentQueue<string> Events { get; } = new();
+    public Dictionary<string, string> Users { get; } = new() { ["alice"] = "s3cret" };
+
+    /// <summary>Set to refuse every connection with this reply.</summary>
+    public SmtpReply? ConnectRefusal { get; set; }
+    /// <summary>Set to make the content stream throw after this many bytes.</summary>
+    public long? FailSinkAfterBytes { get; set; }
+    public Func<Exception> SinkFailure { get; set; } = () => new IOException("No space left on device");
+    /// <summary>Delay in OnMessageComplete, to keep a transaction in flight.</summary>
+    public TimeSpan CompleteDelay { get; set; }
+    /// <summary>Signalled when a message's content stream is opened.</summary>
+    public TaskCompletionSource MessageOpened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ValueTask<SmtpReply?> OnConnectedAsync(SessionInfo session, CancellationToken ct)
+    {
+        Events.Enqueue("connect");
+        return ValueTask.FromResult(ConnectRefusal);
+    }
+
+    public ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct)
+    {
+        Events.Enqueue($"auth {user}");
+        return ValueTask.FromResult(Users.TryGetValue(user, out var p) && p == password);
+    }
+
+    public ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct)
+    {
+        Events.Enqueue($"mail {envelope.MailFrom}");
+        return ValueTask.FromResult(envelope.MailFrom == "refused@example.com"
+            ? new SmtpReply(550, "5.7.1", "Sender refused")
+            : SmtpReply.SenderOk);
+    }
+
+    public ValueTask<SmtpReply> OnRcptToAsync(SessionInfo session, Envelope envelope, Recipient recipient, CancellationToken ct)
+    {
+        Events.Enqueue($"rcpt {recipient.Address}");
+        return ValueTask.FromResult(recipient.Address.StartsWith("nobody@", StringComparison.Ordinal)
+            ? new SmtpReply(550, "5.1.1", "No such user")
+            : SmtpReply.RecipientOk);
+    }
+
+    public ValueTask<Stream> OpenMessageAsync(SessionInfo session, Envelope envelope, CancellationToken ct)
+    {
+        Events.Enqueue("open");
+        MessageOpened.TrySetResult();
+        Stream stream = FailSinkAfterBytes is { } limit ? new FailingStream(limit, SinkFailure) : new MemoryStream();
+        return ValueTask.FromResult(stream);
+    }
+
+    public async ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct)
+    {
+        if (CompleteDelay > TimeSpan.Zero) await Task.Delay(CompleteDelay, ct);
+        Messages.Enqueue(new StoredMessage(envelope, ((MemoryStream)content).ToArray(), session));
+        Events.Enqueue("complete");
+        return SmtpReply.Ok("Queued as test");
+    }
+
+    public void OnDisconnected(SessionInfo session)
+    {
+        Events.Enqueue("disconnect");
+        Disconnected.Enqueue(session);
+    }
+
+    /// <summary>A MemoryStream that fails like a full disk once it holds <c>limit</c> bytes.</summary>
+    private sealed class FailingStream(long limit, Func<Exception> failure) : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Length + buffer.Length > limit) throw failure();
+            base.Write(buffer);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
