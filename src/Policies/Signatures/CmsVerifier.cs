@@ -32,9 +32,13 @@ internal sealed class CmsVerifier(TrustStore trust, TimeProvider clock)
         CmsSignedData signed;
         try
         {
+            // Read exactly one ASN.1 object: PDF /Contents are zero-padded and may be BER (indefinite length).
+            using var input = new Asn1InputStream(signature);
+            var contentInfo = ContentInfo.GetInstance(input.ReadObject()
+                ?? throw new CmsException("empty signature"));
             signed = detachedContent is null
-                ? new CmsSignedData(signature)
-                : new CmsSignedData(new CmsProcessableByteArray(detachedContent), signature);
+                ? new CmsSignedData(contentInfo)
+                : new CmsSignedData(new CmsProcessableByteArray(detachedContent), contentInfo);
         }
         catch (Exception ex) when (IsCryptoError(ex))
         {

@@ -66,7 +66,7 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
         var content = new byte[b + d];
         Array.Copy(pdf, a, content, 0, b);
         Array.Copy(pdf, c, content, b, d);
-        var result = cms.Verify(TrimDer(signature), content);
+        var result = cms.Verify(signature, content);
         var status = result.Status;
         var detail = result.Detail;
         if (status == SignatureStatus.Valid && isLatest && !covers)
@@ -129,28 +129,5 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
         }
         if (high >= 0) result.Add((byte)(high << 4));
         return result.ToArray();
-    }
-
-    /// <summary>The /Contents placeholder is zero-padded; keep only the DER object.</summary>
-    private static byte[] TrimDer(byte[] data)
-    {
-        if (data.Length < 2 || data[0] != 0x30) return data;
-        int length;
-        int header;
-        if (data[1] < 0x80)
-        {
-            length = data[1];
-            header = 2;
-        }
-        else
-        {
-            var count = data[1] & 0x7F;
-            if (count is 0 or > 4 || data.Length < 2 + count) return data;
-            length = 0;
-            for (var i = 0; i < count; i++) length = (length << 8) | data[2 + i];
-            header = 2 + count;
-        }
-        var total = (long)header + length;
-        return total > 0 && total <= data.Length ? data[..(int)total] : data;
     }
 }
