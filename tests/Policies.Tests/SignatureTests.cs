@@ -83,3 +83,44 @@ public sealed class PdfSignatureTests : PolicyFixture
         Assert.That(v.Decision, Is.EqualTo(Decision.Reject));
     }
 }
+
+public sealed class PdfsigInteropTests : PolicyFixture
+{
+    /// <summary>A PDF signature our code accepts is one poppler's pdfsig also finds valid.</summary>
+    [TestCase("adbe.pkcs7.detached")]
+    [TestCase("ETSI.CAdES.detached")]
+    public void PdfsigAgreesOnValidSignature(string subFilter)
+    {
+        var pdf = TestPdf.CreateSigned(Pki.Valid, TestDocuments.Report(), subFilter);
+        var v = Evaluate(TestMessages.Message("Báo cáo", "Kính gửi.", ("bc.pdf", "application/pdf", pdf)));
+        Assert.That(v.Attachments.Single().Signature?.Status, Is.EqualTo(SignatureStatus.Valid), Describe(v));
+
+        var output = RunPdfsig(pdf);
+        Assert.That(output, Does.Contain("Signature Validation: Signature is Valid."), output);
+        Assert.That(output, Does.Contain("Total document signed"), output);
+    }
+
+    [Test]
+    public void PdfsigAgreesOnAppendedUpdate()
+    {
+        var pdf = TestPdf.AppendIncrementalUpdate(TestPdf.CreateSigned(Pki.Valid, TestDocuments.Report()));
+        var output = RunPdfsig(pdf);
+        Assert.That(output, Does.Not.Contain("Total document signed"), output);
+        var v = Evaluate(TestMessages.Message("Báo cáo", "Kính gửi.", ("bc.pdf", "application/pdf", pdf)));
+        Assert.That(v.Attachments.Single().Signature?.Status, Is.EqualTo(SignatureStatus.Invalid));
+    }
+
+    private static string RunPdfsig(byte[] pdf)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("pdfsig").FullName, "doc.pdf");
+        File.WriteAllBytes(path, pdf);
+        var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdfsig", $"\"{path}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+}
