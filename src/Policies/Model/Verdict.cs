@@ -1,0 +1,21 @@
+namespace GovGateway.Policies;
+
+/// <summary>The policy's answer for one message.</summary>
+public sealed record Verdict
+{
+    public required Decision Decision { get; init; }
+    /// <summary>Every rule that matched, enforce and audit, in policy order.</summary>
+    public required IReadOnlyList<RuleHit> Hits { get; init; }
+    /// <summary>The enforce hits that decided a reject or quarantine (empty on accept).</summary>
+    public required IReadOnlyList<RuleHit> Reasons { get; init; }
+    public required IReadOnlySet<DocumentClass> Classes { get; init; }
+    public required IReadOnlyList<AttachmentReport> Attachments { get; init; }
+    public required SmimeReport Smime { get; init; }
+    public required IReadOnlyList<KeyValuePair<string, string>> HeadersToAdd { get; init; }
+    public string? SubjectTag { get; init; }
+    public required IReadOnlyList<string> CopyTo { get; init; }
+    public required string PolicyVersion { get; init; }
+    public string? HeaderFrom { get; init; }
+    public string? Subject { get; init; }
+    public string? MessageId { get; init; }
+}

@@ -1,0 +1,146 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.OpenSsl;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using Org.BouncyCastle.X509.Extension;
+
+namespace GovGateway.Policies.Tests.Fixtures;
+
+/// <summary>A certificate with its private key.</summary>
+public sealed record Identity(X509Certificate Certificate, AsymmetricKeyParameter Key, IReadOnlyList<X509Certificate> Chain)
+{
+    public string CertificatePem => TestPki.ToPem(Certificate);
+    public string KeyPem => TestPki.ToPem(Key);
+}
+
+/// <summary>
+/// A small PKI made with BouncyCastle for the tests: a root ("RootCA chuyên dùng Chính phủ G2 TEST"),
+/// an intermediate, signers (valid, expired, not yet valid, revoked, for another address), a
+/// self-signed impostor, and the intermediate's CRL revoking one signer.
+/// </summary>
+public sealed class TestPki
+{
+    private static readonly Lazy<TestPki> Shared = new(() => new TestPki());
+    private static readonly SecureRandom Random = new();
+    private long _serial = 1000;
+
+    public static TestPki Instance => Shared.Value;
+
+    public Identity Root { get; }
+    public Identity Intermediate { get; }
+    public Identity Valid { get; }
+    public Identity Expired { get; }
+    public Identity NotYetValid { get; }
+    public Identity Revoked { get; }
+    /// <summary>Valid certificate issued to someone else (other@stttt.hatinh.gov.vn).</summary>
+    public Identity OtherSigner { get; }
+    /// <summary>Self-signed "root" an attacker could put into a message.</summary>
+    public Identity ImpostorRoot { get; }
+    public Identity Impostor { get; }
+    public X509Crl Crl { get; }
+
+    public const string SenderAddress = "vanthu@stttt.hatinh.gov.vn";
+
+    private TestPki()
+    {
+        var now = DateTime.UtcNow;
+        Root = SelfSigned("CN=RootCA chuyen dung Chinh phu G2 TEST,O=Ban Co yeu Chinh phu,C=VN", now);
+        Intermediate = Issue(Root, "CN=CA phuc vu cac co quan Nha nuoc G2 TEST,O=Ban Co yeu Chinh phu,C=VN", null, now.AddYears(-2), now.AddYears(5), ca: true);
+        Valid = Issue(Intermediate, "CN=Van thu So TTTT Ha Tinh,O=So TTTT Ha Tinh,C=VN", SenderAddress, now.AddDays(-30), now.AddYears(1));
+        Expired = Issue(Intermediate, "CN=Nguyen Van Het Han,O=So TTTT Ha Tinh,C=VN", SenderAddress, now.AddYears(-3), now.AddDays(-10));
+        NotYetValid = Issue(Intermediate, "CN=Nguyen Van Chua Hieu Luc,O=So TTTT Ha Tinh,C=VN", SenderAddress, now.AddDays(10), now.AddYears(1));
+        Revoked = Issue(Intermediate, "CN=Nguyen Van Thu Hoi,O=So TTTT Ha Tinh,C=VN", SenderAddress, now.AddDays(-30), now.AddYears(1));
+        OtherSigner = Issue(Intermediate, "CN=Tran Thi Khac,O=So TTTT Ha Tinh,C=VN", "other@stttt.hatinh.gov.vn", now.AddDays(-30), now.AddYears(1));
+        ImpostorRoot = SelfSigned("CN=RootCA chuyen dung Chinh phu G2 TEST,O=Ban Co yeu Chinh phu,C=VN", now);
+        Impostor = Issue(ImpostorRoot, "CN=Gia mao,O=So TTTT Ha Tinh,C=VN", SenderAddress, now.AddDays(-30), now.AddYears(1));
+
+        var crl = new X509V2CrlGenerator();
+        crl.SetIssuerDN(Intermediate.Certificate.SubjectDN);
+        crl.SetThisUpdate(now.AddDays(-1));
+        crl.SetNextUpdate(now.AddDays(7));
+        crl.AddCrlEntry(Revoked.Certificate.SerialNumber, now.AddDays(-2), CrlReason.KeyCompromise);
+        crl.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(Intermediate.Certificate));
+        crl.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(BigInteger.One));
+        Crl = crl.Generate(new Asn1SignatureFactory("SHA256WithRSA", Intermediate.Key));
+    }
+
+    /// <summary>Writes a configuration folder: optional policy.yaml text, trust/root.pem and trust/intermediate.crl.</summary>
+    public string WriteConfig(string? policyYaml = null, bool withCrl = true)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "policy-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "trust"));
+        File.WriteAllText(Path.Combine(dir, "trust", "root.pem"), Root.CertificatePem);
+        if (withCrl) File.WriteAllBytes(Path.Combine(dir, "trust", "intermediate.crl"), Crl.GetEncoded());
+        if (policyYaml is not null) File.WriteAllText(Path.Combine(dir, "policy.yaml"), policyYaml);
+        return dir;
+    }
+
+    private static AsymmetricCipherKeyPair NewKey()
+    {
+        var generator = new RsaKeyPairGenerator();
+        generator.Init(new KeyGenerationParameters(Random, 2048));
+        return generator.GenerateKeyPair();
+    }
+
+    private Identity SelfSigned(string subject, DateTime now)
+    {
+        var key = NewKey();
+        var gen = new X509V3CertificateGenerator();
+        var name = new X509Name(subject);
+        gen.SetSerialNumber(BigInteger.ValueOf(Interlocked.Increment(ref _serial)));
+        gen.SetIssuerDN(name);
+        gen.SetSubjectDN(name);
+        gen.SetNotBefore(now.AddYears(-5));
+        gen.SetNotAfter(now.AddYears(10));
+        gen.SetPublicKey(key.Public);
+        gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(true));
+        gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign));
+        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(key.Public));
+        var cert = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", key.Private));
+        return new Identity(cert, key.Private, [cert]);
+    }
+
+    private Identity Issue(Identity issuer, string subject, string? email, DateTime notBefore, DateTime notAfter, bool ca = false)
+    {
+        var key = NewKey();
+        var gen = new X509V3CertificateGenerator();
+        gen.SetSerialNumber(BigInteger.ValueOf(Interlocked.Increment(ref _serial)));
+        gen.SetIssuerDN(issuer.Certificate.SubjectDN);
+        gen.SetSubjectDN(new X509Name(subject));
+        gen.SetNotBefore(notBefore);
+        gen.SetNotAfter(notAfter);
+        gen.SetPublicKey(key.Public);
+        gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer.Certificate));
+        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(key.Public));
+        if (ca)
+        {
+            gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(0));
+            gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign));
+        }
+        else
+        {
+            gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+            gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.NonRepudiation | KeyUsage.KeyEncipherment));
+            gen.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_emailProtection, KeyPurposeID.id_kp_clientAuth));
+        }
+        if (email is not null)
+            gen.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.Rfc822Name, email)));
+        var cert = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", issuer.Key));
+        return new Identity(cert, key.Private, [cert, .. issuer.Chain.Where(c => !c.IssuerDN.Equivalent(c.SubjectDN))]);
+    }
+
+    public static string ToPem(object value)
+    {
+        using var writer = new StringWriter();
+        var pem = new PemWriter(writer);
+        pem.WriteObject(value);
+        pem.Writer.Flush();
+        return writer.ToString();
+    }
+}
