@@ -1,0 +1,333 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovGateway.Audit;
+
+/// <summary>
+/// The tamper-evident audit log. <see cref="AppendAsync"/> and <see cref="RecordDeliveryAsync"/> return once the record
+/// is fsynced in the journal (DATA/audit/journal/), sharing one fsync with every concurrent caller; a background writer
+/// then moves journal entries into LiteDB (DATA/audit/audit.db) in batches, chaining their hashes in sequence order,
+/// and deletes journal segments once LiteDB holds them durably. Opening replays whatever the journal still holds.
+/// </summary>
+public sealed class AuditLog : IAsyncDisposable
+{
+    private readonly AuditStore _store;
+    private readonly FileStream _ownerLock;
+    private readonly AuditOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _journalDir;
+    private readonly Channel<JournalRecord> _durable = Channel.CreateUnbounded<JournalRecord>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly List<(long Seq, TaskCompletionSource Done)> _applyWaiters = [];
+    private readonly CancellationTokenSource _stop = new();
+    private AuditJournal _journal = null!;
+    private Task _writer = Task.CompletedTask;
+    private Task _retention = Task.CompletedTask;
+    private long _appliedSeq;
+    private int _disposed;
+
+    private AuditLog(AuditStore store, FileStream ownerLock, AuditOptions options, ILogger logger, string journalDir)
+    {
+        _store = store;
+        _ownerLock = ownerLock;
+        _options = options;
+        _logger = logger;
+        _journalDir = journalDir;
+    }
+
+    /// <summary>DATA/audit: the database and the journal.</summary>
+    public static string AuditDir(string dataDir) => Path.Combine(dataDir, "audit");
+
+    /// <summary>DATA/audit/audit.db.</summary>
+    public static string DatabasePath(string dataDir) => Path.Combine(AuditDir(dataDir), "audit.db");
+
+    /// <summary>
+    /// Opens (creating if needed) the log under DATA/audit, replays journal entries LiteDB does not hold yet, and starts
+    /// the background writer and retention. Fails with <see cref="IOException"/> when another process owns the database.
+    /// </summary>
+    public static async Task<AuditLog> OpenAsync(string dataDir, AuditOptions options, ILogger<AuditLog>? logger = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ILogger log = logger ?? (ILogger)NullLogger.Instance;
+        string dir = AuditDir(Path.GetFullPath(dataDir));
+        Directory.CreateDirectory(dir);
+        string journalDir = Path.Combine(dir, "journal");
+
+        // LiteDB's direct mode is single-process, but its file sharing does not stop a second process on Linux;
+        // this lock (flock LOCK_EX through FileShare.None) does, with a clear error.
+        FileStream ownerLock;
+        try
+        {
+            ownerLock = new FileStream(Path.Combine(dir, "audit.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The audit log in {dir} is open in another process (the running gateway?).", ex);
+        }
+
+        AuditStore? store = null;
+        try
+        {
+            store = await Task.Run(() => AuditStore.Open(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false);
+            var auditLog = new AuditLog(store, ownerLock, options, log, journalDir);
+            await Task.Run(auditLog.Replay, ct).ConfigureAwait(false);
+            auditLog.Start();
+            return auditLog;
+        }
+        catch
+        {
+            store?.Dispose();
+            ownerLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Records a transaction; returns when it is durable, so call it before (or together with) sending the reply.
+    /// Fills <see cref="AuditTransaction.Id"/> when empty and <see cref="AuditTransaction.TimeUtc"/> when unset.
+    /// The caller may reuse the object after this returns. Cancelling stops the wait, not the write.
+    /// </summary>
+    public ValueTask AppendAsync(AuditTransaction record, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (string.IsNullOrWhiteSpace(record.Id)) record.Id = Guid.CreateVersion7().ToString("N");
+        if (record.TimeUtc == default) record.TimeUtc = DateTime.UtcNow;
+        return Enqueue(new JournalPayload { Kind = EntryKinds.Transaction, Transaction = record }, ct);
+    }
+
+    /// <summary>Records one recipient's delivery outcome for a transaction (joined by queue id); durable on return.</summary>
+    public ValueTask RecordDeliveryAsync(AuditDelivery outcome, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (string.IsNullOrWhiteSpace(outcome.QueueId)) throw new ArgumentException("A delivery outcome needs the transaction's queue id.", nameof(outcome));
+        if (outcome.TimeUtc == default) outcome.TimeUtc = DateTime.UtcNow;
+        return Enqueue(new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome }, ct);
+    }
+
+    /// <summary>Removes the oldest entries (in chain order) older than the cutoff, keeping the chain verifiable from an anchor.</summary>
+    public Task PurgeAsync(DateTime olderThanUtc) => Task.Run(() => { _store.Purge(olderThanUtc); });
+
+    /// <summary>Transactions matching the filters, newest first, with their delivery outcomes.</summary>
+    public AuditQueryResult Query(AuditQuery q)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        return AuditQueryEngine.Run(_store, q);
+    }
+
+    public AuditStats Stats(DateTime? since, DateTime? until) => StatsBuilder.Build(_store, since, until);
+
+    /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
+    public AuditVerifyResult Verify() => ChainVerifier.Verify(_store);
+
+    /// <summary>Waits until every record whose append has returned is in LiteDB (visible to queries).</summary>
+    public Task FlushAsync(CancellationToken ct = default)
+    {
+        long target = _journal.LastDurableSeq;
+        lock (_applyWaiters)
+        {
+            if (Interlocked.Read(ref _appliedSeq) >= target) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _applyWaiters.Add((target, done));
+            return done.Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Writes what is queued, moves every journal entry into LiteDB, checkpoints and deletes the journal.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var leftover = await Task.Run(_journal.Complete).ConfigureAwait(false);
+        _closing = true;
+        _durable.Writer.TryComplete();
+        try
+        {
+            await _writer.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Audit writer stopped with an error; the journal will be replayed on next open");
+        }
+        _stop.Cancel();
+        try { await _retention.ConfigureAwait(false); } catch (OperationCanceledException) { }
+
+        try
+        {
+            _store.Checkpoint();
+            if (Interlocked.Read(ref _appliedSeq) >= _journal.LastDurableSeq)
+                foreach (var path in leftover) File.Delete(path);
+        }
+        catch (Exception ex)
+        {
+            // The journal stays; the next open replays it.
+            _logger.LogError(ex, "Audit log could not checkpoint on close; the journal will be replayed on next open");
+        }
+        _journal.Dispose();
+        _store.Dispose();
+        _ownerLock.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Stops without writing LiteDB or the queued journal entries, leaving the files as a crash would (tests only).</summary>
+    internal async Task SimulateCrashAsync()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        _writerPaused = true;
+        _journal.Abandon();
+        _durable.Writer.TryComplete();
+        _stop.Cancel();
+        await _writer.ConfigureAwait(false);
+        try { await _retention.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        _store.Dispose();
+        _ownerLock.Dispose();
+    }
+
+    /// <summary>From now on the background writer leaves entries in the journal only (tests only).</summary>
+    internal void PauseWriter() => _writerPaused = true;
+
+    private volatile bool _writerPaused;
+    private volatile bool _closing;
+
+    internal long AppliedSeq => Interlocked.Read(ref _appliedSeq);
+
+    private async ValueTask Enqueue(JournalPayload payload, CancellationToken ct)
+    {
+        if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(AuditLog));
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options);
+        await _journal.AppendAsync(bytes).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private void Replay()
+    {
+        var records = JournalReader.ReadAll(_journalDir, _logger);
+        var segments = JournalReader.Segments(_journalDir);
+        long head = _store.Head.Seq;
+        var pending = records.Where(r => r.Seq > head).ToList();
+        if (pending.Count > 0)
+        {
+            _logger.LogInformation("Audit log replaying {Count} journal entries after {Head}", pending.Count, head);
+            foreach (var chunk in pending.Chunk(_options.BatchSize))
+                _store.AppendBatch(chunk.Select(EntryFactory.FromJournal).ToList());
+        }
+        _store.Checkpoint();
+        foreach (var path in segments) File.Delete(path);
+        _appliedSeq = Math.Max(_store.Head.Seq, records.Count > 0 ? records[^1].Seq : 0);
+    }
+
+    private void Start()
+    {
+        _journal = AuditJournal.Open(_journalDir, _appliedSeq + 1, _options.JournalSegmentBytes, OnDurable, _logger);
+        _writer = Task.Run(async () =>
+        {
+            try
+            {
+                await WriteLoopAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogCritical(ex, "Audit writer stopped; new records stay in the journal until restart");
+                throw;
+            }
+        });
+        if (_options.RetentionDays > 0) _retention = Task.Run(RetentionLoopAsync);
+    }
+
+    private void OnDurable(IReadOnlyList<JournalRecord> records)
+    {
+        foreach (var r in records) _durable.Writer.TryWrite(r);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _durable.Reader;
+        var batch = new List<JournalRecord>(_options.BatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            if (_writerPaused) return;
+            Drain(reader, batch);
+            if (batch.Count < _options.BatchSize && _options.FlushInterval > TimeSpan.Zero && !reader.Completion.IsCompleted)
+            {
+                // Let a batch fill: fewer, larger LiteDB transactions. Records are already durable in the journal.
+                await Task.Delay(_options.FlushInterval).ConfigureAwait(false);
+                Drain(reader, batch);
+            }
+            if (_writerPaused) return;
+            await WriteBatchAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    private void Drain(ChannelReader<JournalRecord> reader, List<JournalRecord> batch)
+    {
+        while (batch.Count < _options.BatchSize && reader.TryRead(out var r)) batch.Add(r);
+    }
+
+    private async Task WriteBatchAsync(List<JournalRecord> batch)
+    {
+        // Payloads are our own JSON with a verified checksum; a failure here is a bug, and it stops the writer loudly.
+        var entries = batch.Select(EntryFactory.FromJournal).ToList();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _store.AppendBatch(entries);
+                break;
+            }
+            catch (Exception ex) when (!_closing || attempt < 3)
+            {
+                // Nothing is lost: the entries stay in the journal. Retry with back-off.
+                _logger.LogError(ex, "Audit writer failed to store {Count} entries (attempt {Attempt}); retrying", entries.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt))).ConfigureAwait(false);
+            }
+        }
+
+        long applied = batch[^1].Seq;
+        Interlocked.Exchange(ref _appliedSeq, applied);
+        ReleaseWaiters(applied);
+
+        var covered = _journal.TakeSegmentsCoveredBy(applied);
+        if (covered.Count > 0)
+        {
+            try
+            {
+                _store.Checkpoint();
+                foreach (var path in covered) File.Delete(path);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Audit writer could not checkpoint LiteDB; {Count} journal segments kept for replay", covered.Count);
+            }
+        }
+    }
+
+    private void ReleaseWaiters(long applied)
+    {
+        lock (_applyWaiters)
+        {
+            for (int i = _applyWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_applyWaiters[i].Seq > applied) continue;
+                _applyWaiters[i].Done.TrySetResult();
+                _applyWaiters.RemoveAt(i);
+            }
+        }
+    }
+
+    private async Task RetentionLoopAsync()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                _store.Purge(DateTime.UtcNow.AddDays(-_options.RetentionDays));
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Audit retention failed; will retry");
+            }
+            await Task.Delay(_options.PurgeInterval, ct).ConfigureAwait(false);
+        }
+    }
+}

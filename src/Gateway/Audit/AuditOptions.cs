@@ -1,0 +1,38 @@
+namespace GovGateway.Audit;
+
+/// <summary>Settings of the audit log, bound from the configuration section "Audit".</summary>
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>Days a record is kept; 0 keeps records forever.</summary>
+    public int RetentionDays { get; set; }
+
+    /// <summary>Most journal entries the background writer moves into LiteDB in one transaction.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Longest time the background writer waits to fill a batch before writing it to LiteDB.
+    /// Records are durable in the journal before this; the interval only delays when queries see them.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Size after which the journal starts a new segment file, so applied segments can be deleted.</summary>
+    public long JournalSegmentBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>LiteDB CheckpointSize pragma (pages of 8 KiB): the -log file is folded into the data file past this.</summary>
+    public int CheckpointPages { get; set; } = 1000;
+
+    /// <summary>How often retention runs while the log is open (when <see cref="RetentionDays"/> &gt; 0).</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    internal void Validate()
+    {
+        if (RetentionDays < 0) throw new ArgumentOutOfRangeException(nameof(RetentionDays), RetentionDays, "Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Audit:BatchSize must be positive.");
+        if (FlushInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "Audit:FlushInterval must not be negative.");
+        if (JournalSegmentBytes < 4096) throw new ArgumentOutOfRangeException(nameof(JournalSegmentBytes), JournalSegmentBytes, "Audit:JournalSegmentBytes must be at least 4096.");
+        if (CheckpointPages <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointPages), CheckpointPages, "Audit:CheckpointPages must be positive.");
+        if (PurgeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PurgeInterval), PurgeInterval, "Audit:PurgeInterval must be positive.");
+    }
+}

@@ -1,0 +1,23 @@
+namespace GovGateway.Audit;
+
+/// <summary>Counts over a period, for <c>gateway audit stats</c>.</summary>
+public sealed class AuditStats
+{
+    public DateTime? Since { get; set; }
+    public DateTime? Until { get; set; }
+    public long Transactions { get; set; }
+    /// <summary>Transactions per UTC day (yyyy-MM-dd).</summary>
+    public SortedDictionary<string, long> PerDay { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Transactions per document class (a transaction counts once for each class it carries; "none" when it has none).</summary>
+    public SortedDictionary<string, long> PerClass { get; set; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, long> PerDecision { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Transactions per signature status: S/MIME status when present, else the attachments' combined PDF status, else "none".</summary>
+    public SortedDictionary<string, long> PerSignature { get; set; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, long> PerSenderDomain { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Accepted transactions carrying an official document (invitation, meeting-document, report, notice, work-document).</summary>
+    public long OfficialTransactions { get; set; }
+    /// <summary>Of those, the ones that travelled signed: S/MIME valid, or every official attachment PDF-signed valid.</summary>
+    public long OfficialSigned { get; set; }
+    /// <summary>OfficialSigned / OfficialTransactions as a percentage; null when there were none.</summary>
+    public double? OfficialSignedPercent { get; set; }
+}

@@ -1,0 +1,21 @@
+namespace GovGateway.Audit;
+
+/// <summary>Outcome of walking the hash chain.</summary>
+public sealed class AuditVerifyResult
+{
+    public bool Ok { get; set; }
+    /// <summary>Entries checked (transactions and deliveries).</summary>
+    public long Checked { get; set; }
+    /// <summary>Sequence number of the last purged entry the walk started from (0 when nothing was purged).</summary>
+    public long AnchorSeq { get; set; }
+    /// <summary>Last entry of the chain as recorded in the meta collection: note it elsewhere to detect a rewrite of the whole chain.</summary>
+    public long HeadSeq { get; set; }
+    public string HeadHash { get; set; } = "";
+    /// <summary>"changed", "removed" or "inserted" when broken.</summary>
+    public string? Problem { get; set; }
+    /// <summary>Sequence number of the first entry found changed/inserted, or of the first missing entry.</summary>
+    public long? FirstBadSeq { get; set; }
+    /// <summary>Record id (transaction id or queue id/recipient) of the entry named by <see cref="FirstBadSeq"/>, when it exists.</summary>
+    public string? FirstBadRecord { get; set; }
+    public string Message { get; set; } = "";
+}

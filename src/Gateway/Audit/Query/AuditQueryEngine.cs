@@ -1,0 +1,87 @@
+using LiteDB;
+
+namespace GovGateway.Audit;
+
+/// <summary>
+/// Runs <see cref="AuditQuery"/> against the store. Message-ID and a full sender address use their indexes; otherwise
+/// the time index is walked newest first. Recipient, class, decision, signature, rule, subject and symbol filters are
+/// applied in memory to what the index yields, and stop as soon as the limit is reached.
+/// </summary>
+internal static class AuditQueryEngine
+{
+    public static AuditQueryResult Run(AuditStore store, AuditQuery q)
+    {
+        if (q.Limit <= 0) throw new ArgumentOutOfRangeException(nameof(q), q.Limit, "--limit must be positive.");
+        var filter = new TransactionFilter(q);
+        var result = new AuditQueryResult();
+
+        foreach (var entry in Candidates(store, q))
+        {
+            if (entry.Transaction is null || !filter.Matches(entry.Transaction)) continue;
+            if (result.Records.Count == q.Limit)
+            {
+                result.Truncated = true;
+                break;
+            }
+            result.Records.Add(Join(store, entry));
+        }
+        return result;
+    }
+
+    /// <summary>Transaction entries in the time range, newest first, from the most selective index.</summary>
+    private static IEnumerable<AuditEntry> Candidates(AuditStore store, AuditQuery q)
+    {
+        var since = q.Since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
+        var until = q.Until is { } u ? ChainHasher.Normalize(u) : DateTime.MaxValue;
+
+        IEnumerable<AuditEntry>? indexed = null;
+        if (!string.IsNullOrWhiteSpace(q.MessageId))
+        {
+            var id = q.MessageId.Trim();
+            var bare = id.Trim('<', '>');
+            indexed = store.Entries.Find(Query.EQ("$.Transaction.MessageId", bare))
+                .Concat(store.Entries.Find(Query.EQ("$.Transaction.MessageId", "<" + bare + ">")));
+        }
+        else if (TransactionFilter.FullAddress(q.Sender) is { } address)
+        {
+            indexed = store.Entries.Find(Query.EQ("LOWER($.Transaction.MailFrom)", address));
+        }
+
+        if (indexed is not null)
+            return indexed
+                .Where(e => e.Kind == EntryKinds.Transaction && e.TimeUtc >= since && e.TimeUtc < until)
+                .OrderByDescending(e => e.TimeUtc).ThenByDescending(e => e.Id);
+
+        return store.Entries.Query()
+            .Where(Query.And(Query.GTE("TimeUtc", since), Query.LT("TimeUtc", until)))
+            .OrderByDescending("TimeUtc")
+            .ToEnumerable()
+            .Where(e => e.Kind == EntryKinds.Transaction);
+    }
+
+    /// <summary>The transaction with every delivery entry of its queue id and each recipient's latest outcome.</summary>
+    internal static AuditRecordView Join(AuditStore store, AuditEntry entry)
+    {
+        var tx = entry.Transaction!;
+        var deliveries = string.IsNullOrEmpty(tx.QueueId)
+            ? []
+            : store.Entries.Find(Query.EQ("QueueId", tx.QueueId))
+                .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null && e.Id > entry.Id)
+                .OrderBy(e => e.Id)
+                .Select(e => e.Delivery!)
+                .ToList();
+
+        var latest = new Dictionary<string, AuditDelivery>(StringComparer.OrdinalIgnoreCase);
+        foreach (var d in deliveries) latest[d.Recipient] = d;
+
+        var status = tx.Recipients.Select(r => latest.TryGetValue(r, out var d)
+                ? new AuditRecipientStatus { Recipient = r, Outcome = d.Outcome, Reply = d.Reply, TimeUtc = d.TimeUtc }
+                : new AuditRecipientStatus { Recipient = r, Outcome = "none" })
+            .ToList();
+        // Outcomes for addresses not in the envelope list (e.g. after expansion upstream) are still shown.
+        foreach (var d in latest.Values.Where(d => !tx.Recipients.Contains(d.Recipient, StringComparer.OrdinalIgnoreCase)))
+            status.Add(new AuditRecipientStatus { Recipient = d.Recipient, Outcome = d.Outcome, Reply = d.Reply, TimeUtc = d.TimeUtc });
+
+        return new AuditRecordView { Seq = entry.Id, Hash = entry.Hash, Transaction = tx, Deliveries = deliveries, RecipientStatus = status };
+    }
+}

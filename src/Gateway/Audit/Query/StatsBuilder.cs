@@ -1,0 +1,73 @@
+using LiteDB;
+
+namespace GovGateway.Audit;
+
+/// <summary>Counts for <c>gateway audit stats</c> over the time index.</summary>
+internal static class StatsBuilder
+{
+    /// <summary>Classes that are official documents in the sense of the 2025 target (Directive on e-documents by email).</summary>
+    public static readonly IReadOnlySet<string> OfficialClasses =
+        new HashSet<string>(["invitation", "meeting-document", "report", "notice", "work-document"], StringComparer.OrdinalIgnoreCase);
+
+    public static AuditStats Build(AuditStore store, DateTime? since, DateTime? until)
+    {
+        var from = since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
+        var to = until is { } u ? ChainHasher.Normalize(u) : DateTime.MaxValue;
+        var stats = new AuditStats { Since = since, Until = until };
+
+        var entries = store.Entries.Find(Query.And(Query.GTE("TimeUtc", from), Query.LT("TimeUtc", to)));
+        foreach (var entry in entries)
+        {
+            if (entry.Kind != EntryKinds.Transaction || entry.Transaction is null) continue;
+            Add(stats, entry.Transaction);
+        }
+        stats.OfficialSignedPercent = stats.OfficialTransactions == 0
+            ? null
+            : Math.Round(100.0 * stats.OfficialSigned / stats.OfficialTransactions, 2);
+        return stats;
+    }
+
+    private static void Add(AuditStats stats, AuditTransaction t)
+    {
+        stats.Transactions++;
+        Bump(stats.PerDay, t.TimeUtc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+
+        var classes = t.Classes.Concat(t.Attachments.Select(a => a?.Class))
+            .Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (classes.Count == 0) Bump(stats.PerClass, "none");
+        foreach (var c in classes) Bump(stats.PerClass, c);
+
+        Bump(stats.PerDecision, string.IsNullOrWhiteSpace(t.Decision) ? "unknown" : t.Decision.Trim().ToLowerInvariant());
+        Bump(stats.PerSignature, SignatureBucket(t));
+        Bump(stats.PerSenderDomain, SenderDomain(t.MailFrom));
+
+        // "Travelled" means the gateway accepted it for delivery.
+        if (!string.Equals(t.Decision, AuditDecisions.Accepted, StringComparison.OrdinalIgnoreCase)) return;
+        var official = t.Attachments.Where(a => a?.Class is not null && OfficialClasses.Contains(a.Class)).ToList();
+        if (official.Count == 0 && !t.Classes.Any(c => c is not null && OfficialClasses.Contains(c))) return;
+        stats.OfficialTransactions++;
+        bool smimeValid = IsValid(t.Smime?.Status);
+        bool allPdfSigned = official.Count > 0 && official.All(a => IsValid(a.SignatureStatus));
+        if (smimeValid || allPdfSigned) stats.OfficialSigned++;
+    }
+
+    /// <summary>S/MIME status when there is one; else "pdf:valid" when every signed-status attachment is valid, "pdf:&lt;status&gt;" for the first that is not; else "none".</summary>
+    private static string SignatureBucket(AuditTransaction t)
+    {
+        if (!string.IsNullOrWhiteSpace(t.Smime?.Status)) return "smime:" + t.Smime.Status!.Trim().ToLowerInvariant();
+        var pdf = t.Attachments.Select(a => a?.SignatureStatus).Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim().ToLowerInvariant()).ToList();
+        if (pdf.Count == 0) return "none";
+        return "pdf:" + (pdf.FirstOrDefault(s => s != "valid") ?? "valid");
+    }
+
+    private static string SenderDomain(string? mailFrom)
+    {
+        if (string.IsNullOrWhiteSpace(mailFrom)) return "(null sender)";
+        int at = mailFrom.LastIndexOf('@');
+        return at < 0 ? "(no domain)" : mailFrom[(at + 1)..].Trim().ToLowerInvariant();
+    }
+
+    private static bool IsValid(string? status) => string.Equals(status?.Trim(), "valid", StringComparison.OrdinalIgnoreCase);
+
+    private static void Bump(SortedDictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+}

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovGateway.Audit;
+
+/// <summary>
+/// Serves audit queries from the running gateway, which owns the LiteDB file, over a Unix domain socket at
+/// DATA/run/audit.sock. The run folder is created 0700 and the socket chmod 600: only the gateway's user may ask.
+/// </summary>
+public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private const int MaxConnections = 32;
+
+    private readonly AuditLog _log;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly SemaphoreSlim _slots = new(MaxConnections);
+    private CancellationTokenSource? _stop;
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public AuditQueryServer(string dataDir, AuditLog log, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataDir);
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _logger = logger ?? NullLogger.Instance;
+        SocketPath = AuditProtocol.SocketPath(dataDir);
+    }
+
+    /// <summary>DATA/run/audit.sock.</summary>
+    public string SocketPath { get; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_listener is not null) throw new InvalidOperationException("The audit query server is already started.");
+        if (System.Text.Encoding.UTF8.GetByteCount(SocketPath) > 107)
+            throw new InvalidOperationException($"Socket path '{SocketPath}' is longer than a Unix socket allows (107 bytes); use a shorter --data path.");
+
+        string runDir = Path.GetDirectoryName(SocketPath)!;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(runDir);
+        else Directory.CreateDirectory(runDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        if (File.Exists(SocketPath))
+        {
+            if (await new AuditClient(Path.GetDirectoryName(runDir)!, TimeSpan.FromSeconds(2)).PingAsync(cancellationToken).ConfigureAwait(false))
+                throw new InvalidOperationException($"Another process already serves audit queries on {SocketPath}.");
+            File.Delete(SocketPath); // left by a process that died
+        }
+
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(64);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _stop = new CancellationTokenSource();
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(_stop.Token), CancellationToken.None);
+        _logger.LogInformation("Audit query server listening on {Socket}", SocketPath);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_listener is null || _stop is null) return;
+        _stop.Cancel();
+        _listener.Dispose();
+        try { await _acceptLoop.WaitAsync(cancellationToken).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { await Task.WhenAll(_connections.Keys).WaitAsync(cancellationToken).ConfigureAwait(false); } catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException) { }
+        try { File.Delete(SocketPath); } catch (IOException ex) { _logger.LogWarning(ex, "Could not remove {Socket}", SocketPath); }
+        _listener = null;
+        _stop.Dispose();
+        _stop = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _slots.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                await _slots.WaitAsync(ct).ConfigureAwait(false);
+                client = await _listener!.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (ct.IsCancellationRequested) return;
+                _logger.LogWarning(ex, "Audit query server accept failed");
+                _slots.Release();
+                continue;
+            }
+            var task = HandleAsync(client, ct);
+            _connections.TryAdd(task, 0);
+            _ = task.ContinueWith(t => { _connections.TryRemove(t, out _); _slots.Release(); }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleAsync(Socket client, CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(RequestTimeout);
+        await using var stream = new NetworkStream(client, ownsSocket: true);
+        AuditResponse response;
+        try
+        {
+            var line = await AuditProtocol.ReadLineAsync(stream, AuditProtocol.MaxRequestBytes, timeout.Token).ConfigureAwait(false);
+            if (line is null) return;
+            var request = JsonSerializer.Deserialize<AuditRequest>(line, AuditJson.Options)
+                ?? throw new InvalidDataException("Empty request.");
+            // LiteDB calls are synchronous; keep them off the accept loop.
+            response = await Task.Run(() => Execute(request), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or ArgumentException or NotSupportedException)
+        {
+            response = new AuditResponse { Ok = false, Error = ex.Message };
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Audit query failed");
+            response = new AuditResponse { Ok = false, Error = "audit query failed: " + ex.Message };
+        }
+
+        try
+        {
+            await AuditProtocol.WriteLineAsync(stream, response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "Audit query client went away before the answer");
+        }
+    }
+
+    private AuditResponse Execute(AuditRequest request) => request.Op switch
+    {
+        "ping" => new AuditResponse { Ok = true },
+        "query" => new AuditResponse { Ok = true, Query = _log.Query(request.Query ?? new AuditQuery()) },
+        "stats" => new AuditResponse { Ok = true, Stats = _log.Stats(request.Since, request.Until) },
+        "verify" => new AuditResponse { Ok = true, Verify = _log.Verify() },
+        _ => new AuditResponse { Ok = false, Error = $"unknown op '{request.Op}' (expected query, stats, verify or ping)" },
+    };
+}

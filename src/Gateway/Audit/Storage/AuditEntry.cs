@@ -1,0 +1,37 @@
+namespace GovGateway.Audit;
+
+/// <summary>
+/// One immutable link of the chain as stored in LiteDB (collection "entries", _id = sequence number).
+/// A transaction and each later delivery outcome are separate entries; queries join them by queue id.
+/// </summary>
+internal sealed class AuditEntry
+{
+    /// <summary>Sequence number; consecutive from 1, in journal order.</summary>
+    public long Id { get; set; }
+    public string Kind { get; set; } = "";
+    /// <summary>The transaction's or the delivery's time, copied up for the time index.</summary>
+    public DateTime TimeUtc { get; set; }
+    /// <summary>Queue id, copied up so deliveries join their transaction through one index.</summary>
+    public string? QueueId { get; set; }
+    public AuditTransaction? Transaction { get; set; }
+    public AuditDelivery? Delivery { get; set; }
+    /// <summary>Hash of the entry before this one (the anchor's hash after a purge, zeros for the first ever).</summary>
+    public string PrevHash { get; set; } = "";
+    /// <summary>SHA-256 over PrevHash and this entry's content.</summary>
+    public string Hash { get; set; } = "";
+
+    /// <summary>Transaction id, or "queue id → recipient" for a delivery: what a person looks for.</summary>
+    public string Describe() =>
+        Transaction is not null ? $"transaction {Transaction.Id} (queue {Transaction.QueueId}, {Transaction.TimeUtc:yyyy-MM-ddTHH:mm:ss.fffZ})"
+        : Delivery is not null ? $"delivery {Delivery.QueueId} → {Delivery.Recipient} ({Delivery.Outcome}, {Delivery.TimeUtc:yyyy-MM-ddTHH:mm:ss.fffZ})"
+        : $"entry of kind '{Kind}'";
+}
+
+/// <summary>Chain bookkeeping kept in the "meta" collection: where the chain starts (after purges) and where it ends.</summary>
+internal sealed class ChainPoint
+{
+    /// <summary>"anchor" or "head".</summary>
+    public string Id { get; set; } = "";
+    public long Seq { get; set; }
+    public string Hash { get; set; } = "";
+}

@@ -1,0 +1,175 @@
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace GovGateway.Audit;
+
+/// <summary>
+/// The LiteDB side of the audit log (DATA/audit/audit.db, direct mode: one process owns the file).
+/// Writes (batches, purges) and chain walks are serialized by one lock so the head and anchor in "meta" always
+/// describe the entries a reader sees.
+/// </summary>
+internal sealed class AuditStore : IDisposable
+{
+    public const string EntriesCollection = "entries";
+    public const string MetaCollection = "meta";
+    private const string HeadId = "head";
+    private const string AnchorId = "anchor";
+
+    private readonly LiteDatabase _db;
+    private readonly string _path;
+    private readonly ILogger _logger;
+    private readonly object _writeLock = new();
+
+    private AuditStore(LiteDatabase db, string path, ILogger logger)
+    {
+        _db = db;
+        _path = path;
+        _logger = logger;
+        Entries = db.GetCollection<AuditEntry>(EntriesCollection);
+        Meta = db.GetCollection<ChainPoint>(MetaCollection);
+        Head = Meta.FindById(HeadId) ?? new ChainPoint { Id = HeadId, Seq = 0, Hash = ChainHasher.Genesis };
+    }
+
+    public ILiteCollection<AuditEntry> Entries { get; }
+    public ILiteCollection<ChainPoint> Meta { get; }
+
+    /// <summary>Last entry written (seq 0 and the genesis hash for an empty log).</summary>
+    public ChainPoint Head { get; private set; }
+
+    public object WriteLock => _writeLock;
+
+    public static AuditStore Open(string path, AuditOptions options, ILogger logger)
+    {
+        var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, CreateMapper());
+        try
+        {
+            db.UtcDate = true;
+            db.CheckpointSize = options.CheckpointPages;
+            var entries = db.GetCollection<AuditEntry>(EntriesCollection);
+            // Indexed: time range, queue id (join of deliveries), Message-ID and envelope sender.
+            // Recipient, class, rule, symbol, signature and subject filters run in memory over the indexed time range.
+            entries.EnsureIndex("time", "$.TimeUtc");
+            entries.EnsureIndex("queue", "$.QueueId");
+            entries.EnsureIndex("msgid", "$.Transaction.MessageId");
+            entries.EnsureIndex("sender", "LOWER($.Transaction.MailFrom)");
+            return new AuditStore(db, path, logger);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Mapper that stores strings exactly as given (LiteDB trims and nulls empty strings by default).</summary>
+    internal static BsonMapper CreateMapper()
+    {
+        var mapper = new BsonMapper
+        {
+            TrimWhitespace = false,
+            EmptyStringToNull = false,
+            SerializeNullValues = false,
+        };
+        mapper.Entity<AuditEntry>().Id(e => e.Id, autoId: false);
+        mapper.Entity<ChainPoint>().Id(e => e.Id, autoId: false);
+        return mapper;
+    }
+
+    public ChainPoint Anchor => Meta.FindById(AnchorId) ?? new ChainPoint { Id = AnchorId, Seq = 0, Hash = ChainHasher.Genesis };
+
+    public ChainPoint StoredHead => Meta.FindById(HeadId) ?? new ChainPoint { Id = HeadId, Seq = 0, Hash = ChainHasher.Genesis };
+
+    /// <summary>
+    /// Links and inserts entries in sequence order in one LiteDB transaction. Entries at or below the head are
+    /// skipped, which makes journal replay idempotent.
+    /// </summary>
+    public int AppendBatch(IReadOnlyList<AuditEntry> batch)
+    {
+        lock (_writeLock)
+        {
+            var head = Head;
+            string prev = head.Hash;
+            long last = head.Seq;
+            var linked = new List<AuditEntry>(batch.Count);
+            foreach (var entry in batch)
+            {
+                if (entry.Id <= last) continue;
+                if (entry.Id != last + 1)
+                    _logger.LogError("Audit chain gap: entry {Seq} follows {Last}; the missing entries were lost from the journal", entry.Id, last);
+                entry.PrevHash = prev;
+                entry.Hash = ChainHasher.Compute(prev, entry);
+                prev = entry.Hash;
+                last = entry.Id;
+                linked.Add(entry);
+            }
+            if (linked.Count == 0) return 0;
+
+            var newHead = new ChainPoint { Id = HeadId, Seq = last, Hash = prev };
+            if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on the audit writer thread.");
+            try
+            {
+                Entries.InsertBulk(linked, linked.Count);
+                Meta.Upsert(newHead);
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+            Head = newHead;
+            return linked.Count;
+        }
+    }
+
+    /// <summary>
+    /// Removes the longest run of oldest entries (in chain order) whose time is before the cutoff, and stores the
+    /// last removed entry's sequence number and hash as the anchor the chain walk starts from.
+    /// </summary>
+    public int Purge(DateTime olderThanUtc)
+    {
+        var cutoff = ChainHasher.Normalize(olderThanUtc);
+        lock (_writeLock)
+        {
+            var anchor = Anchor;
+            AuditEntry? lastPurged = null;
+            foreach (var entry in Entries.Find(Query.GT("_id", anchor.Seq)))
+            {
+                if (entry.TimeUtc >= cutoff) break;
+                lastPurged = entry;
+            }
+            if (lastPurged is null) return 0;
+
+            if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on the purging thread.");
+            int removed;
+            try
+            {
+                removed = Entries.DeleteMany(Query.LTE("_id", lastPurged.Id));
+                Meta.Upsert(new ChainPoint { Id = AnchorId, Seq = lastPurged.Id, Hash = lastPurged.Hash });
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+            _logger.LogInformation("Audit retention removed {Count} entries up to {Seq} (older than {Cutoff:o})", removed, lastPurged.Id, cutoff);
+            return removed;
+        }
+    }
+
+    /// <summary>Folds LiteDB's -log file into the data file and makes both durable.</summary>
+    public void Checkpoint()
+    {
+        lock (_writeLock)
+        {
+            _db.Checkpoint();
+            NativeFsync.Path(_path);
+            NativeFsync.Path(LogPath);
+        }
+    }
+
+    public string LogPath => Path.Combine(Path.GetDirectoryName(_path)!, Path.GetFileNameWithoutExtension(_path) + "-log" + Path.GetExtension(_path));
+
+    public void Dispose() => _db.Dispose();
+}

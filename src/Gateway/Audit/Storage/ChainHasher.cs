@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace GovGateway.Audit;
+
+/// <summary>
+/// Computes an entry's hash: SHA-256 over the previous hash and a canonical JSON form of the entry.
+/// The canonical form leaves out default values and empty lists, so adding an optional field to the record types later
+/// does not change the hash of entries written before; times are written in UTC to the millisecond, LiteDB's precision.
+/// </summary>
+internal static class ChainHasher
+{
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+    private const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Canonical = CreateOptions();
+
+    public static string Compute(string prevHash, AuditEntry entry) => Compute(prevHash, entry, entry.Id);
+
+    /// <summary>The hash the entry would have at sequence number <paramref name="seq"/> (used to spot renumbered entries).</summary>
+    public static string Compute(string prevHash, AuditEntry entry, long seq)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("v", FormatVersion);
+            writer.WriteString("prev", prevHash);
+            writer.WriteNumber("seq", seq);
+            writer.WriteString("kind", entry.Kind);
+            writer.WriteString("time", Normalize(entry.TimeUtc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            if (entry.QueueId is not null) writer.WriteString("queue", entry.QueueId);
+            if (entry.Transaction is not null)
+            {
+                writer.WritePropertyName("transaction");
+                JsonSerializer.Serialize(writer, entry.Transaction, Canonical);
+            }
+            if (entry.Delivery is not null)
+            {
+                writer.WritePropertyName("delivery");
+                JsonSerializer.Serialize(writer, entry.Delivery, Canonical);
+            }
+            writer.WriteEndObject();
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    /// <summary>UTC, truncated to the millisecond (what LiteDB stores).</summary>
+    public static DateTime Normalize(DateTime t)
+    {
+        var utc = t.Kind switch
+        {
+            DateTimeKind.Local => t.ToUniversalTime(),
+            DateTimeKind.Unspecified => DateTime.SpecifyKind(t, DateTimeKind.Utc),
+            _ => t,
+        };
+        return new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(info =>
+        {
+            foreach (var property in info.Properties)
+            {
+                if (typeof(System.Collections.ICollection).IsAssignableFrom(property.PropertyType))
+                    property.ShouldSerialize = (_, value) => value is System.Collections.ICollection { Count: > 0 };
+            }
+        });
+        var options = new JsonSerializerOptions
+        {
+            TypeInfoResolver = resolver,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+            Converters = { new CanonicalDateTimeConverter() },
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private sealed class CanonicalDateTimeConverter : JsonConverter<DateTime>
+    {
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("The canonical form is only written.");
+
+        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Normalize(value).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

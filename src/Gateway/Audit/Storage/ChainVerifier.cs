@@ -1,0 +1,94 @@
+using LiteDB;
+
+namespace GovGateway.Audit;
+
+/// <summary>
+/// Walks the chain from the anchor (last purged entry, or the start) to the head recorded in "meta" and names the
+/// first entry that was changed, removed or inserted.
+/// </summary>
+internal static class ChainVerifier
+{
+    public static AuditVerifyResult Verify(AuditStore store)
+    {
+        lock (store.WriteLock)
+        {
+            var anchor = store.Anchor;
+            var head = store.StoredHead;
+            var result = new AuditVerifyResult { AnchorSeq = anchor.Seq, HeadSeq = head.Seq, HeadHash = head.Hash };
+
+            long expected = anchor.Seq + 1;
+            string prev = anchor.Hash;
+            AuditEntry? previous = null;
+            foreach (var entry in store.Entries.Find(Query.All("_id", Query.Ascending)))
+            {
+                var problem = Check(entry, expected, prev, previous, anchor, head);
+                if (problem is not null) return Fail(result, problem.Value.Kind, problem.Value.Seq, problem.Value.Record, problem.Value.Message);
+                result.Checked++;
+                prev = entry.Hash;
+                previous = entry;
+                expected = entry.Id + 1;
+            }
+
+            long last = expected - 1;
+            if (last < head.Seq)
+                return Fail(result, "removed", last + 1, null,
+                    $"entries {last + 1}..{head.Seq} are missing: the chain ends at {last} but its head was recorded at {head.Seq}");
+            if (prev != head.Hash)
+                return Fail(result, "changed", last, previous?.Describe(),
+                    $"entry {last} ({previous?.Describe()}) does not carry the head hash recorded in meta");
+
+            result.Ok = true;
+            result.Message = result.Checked == 0
+                ? $"chain empty (anchor {anchor.Seq}); OK"
+                : $"{result.Checked} entries verified from {anchor.Seq + 1} to {head.Seq}; head {head.Hash}";
+            return result;
+        }
+    }
+
+    private static (string Kind, long Seq, string? Record, string Message)? Check(
+        AuditEntry entry, long expected, string prev, AuditEntry? previous, ChainPoint anchor, ChainPoint head)
+    {
+        if (entry.Id > head.Seq)
+            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) lies beyond the recorded head {head.Seq}");
+        if (entry.Id <= anchor.Seq)
+            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) lies at or before the retention anchor {anchor.Seq}");
+        if (entry.Id > expected)
+            return ("removed", expected, null,
+                expected == entry.Id - 1
+                    ? $"entry {expected} is missing (entry {entry.Id} follows {expected - 1})"
+                    : $"entries {expected}..{entry.Id - 1} are missing (entry {entry.Id} follows {expected - 1})");
+
+        bool selfConsistent = ChainHasher.Compute(entry.PrevHash, entry) == entry.Hash;
+        if (!selfConsistent)
+        {
+            // An entry that hashes right under a neighbouring number was renumbered to hide an insertion or removal.
+            if (ChainHasher.Compute(entry.PrevHash, entry, entry.Id - 1) == entry.Hash)
+                return ("inserted", entry.Id - 1, previous?.Describe(),
+                    $"entry {entry.Id - 1} ({previous?.Describe()}) was inserted: the entries after it were renumbered up by one");
+            if (ChainHasher.Compute(entry.PrevHash, entry, entry.Id + 1) == entry.Hash)
+                return ("removed", entry.Id, null,
+                    $"an entry before {entry.Id} was removed: the entries after it were renumbered down by one");
+            return ("changed", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) was changed: its content no longer matches its hash");
+        }
+        if (entry.PrevHash != prev)
+        {
+            // The entry is intact but does not follow the one before it: that one was rewritten (hash recomputed),
+            // or this one was put in its place.
+            return previous is null
+                ? ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) does not follow the retention anchor {anchor.Seq}")
+                : ("changed", previous.Id, previous.Describe(),
+                    $"entry {previous.Id} ({previous.Describe()}) was changed: entry {entry.Id} recorded a different hash for it");
+        }
+        return null;
+    }
+
+    private static AuditVerifyResult Fail(AuditVerifyResult result, string kind, long seq, string? record, string message)
+    {
+        result.Ok = false;
+        result.Problem = kind;
+        result.FirstBadSeq = seq;
+        result.FirstBadRecord = record;
+        result.Message = message;
+        return result;
+    }
+}
