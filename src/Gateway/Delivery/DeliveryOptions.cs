@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Configuration;
+
+namespace GovGateway.Delivery;
+
+public enum UpstreamSecurity { None, StartTls, StartTlsWhenAvailable, SslOnConnect }
+
+/// <summary>The mail server messages are relayed to.</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>Host name or address; null or empty means "no upstream": messages go to DATA/outbox/.</summary>
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public UpstreamSecurity Security { get; set; } = UpstreamSecurity.StartTlsWhenAvailable;
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    /// <summary>Accept any server certificate (self-signed upstreams, tests). Off by default.</summary>
+    public bool AcceptInvalidCertificates { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}
+
+/// <summary>Configuration section "Delivery".</summary>
+public sealed class DeliveryOptions
+{
+    public const string SectionName = "Delivery";
+
+    public UpstreamOptions Upstream { get; set; } = new();
+    /// <summary>Simultaneous upstream connections (each one reused across messages).</summary>
+    public int MaxConcurrency { get; set; } = 8;
+    /// <summary>How long temporary failures are retried before the message is bounced.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(5);
+    /// <summary>First retry delay; each further attempt doubles it up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Name used in EHLO and as Reporting-MTA in bounces.</summary>
+    public string HostName { get; set; } = System.Net.Dns.GetHostName();
+    /// <summary>From: of bounces; null means postmaster@<see cref="HostName"/>.</summary>
+    public string? BounceFrom { get; set; }
+    /// <summary>An idle upstream connection is closed after this long.</summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Timeout of each network operation with the upstream.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often the queue folder is re-read for changes made by other processes (queue retry, quarantine release).</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Bounces quote the whole original up to this size, only its headers above it.</summary>
+    public long BounceMaxOriginalBytes { get; set; } = 10 * 1024 * 1024;
+
+    public string EffectiveBounceFrom => string.IsNullOrWhiteSpace(BounceFrom) ? "postmaster@" + HostName : BounceFrom!;
+
+    public static DeliveryOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = new DeliveryOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Throws ArgumentException with a readable message for impossible settings.</summary>
+    public void Validate()
+    {
+        if (MaxConcurrency < 1) throw new ArgumentException("Delivery:MaxConcurrency must be at least 1.");
+        if (Upstream.Port is < 1 or > 65535) throw new ArgumentException("Delivery:Upstream:Port must be 1-65535.");
+        if (RetryBaseDelay <= TimeSpan.Zero) throw new ArgumentException("Delivery:RetryBaseDelay must be positive.");
+        if (RetryMaxDelay < RetryBaseDelay) throw new ArgumentException("Delivery:RetryMaxDelay must not be below RetryBaseDelay.");
+        if (MaxAge <= TimeSpan.Zero) throw new ArgumentException("Delivery:MaxAge must be positive.");
+        if (string.IsNullOrWhiteSpace(HostName)) throw new ArgumentException("Delivery:HostName must not be empty.");
+    }
+
+    /// <summary>Delay before attempt number <paramref name="attemptsSoFar"/> + 1: base × 2^(n−1), capped.</summary>
+    public TimeSpan RetryDelay(int attemptsSoFar)
+    {
+        var exponent = Math.Clamp(attemptsSoFar - 1, 0, 30);
+        var ticks = RetryBaseDelay.Ticks * Math.Pow(2, exponent);
+        return ticks >= RetryMaxDelay.Ticks ? RetryMaxDelay : TimeSpan.FromTicks((long)ticks);
+    }
+}

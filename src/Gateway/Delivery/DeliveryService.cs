@@ -1,0 +1,387 @@
+using System.Threading.Channels;
+using GovGateway.Spool;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovGateway.Delivery;
+
+/// <summary>
+/// The queue manager: keeps a schedule of queued messages, hands due ones to MaxConcurrency workers (each
+/// with its own reusable upstream connection), records per-recipient outcomes in the envelope, retries
+/// temporary failures with exponential backoff until MaxAge and bounces permanent failures to the sender.
+/// Newly committed messages start at once (Spool.MessageCommitted); changes made by other processes
+/// (gateway queue retry, quarantine release) are seen on the next scan of the queue folder.
+/// </summary>
+public sealed class DeliveryService : BackgroundService
+{
+    readonly Spool.Spool _spool;
+    readonly DeliveryOptions _options;
+    readonly IDeliveryObserver _observer;
+    readonly ILogger _logger;
+    readonly TimeProvider _time;
+
+    readonly object _gate = new();
+    // Authoritative due time per known id; the priority queue may hold stale entries, checked against this.
+    readonly Dictionary<string, ScheduledItem> _scheduled = new(StringComparer.Ordinal);
+    readonly PriorityQueue<string, DateTime> _dueOrder = new();
+    readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    readonly Channel<ScheduledItem> _work = Channel.CreateUnbounded<ScheduledItem>(new UnboundedChannelOptions { SingleWriter = true });
+    readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    readonly Channel<OutcomeEvent> _outcomes = Channel.CreateUnbounded<OutcomeEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+    sealed record ScheduledItem(string QueueId, DateTime DueUtc, SpoolEntry? Entry);
+    readonly record struct OutcomeEvent(string QueueId, string Recipient, string Outcome, string? Reply, DateTime TimeUtc);
+
+    public DeliveryService(Spool.Spool spool, DeliveryOptions options, IDeliveryObserver? observer = null,
+        ILogger<DeliveryService>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(spool);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _spool = spool;
+        _options = options;
+        _observer = observer ?? NullDeliveryObserver.Instance;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _spool.MessageCommitted += OnCommitted;
+        _spool.RetryRequested += _ => Notify();
+    }
+
+    /// <summary>Wakes the scheduler now (e.g. after changing the queue on disk).</summary>
+    public void Notify() => _wake.Writer.TryWrite(true);
+
+    void OnCommitted(SpoolEntry entry)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        foreach (var r in entry.Envelope.Recipients)
+            _outcomes.Writer.TryWrite(new OutcomeEvent(entry.QueueId, r.Address, DeliveryOutcomes.Queued, null, now));
+        lock (_gate) Schedule(new ScheduledItem(entry.QueueId, entry.Envelope.NextAttemptUtc, entry));
+        Notify();
+    }
+
+    // Caller holds _gate.
+    void Schedule(ScheduledItem item)
+    {
+        if (_inFlight.Contains(item.QueueId)) return;
+        _scheduled[item.QueueId] = item;
+        _dueOrder.Enqueue(item.QueueId, item.DueUtc);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _spool.RecoverIncomplete();
+        LoadQueue(initial: true);
+        _logger.LogInformation("Delivery started: {Count} queued messages, upstream {Upstream}, {Workers} workers",
+            _scheduled.Count, _options.Upstream.IsConfigured ? $"{_options.Upstream.Host}:{_options.Upstream.Port}" : "none (outbox)", _options.MaxConcurrency);
+
+        var outbox = _options.Upstream.IsConfigured ? null : new OutboxTransport(Path.GetDirectoryName(_spool.Root)!);
+        var workers = Enumerable.Range(0, _options.MaxConcurrency)
+            .Select(_ => Task.Run(() => WorkerAsync(outbox ?? (IMessageTransport)new SmtpUpstreamTransport(_options, _logger), stoppingToken), CancellationToken.None))
+            .ToList();
+        var observerTask = Task.Run(ObserverLoopAsync, CancellationToken.None);
+
+        try
+        {
+            await SchedulerLoopAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _work.Writer.TryComplete();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            _outcomes.Writer.TryComplete();
+            await observerTask.ConfigureAwait(false);
+            _spool.MessageCommitted -= OnCommitted;
+        }
+    }
+
+    async Task SchedulerLoopAsync(CancellationToken ct)
+    {
+        var lastScan = _time.GetUtcNow();
+        while (!ct.IsCancellationRequested)
+        {
+            foreach (var id in _spool.TakeRetryRequests())
+                RetryNow(id);
+            if (_time.GetUtcNow() - lastScan >= _options.ScanInterval)
+            {
+                LoadQueue(initial: false);
+                lastScan = _time.GetUtcNow();
+            }
+
+            var wait = DispatchDue();
+            if (wait > _options.ScanInterval) wait = _options.ScanInterval;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(wait);
+            try
+            {
+                await _wake.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Timer elapsed: time to look at the schedule again.
+            }
+        }
+    }
+
+    /// <summary>Sends every due message to the workers; returns how long until the next one is due.</summary>
+    TimeSpan DispatchDue()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        lock (_gate)
+        {
+            while (_dueOrder.TryPeek(out var id, out var due))
+            {
+                if (!_scheduled.TryGetValue(id, out var item) || item.DueUtc != due)
+                {
+                    _dueOrder.Dequeue(); // stale: rescheduled or removed since
+                    continue;
+                }
+                if (due > now) return due - now;
+                _dueOrder.Dequeue();
+                _scheduled.Remove(id);
+                _inFlight.Add(id);
+                _work.Writer.TryWrite(item);
+            }
+        }
+        return _options.ScanInterval;
+    }
+
+    void RetryNow(string id)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        lock (_gate)
+        {
+            if (_inFlight.Contains(id)) return;
+            _scheduled.TryGetValue(id, out var existing);
+            Schedule(new ScheduledItem(id, now, existing?.Entry));
+        }
+        _logger.LogInformation("Retry requested for {QueueId}", id);
+    }
+
+    /// <summary>Reconciles the schedule with the queue folder: picks up messages added by other processes, forgets deleted ones.</summary>
+    void LoadQueue(bool initial)
+    {
+        var onDisk = _spool.ListIds();
+        var present = new HashSet<string>(onDisk, StringComparer.Ordinal);
+        List<string> unknown;
+        lock (_gate)
+        {
+            unknown = onDisk.Where(id => !_scheduled.ContainsKey(id) && !_inFlight.Contains(id)).ToList();
+            foreach (var gone in _scheduled.Keys.Where(id => !present.Contains(id)).ToList())
+                _scheduled.Remove(gone);
+        }
+        foreach (var id in unknown)
+        {
+            var entry = _spool.Get(id);
+            if (entry is null) continue;
+            lock (_gate)
+            {
+                if (!_scheduled.ContainsKey(id)) Schedule(new ScheduledItem(id, entry.Envelope.NextAttemptUtc, null));
+            }
+            if (!initial) _logger.LogInformation("Picked up queued message {QueueId} added outside this process", id);
+        }
+    }
+
+    async Task WorkerAsync(IMessageTransport transport, CancellationToken ct)
+    {
+        var reader = _work.Reader;
+        try
+        {
+            while (true)
+            {
+                if (!reader.TryRead(out var item))
+                {
+                    // Wait for work; close the upstream connection if none comes for a while.
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    idle.CancelAfter(_options.ConnectionIdleTimeout);
+                    bool more;
+                    try
+                    {
+                        more = await reader.WaitToReadAsync(idle.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        await transport.CloseIdleAsync().ConfigureAwait(false);
+                        more = await reader.WaitToReadAsync(ct).ConfigureAwait(false);
+                    }
+                    if (!more) return;
+                    continue;
+                }
+                await ProcessAsync(item, transport, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    async Task ProcessAsync(ScheduledItem item, IMessageTransport transport, CancellationToken ct)
+    {
+        DateTime? next = null;
+        try
+        {
+            next = await AttemptAsync(item, transport, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Spool I/O trouble (disk full while updating the envelope...): leave the message as it is on disk and try again later.
+            next = _time.GetUtcNow().UtcDateTime + _options.RetryBaseDelay;
+            _logger.LogError(ex, "Delivery attempt for {QueueId} failed; retrying at {Next:o}", item.QueueId, next);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight.Remove(item.QueueId);
+                if (next is { } due) Schedule(new ScheduledItem(item.QueueId, due, null));
+            }
+            if (next is not null) Notify();
+        }
+    }
+
+    /// <summary>One delivery attempt; returns when to try again, or null when the message is finished.</summary>
+    async Task<DateTime?> AttemptAsync(ScheduledItem item, IMessageTransport transport, CancellationToken ct)
+    {
+        // Re-read unless just committed: an administrator may have deleted or changed it.
+        var entry = item.Entry is { } fresh && File.Exists(fresh.MessagePath) ? fresh : _spool.Get(item.QueueId);
+        if (entry is null) return null;
+        var envelope = entry.Envelope;
+        var pending = envelope.Recipients.Where(r => r.Status == RecipientStatus.Pending).ToList();
+        if (pending.Count == 0)
+        {
+            _spool.Delete(entry.QueueId);
+            return null;
+        }
+
+        var results = await transport.DeliverAsync(entry, pending, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow().UtcDateTime;
+        var expired = now - envelope.ReceivedUtc >= _options.MaxAge;
+        var failed = new List<FailedRecipient>();
+        var outcomes = new List<OutcomeEvent>();
+        envelope.Attempts++;
+
+        foreach (var r in pending)
+        {
+            var result = results.TryGetValue(r.Address, out var found)
+                ? found
+                : new RecipientResult(ResultKind.Deferred, "451 4.3.0 no result for recipient");
+            r.Attempts++;
+            r.LastReply = result.Reply;
+            switch (result.Kind)
+            {
+                case ResultKind.Delivered:
+                    r.Status = RecipientStatus.Delivered;
+                    outcomes.Add(new(entry.QueueId, r.Address, DeliveryOutcomes.Delivered, result.Reply, now));
+                    break;
+                case ResultKind.Failed:
+                    failed.Add(new FailedRecipient(r, SmtpReplyText.Status(result.Reply, '5'), result.Reply, Expired: false));
+                    break;
+                case ResultKind.Deferred when expired:
+                    failed.Add(new FailedRecipient(r, "4.4.7", result.Reply, Expired: true));
+                    break;
+                default:
+                    outcomes.Add(new(entry.QueueId, r.Address, DeliveryOutcomes.Deferred, result.Reply, now));
+                    break;
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            var bounced = await BounceAsync(entry, failed, transport.RemoteMta, now, ct).ConfigureAwait(false);
+            foreach (var f in failed)
+            {
+                if (bounced)
+                {
+                    f.Recipient.Status = RecipientStatus.Failed;
+                    outcomes.Add(new(entry.QueueId, f.Recipient.Address, DeliveryOutcomes.Bounced, f.Reply, now));
+                }
+                else
+                {
+                    outcomes.Add(new(entry.QueueId, f.Recipient.Address, DeliveryOutcomes.Deferred, f.Reply, now));
+                }
+            }
+        }
+
+        foreach (var o in outcomes) _outcomes.Writer.TryWrite(o);
+
+        if (envelope.Recipients.All(r => r.Status != RecipientStatus.Pending))
+        {
+            _spool.Delete(entry.QueueId);
+            _logger.LogInformation("Message {QueueId} finished after {Attempts} attempts", entry.QueueId, envelope.Attempts);
+            return null;
+        }
+
+        envelope.NextAttemptUtc = now + _options.RetryDelay(envelope.Attempts);
+        if (!await _spool.UpdateAsync(entry, ct).ConfigureAwait(false)) return null; // deleted meanwhile
+        _logger.LogInformation("Message {QueueId} deferred for {Count} recipients until {Next:o}",
+            entry.QueueId, envelope.Recipients.Count(r => r.Status == RecipientStatus.Pending), envelope.NextAttemptUtc);
+        return envelope.NextAttemptUtc;
+    }
+
+    /// <summary>
+    /// Queues a delivery status notification for the failed recipients. Returns false only when the bounce
+    /// could not be written (the recipients then stay pending, so the failure is not silently lost).
+    /// </summary>
+    async Task<bool> BounceAsync(SpoolEntry entry, List<FailedRecipient> failed, string? remoteMta, DateTime now, CancellationToken ct)
+    {
+        var envelope = entry.Envelope;
+        var notify = failed.Where(f => BounceBuilder.WantsFailureNotice(f.Recipient)).ToList();
+        if (envelope.IsBounce || notify.Count == 0)
+        {
+            _logger.LogWarning("Message {QueueId} failed for {Count} recipients; no notice sent ({Reason})",
+                entry.QueueId, failed.Count, envelope.IsBounce ? "null sender" : "NOTIFY=NEVER");
+            return true;
+        }
+        try
+        {
+            var dsn = BounceBuilder.Build(entry, notify, _options, remoteMta, now);
+            using var writer = _spool.BeginMessage();
+            var format = MimeKit.FormatOptions.Default.Clone();
+            format.NewLineFormat = MimeKit.NewLineFormat.Dos;
+            await dsn.WriteToAsync(format, writer, ct).ConfigureAwait(false);
+            var dsnEnvelope = new SpoolEnvelope
+            {
+                MailFrom = "",
+                Recipients = { new SpoolRecipient { Address = envelope.MailFrom } },
+                ReceivedUtc = now,
+                SmtpUtf8 = envelope.SmtpUtf8,
+                BodyType = envelope.BodyType,
+            };
+            var committed = await _spool.CommitAsync(writer, dsnEnvelope, ct).ConfigureAwait(false);
+            _logger.LogInformation("Bounce {BounceId} queued to {Sender} for {QueueId} ({Count} recipients)",
+                committed.QueueId, envelope.MailFrom, entry.QueueId, notify.Count);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Could not queue the bounce for {QueueId}; its failed recipients stay queued", entry.QueueId);
+            return false;
+        }
+    }
+
+    async Task ObserverLoopAsync()
+    {
+        await foreach (var e in _outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            try
+            {
+                await _observer.OnOutcomeAsync(e.QueueId, e.Recipient, e.Outcome, e.Reply, e.TimeUtc, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Delivery observer failed for {QueueId} {Recipient} {Outcome}", e.QueueId, e.Recipient, e.Outcome);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Net.Sockets;
+using GovGateway.Spool;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace GovGateway.Delivery;
+
+/// <summary>
+/// One connection to the upstream, kept open across messages (EHLO/STARTTLS/AUTH once, then one
+/// MAIL/RCPT/DATA per message) and re-opened after errors. Each delivery worker owns one.
+/// </summary>
+internal sealed class SmtpUpstreamTransport : IMessageTransport
+{
+    readonly DeliveryOptions _options;
+    readonly ILogger _logger;
+    GatewaySmtpClient? _client;
+
+    public SmtpUpstreamTransport(DeliveryOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+    }
+
+    UpstreamOptions Upstream => _options.Upstream;
+    public string? RemoteMta => Upstream.Host;
+
+    public async Task<Dictionary<string, RecipientResult>> DeliverAsync(SpoolEntry entry, IReadOnlyList<SpoolRecipient> pending, CancellationToken ct)
+    {
+        GatewaySmtpClient client;
+        try
+        {
+            client = await ConnectedClientAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            await DropAsync().ConfigureAwait(false);
+            var reply = ex is SmtpCommandException command
+                ? SmtpReplyText.Format((int)command.StatusCode, command.Message)
+                : $"connect to {Upstream.Host}:{Upstream.Port} failed: {ex.Message}";
+            _logger.LogWarning("Upstream {Host}:{Port} unavailable for {QueueId}: {Reply}", Upstream.Host, Upstream.Port, entry.QueueId, reply);
+            // Even a 5xx greeting or AUTH refusal is a configuration problem on our side: retry, don't bounce.
+            return All(pending, new RecipientResult(ResultKind.Deferred, reply));
+        }
+
+        var envelope = entry.Envelope;
+        client.BeginTransaction(envelope);
+        var sender = new MailboxAddress("", envelope.MailFrom);
+        var recipients = pending.Select(r => new MailboxAddress("", r.Address)).ToList();
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        format.International = envelope.SmtpUtf8 && client.Capabilities.HasFlag(SmtpCapabilities.UTF8);
+
+        try
+        {
+            var response = await client.SendAsync(format, RawMessage.Create(entry), sender, recipients, ct).ConfigureAwait(false);
+            var accepted = new RecipientResult(ResultKind.Delivered, SmtpReplyText.Format(250, response));
+            return pending.ToDictionary(r => r.Address, r => Refused(client, r) ?? accepted, StringComparer.OrdinalIgnoreCase);
+        }
+        catch (SmtpCommandException ex) when (!ct.IsCancellationRequested)
+        {
+            var code = (int)ex.StatusCode;
+            var result = new RecipientResult(code >= 500 ? ResultKind.Failed : ResultKind.Deferred, SmtpReplyText.Format(code, ex.Message));
+            // After a refused transaction start the next one on a fresh session rather than trusting the state.
+            await DropAsync().ConfigureAwait(false);
+            return pending.ToDictionary(r => r.Address, r => Refused(client, r) ?? result, StringComparer.OrdinalIgnoreCase);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is SmtpProtocolException or IOException or SocketException
+            or ServiceNotConnectedException or OperationCanceledException or SslHandshakeException or InvalidOperationException)
+        {
+            await DropAsync().ConfigureAwait(false);
+            var reply = $"conversation with {Upstream.Host}:{Upstream.Port} failed: {ex.Message}";
+            _logger.LogWarning("Delivery of {QueueId} interrupted: {Reply}", entry.QueueId, reply);
+            return All(pending, new RecipientResult(ResultKind.Deferred, reply));
+        }
+    }
+
+    static RecipientResult? Refused(GatewaySmtpClient client, SpoolRecipient recipient)
+    {
+        if (!client.Refused.TryGetValue(recipient.Address, out var response)) return null;
+        var code = (int)response.StatusCode;
+        return new RecipientResult(code >= 500 ? ResultKind.Failed : ResultKind.Deferred, SmtpReplyText.Format(code, response.Response));
+    }
+
+    static Dictionary<string, RecipientResult> All(IReadOnlyList<SpoolRecipient> pending, RecipientResult result) =>
+        pending.ToDictionary(r => r.Address, _ => result, StringComparer.OrdinalIgnoreCase);
+
+    async Task<GatewaySmtpClient> ConnectedClientAsync(CancellationToken ct)
+    {
+        if (_client is { IsConnected: true }) return _client;
+        await DropAsync().ConfigureAwait(false);
+        var client = new GatewaySmtpClient(new NullProtocolLogger())
+        {
+            LocalDomain = _options.HostName,
+            Timeout = (int)Math.Min(int.MaxValue, _options.CommandTimeout.TotalMilliseconds),
+            CheckCertificateRevocation = false,
+        };
+        if (Upstream.AcceptInvalidCertificates)
+            client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        try
+        {
+            var security = Upstream.Security switch
+            {
+                UpstreamSecurity.None => SecureSocketOptions.None,
+                UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
+                UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.StartTlsWhenAvailable,
+            };
+            await client.ConnectAsync(Upstream.Host!, Upstream.Port, security, ct).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(Upstream.UserName))
+                await client.AuthenticateAsync(Upstream.UserName, Upstream.Password ?? "", ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+        _client = client;
+        return client;
+    }
+
+    async Task DropAsync()
+    {
+        var client = _client;
+        _client = null;
+        if (client is null) return;
+        try
+        {
+            if (client.IsConnected)
+            {
+                using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.DisconnectAsync(quit: true, quit.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException or ServiceNotConnectedException)
+        {
+            // The connection is being thrown away; a failed QUIT changes nothing.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    public Task CloseIdleAsync() => DropAsync();
+
+    public async ValueTask DisposeAsync() => await DropAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovGateway.Spool;
+
+/// <summary>
+/// The durable message queue under DATA/spool. A message is received into incoming/&lt;id&gt;.eml; committing
+/// fsyncs it, writes its envelope (&lt;id&gt;.json), renames both into queue/ and fsyncs queue/. The envelope's
+/// presence in queue/ is the commit point: an .eml without its .json there is not a message.
+/// Administrators' tools (another process) read and change the same files; every change is a write to a
+/// temporary file followed by an atomic rename, so readers never see half a file.
+/// </summary>
+public sealed class Spool
+{
+    const string MessageExt = ".eml";
+    const string EnvelopeExt = ".json";
+    const string TempExt = ".tmp";
+    const string RetryExt = ".retry";
+
+    readonly ILogger _logger;
+    readonly DirectorySyncGroup _queueSync;
+    // Ids whose files are still owned by this process (being received or being committed), so recovery leaves them alone.
+    readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+
+    public Spool(string dataDir, ILogger<Spool>? logger = null)
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Root = Path.Combine(Path.GetFullPath(dataDir), "spool");
+        IncomingDir = Path.Combine(Root, "incoming");
+        QueueDir = Path.Combine(Root, "queue");
+        Directory.CreateDirectory(IncomingDir);
+        Directory.CreateDirectory(QueueDir);
+        _queueSync = new DirectorySyncGroup(QueueDir);
+    }
+
+    public string Root { get; }
+    public string IncomingDir { get; }
+    public string QueueDir { get; }
+
+    /// <summary>Raised after a message is committed (in this process), so delivery can start at once.</summary>
+    public event Action<SpoolEntry>? MessageCommitted;
+
+    /// <summary>Raised when <see cref="MarkForRetry"/> is called in this process.</summary>
+    public event Action<string>? RetryRequested;
+
+    /// <summary>Starts receiving a message into incoming/.</summary>
+    public SpoolWriter BeginMessage()
+    {
+        while (true)
+        {
+            var id = QueueId.New();
+            if (!_active.TryAdd(id, 0)) continue;
+            try
+            {
+                return new SpoolWriter(this, id, Path.Combine(IncomingDir, id + MessageExt));
+            }
+            catch
+            {
+                _active.TryRemove(id, out _);
+                throw;
+            }
+        }
+    }
+
+    internal void WriterClosed(string queueId) => _active.TryRemove(queueId, out _);
+
+    /// <summary>
+    /// Makes the message durable in the queue. Only after this returns may the SMTP server answer 250; any
+    /// exception (disk full, I/O error) means nothing was committed and the client must be told 451/452.
+    /// </summary>
+    public async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (writer.IsCommitted) throw new InvalidOperationException($"Message {writer.QueueId} was already committed.");
+        ct.ThrowIfCancellationRequested();
+
+        var id = writer.QueueId;
+        var now = DateTime.UtcNow;
+        envelope.QueueId = id;
+        if (envelope.ReceivedUtc == default) envelope.ReceivedUtc = now;
+        if (envelope.NextAttemptUtc == default) envelope.NextAttemptUtc = envelope.ReceivedUtc;
+
+        var incomingJson = Path.Combine(IncomingDir, id + EnvelopeExt);
+        var queuedEml = Path.Combine(QueueDir, id + MessageExt);
+        var queuedJson = Path.Combine(QueueDir, id + EnvelopeExt);
+        var renamedJson = false;
+        try
+        {
+            writer.SyncAndClose();
+            EnvelopeJson.WriteDurable(incomingJson, EnvelopeJson.Serialize(envelope));
+            File.Move(writer.FilePath, queuedEml);
+            File.Move(incomingJson, queuedJson);
+            renamedJson = true;
+            await _queueSync.SyncAsync().ConfigureAwait(false);
+            writer.MarkConsumed();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Commit of message {QueueId} failed; nothing was queued", id);
+            // Undo in commit-point order: without its envelope the .eml is not a message.
+            if (renamedJson) TryDelete(queuedJson);
+            TryDelete(queuedEml);
+            TryDelete(incomingJson);
+            TryDelete(writer.FilePath);
+            throw;
+        }
+        finally
+        {
+            _active.TryRemove(id, out _);
+        }
+
+        var entry = new SpoolEntry(envelope, queuedEml, new FileInfo(queuedEml).Length);
+        _logger.LogDebug("Committed message {QueueId} ({Size} bytes, {Recipients} recipients)", id, entry.Size, envelope.Recipients.Count);
+        try
+        {
+            MessageCommitted?.Invoke(entry);
+        }
+        catch (Exception ex)
+        {
+            // The message is durable; a failing listener must not turn a committed message into a 451.
+            _logger.LogError(ex, "A MessageCommitted handler failed for {QueueId}", id);
+        }
+        return entry;
+    }
+
+    /// <summary>
+    /// Moves an already durable message file (e.g. from the quarantine) into the queue with a new envelope.
+    /// The file must be on the same file system as the spool.
+    /// </summary>
+    internal async Task<SpoolEntry> AdoptAsync(string messagePath, SpoolEnvelope envelope, CancellationToken ct)
+    {
+        var id = envelope.QueueId;
+        if (!QueueId.IsValid(id)) throw new ArgumentException($"Invalid queue id '{id}'.", nameof(envelope));
+        var queuedEml = Path.Combine(QueueDir, id + MessageExt);
+        var queuedJson = Path.Combine(QueueDir, id + EnvelopeExt);
+        var tmp = queuedJson + TempExt;
+        if (File.Exists(queuedJson)) throw new IOException($"Message {id} is already in the queue.");
+        _active.TryAdd(id, 0);
+        try
+        {
+            EnvelopeJson.WriteDurable(tmp, EnvelopeJson.Serialize(envelope));
+            File.Move(messagePath, queuedEml);
+            File.Move(tmp, queuedJson);
+            await _queueSync.SyncAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            TryDelete(tmp);
+            throw;
+        }
+        finally
+        {
+            _active.TryRemove(id, out _);
+        }
+        var entry = new SpoolEntry(envelope, queuedEml, new FileInfo(queuedEml).Length);
+        MessageCommitted?.Invoke(entry);
+        return entry;
+    }
+
+    /// <summary>Every committed message, oldest first. Messages removed while listing are skipped.</summary>
+    public IEnumerable<SpoolEntry> List()
+    {
+        foreach (var id in ListIds())
+        {
+            var entry = Get(id);
+            if (entry is not null) yield return entry;
+        }
+    }
+
+    /// <summary>Ids of the committed messages (those with an envelope in queue/), sorted, without reading them.</summary>
+    public IReadOnlyList<string> ListIds()
+    {
+        var ids = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(QueueDir, "*" + EnvelopeExt))
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            if (QueueId.IsValid(id)) ids.Add(id);
+        }
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    /// <summary>The committed message with this id, or null (unknown id, not committed, or unreadable envelope).</summary>
+    public SpoolEntry? Get(string id)
+    {
+        if (!QueueId.IsValid(id)) return null;
+        var eml = Path.Combine(QueueDir, id + MessageExt);
+        try
+        {
+            var envelope = EnvelopeJson.Deserialize<SpoolEnvelope>(File.ReadAllBytes(Path.Combine(QueueDir, id + EnvelopeExt)));
+            if (envelope is null) return null;
+            envelope.QueueId = id;
+            var size = new FileInfo(eml).Length; // throws FileNotFoundException when the bytes are gone
+            return new SpoolEntry(envelope, eml, size);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            _logger.LogError(ex, "Envelope of queued message {QueueId} is unreadable", id);
+            return null;
+        }
+    }
+
+    /// <summary>Removes a message from the queue. Returns false when there was no such message.</summary>
+    public bool Delete(string id)
+    {
+        if (!QueueId.IsValid(id)) return false;
+        var json = Path.Combine(QueueDir, id + EnvelopeExt);
+        var existed = File.Exists(json);
+        // Envelope first: that un-commits the message before its bytes disappear.
+        TryDelete(json);
+        TryDelete(Path.Combine(QueueDir, id + MessageExt));
+        TryDelete(Path.Combine(QueueDir, id + RetryExt));
+        TryDelete(json + TempExt);
+        return existed;
+    }
+
+    /// <summary>
+    /// Asks for an immediate delivery attempt. Works across processes: it leaves a marker file that the
+    /// running delivery service picks up on its next scan (and at once when called in the same process).
+    /// </summary>
+    public bool MarkForRetry(string id)
+    {
+        if (!QueueId.IsValid(id) || !File.Exists(Path.Combine(QueueDir, id + EnvelopeExt))) return false;
+        File.WriteAllBytes(Path.Combine(QueueDir, id + RetryExt), []);
+        RetryRequested?.Invoke(id);
+        return true;
+    }
+
+    /// <summary>Ids with a pending retry request; the markers are removed as they are returned.</summary>
+    internal List<string> TakeRetryRequests()
+    {
+        var ids = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(QueueDir, "*" + RetryExt))
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            TryDelete(path);
+            if (QueueId.IsValid(id)) ids.Add(id);
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Durably rewrites a queued message's envelope (temp file, fsync, rename, directory fsync). Returns false
+    /// when the message was deleted meanwhile (e.g. by an administrator), in which case it is not recreated.
+    /// </summary>
+    public async Task<bool> UpdateAsync(SpoolEntry entry, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var id = entry.QueueId;
+        var json = Path.Combine(QueueDir, id + EnvelopeExt);
+        var tmp = json + TempExt;
+        EnvelopeJson.WriteDurable(tmp, EnvelopeJson.Serialize(entry.Envelope));
+        if (!File.Exists(json) || !File.Exists(entry.MessagePath))
+        {
+            TryDelete(tmp);
+            return false;
+        }
+        File.Move(tmp, json, overwrite: true);
+        await _queueSync.SyncAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Crash recovery, run once when the gateway starts: removes messages that were still being received
+    /// (they never got 250), message files whose envelope was never renamed into the queue, and temporary files.
+    /// Files owned by writers of this process are left alone. Returns how many files were removed.
+    /// </summary>
+    public int RecoverIncomplete()
+    {
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(IncomingDir))
+        {
+            if (_active.ContainsKey(IdOf(path))) continue;
+            if (TryDelete(path)) removed++;
+        }
+        foreach (var path in Directory.EnumerateFiles(QueueDir))
+        {
+            var name = Path.GetFileName(path);
+            var id = IdOf(path);
+            if (_active.ContainsKey(id)) continue;
+            var orphan = name.EndsWith(TempExt, StringComparison.Ordinal)
+                || (name.EndsWith(MessageExt, StringComparison.Ordinal) && !File.Exists(Path.Combine(QueueDir, id + EnvelopeExt)));
+            if (orphan && TryDelete(path)) removed++;
+        }
+        if (removed > 0) _logger.LogWarning("Spool recovery removed {Count} incomplete files", removed);
+        return removed;
+    }
+
+    static string IdOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        var dot = name.IndexOf('.');
+        return dot < 0 ? name : name[..dot];
+    }
+
+    static bool TryDelete(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
