@@ -29,7 +29,7 @@ public static class UsersCommands
 
     private static Command Add(Func<TextReader> stdin, Func<bool> isTerminal)
     {
-        var cmd = new Command("add", "Add a user (login name, usually the mailbox address). " + FileHelp);
+        var cmd = new Command("add", "Add a user (login name, usually the mailbox address). (file: see `gateway users --help`)");
         var name = NameArgument();
         var alias = AliasOption("Another sender address this user may use (repeatable)");
         var password = PasswordOptions(cmd);
@@ -48,7 +48,7 @@ public static class UsersCommands
 
     private static Command Passwd(Func<TextReader> stdin, Func<bool> isTerminal)
     {
-        var cmd = new Command("passwd", "Set a user's password. " + FileHelp);
+        var cmd = new Command("passwd", "Set a user's password. (file: see `gateway users --help`)");
         var name = NameArgument();
         var password = PasswordOptions(cmd);
         cmd.Arguments.Add(name);
@@ -65,7 +65,7 @@ public static class UsersCommands
 
     private static Command Aliases()
     {
-        var cmd = new Command("aliases", "Replace a user's aliases with the --alias addresses given (none clears them). " + FileHelp);
+        var cmd = new Command("aliases", "Replace a user's aliases with the --alias addresses given (none clears them). (file: see `gateway users --help`)");
         var name = NameArgument();
         var alias = AliasOption("Sender address this user may use besides their own (repeatable)");
         cmd.Arguments.Add(name);
@@ -82,7 +82,7 @@ public static class UsersCommands
 
     private static Command Remove()
     {
-        var cmd = new Command("remove", "Remove a user. " + FileHelp);
+        var cmd = new Command("remove", "Remove a user. (file: see `gateway users --help`)");
         var name = NameArgument();
         cmd.Arguments.Add(name);
         var paths = CommonOptions.AddTo(cmd);
@@ -97,7 +97,7 @@ public static class UsersCommands
 
     private static Command List()
     {
-        var cmd = new Command("list", "List users, their aliases and how their password is hashed. " + FileHelp);
+        var cmd = new Command("list", "List users, their aliases and how their password is hashed. (file: see `gateway users --help`)");
         var paths = CommonOptions.AddTo(cmd);
         cmd.SetAction(r => Run(r, () =>
         {
