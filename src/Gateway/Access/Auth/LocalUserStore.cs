@@ -65,8 +65,12 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
     public IReadOnlyList<string> AliasesOf(string user) =>
         Current().Users.TryGetValue(UserNames.Key(user), out var entry) ? entry.Aliases : [];
 
-    /// <summary>The users as last read from the file (re-read when it changed).</summary>
-    public IReadOnlyList<LocalUser> List() => Current().Users.Values.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+    /// <summary>The users in the file now; an unreadable file is a <see cref="UsersFileException"/> (management view).</summary>
+    public IReadOnlyList<LocalUser> List()
+    {
+        var file = File.Exists(Path) ? ReadFile(Path) : new UsersFile();
+        return file.Users.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+    }
 
     public LocalUser Add(string name, string password, IEnumerable<string>? aliases = null)
     {

@@ -37,6 +37,7 @@ public sealed record PasswordHash
 
     public static PasswordHash CreateArgon2id(string password, int memoryKiB = 19 * 1024, int iterations = 2, int parallelism = 1)
     {
+        ArgumentException.ThrowIfNullOrEmpty(password);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = ComputeArgon2id(password, salt, memoryKiB, iterations, parallelism, HashBytes);
         return new PasswordHash
@@ -52,6 +53,7 @@ public sealed record PasswordHash
 
     public static PasswordHash CreatePbkdf2(string password, int iterations = 600_000)
     {
+        ArgumentException.ThrowIfNullOrEmpty(password);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = Rfc2898DeriveBytes.Pbkdf2(Bytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
         return new PasswordHash
@@ -66,6 +68,9 @@ public sealed record PasswordHash
     /// <summary>True when the password matches. A malformed entry never matches (and never throws).</summary>
     public bool Verify(string password)
     {
+        // No account has an empty password (creation refuses one), and Argon2 cannot hash it.
+        if (string.IsNullOrEmpty(password))
+            return false;
         byte[] salt, expected;
         try
         {
