@@ -1,0 +1,74 @@
+namespace GovGateway.Access;
+
+/// <summary>
+/// Configuration section "Access": who may send where. Defaults follow the provincial e-mail rules
+/// (12 failed logins lock an account; 250 external messages per 10 minutes).
+/// </summary>
+public sealed class AccessOptions
+{
+    public const string SectionName = "Access";
+
+    /// <summary>
+    /// Domains the relay listener accepts mail for. An entry matches itself and every subdomain on
+    /// whole labels ("gov.vn" matches "hatinh.gov.vn" but not "hatinh-gov.vn"); "*.x" matches only
+    /// subdomains of x. Unicode and punycode forms are equivalent.
+    /// </summary>
+    public List<string> LocalDomains { get; set; } = ["gov.vn"];
+
+    /// <summary>
+    /// Extra sender addresses granted to a login, on top of its own address and the aliases stored
+    /// with the user in the users file: login → addresses (e.g. a shared "vanthu@" mailbox).
+    /// </summary>
+    public Dictionary<string, List<string>> Aliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>Configuration section "Access:Auth".</summary>
+public sealed class AuthOptions
+{
+    /// <summary>"local", "upstream", or a comma-separated order such as "local,upstream".</summary>
+    public string Backend { get; set; } = "local";
+
+    /// <summary>The local users file; a relative path is resolved against the data folder.</summary>
+    public string UsersFile { get; set; } = "users.json";
+
+    /// <summary>Failed logins for one user within <see cref="LockoutWindow"/> that lock the user.</summary>
+    public int LockoutThreshold { get; set; } = 12;
+
+    /// <summary>
+    /// Failed logins from one client address within <see cref="LockoutWindow"/> that lock the address.
+    /// Higher than the per-user figure because a whole office often sits behind one NAT address.
+    /// </summary>
+    public int IpLockoutThreshold { get; set; } = 30;
+
+    public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a successful upstream login is remembered (as a keyed hash, in memory only).</summary>
+    public TimeSpan UpstreamCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Connect + AUTH time limit for the upstream pass-through.</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}
+
+/// <summary>
+/// Configuration section "Access:RateLimits". Counts are per sliding <see cref="Window"/>;
+/// 0 means no limit.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    public int MessagesPerUser { get; set; } = 250;
+
+    public int RecipientsPerUser { get; set; } = 1000;
+
+    /// <summary>Per client address; a NAT address carries many staff, hence higher than per user.</summary>
+    public int MessagesPerIp { get; set; } = 1000;
+
+    public int RecipientsPerIp { get; set; } = 4000;
+}

@@ -1,0 +1,32 @@
+namespace GovGateway.Access;
+
+public enum AuthStatus
+{
+    Success,
+    /// <summary>Wrong user or password.</summary>
+    Failed,
+    /// <summary>Too many recent failures for the user or the client address; the password was not checked.</summary>
+    LockedOut,
+    /// <summary>The backend could not answer (upstream down): a temporary 454 4.7.0, not a failure.</summary>
+    Unavailable,
+}
+
+/// <summary>What an <see cref="IAuthenticator"/> decided.</summary>
+public readonly record struct AuthOutcome(AuthStatus Status, DateTimeOffset? LockedUntil = null, string? Detail = null)
+{
+    public static AuthOutcome Success => new(AuthStatus.Success);
+    public static AuthOutcome Failed => new(AuthStatus.Failed);
+    public static AuthOutcome LockedOut(DateTimeOffset until) => new(AuthStatus.LockedOut, until);
+    public static AuthOutcome Unavailable(string detail) => new(AuthStatus.Unavailable, Detail: detail);
+
+    public bool IsSuccess => Status == AuthStatus.Success;
+
+    /// <summary>The SMTP reply for a refused AUTH (the engine sends 235 itself on success).</summary>
+    public Smtp.SmtpReply ToReply() => Status switch
+    {
+        AuthStatus.Success => new(235, "2.7.0", "Authentication successful"),
+        AuthStatus.LockedOut => AccessReplies.AuthLockedOut(LockedUntil ?? DateTimeOffset.UtcNow),
+        AuthStatus.Unavailable => AccessReplies.AuthUnavailable,
+        _ => AccessReplies.AuthFailed,
+    };
+}

@@ -1,0 +1,42 @@
+using GovGateway.Smtp;
+
+namespace GovGateway.Access;
+
+/// <summary>
+/// The bilingual replies of the access rules: Vietnamese first, then English, on one line, so both
+/// the agency's staff and foreign MTAs' logs can read them.
+/// </summary>
+public static class AccessReplies
+{
+    public static SmtpReply RelayDenied(string domain) => new(550, "5.7.1",
+        $"Không chuyển tiếp thư tới tên miền này ({domain}) / Relaying denied: {domain} is not a local domain");
+
+    public static SmtpReply RoutingTrick(string reason) => new(550, "5.7.1",
+        $"Địa chỉ người nhận có định tuyến không được phép / Relaying denied: {reason}");
+
+    public static SmtpReply BadAddress(string reason) => new(501, "5.1.3",
+        $"Địa chỉ không hợp lệ / Bad address syntax: {reason}");
+
+    public static SmtpReply AuthenticationRequired => new(530, "5.7.0",
+        "Cần đăng nhập trước khi gửi thư / Authentication required");
+
+    public static SmtpReply SenderNotOwned(string address) => new(553, "5.7.1",
+        $"Bạn không được gửi thư với địa chỉ {address} / Sender address not owned by the authenticated user: {address}");
+
+    public static SmtpReply AuthFailed => new(535, "5.7.8",
+        "Tên đăng nhập hoặc mật khẩu không đúng / Authentication credentials invalid");
+
+    public static SmtpReply AuthLockedOut(DateTimeOffset until) => new(535, "5.7.8",
+        $"Tài khoản hoặc địa chỉ tạm khóa do đăng nhập sai nhiều lần đến {until.ToUniversalTime():yyyy-MM-dd HH:mm} UTC / Too many failed logins, locked until {until.ToUniversalTime():yyyy-MM-dd HH:mm} UTC");
+
+    public static SmtpReply AuthUnavailable => new(454, "4.7.0",
+        "Tạm thời không kiểm tra được đăng nhập, vui lòng thử lại sau / Temporary authentication failure, try again later");
+
+    public static SmtpReply TooManyMessages(TimeSpan retryAfter) => new(450, "4.7.1",
+        $"Vượt giới hạn số thư gửi, thử lại sau {Seconds(retryAfter)} giây / Message rate limit exceeded, try again in {Seconds(retryAfter)} seconds");
+
+    public static SmtpReply TooManyRecipients(TimeSpan retryAfter) => new(452, "4.7.1",
+        $"Vượt giới hạn số người nhận, thử lại sau {Seconds(retryAfter)} giây / Recipient rate limit exceeded, try again in {Seconds(retryAfter)} seconds");
+
+    private static long Seconds(TimeSpan t) => Math.Max(1, (long)Math.Ceiling(t.TotalSeconds));
+}

@@ -1,0 +1,40 @@
+using GovGateway.Smtp;
+
+namespace GovGateway.Access;
+
+/// <summary>
+/// The no-open-relay rule at RCPT TO. The relay listener accepts only local-domain recipients;
+/// submission listeners accept any well-formed recipient once the client has logged in (the
+/// content policy decides about the message later). Routing tricks are refused everywhere: they
+/// exist only to make some MTA downstream forward the mail somewhere else.
+/// </summary>
+public sealed class RelayPolicy
+{
+    private readonly DomainMatcher _localDomains;
+    private readonly AddressValidator _validator;
+
+    public RelayPolicy(DomainMatcher localDomains, AddressValidator? validator = null)
+    {
+        _localDomains = localDomains ?? throw new ArgumentNullException(nameof(localDomains));
+        _validator = validator ?? new AddressValidator();
+    }
+
+    public RelayPolicy(AccessOptions options) : this(new DomainMatcher(options.LocalDomains)) { }
+
+    public SmtpReply CheckRecipient(ListenerRole role, bool authenticated, string recipient)
+    {
+        if (role is ListenerRole.Submission or ListenerRole.Smtps && !authenticated)
+            return AccessReplies.AuthenticationRequired;
+
+        var check = _validator.Check(recipient);
+        if (check.IsRoutingTrick)
+            return AccessReplies.RoutingTrick(check.Reason);
+        if (!check.IsValid)
+            return AccessReplies.BadAddress(check.Reason);
+
+        if (role == ListenerRole.Relay && !_localDomains.MatchesAscii(check.Domain))
+            return AccessReplies.RelayDenied(check.UnicodeDomain);
+
+        return SmtpReply.RecipientOk;
+    }
+}
