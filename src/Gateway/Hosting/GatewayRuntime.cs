@@ -57,7 +57,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     private async Task StartCoreAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var smtpSettings = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
-        var deliveryOptions = configuration.GetSection("Delivery").Get<DeliveryOptions>() ?? new DeliveryOptions();
+        var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = configuration.GetSection("Access").Get<AccessOptions>() ?? new AccessOptions();
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
         var hostName = string.IsNullOrWhiteSpace(smtpSettings.HostName) ? Dns.GetHostName() : smtpSettings.HostName;
@@ -78,7 +78,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _delivery = new DeliveryService(Spool, deliveryOptions, new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>());
         await _delivery.StartAsync(ct).ConfigureAwait(false);
 
-        var access = AccessRules.Create(accessOptions, Paths, deliveryOptions, _policies, loggerFactory);
+        var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory);
         _disposables.Add(access);
         var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
             loggerFactory.CreateLogger<GatewayHandler>());

@@ -33,8 +33,8 @@ public sealed class GatewayHandler(
     public async ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct)
     {
         var outcome = await authenticator.AuthenticateAsync(user, password, session.RemoteEndPoint.Address, ct).ConfigureAwait(false);
-        logger.LogInformation("AUTH {User} from {Remote}: {Outcome}", user, session.RemoteEndPoint.Address, outcome.Kind);
-        return outcome.Kind == AuthOutcomeKind.Success;
+        logger.LogInformation("AUTH {User} from {Remote}: {Outcome}", user, session.RemoteEndPoint.Address, outcome.Status);
+        return outcome.IsSuccess;
     }
 
     public async ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct)
@@ -221,7 +221,6 @@ public sealed class GatewayHandler(
             SmtpUtf8 = envelope.SmtpUtf8,
             BodyType = envelope.Body switch { BodyType.EightBitMime => "8BITMIME", BodyType.BinaryMime => "BINARYMIME", BodyType.SevenBit => "7BIT", _ => null },
             PrependHeaders = GatewayHeaders.Build(session, envelope, verdict, queueId, hostName, DateTimeOffset.Now),
-            SubjectTag = verdict.SubjectTag,
             NextAttemptUtc = DateTime.UtcNow,
             ClientIp = session.RemoteEndPoint.Address.ToString(),
             AuthenticatedUser = session.AuthenticatedUser,

@@ -50,7 +50,9 @@ public sealed class TestGateway : IAsyncDisposable
             ["Smtp:AuthFailureDelay"] = "00:00:00.100",
             ["Smtp:ShutdownGrace"] = "00:00:05",
             ["Delivery:Upstream:Security"] = "None",
-            ["Delivery:RetryBase"] = "00:00:00.200",
+            ["Delivery:RetryBaseDelay"] = "00:00:00.200",
+            ["Delivery:RetryMaxDelay"] = "00:00:01",
+            ["Delivery:ScanInterval"] = "00:00:00.500",
         };
         if (settings is not null)
             foreach (var (k, v) in settings) all[k] = v;
