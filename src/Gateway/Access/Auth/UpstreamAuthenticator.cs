@@ -75,13 +75,16 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
         try
         {
             await smtp.ConnectAsync(_endpoint.Host, _endpoint.Port, _endpoint.Security, timeout.Token).ConfigureAwait(false);
-            if (!smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication) || smtp.AuthenticationMechanisms.Count == 0)
+            var mechanism = smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication)
+                ? ChooseMechanism(smtp.AuthenticationMechanisms, new NetworkCredential(user, password))
+                : null;
+            if (mechanism is null)
             {
-                _logger.LogError("Upstream {Host}:{Port} offers no AUTH (security {Security}); cannot check passwords there",
-                    _endpoint.Host, _endpoint.Port, _endpoint.Security);
-                return AuthOutcome.Unavailable("upstream server offers no AUTH");
+                _logger.LogError("Upstream {Host}:{Port} offers no usable AUTH mechanism (security {Security}, offered {Mechanisms}); cannot check passwords there",
+                    _endpoint.Host, _endpoint.Port, _endpoint.Security, string.Join(" ", smtp.AuthenticationMechanisms));
+                return AuthOutcome.Unavailable("upstream server offers no usable AUTH");
             }
-            await smtp.AuthenticateAsync(Encoding.UTF8, new NetworkCredential(user, password), timeout.Token).ConfigureAwait(false);
+            await smtp.AuthenticateAsync(mechanism, timeout.Token).ConfigureAwait(false);
             await QuitQuietlyAsync(smtp).ConfigureAwait(false);
             return AuthOutcome.Success;
         }
@@ -107,6 +110,25 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
             _logger.LogWarning(ex, "Upstream AUTH at {Host}:{Port} unavailable", _endpoint.Host, _endpoint.Port);
             return AuthOutcome.Unavailable($"upstream server unavailable: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Exactly one mechanism per login: left to itself MailKit tries every offered mechanism in turn
+    /// after a 535, so one wrong password would count as two or three failures on the upstream
+    /// server and lock the user there early. SCRAM first (the password never crosses the wire), then
+    /// PLAIN, then LOGIN, with UTF-8 for Vietnamese passwords.
+    /// </summary>
+    private static SaslMechanism? ChooseMechanism(HashSet<string> offered, NetworkCredential credential)
+    {
+        if (offered.Contains("SCRAM-SHA-256"))
+            return new SaslMechanismScramSha256(credential);
+        if (offered.Contains("SCRAM-SHA-1"))
+            return new SaslMechanismScramSha1(credential);
+        if (offered.Contains("PLAIN"))
+            return new SaslMechanismPlain(Encoding.UTF8, credential);
+        if (offered.Contains("LOGIN"))
+            return new SaslMechanismLogin(Encoding.UTF8, credential);
+        return null;
     }
 
     private static async Task QuitQuietlyAsync(SmtpClient smtp)
