@@ -54,7 +54,10 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
             Interlocked.Increment(ref _upstreamAttempts);
             var outcome = await AskUpstreamAsync(user, password, ct).ConfigureAwait(false);
             if (outcome.IsSuccess && _options.UpstreamCacheTtl > TimeSpan.Zero)
+            {
                 _cache[key] = new CacheEntry(mac, _time.GetUtcNow() + _options.UpstreamCacheTtl);
+                ForgetExpiredNowAndThen();
+            }
             else if (outcome.Status == AuthStatus.Failed)
                 _cache.TryRemove(key, out _); // the password changed upstream: forget the old one now
             return outcome;
@@ -145,6 +148,20 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
             // The answer is already known; a rude QUIT does not change it.
         }
     }
+
+    private void ForgetExpiredNowAndThen()
+    {
+        if (Interlocked.Increment(ref _insertsSinceSweep) % 256 != 0)
+            return;
+        var now = _time.GetUtcNow();
+        foreach (var (key, entry) in _cache)
+        {
+            if (entry.Expires <= now)
+                _cache.TryRemove(key, out _);
+        }
+    }
+
+    private int _insertsSinceSweep;
 
     private byte[] Mac(string key, string password) =>
         HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(key + "\0" + password.Normalize(NormalizationForm.FormC)));
