@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace GovGateway.Access;
 
 /// <summary>
@@ -24,6 +26,23 @@ public sealed class AccessOptions
     public AuthOptions Auth { get; set; } = new();
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// Binds the "Access" section. A configured LocalDomains list replaces the default rather than
+    /// being appended to it (the binder's behaviour for lists with an initial value), so an agency
+    /// that lists only its own domains does not silently keep accepting all of gov.vn.
+    /// </summary>
+    public static AccessOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration is IConfigurationSection { Key: SectionName } own ? own : configuration.GetSection(SectionName);
+        var options = new AccessOptions();
+        var domains = section.GetSection(nameof(LocalDomains));
+        if (domains.GetChildren().Any())
+            options.LocalDomains = [];
+        section.Bind(options);
+        return options;
+    }
 }
 
 /// <summary>Configuration section "Access:Auth".</summary>

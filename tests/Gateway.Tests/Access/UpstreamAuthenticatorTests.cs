@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using GovGateway.Access;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
@@ -20,90 +20,31 @@ public class UpstreamAuthenticatorTests
     private const string Password = "Mật khẩu cũ 123";
     private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
 
-    private const string ServerScript = """
-        import asyncio, sys
-        from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
-
-        USER, PASSWORD = sys.argv[1].encode(), sys.argv[2].encode()
-
-        class Sink:
-            async def handle_DATA(self, server, session, envelope):
-                return "250 OK"
-
-        def authenticator(server, session, envelope, mechanism, auth_data):
-            ok = isinstance(auth_data, LoginPassword) and auth_data.login == USER and auth_data.password == PASSWORD
-            print("auth", mechanism, auth_data.login.decode(errors="replace"), "ok" if ok else "fail", flush=True)
-            # handled=False: let aiosmtpd send its own 535 on failure.
-            return AuthResult(success=ok, handled=False)
-
-        async def main():
-            loop = asyncio.get_running_loop()
-            server = await loop.create_server(
-                lambda: SMTP(Sink(), hostname="upstream.hatinh.gov.vn", authenticator=authenticator, auth_require_tls=False),
-                host="127.0.0.1", port=0)
-            print(server.sockets[0].getsockname()[1], flush=True)
-            await server.serve_forever()
-
-        asyncio.run(main())
-        """;
-
-    private Process? _server;
-    private string _scriptPath = "";
+    private AiosmtpdUpstream _server = null!;
     private int _port;
-    private readonly ConcurrentQueue<string> _serverLog = new();
 
     [OneTimeSetUp]
     public async Task StartUpstream()
     {
-        _scriptPath = Path.Combine(Path.GetTempPath(), $"access-upstream-{Guid.NewGuid():N}.py");
-        await File.WriteAllTextAsync(_scriptPath, ServerScript);
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(_scriptPath);
-        start.ArgumentList.Add(User);
-        start.ArgumentList.Add(Password);
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        _server = Process.Start(start)!;
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var first = await _server.StandardOutput.ReadLineAsync(timeout.Token);
-        Assert.That(int.TryParse(first, out _port), Is.True, $"aiosmtpd did not start: {first}");
-        _ = Task.Run(async () =>
-        {
-            while (await _server.StandardOutput.ReadLineAsync() is { } line)
-                _serverLog.Enqueue(line);
-        });
+        _server = await AiosmtpdUpstream.StartAsync(User, Password);
+        _port = _server.Port;
     }
 
     [OneTimeTearDown]
-    public void StopUpstream()
-    {
-        if (_server is { HasExited: false })
-            _server.Kill();
-        _server?.Dispose();
-        File.Delete(_scriptPath);
-    }
+    public void StopUpstream() => _server.Dispose();
 
     private UpstreamAuthenticator Authenticator(FakeClock clock) =>
         new(new UpstreamEndpoint("127.0.0.1", _port, SecureSocketOptions.None), new AuthOptions(), time: clock);
 
-    private async Task<string[]> ServerSaysAsync(int expected)
-    {
-        // The server prints its line before answering, but reading stdout is asynchronous.
-        for (var i = 0; i < 100 && _serverLog.Count < expected; i++)
-            await Task.Delay(20);
-        return _serverLog.ToArray();
-    }
-
     [Test]
     public async Task Good_password_passes_and_is_cached_for_five_minutes()
     {
-        _serverLog.Clear();
+        _server.ClearLog();
         var clock = new FakeClock();
         var upstream = Authenticator(clock);
 
         Assert.That((await upstream.AuthenticateAsync(User, Password, Client, default)).Status, Is.EqualTo(AuthStatus.Success));
-        Assert.That((await ServerSaysAsync(1)).Single(), Does.StartWith("auth").And.EndWith($"{User} ok"));
+        Assert.That((await _server.AuthLogAsync(1)).Single(), Does.StartWith("auth").And.EndWith($"{User} ok"));
 
         clock.Advance(TimeSpan.FromMinutes(4));
         Assert.That((await upstream.AuthenticateAsync(User, Password, Client, default)).IsSuccess, Is.True);
@@ -112,7 +53,9 @@ public class UpstreamAuthenticatorTests
         // A wrong password is never answered from the cache.
         Assert.That((await upstream.AuthenticateAsync(User, "đoán bừa", Client, default)).Status, Is.EqualTo(AuthStatus.Failed));
         Assert.That(upstream.UpstreamAttempts, Is.EqualTo(2));
-        Assert.That((await ServerSaysAsync(2)).Last(), Does.EndWith($"{User} fail"));
+        var log = await _server.AuthLogAsync(2);
+        Assert.That(log, Has.Length.EqualTo(2), "one wrong password is one failure upstream, not one per mechanism");
+        Assert.That(log.Last(), Does.EndWith($"{User} fail"));
 
         // The failure dropped the cached success; and after the TTL upstream is asked again anyway.
         Assert.That((await upstream.AuthenticateAsync(User, Password, Client, default)).IsSuccess, Is.True);
@@ -194,6 +137,49 @@ public class UpstreamAuthenticatorTests
         }).Build();
         var ex = Assert.Throws<ArgumentException>(() => UpstreamEndpoint.FromConfiguration(bad.GetSection("Delivery:Upstream")));
         Assert.That(ex!.Message, Does.Contain("Delivery:Upstream:Security"));
+    }
+
+    [Test]
+    public async Task Starttls_upstream_is_used_with_its_certificate_checked()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=upstream.hatinh.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var dir = Directory.CreateTempSubdirectory("access-tls-").FullName;
+        try
+        {
+            var certPath = Path.Combine(dir, "cert.pem");
+            var keyPath = Path.Combine(dir, "key.pem");
+            await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
+            await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+            using var tlsServer = await AiosmtpdUpstream.StartAsync(User, Password, certPath, keyPath);
+
+            // Pinned: the administrator's callback trusts exactly this certificate.
+            var pinned = new UpstreamEndpoint("127.0.0.1", tlsServer.Port, SecureSocketOptions.StartTls)
+            {
+                CertificateValidation = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == certificate.GetCertHashString(),
+            };
+            var upstream = new UpstreamAuthenticator(pinned, new AuthOptions());
+            Assert.That((await upstream.AuthenticateAsync(User, Password, Client, default)).Status, Is.EqualTo(AuthStatus.Success));
+            Assert.That((await upstream.AuthenticateAsync(User, "sai", Client, default)).Status, Is.EqualTo(AuthStatus.Failed));
+            Assert.That((await tlsServer.AuthLogAsync(2)), Has.Length.EqualTo(2));
+
+            // Default validation does not trust a self-signed certificate: no password is sent.
+            var systemTrust = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", tlsServer.Port, SecureSocketOptions.StartTls), new AuthOptions());
+            Assert.That((await systemTrust.AuthenticateAsync(User, Password, Client, default)).Status, Is.EqualTo(AuthStatus.Unavailable));
+
+            // Plain text against a server that wants STARTTLS first: AUTH is not offered, so unavailable.
+            var plain = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", tlsServer.Port, SecureSocketOptions.None), new AuthOptions());
+            Assert.That((await plain.AuthenticateAsync(User, Password, Client, default)).Status, Is.EqualTo(AuthStatus.Unavailable));
+            Assert.That((await tlsServer.AuthLogAsync(3)), Has.Length.EqualTo(2), "the password never reached the server outside TLS");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static int FreePortNobodyListensOn()

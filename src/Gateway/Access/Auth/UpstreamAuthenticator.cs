@@ -54,7 +54,10 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
             Interlocked.Increment(ref _upstreamAttempts);
             var outcome = await AskUpstreamAsync(user, password, ct).ConfigureAwait(false);
             if (outcome.IsSuccess && _options.UpstreamCacheTtl > TimeSpan.Zero)
+            {
                 _cache[key] = new CacheEntry(mac, _time.GetUtcNow() + _options.UpstreamCacheTtl);
+                ForgetExpiredNowAndThen();
+            }
             else if (outcome.Status == AuthStatus.Failed)
                 _cache.TryRemove(key, out _); // the password changed upstream: forget the old one now
             return outcome;
@@ -75,13 +78,16 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
         try
         {
             await smtp.ConnectAsync(_endpoint.Host, _endpoint.Port, _endpoint.Security, timeout.Token).ConfigureAwait(false);
-            if (!smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication) || smtp.AuthenticationMechanisms.Count == 0)
+            var mechanism = smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication)
+                ? ChooseMechanism(smtp.AuthenticationMechanisms, new NetworkCredential(user, password))
+                : null;
+            if (mechanism is null)
             {
-                _logger.LogError("Upstream {Host}:{Port} offers no AUTH (security {Security}); cannot check passwords there",
-                    _endpoint.Host, _endpoint.Port, _endpoint.Security);
-                return AuthOutcome.Unavailable("upstream server offers no AUTH");
+                _logger.LogError("Upstream {Host}:{Port} offers no usable AUTH mechanism (security {Security}, offered {Mechanisms}); cannot check passwords there",
+                    _endpoint.Host, _endpoint.Port, _endpoint.Security, string.Join(" ", smtp.AuthenticationMechanisms));
+                return AuthOutcome.Unavailable("upstream server offers no usable AUTH");
             }
-            await smtp.AuthenticateAsync(Encoding.UTF8, new NetworkCredential(user, password), timeout.Token).ConfigureAwait(false);
+            await smtp.AuthenticateAsync(mechanism, timeout.Token).ConfigureAwait(false);
             await QuitQuietlyAsync(smtp).ConfigureAwait(false);
             return AuthOutcome.Success;
         }
@@ -109,6 +115,25 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
         }
     }
 
+    /// <summary>
+    /// Exactly one mechanism per login: left to itself MailKit tries every offered mechanism in turn
+    /// after a 535, so one wrong password would count as two or three failures on the upstream
+    /// server and lock the user there early. SCRAM first (the password never crosses the wire), then
+    /// PLAIN, then LOGIN, with UTF-8 for Vietnamese passwords.
+    /// </summary>
+    private static SaslMechanism? ChooseMechanism(HashSet<string> offered, NetworkCredential credential)
+    {
+        if (offered.Contains("SCRAM-SHA-256"))
+            return new SaslMechanismScramSha256(credential);
+        if (offered.Contains("SCRAM-SHA-1"))
+            return new SaslMechanismScramSha1(credential);
+        if (offered.Contains("PLAIN"))
+            return new SaslMechanismPlain(Encoding.UTF8, credential);
+        if (offered.Contains("LOGIN"))
+            return new SaslMechanismLogin(Encoding.UTF8, credential);
+        return null;
+    }
+
     private static async Task QuitQuietlyAsync(SmtpClient smtp)
     {
         if (!smtp.IsConnected)
@@ -123,6 +148,20 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
             // The answer is already known; a rude QUIT does not change it.
         }
     }
+
+    private void ForgetExpiredNowAndThen()
+    {
+        if (Interlocked.Increment(ref _insertsSinceSweep) % 256 != 0)
+            return;
+        var now = _time.GetUtcNow();
+        foreach (var (key, entry) in _cache)
+        {
+            if (entry.Expires <= now)
+                _cache.TryRemove(key, out _);
+        }
+    }
+
+    private int _insertsSinceSweep;
 
     private byte[] Mac(string key, string password) =>
         HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(key + "\0" + password.Normalize(NormalizationForm.FormC)));

@@ -21,7 +21,7 @@ public static class AccessReplies
         "Cần đăng nhập trước khi gửi thư / Authentication required");
 
     public static SmtpReply SenderNotOwned(string address) => new(553, "5.7.1",
-        $"Bạn không được gửi thư với địa chỉ {address} / Sender address not owned by the authenticated user: {address}");
+        $"Bạn không được gửi thư với địa chỉ {Printable(address)} / Sender address not owned by the authenticated user: {Printable(address)}");
 
     public static SmtpReply AuthFailed => new(535, "5.7.8",
         "Tên đăng nhập hoặc mật khẩu không đúng / Authentication credentials invalid");
@@ -37,6 +37,13 @@ public static class AccessReplies
 
     public static SmtpReply TooManyRecipients(TimeSpan retryAfter) => new(452, "4.7.1",
         $"Vượt giới hạn số người nhận, thử lại sau {Seconds(retryAfter)} giây / Recipient rate limit exceeded, try again in {Seconds(retryAfter)} seconds");
+
+    // Text that came from the client must not break the reply into extra lines.
+    private static string Printable(string text)
+    {
+        var clean = new string(text.Where(c => !char.IsControl(c)).Take(256).ToArray());
+        return clean.Length == 0 ? "<>" : clean;
+    }
 
     private static long Seconds(TimeSpan t) => Math.Max(1, (long)Math.Ceiling(t.TotalSeconds));
 }
