@@ -58,7 +58,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     {
         var smtpSettings = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
-        var accessOptions = configuration.GetSection("Access").Get<AccessOptions>() ?? new AccessOptions();
+        var accessOptions = AccessOptions.FromConfiguration(configuration);
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
         var hostName = string.IsNullOrWhiteSpace(smtpSettings.HostName) ? Dns.GetHostName() : smtpSettings.HostName;
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))

@@ -15,37 +15,22 @@ namespace GovGateway.Pipeline;
 public sealed class AccessRules : IDisposable
 {
     private readonly AddressValidator _addresses = new();
-    private readonly RelayPolicy _relay;
-    private readonly SenderIdentity _identity;
-    private readonly RateLimiter _rates;
-    private readonly UpstreamAuthenticator? _upstream;
+    private readonly AccessComponents _components;
 
-    private AccessRules(AccessOptions options, LocalUserStore users, UpstreamAuthenticator? upstream, IAuthenticator authenticator)
-    {
-        _relay = new RelayPolicy(options);
-        _identity = new SenderIdentity(options, users);
-        _rates = new RateLimiter(options.RateLimits);
-        _upstream = upstream;
-        Authenticator = authenticator;
-    }
+    private AccessRules(AccessComponents components) => _components = components;
 
-    public IAuthenticator Authenticator { get; }
+    public IAuthenticator Authenticator => _components.Authenticator;
 
     public static AccessRules Create(AccessOptions options, GatewayPaths paths, IConfiguration upstreamSection, ILoggerFactory loggers)
     {
-        var users = new LocalUserStore(LocalUserStore.ResolvePath(options.Auth, paths.DataDir), loggers.CreateLogger<LocalUserStore>());
-        var wantsUpstream = options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase);
-        UpstreamAuthenticator? upstream = null;
-        if (wantsUpstream)
+        UpstreamEndpoint? upstream = null;
+        if (options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase))
         {
-            var endpoint = UpstreamEndpoint.FromConfiguration(upstreamSection);
+            upstream = UpstreamEndpoint.FromConfiguration(upstreamSection);
             if (upstreamSection.GetValue<bool>("AcceptInvalidCertificates"))
-                endpoint = endpoint with { CertificateValidation = (_, _, _, _) => true };
-            upstream = new UpstreamAuthenticator(endpoint, options.Auth, loggers.CreateLogger<UpstreamAuthenticator>());
+                upstream = upstream with { CertificateValidation = (_, _, _, _) => true };
         }
-        var composite = CompositeAuthenticator.FromConfiguration(options.Auth.Backend, users, upstream);
-        var guarded = new LoginGuard(composite, options.Auth, logger: loggers.CreateLogger<LoginGuard>());
-        return new AccessRules(options, users, upstream, guarded);
+        return new AccessRules(AccessComponents.Create(options, paths.DataDir, upstream, loggers));
     }
 
     /// <summary>MAIL FROM: a well-formed address the logged-in user owns; the null sender only on the relay listener (bounces).</summary>
@@ -58,22 +43,22 @@ public sealed class AccessRules : IDisposable
         var check = _addresses.Check(mailFrom);
         if (!check.IsValid)
             return AccessReplies.BadAddress(check.Reason);
-        if (user is not null && !_identity.MayUse(user, mailFrom))
+        if (user is not null && !_components.Senders.MayUse(user, mailFrom))
             return AccessReplies.SenderNotOwned(mailFrom);
         return null;
     }
 
     public SmtpReply CheckRecipient(ListenerRole role, string? user, string recipient) =>
-        _relay.CheckRecipient(role, user is not null, recipient);
+        _components.Relay.CheckRecipient(role, user is not null, recipient);
 
-    public bool MayUse(string user, string address) => _identity.MayUse(user, address);
+    public bool MayUse(string user, string address) => _components.Senders.MayUse(user, address);
 
     /// <summary>Counts one message against the limits; a reply when it is over them.</summary>
     public SmtpReply? TryAcquireMessage(string? user, IPAddress client, int recipients)
     {
-        var decision = _rates.TryAcquireMessage(user, client, recipients);
+        var decision = _components.RateLimits.TryAcquireMessage(user, client, recipients);
         return decision.Allowed ? null : decision.Reply;
     }
 
-    public void Dispose() => _upstream?.Dispose();
+    public void Dispose() => _components.Upstream?.Dispose();
 }
