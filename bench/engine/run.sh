@@ -38,7 +38,7 @@ start_host() {
   done
   echo "bench host did not start:" >&2; cat "$WORK/host.out" >&2; exit 1
 }
-stop_host() { kill -INT "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
+stop_host() { kill -TERM "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
 
 SINK_PID=""
 start_sink() {
@@ -56,7 +56,7 @@ stop_sink() { kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null
 run_load() {
   local port=$1 sessions=$2 reuse=$3 t0 t1
   t0=$(now)
-  smtp-source $reuse -s "$sessions" -m "$MSGS" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$port"
+  timeout 120 smtp-source $reuse -s "$sessions" -m "$MSGS" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$port"
   t1=$(now)
   echo "$t1 - $t0" | bc -l
 }
