@@ -25,7 +25,6 @@ internal sealed partial class SmtpSession
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _io;
     private readonly byte[] _line;
-    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     private int _lineLength;
     private bool _skippingLongLine;
