@@ -79,6 +79,6 @@ public class TimeoutTests
         });
         var all = await reading;
         Assert.That(all[^1], Is.EqualTo("421 4.4.2 Session time limit exceeded, closing connection"));
-        Assert.That(all.Count, Is.GreaterThan(3));
+        Assert.That(all.Count, Is.GreaterThan(1), "several commands were answered before the cap");
     }
 }

@@ -157,7 +157,7 @@ public class TlsAuthTests
         // MailKit re-encodes header domains as it sees fit, so compare what the bytes mean.
         var parsed = MimeMessage.Load(new MemoryStream(stored.Content));
         Assert.That(parsed.Subject, Is.EqualTo("Giấy mời họp"));
-        Assert.That(parsed.TextBody.ReplaceLineEndings("\r\n"), Is.EqualTo("Kính gửi: đồng chí\r\n"));
+        Assert.That(parsed.TextBody!.ReplaceLineEndings("\r\n"), Is.EqualTo("Kính gửi: đồng chí\r\n"));
         Assert.That(stored.Content[^2..], Is.EqualTo("\r\n"u8.ToArray()));
     }
 

@@ -25,7 +25,6 @@ internal sealed partial class SmtpSession
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _io;
     private readonly byte[] _line;
-    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     private int _lineLength;
     private bool _skippingLongLine;
@@ -128,7 +127,8 @@ internal sealed partial class SmtpSession
         {
             SmtpReply? aborted;
             lock (_lifetime) aborted = _abortReply;
-            var reply = aborted ?? (Stopwatch.GetElapsedTime(_startedAt) >= _options.SessionTimeout
+            // Only Abort and the session-cap timer cancel the lifetime; a per-read timeout cancels just the I/O source.
+            var reply = aborted ?? (_lifetime.IsCancellationRequested
                 ? new SmtpReply(421, "4.4.2", "Session time limit exceeded, closing connection")
                 : _timeoutReply);
             Log.SessionAborted(_ctx.Logger, Info.SessionId, reply.Text);
