@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GovGateway.Cli;
 
 namespace GovGateway;
 
@@ -8,6 +9,7 @@ public static class Program
     {
         var root = new RootCommand("Mail gateway for Vietnamese state agencies' official documents");
         // Each area adds its verbs here; `run` is the default when no verb is given.
+        root.Subcommands.Add(PolicyCommands.Create());
         return root.Parse(args).Invoke();
     }
 }
