@@ -1,8 +1,10 @@
 using System.CommandLine;
-using GovGateway.Access;
-using GovGateway.Audit;
+using GovGateway.Access.Cli;
+using GovGateway.Audit.Cli;
 using GovGateway.Cli;
+using GovGateway.Delivery.Cli;
 using GovGateway.Hosting;
+using GovGateway.Quarantine.Cli;
 
 namespace GovGateway;
 
@@ -15,7 +17,10 @@ public static class Program
         // `gateway` with no verb runs the gateway, like `gateway run`.
         var root = RunCommand.Configure(new RootCommand("Mail gateway for Vietnamese state agencies' official documents"));
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(UsersCommands.Create());
+        root.Subcommands.Add(QueueCommands.Create());
+        root.Subcommands.Add(QuarantineCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         return root;
     }

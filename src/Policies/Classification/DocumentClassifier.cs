@@ -31,6 +31,7 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
     /// <summary>Classifies a document from its text lines, then its file name, then the subject.</summary>
     public ClassificationResult Classify(IReadOnlyList<string> lines, string fileName, string? subject, bool isDocumentType)
     {
+        lines = Nfc(lines);
         var secret = HasSecretStamp(lines);
         var fromContent = FromContent(lines);
         if (fromContent is not null) return fromContent with { Secret = secret };
@@ -43,6 +44,7 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
     /// <summary>Content evidence only (used for message bodies): symbol line, type heading or motto.</summary>
     public ClassificationResult? FromContent(IReadOnlyList<string> lines)
     {
+        lines = Nfc(lines);
         string? symbol = null;
         DocumentClass? symbolClass = null;
         DocumentClass? headingClass = null;
@@ -151,6 +153,7 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
     /// </summary>
     public bool HasSecretStamp(IReadOnlyList<string> lines)
     {
+        lines = Nfc(lines);
         var stamps = settings.SecretStamps.Select(VietnameseText.FoldWords).ToArray();
         var marks = stamps.Concat(settings.UrgencyMarks.Select(VietnameseText.FoldWords)).OrderByDescending(s => s.Length).ToArray();
         foreach (var line in lines)
@@ -178,4 +181,8 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
         }
         return false;
     }
+
+    /// <summary>Text may arrive decomposed (NFD, e.g. from macOS); patterns are written for composed text.</summary>
+    private static IReadOnlyList<string> Nfc(IReadOnlyList<string> lines) =>
+        lines.All(l => l.IsNormalized(System.Text.NormalizationForm.FormC)) ? lines : lines.Select(l => l.Normalize(System.Text.NormalizationForm.FormC)).ToArray();
 }

@@ -54,7 +54,8 @@ public static class PolicyLoader
         var (settings, rules, yamlErrors) = Configuration.PolicyYamlReader.Read(source, text);
         errors.AddRange(yamlErrors);
         var trust = TrustStore.Load(Path.Combine(configDir, TrustFolderName), errors);
-        if (errors.Count > 0 || settings is null) return new PolicyLoadResult(null, errors);
+        if (errors.Count > 0 || settings is null)
+            return new PolicyLoadResult(null, errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList());
         var version = Convert.ToHexStringLower(SHA256.HashData(bytes));
         return new PolicyLoadResult(new Policy(version, source, settings, rules, trust, clock), errors);
     }

@@ -15,7 +15,7 @@ internal static class ContentSniffer
             StartsWith(data, [0xCE, 0xFA, 0xED, 0xFE]) || StartsWith(data, [0xCF, 0xFA, 0xED, 0xFE]) ||
             StartsWith(data, [0xCA, 0xFE, 0xBA, 0xBE])) return "macho";
         if (StartsWith(data, [0x4C, 0x00, 0x00, 0x00, 0x01, 0x14, 0x02, 0x00])) return "lnk";
-        if (data[..Math.Min(data.Length, 1024)].IndexOf("%PDF-"u8) >= 0) return "pdf";
+        if (StartsWith(data, "%PDF-"u8)) return "pdf";
         if (StartsWith(data, "PK\x03\x04"u8) || StartsWith(data, "PK\x05\x06"u8)) return "zip";
         if (StartsWith(data, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])) return "ole";
         if (StartsWith(data, "Rar!\x1A\x07"u8)) return "rar";
@@ -29,6 +29,8 @@ internal static class ContentSniffer
         if (StartsWith(data, "{\\rtf"u8)) return "rtf";
         if (StartsWith(data, "#!"u8)) return "script";
         if (data.Length > 262 && data.Slice(257, 5).SequenceEqual("ustar"u8)) return "tar";
+        // Readers accept a PDF header within the first 1024 bytes, after other formats' magic was ruled out.
+        if (data[..Math.Min(data.Length, 1024)].IndexOf("%PDF-"u8) >= 0) return "pdf";
         if (LooksLikeText(data))
         {
             var head = Encoding.UTF8.GetString(data[..Math.Min(data.Length, 512)]).TrimStart('\uFEFF', ' ', '\r', '\n', '\t').ToLowerInvariant();

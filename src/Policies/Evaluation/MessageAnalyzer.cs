@@ -110,7 +110,8 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         }
         else
         {
-            var isDocument = DocumentTypes.Contains(detected);
+            // An executable is never an official document, whatever its name says.
+            var isDocument = DocumentTypes.Contains(detected) && !inspection.Blocked;
             var lines = isDocument ? TextExtractor.ExtractLines(detected, data) : [];
             classification = isDocument
                 ? _classifier.Classify(lines, fileName, subject, isDocumentType: true)

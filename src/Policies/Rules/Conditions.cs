@@ -104,10 +104,9 @@ internal sealed class ClassCondition(IReadOnlySet<DocumentClass> classes) : Cond
 {
     public override bool? Evaluate(RuleContext context, List<string> details)
     {
+        // No details: the class is context, not something the sender has to fix.
         if (context.Message is null) return null;
-        var hits = context.Message.Classes.Where(classes.Contains).ToList();
-        details.AddRange(hits.Select(c => c.ToWireName()));
-        return hits.Count > 0;
+        return context.Message.Classes.Any(classes.Contains);
     }
 }
 

@@ -18,9 +18,10 @@ public static class TestPdf
     public static byte[] Create(params string[] lines) => Build(lines, signatureField: false, out _, out _);
 
     /// <summary>A PDF signed by <paramref name="signer"/> (adbe.pkcs7.detached, or ETSI.CAdES.detached).</summary>
-    public static byte[] CreateSigned(Identity signer, string[] lines, string subFilter = "adbe.pkcs7.detached", IEnumerable<X509Certificate>? extraCertificates = null)
+    /// <param name="paddingBytes">Size of an extra incompressible stream (like an embedded scan image) to reach realistic file sizes.</param>
+    public static byte[] CreateSigned(Identity signer, string[] lines, string subFilter = "adbe.pkcs7.detached", IEnumerable<X509Certificate>? extraCertificates = null, int paddingBytes = 0)
     {
-        var pdf = Build(lines, signatureField: true, out var byteRangeOffset, out var contentsOffset, subFilter);
+        var pdf = Build(lines, signatureField: true, out var byteRangeOffset, out var contentsOffset, subFilter, paddingBytes);
         var a = 0;
         var b = contentsOffset;                          // up to '<'
         var c = contentsOffset + ContentsHexLength + 2;  // after '>'
@@ -69,7 +70,7 @@ public static class TestPdf
 
     private const string ByteRangePlaceholder = "[0 0000000000 0000000000 0000000000]";
 
-    private static byte[] Build(string[] lines, bool signatureField, out int byteRangeOffset, out int contentsOffset, string subFilter = "adbe.pkcs7.detached")
+    private static byte[] Build(string[] lines, bool signatureField, out int byteRangeOffset, out int contentsOffset, string subFilter = "adbe.pkcs7.detached", int paddingBytes = 0)
     {
         var normalized = lines.Select(l => l.Normalize(NormalizationForm.FormC)).ToArray();
         var content = new StringBuilder("BT\n/F1 12 Tf\n16 TL\n50 800 Td\n");
@@ -109,6 +110,16 @@ public static class TestPdf
                 " /Contents <" + new string('0', ContentsHexLength) + "> /M (D:" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "+00'00') /Reason (Ky so van ban) >>",
         };
         var count = signatureField ? objects.Count : 9;
+        if (paddingBytes > 0)
+        {
+            // Hex-free binary payload; Latin-1 keeps bytes 1:1. Avoid "endstream" by construction (random high bytes).
+            var random = new Random(42);
+            var payload = new char[paddingBytes];
+            for (var i = 0; i < payload.Length; i++) payload[i] = (char)random.Next(0x80, 0x100);
+            while (objects.Count < 10) objects.Add("null");
+            objects.Add($"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {paddingBytes} >>\nstream\n{new string(payload)}\nendstream");
+            count = objects.Count;
+        }
 
         var output = new MemoryStream();
         void Write(string s) => output.Write(Encoding.Latin1.GetBytes(s));
@@ -117,7 +128,7 @@ public static class TestPdf
         byteRangeOffset = contentsOffset = -1;
         for (var i = 0; i < count; i++)
         {
-            if (!signatureField && i == 5) { offsets.Add(-1); continue; }
+            if (!signatureField && i is 5 or 9) { offsets.Add(-1); continue; }
             offsets.Add(output.Position);
             var header = $"{i + 1} 0 obj\n";
             if (i == 9)

@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using GovGateway.Policies;
+
+namespace GovGateway.Cli;
+
+/// <summary>`gateway policy check` and `gateway policy test`: validate a policy and try it on a message.</summary>
+public static class PolicyCommands
+{
+    public static Command Create()
+    {
+        var policy = new Command("policy", "Check the policy file or test it on a message");
+        policy.Subcommands.Add(CreateCheck());
+        policy.Subcommands.Add(CreateTest());
+        return policy;
+    }
+
+    private static Command CreateCheck()
+    {
+        var check = new Command("check", "Validate policy.yaml and the trust folder; exit 0 when usable, 1 with the errors");
+        var config = CommonOptions.Config();
+        check.Options.Add(config);
+        check.SetAction(r =>
+        {
+            var dir = Path.GetFullPath(r.GetValue(config)!);
+            var result = PolicyLoader.Load(dir);
+            if (result.Policy is null)
+            {
+                foreach (var error in result.Errors) Console.Error.WriteLine(error);
+                Console.Error.WriteLine($"policy is not valid: {result.Errors.Count} error(s)");
+                return 1;
+            }
+            var p = result.Policy;
+            Console.WriteLine($"policy OK: {p.Source}");
+            Console.WriteLine($"  version (sha256): {p.Version}");
+            Console.WriteLine($"  government domains: {string.Join(", ", p.GovernmentDomains.Suffixes)}");
+            Console.WriteLine($"  rules: {string.Join(", ", p.Rules.Select(x => $"{x.Name} ({x.Mode.ToWireName()})"))}");
+            Console.WriteLine($"  trust anchors: {p.Trust.Anchors.Count}{string.Concat(p.Trust.Anchors.Select(a => $"\n    {a.SubjectDN}"))}");
+            Console.WriteLine($"  CRLs: {p.Trust.Crls.Count}{string.Concat(p.Trust.Crls.Select(c => $"\n    {c.IssuerDN} (next update {c.NextUpdate:yyyy-MM-dd})"))}");
+            if (p.Trust.Anchors.Count == 0)
+                Console.WriteLine("  note: no trust anchors in trust/; every signature will be 'untrusted' (see config/trust/README.md)");
+            return 0;
+        });
+        return check;
+    }
+
+    private static Command CreateTest()
+    {
+        var test = new Command("test", "Evaluate a message file (.eml) against the policy and print the verdict");
+        var file = new Argument<string>("FILE") { Description = "The message, as raw RFC 5322 bytes (.eml)" };
+        var mailFrom = new Option<string>("--mail-from") { Description = "Envelope sender (MAIL FROM)", Required = true };
+        var rcpt = new Option<string[]>("--rcpt")
+        {
+            Description = "Envelope recipient (RCPT TO); repeat for several",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var user = new Option<string?>("--auth-user") { Description = "Authenticated SMTP user, if any" };
+        var json = new Option<bool>("--json") { Description = "Print the verdict as JSON" };
+        var config = CommonOptions.Config();
+        test.Arguments.Add(file);
+        test.Options.Add(mailFrom);
+        test.Options.Add(rcpt);
+        test.Options.Add(user);
+        test.Options.Add(config);
+        test.Options.Add(json);
+        test.SetAction(r =>
+        {
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                Console.Error.WriteLine($"error: message file not found: {path}");
+                return 2;
+            }
+            var loaded = PolicyLoader.Load(Path.GetFullPath(r.GetValue(config)!));
+            if (loaded.Policy is null)
+            {
+                foreach (var error in loaded.Errors) Console.Error.WriteLine(error);
+                Console.Error.WriteLine("error: the policy has errors; fix them first (gateway policy check)");
+                return 1;
+            }
+            var envelope = new PolicyEnvelope(r.GetValue(mailFrom)!, r.GetValue(rcpt) ?? [], r.GetValue(user), null, "cli");
+            Verdict verdict;
+            try
+            {
+                using var stream = File.OpenRead(path);
+                verdict = loaded.Policy.Evaluate(stream, envelope);
+            }
+            catch (IOException ex)
+            {
+                Console.Error.WriteLine($"error: cannot read {path}: {ex.Message}");
+                return 2;
+            }
+            Console.OutputEncoding = Encoding.UTF8;
+            Console.WriteLine(r.GetValue(json) ? ToJson(verdict) : ToText(verdict));
+            return 0;
+        });
+        return test;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    /// <summary>The verdict as JSON with kebab-case values (the audit log uses the same names).</summary>
+    public static string ToJson(Verdict v)
+    {
+        var model = new
+        {
+            decision = v.Decision.ToWireName(),
+            reasons = v.Reasons.Select(h => new { rule = h.Rule, message = h.Reason, vi = h.MessageVi, en = h.MessageEn }),
+            hits = v.Hits.Select(h => new { rule = h.Rule, mode = h.Mode.ToWireName(), action = h.Action.ToWireName(), message = h.Reason }),
+            classes = v.Classes.Select(c => c.ToWireName()).Order(StringComparer.Ordinal),
+            smime = new
+            {
+                status = v.Smime.Status.ToWireName(),
+                signer = v.Smime.SignerSubject,
+                address = v.Smime.SignerAddress,
+                issuer = v.Smime.Issuer,
+                serial = v.Smime.Serial,
+                detail = v.Smime.Detail,
+            },
+            attachments = v.Attachments.Select(a => new
+            {
+                filename = a.FileName,
+                contentType = a.ContentType,
+                detectedType = a.DetectedType,
+                size = a.Size,
+                sha256 = a.Sha256,
+                @class = a.Class.ToWireName(),
+                classifiedBy = a.ClassifiedBy,
+                symbol = a.DocumentSymbol,
+                secret = a.SecretMarking,
+                blocked = a.Blocked,
+                encrypted = a.Encrypted,
+                findings = a.Findings,
+                signature = a.Signature is null ? null : new
+                {
+                    status = a.Signature.Status.ToWireName(),
+                    signatures = a.Signature.Signatures.Select(s => new
+                    {
+                        status = s.Status.ToWireName(),
+                        signer = s.SignerSubject,
+                        issuer = s.Issuer,
+                        serial = s.Serial,
+                        signingTime = s.SigningTime,
+                        subFilter = s.SubFilter,
+                        coversWholeFile = s.CoversWholeFile,
+                        detail = s.Detail,
+                    }),
+                },
+            }),
+            headersToAdd = v.HeadersToAdd.Select(h => new { name = h.Key, value = h.Value }),
+            subjectTag = v.SubjectTag,
+            copyTo = v.CopyTo,
+            policyVersion = v.PolicyVersion,
+            from = v.HeaderFrom,
+            subject = v.Subject,
+            messageId = v.MessageId,
+        };
+        return JsonSerializer.Serialize(model, JsonOptions);
+    }
+
+    /// <summary>A readable verdict for administrators.</summary>
+    public static string ToText(Verdict v)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"decision: {v.Decision.ToWireName()}");
+        foreach (var reason in v.Reasons) sb.AppendLine($"  reason [{reason.Rule}]: {reason.MessageVi}\n      {reason.MessageEn}");
+        foreach (var hit in v.Hits.Where(h => !v.Reasons.Contains(h)))
+            sb.AppendLine($"  matched [{hit.Rule}] ({hit.Mode.ToWireName()}, {hit.Action.ToWireName()})");
+        sb.AppendLine($"from: {v.HeaderFrom}   subject: {v.Subject}");
+        sb.AppendLine($"classes: {(v.Classes.Count == 0 ? "(none)" : string.Join(", ", v.Classes.Select(c => c.ToWireName())))}");
+        sb.Append($"s/mime: {v.Smime.Status.ToWireName()}");
+        if (v.Smime.SignerSubject is not null) sb.Append($" by {v.Smime.SignerSubject} <{v.Smime.SignerAddress}> issued by {v.Smime.Issuer}, serial {v.Smime.Serial}");
+        if (v.Smime.Detail is not null) sb.Append($" ({v.Smime.Detail})");
+        sb.AppendLine();
+        foreach (var a in v.Attachments)
+        {
+            sb.AppendLine($"attachment: {a.FileName} [{a.ContentType}, detected {a.DetectedType}, {a.Size} bytes]");
+            sb.AppendLine($"  class: {a.Class.ToWireName()} (by {a.ClassifiedBy}){(a.DocumentSymbol is null ? "" : $", symbol {a.DocumentSymbol}")}{(a.SecretMarking ? ", SECRET STAMP" : "")}");
+            if (a.Signature is not null)
+            {
+                sb.AppendLine($"  pdf signature: {a.Signature.Status.ToWireName()}");
+                foreach (var s in a.Signature.Signatures)
+                    sb.AppendLine($"    {s.Status.ToWireName()}: {s.SignerSubject} / {s.Issuer}, {s.SubFilter}, signed {s.SigningTime:u}, covers whole file: {s.CoversWholeFile}{(s.Detail is null ? "" : $" ({s.Detail})")}");
+            }
+            foreach (var f in a.Findings) sb.AppendLine($"  finding: {f}");
+        }
+        foreach (var h in v.HeadersToAdd) sb.AppendLine($"add header: {h.Key}: {h.Value}");
+        if (v.SubjectTag is not null) sb.AppendLine($"subject tag: {v.SubjectTag}");
+        foreach (var c in v.CopyTo) sb.AppendLine($"copy to: {c}");
+        sb.Append($"policy version: {v.PolicyVersion}");
+        return sb.ToString();
+    }
+}

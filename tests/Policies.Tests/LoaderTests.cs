@@ -1,0 +1,220 @@
+using System.Security.Cryptography;
+using GovGateway.Policies.Tests.Fixtures;
+
+namespace GovGateway.Policies.Tests;
+
+public sealed class LoaderTests : PolicyFixture
+{
+    private static string ShippedPolicyPath()
+    {
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "config", "policy.yaml"))) dir = dir.Parent;
+        Assert.That(dir, Is.Not.Null, "config/policy.yaml not found above the test directory");
+        return Path.Combine(dir!.FullName, "config", "policy.yaml");
+    }
+
+    [Test]
+    public void EmbeddedDefaultIsTheShippedFile()
+    {
+        Assert.That(PolicyLoader.DefaultPolicyBytes(), Is.EqualTo(File.ReadAllBytes(ShippedPolicyPath())));
+    }
+
+    [Test]
+    public void AbsentPolicyFileUsesEmbeddedDefault()
+    {
+        var dir = Directory.CreateTempSubdirectory("empty-config").FullName;
+        var result = PolicyLoader.Load(dir);
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Policy!.Source, Is.EqualTo("embedded:policy.yaml"));
+        Assert.That(result.Policy.Version, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(PolicyLoader.DefaultPolicyBytes()))));
+        Assert.That(result.Policy.Rules.Select(r => r.Name), Is.EqualTo(new[] { "sender-domain", "secret", "blocked-attachment", "recipient-domain", "signature", "unsigned-invitation" }));
+        Assert.That(result.Policy.GovernmentDomains.IsGovernmentDomain("a@hatinh.gov.vn"), Is.True);
+        Assert.That(result.Policy.Trust.Anchors, Is.Empty);
+    }
+
+    [Test]
+    public void ShippedFileLoadsWithTrustFolder()
+    {
+        var dir = Pki.WriteConfig(File.ReadAllText(ShippedPolicyPath()));
+        var result = PolicyLoader.Load(dir);
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Policy!.Version, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(ShippedPolicyPath())))));
+        Assert.That(result.Policy.Trust.Anchors, Has.Count.EqualTo(1));
+        Assert.That(result.Policy.Trust.Crls, Has.Count.EqualTo(1));
+    }
+
+    private static IReadOnlyList<PolicyError> Errors(string yaml)
+    {
+        var result = PolicyLoader.Load(Pki.WriteConfig(yaml));
+        Assert.That(result.Policy, Is.Null, "a policy with errors must never be used");
+        Assert.That(result.Errors, Is.Not.Empty);
+        return result.Errors;
+    }
+
+    [Test]
+    public void UnknownKeyIsReportedWithPositionAndSuggestion()
+    {
+        var errors = Errors("rules:\n  - name: a\n    acton: reject\n    message: {vi: x, en: y}\n");
+        var e = errors.First(e => e.Message.Contains("acton"));
+        Assert.That((e.Line, e.Column), Is.EqualTo((3, 5)));
+        Assert.That(e.Message, Does.Contain("did you mean 'action'"));
+        Assert.That(e.ToString(), Does.Match(@"policy\.yaml:3:5: unknown key 'acton'"));
+    }
+
+    [Test]
+    public void UnknownClassAndStatusAreReported()
+    {
+        var errors = Errors("rules:\n  - name: a\n    when:\n      class: [invitaton]\n      smime: [valid, brokn]\n    action: reject\n    message: {vi: x, en: y}\n");
+        Assert.That(errors.Select(e => (e.Line, e.Message.Contains("invitaton"))), Does.Contain((4, true)));
+        Assert.That(errors.Select(e => (e.Line, e.Message.Contains("brokn"))), Does.Contain((5, true)));
+    }
+
+    [TestCase("rules:\n  - name: a\n    mode: sometimes\n    action: accept\n", 3, "mode must be")]
+    [TestCase("rules:\n  - name: a\n    action: drop\n", 3, "action must be")]
+    [TestCase("rules:\n  - name: a\n    action: reject\n", 2, "needs a 'message'")]
+    [TestCase("rules:\n  - name: a\n    when:\n      secret: maybe\n    action: accept\n", 4, "true or false")]
+    [TestCase("rules:\n  - name: a\n    when:\n      attachment-size-over: lots\n    action: accept\n", 4, "size such as")]
+    [TestCase("domains:\n  government: [\"not a domain!\"]\nrules: []\n", 2, "not a valid domain")]
+    [TestCase("rules:\n  - name: a\n    action: accept\n  - name: a\n    action: accept\n", 4, "used twice")]
+    [TestCase("rules:\n  - name: a\n    add-header: {\"Bad Header\": x}\n", 3, "not a valid header name")]
+    [TestCase("rules:\n  - name: a\n    copy-to: not-an-address\n", 3, "not an e-mail address")]
+    [TestCase("rules:\n  - name: a\n", 2, "does nothing")]
+    [TestCase("rules:\n  - name: a\n    action: [accept\n", 4, "YAML syntax error")]
+    [TestCase("domains: {government: [gov.vn]}\n", 1, "no 'rules' section")]
+    [TestCase("classes:\n  memo:\n    headings: [X]\nrules: []\n", 2, "unknown document class")]
+    public void BadValuesAreExplained(string yaml, int line, string text)
+    {
+        var errors = Errors(yaml);
+        Assert.That(errors.Any(e => e.Line == line && e.Message.Contains(text)), Is.True, string.Join("\n", errors));
+        Assert.That(errors.All(e => e.File.EndsWith("policy.yaml", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void UnreadableTrustFileIsAnError()
+    {
+        var dir = Pki.WriteConfig();
+        File.WriteAllText(Path.Combine(dir, "trust", "broken.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+        var result = PolicyLoader.Load(dir);
+        Assert.That(result.Policy, Is.Null);
+        Assert.That(result.Errors.Single().File, Does.EndWith("broken.pem"));
+    }
+
+    [Test]
+    public void WireNamesAreKebabCase()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Decision.Accept.ToWireName(), Is.EqualTo("accept"));
+            Assert.That(Decision.Quarantine.ToWireName(), Is.EqualTo("quarantine"));
+            Assert.That(DocumentClass.MeetingDocument.ToWireName(), Is.EqualTo("meeting-document"));
+            Assert.That(DocumentClass.WorkDocument.ToWireName(), Is.EqualTo("work-document"));
+            Assert.That(SignatureStatus.SignerMismatch.ToWireName(), Is.EqualTo("signer-mismatch"));
+            Assert.That(RuleMode.Audit.ToWireName(), Is.EqualTo("audit"));
+        });
+    }
+}
+
+public sealed class CustomPolicyTests : PolicyFixture
+{
+    [Test]
+    public void AuditRuleRecordsButChangesNothing()
+    {
+        var policy = LoadPolicy("""
+            rules:
+              - name: no-docx
+                mode: audit
+                when:
+                  attachment-type: [docx]
+                action: reject
+                message: {vi: "Không gửi DOCX", en: "No DOCX"}
+                add-header: {X-Would: reject}
+            """);
+        var v = Evaluate(TestMessages.Message("x", "y", ("a.docx", "application/octet-stream", TestDocuments.Docx("Xin chào"))), policy: policy);
+        Assert.That(v.Decision, Is.EqualTo(Decision.Accept));
+        Assert.That(v.Hits.Single().Rule, Is.EqualTo("no-docx"));
+        Assert.That(v.Hits.Single().Mode, Is.EqualTo(RuleMode.Audit));
+        Assert.That(v.Hits.Single().Action, Is.EqualTo(RuleActionKind.Reject));
+        Assert.That(v.HeadersToAdd, Is.Empty);
+        Assert.That(v.Reasons, Is.Empty);
+    }
+
+    [Test]
+    public void QuarantineTagAndCopy()
+    {
+        var policy = LoadPolicy("""
+            rules:
+              - name: unauthenticated-large
+                when:
+                  authenticated: false
+                  attachment-size-over: 1KB
+                  any-recipient-in: [example.org]
+                action: quarantine
+                message: {vi: "Chờ kiểm tra", en: "Held for review"}
+              - name: copy-reports
+                when:
+                  class: [report]
+                tag-subject: "[BC]"
+                copy-to: [luutru@hatinh.gov.vn]
+                add-header: {X-Archive: "yes"}
+            """);
+        var message = TestMessages.Message("Báo cáo", "x", ("bc.pdf", "application/pdf", TestPdf.Create(TestDocuments.Report())));
+        var v = Evaluate(message, TestMessages.Envelope("a@example.org") with { AuthenticatedUser = null }, policy);
+        Assert.That(v.Decision, Is.EqualTo(Decision.Quarantine), Describe(v));
+        Assert.That(v.Reasons.Single().Rule, Is.EqualTo("unauthenticated-large"));
+        Assert.That(v.CopyTo, Is.EqualTo(new[] { "luutru@hatinh.gov.vn" }));
+        Assert.That(v.SubjectTag, Is.EqualTo("[BC]"));
+        Assert.That(v.HeadersToAdd, Does.Contain(new KeyValuePair<string, string>("X-Archive", "yes")));
+
+        var authenticated = Evaluate(message, TestMessages.Envelope("a@example.org"), policy);
+        Assert.That(authenticated.Decision, Is.EqualTo(Decision.Accept));
+    }
+
+    [Test]
+    public void EarlyAcceptStopsLaterRejects()
+    {
+        var policy = LoadPolicy("""
+            domains:
+              government: [gov.vn, chinhphu.vn]
+            rules:
+              - name: partner
+                when:
+                  mail-from-in: [partner.example]
+                action: accept
+              - name: only-gov
+                when:
+                  mail-from-not-in: government
+                action: reject
+                message: {vi: "Không", en: "No"}
+              - name: named
+                when:
+                  not:
+                    attachment-name: ["*.pdf"]
+                  listener: [submission]
+                add-header: {X-No-Pdf: "1"}
+            """);
+        Assert.That(policy.GovernmentDomains.IsGovernmentDomain("a@vpcp.chinhphu.vn"), Is.True);
+        var v = Evaluate(TestMessages.Message("x", "y"), TestMessages.Envelope() with { MailFrom = "a@partner.example" }, policy);
+        Assert.That(v.Decision, Is.EqualTo(Decision.Accept), Describe(v));
+        Assert.That(v.Hits.Select(h => h.Rule), Is.EqualTo(new[] { "partner", "only-gov", "named" }));
+        Assert.That(v.HeadersToAdd.Single().Key, Is.EqualTo("X-No-Pdf"));
+        Assert.That(policy.EvaluateSender(new PolicyEnvelope("a@partner.example", [])), Is.Null);
+        Assert.That(policy.EvaluateSender(new PolicyEnvelope("a@other.example", []))?.Rule, Is.EqualTo("only-gov"));
+    }
+
+    [Test]
+    public void PdfSignatureAndSmimeConditions()
+    {
+        var policy = LoadPolicy("""
+            rules:
+              - name: bad-pdf
+                when:
+                  pdf-signature: [invalid, untrusted, expired, revoked]
+                action: quarantine
+                message: {vi: "Chữ ký PDF lỗi: {details}", en: "Broken PDF signature: {details}"}
+            """);
+        var expired = TestPdf.CreateSigned(Pki.Expired, TestDocuments.Report());
+        var v = Evaluate(TestMessages.Message("x", "y", ("het-han.pdf", "application/pdf", expired)), policy: policy);
+        Assert.That(v.Decision, Is.EqualTo(Decision.Quarantine));
+        Assert.That(v.Reasons.Single().MessageEn, Is.EqualTo("Broken PDF signature: het-han.pdf"));
+    }
+}
