@@ -32,7 +32,7 @@ internal static class AuditQueryEngine
     private static IEnumerable<AuditEntry> Candidates(AuditStore store, AuditQuery q)
     {
         var since = q.Since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
-        var until = q.Until is { } u ? ChainHasher.Normalize(u) : DateTime.MaxValue;
+        var until = q.Until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
 
         IEnumerable<AuditEntry>? indexed = null;
         if (!string.IsNullOrWhiteSpace(q.MessageId))
