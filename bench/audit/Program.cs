@@ -17,6 +17,7 @@ var log = await AuditLog.OpenAsync(dir, options);
 var latencies = new double[records];
 int next = -1;
 var t0 = new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
 var total = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
 {
@@ -34,6 +35,7 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async (
 double appendSeconds = total.Elapsed.TotalSeconds;
 await log.FlushAsync();
 double storedSeconds = total.Elapsed.TotalSeconds;
+double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
 long dbBytesOpen = FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"));
 
 var sw = Stopwatch.StartNew();
@@ -62,6 +64,7 @@ Console.WriteLine(string.Create(ci, $"records (transactions): {records}, deliver
 Console.WriteLine(string.Create(ci, $"durable appends (journal fsynced): {entries / appendSeconds:F0} entries/s ({records / appendSeconds:F0} transactions/s) over {appendSeconds:F2} s"));
 Console.WriteLine(string.Create(ci, $"AppendAsync latency ms: p50 {latencies[records / 2]:F2}, p99 {latencies[(int)(records * 0.99)]:F2}, max {latencies[^1]:F2}"));
 Console.WriteLine(string.Create(ci, $"in LiteDB (all batches committed): {entries / storedSeconds:F0} entries/s, {storedSeconds:F2} s total"));
+Console.WriteLine(string.Create(ci, $"process CPU for appends + LiteDB writes: {cpuSeconds:F2} s = {cpuSeconds * 1e6 / entries:F0} µs CPU per entry ({entries / cpuSeconds:F0} entries per CPU-second); load average at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
 Console.WriteLine(string.Create(ci, $"database size open (db + -log): {dbBytesOpen / 1048576.0:F1} MiB; after close/checkpoint: {dbBytes / 1048576.0:F1} MiB = {dbBytes * 100_000.0 / records / 1048576.0:F1} MiB per 100,000 transactions; journal left: {journalBytes} bytes"));
 Console.WriteLine(string.Create(ci, $"query newest 100: {qRecent:F0} ms ({recent.Records.Count}); subject filter: {qSubject:F0} ms ({bySubject.Records.Count}); message-id: {qMsgId:F1} ms ({byMsgId.Records.Count})"));
 Console.WriteLine(string.Create(ci, $"stats over all: {tStats:F0} ms ({stats.Transactions}); verify: {tVerify:F0} ms ({verify.Checked} entries, ok={verify.Ok})"));

@@ -128,7 +128,7 @@ public class AuditCliTests
 
         using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
         {
-            var entries = db.GetCollection(AuditStore.EntriesCollection);
+            var entries = db.GetCollection(AuditStore.TransactionsCollection);
             var doc = entries.FindById(1);
             doc["Transaction"]["MailFrom"] = "someone-else@gmail.com";
             entries.Update(doc);

@@ -20,7 +20,7 @@ public class AuditVerifyTests
     private static void Tamper(TempDataDir dir, Action<ILiteCollection<BsonDocument>> change)
     {
         using var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct });
-        change(db.GetCollection(AuditStore.EntriesCollection));
+        change(db.GetCollection(AuditStore.TransactionsCollection));
         db.Checkpoint();
     }
 
@@ -87,6 +87,33 @@ public class AuditVerifyTests
         Assert.That(result.Ok, Is.False);
         Assert.That(result.Problem, Is.EqualTo("removed"));
         Assert.That(result.FirstBadSeq, Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task Changed_or_deleted_delivery_outcome_is_named()
+    {
+        using var dir = new TempDataDir();
+        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
+        {
+            await log.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
+            await log.RecordDeliveryAsync(AuditTestData.Delivery("Q1", "lanhdao@sotttt.hanoi.gov.vn", "bounced", "550 no", AuditTestData.T0.AddSeconds(1)));
+            await log.AppendAsync(AuditTestData.Accepted("Q2", AuditTestData.T0.AddSeconds(2)));
+        }
+        static ILiteCollection<BsonDocument> Deliveries(LiteDatabase db) => db.GetCollection(AuditStore.DeliveriesCollection);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
+        {
+            var doc = Deliveries(db).FindById(2);
+            doc["Delivery"]["Outcome"] = "delivered";
+            Deliveries(db).Update(doc);
+        }
+        var changed = await VerifyAsync(dir);
+        Assert.That((changed.Problem, changed.FirstBadSeq), Is.EqualTo(("changed", 2L)));
+        Assert.That(changed.FirstBadRecord, Does.Contain("delivery Q1"));
+
+        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
+            Deliveries(db).Delete(2);
+        var removed = await VerifyAsync(dir);
+        Assert.That((removed.Problem, removed.FirstBadSeq), Is.EqualTo(("removed", 2L)));
     }
 
     [Test]

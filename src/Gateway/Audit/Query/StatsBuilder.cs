@@ -15,7 +15,7 @@ internal static class StatsBuilder
         var to = until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
         var stats = new AuditStats { Since = since, Until = until };
 
-        var entries = store.Entries.Find(Query.And(Query.GTE("TimeUtc", from), Query.LT("TimeUtc", to)));
+        var entries = store.Transactions.Find(Query.And(Query.GTE("TimeUtc", from), Query.LT("TimeUtc", to)));
         foreach (var entry in entries)
         {
             if (entry.Kind != EntryKinds.Transaction || entry.Transaction is null) continue;
