@@ -32,19 +32,19 @@ internal static class AuditQueryEngine
     private static IEnumerable<AuditEntry> Candidates(AuditStore store, AuditQuery q)
     {
         var since = q.Since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
-        var until = q.Until is { } u ? ChainHasher.Normalize(u) : DateTime.MaxValue;
+        var until = q.Until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
 
         IEnumerable<AuditEntry>? indexed = null;
         if (!string.IsNullOrWhiteSpace(q.MessageId))
         {
             var id = q.MessageId.Trim();
             var bare = id.Trim('<', '>');
-            indexed = store.Entries.Find(Query.EQ("$.Transaction.MessageId", bare))
-                .Concat(store.Entries.Find(Query.EQ("$.Transaction.MessageId", "<" + bare + ">")));
+            indexed = store.Transactions.Find(Query.EQ("$.Transaction.MessageId", bare))
+                .Concat(store.Transactions.Find(Query.EQ("$.Transaction.MessageId", "<" + bare + ">")));
         }
         else if (TransactionFilter.FullAddress(q.Sender) is { } address)
         {
-            indexed = store.Entries.Find(Query.EQ("LOWER($.Transaction.MailFrom)", address));
+            indexed = store.Transactions.Find(Query.EQ("LOWER($.Transaction.MailFrom)", address));
         }
 
         if (indexed is not null)
@@ -52,7 +52,7 @@ internal static class AuditQueryEngine
                 .Where(e => e.Kind == EntryKinds.Transaction && e.TimeUtc >= since && e.TimeUtc < until)
                 .OrderByDescending(e => e.TimeUtc).ThenByDescending(e => e.Id);
 
-        return store.Entries.Query()
+        return store.Transactions.Query()
             .Where(Query.And(Query.GTE("TimeUtc", since), Query.LT("TimeUtc", until)))
             .OrderByDescending("TimeUtc")
             .ToEnumerable()
@@ -65,7 +65,7 @@ internal static class AuditQueryEngine
         var tx = entry.Transaction!;
         var deliveries = string.IsNullOrEmpty(tx.QueueId)
             ? []
-            : store.Entries.Find(Query.EQ("QueueId", tx.QueueId))
+            : store.Deliveries.Find(Query.EQ("QueueId", tx.QueueId))
                 .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null && e.Id > entry.Id)
                 .OrderBy(e => e.Id)
                 .Select(e => e.Delivery!)

@@ -12,10 +12,10 @@ internal static class StatsBuilder
     public static AuditStats Build(AuditStore store, DateTime? since, DateTime? until)
     {
         var from = since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
-        var to = until is { } u ? ChainHasher.Normalize(u) : DateTime.MaxValue;
+        var to = until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
         var stats = new AuditStats { Since = since, Until = until };
 
-        var entries = store.Entries.Find(Query.And(Query.GTE("TimeUtc", from), Query.LT("TimeUtc", to)));
+        var entries = store.Transactions.Find(Query.And(Query.GTE("TimeUtc", from), Query.LT("TimeUtc", to)));
         foreach (var entry in entries)
         {
             if (entry.Kind != EntryKinds.Transaction || entry.Transaction is null) continue;

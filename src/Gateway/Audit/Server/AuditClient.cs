@@ -3,10 +3,10 @@ using System.Text.Json;
 
 namespace GovGateway.Audit;
 
-/// <summary>Asks a running gateway's <see cref="AuditQueryServer"/> over DATA/run/audit.sock.</summary>
+/// <summary>Asks a running gateway's <see cref="AuditQueryServer"/> over DATA/run/audit.sock. The timeout (default 30 minutes) covers a full verify of a large log.</summary>
 public sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
 {
-    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(5);
+    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(30);
 
     public string SocketPath { get; } = AuditProtocol.SocketPath(dataDir);
 

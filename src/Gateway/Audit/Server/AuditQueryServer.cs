@@ -114,6 +114,7 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
 
     private async Task HandleAsync(Socket client, CancellationToken stopping)
     {
+        // The timeout bounds a slow or silent client, not the work: verifying a large log may take minutes.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(RequestTimeout);
         await using var stream = new NetworkStream(client, ownsSocket: true);
@@ -125,7 +126,8 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
             var request = JsonSerializer.Deserialize<AuditRequest>(line, AuditJson.Options)
                 ?? throw new InvalidDataException("Empty request.");
             // LiteDB calls are synchronous; keep them off the accept loop.
-            response = await Task.Run(() => Execute(request), timeout.Token).ConfigureAwait(false);
+            response = await Task.Run(() => Execute(request), stopping).ConfigureAwait(false);
+            timeout.CancelAfter(RequestTimeout);
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException or ArgumentException or NotSupportedException)
         {

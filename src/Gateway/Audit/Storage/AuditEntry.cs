@@ -1,7 +1,7 @@
 namespace GovGateway.Audit;
 
 /// <summary>
-/// One immutable link of the chain as stored in LiteDB (collection "entries", _id = sequence number).
+/// One immutable link of the chain as stored in LiteDB (collection "transactions" or "deliveries", _id = sequence number).
 /// A transaction and each later delivery outcome are separate entries; queries join them by queue id.
 /// </summary>
 internal sealed class AuditEntry

@@ -5,12 +5,15 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// The LiteDB side of the audit log (DATA/audit/audit.db, direct mode: one process owns the file).
+/// The chain's entries live in two collections sharing one sequence (_id): "transactions" with the query indexes,
+/// and "deliveries" with only the queue-id index, so the many small delivery entries stay cheap to write and store.
 /// Writes (batches, purges) and chain walks are serialized by one lock so the head and anchor in "meta" always
 /// describe the entries a reader sees.
 /// </summary>
 internal sealed class AuditStore : IDisposable
 {
-    public const string EntriesCollection = "entries";
+    public const string TransactionsCollection = "transactions";
+    public const string DeliveriesCollection = "deliveries";
     public const string MetaCollection = "meta";
     private const string HeadId = "head";
     private const string AnchorId = "anchor";
@@ -25,12 +28,35 @@ internal sealed class AuditStore : IDisposable
         _db = db;
         _path = path;
         _logger = logger;
-        Entries = db.GetCollection<AuditEntry>(EntriesCollection);
+        Transactions = db.GetCollection<AuditEntry>(TransactionsCollection);
+        Deliveries = db.GetCollection<AuditEntry>(DeliveriesCollection);
         Meta = db.GetCollection<ChainPoint>(MetaCollection);
         Head = Meta.FindById(HeadId) ?? new ChainPoint { Id = HeadId, Seq = 0, Hash = ChainHasher.Genesis };
     }
 
-    public ILiteCollection<AuditEntry> Entries { get; }
+    public ILiteCollection<AuditEntry> Transactions { get; }
+    public ILiteCollection<AuditEntry> Deliveries { get; }
+
+    /// <summary>Every chain entry after <paramref name="afterSeq"/>, in sequence order (a merge of both collections).</summary>
+    public IEnumerable<AuditEntry> ChainAfter(long afterSeq)
+    {
+        using var tx = Transactions.Find(Query.GT("_id", afterSeq)).GetEnumerator();
+        using var dl = Deliveries.Find(Query.GT("_id", afterSeq)).GetEnumerator();
+        bool hasTx = tx.MoveNext(), hasDl = dl.MoveNext();
+        while (hasTx || hasDl)
+        {
+            if (hasTx && (!hasDl || tx.Current.Id <= dl.Current.Id))
+            {
+                yield return tx.Current;
+                hasTx = tx.MoveNext();
+            }
+            else
+            {
+                yield return dl.Current;
+                hasDl = dl.MoveNext();
+            }
+        }
+    }
     public ILiteCollection<ChainPoint> Meta { get; }
 
     /// <summary>Last entry written (seq 0 and the genesis hash for an empty log).</summary>
@@ -45,13 +71,15 @@ internal sealed class AuditStore : IDisposable
         {
             db.UtcDate = true;
             db.CheckpointSize = options.CheckpointPages;
-            var entries = db.GetCollection<AuditEntry>(EntriesCollection);
-            // Indexed: time range, queue id (join of deliveries), Message-ID and envelope sender.
+            var transactions = db.GetCollection<AuditEntry>(TransactionsCollection);
+            // Indexed: time range, queue id, Message-ID and envelope sender.
             // Recipient, class, rule, symbol, signature and subject filters run in memory over the indexed time range.
-            entries.EnsureIndex("time", "$.TimeUtc");
-            entries.EnsureIndex("queue", "$.QueueId");
-            entries.EnsureIndex("msgid", "$.Transaction.MessageId");
-            entries.EnsureIndex("sender", "LOWER($.Transaction.MailFrom)");
+            transactions.EnsureIndex("time", "$.TimeUtc");
+            transactions.EnsureIndex("queue", "$.QueueId");
+            transactions.EnsureIndex("msgid", "$.Transaction.MessageId");
+            transactions.EnsureIndex("sender", "LOWER($.Transaction.MailFrom)");
+            // Deliveries are only ever looked up by the transaction's queue id.
+            db.GetCollection<AuditEntry>(DeliveriesCollection).EnsureIndex("queue", "$.QueueId");
             return new AuditStore(db, path, logger);
         }
         catch
@@ -108,7 +136,10 @@ internal sealed class AuditStore : IDisposable
             if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on the audit writer thread.");
             try
             {
-                Entries.InsertBulk(linked, linked.Count);
+                var transactions = linked.Where(e => e.Kind != EntryKinds.Delivery).ToList();
+                var deliveries = linked.Where(e => e.Kind == EntryKinds.Delivery).ToList();
+                if (transactions.Count > 0) Transactions.InsertBulk(transactions, transactions.Count);
+                if (deliveries.Count > 0) Deliveries.InsertBulk(deliveries, deliveries.Count);
                 Meta.Upsert(newHead);
                 _db.Commit();
             }
@@ -133,7 +164,7 @@ internal sealed class AuditStore : IDisposable
         {
             var anchor = Anchor;
             AuditEntry? lastPurged = null;
-            foreach (var entry in Entries.Find(Query.GT("_id", anchor.Seq)))
+            foreach (var entry in ChainAfter(anchor.Seq))
             {
                 if (entry.TimeUtc >= cutoff) break;
                 lastPurged = entry;
@@ -144,7 +175,7 @@ internal sealed class AuditStore : IDisposable
             int removed;
             try
             {
-                removed = Entries.DeleteMany(Query.LTE("_id", lastPurged.Id));
+                removed = Transactions.DeleteMany(Query.LTE("_id", lastPurged.Id)) + Deliveries.DeleteMany(Query.LTE("_id", lastPurged.Id));
                 Meta.Upsert(new ChainPoint { Id = AnchorId, Seq = lastPurged.Id, Hash = lastPurged.Hash });
                 _db.Commit();
             }

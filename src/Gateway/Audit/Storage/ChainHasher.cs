@@ -60,6 +60,14 @@ internal static class ChainHasher
         return new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
 
+    /// <summary>An exclusive upper bound at LiteDB's precision: rounded up, so nothing before it is cut off.</summary>
+    public static DateTime NormalizeUpperBound(DateTime t)
+    {
+        var floor = Normalize(t);
+        var utc = t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t;
+        return utc.Ticks > floor.Ticks && floor < DateTime.MaxValue.AddMilliseconds(-1) ? floor.AddMilliseconds(1) : floor;
+    }
+
     private static JsonSerializerOptions CreateOptions()
     {
         var resolver = new DefaultJsonTypeInfoResolver();

@@ -1,5 +1,3 @@
-using LiteDB;
-
 namespace GovGateway.Audit;
 
 /// <summary>
@@ -19,7 +17,7 @@ internal static class ChainVerifier
             long expected = anchor.Seq + 1;
             string prev = anchor.Hash;
             AuditEntry? previous = null;
-            foreach (var entry in store.Entries.Find(Query.All("_id", Query.Ascending)))
+            foreach (var entry in store.ChainAfter(long.MinValue))
             {
                 var problem = Check(entry, expected, prev, previous, anchor, head);
                 if (problem is not null) return Fail(result, problem.Value.Kind, problem.Value.Seq, problem.Value.Record, problem.Value.Message);

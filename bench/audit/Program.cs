@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using GovGateway.Audit;
+
+// Measures the audit log: durable appends/s (journal, group commit), LiteDB inserts/s (background writer),
+// file size per 100,000 records, and query/stats/verify times on the result.
+// Usage: dotnet run -c Release --project bench/audit -- [--records N] [--concurrency C] [--deliveries D] [--dir PATH]
+int records = Arg("--records", 100_000);
+int concurrency = Arg("--concurrency", 64);
+int deliveries = Arg("--deliveries", 1);
+string dir = ArgS("--dir", Path.Combine(Path.GetTempPath(), "audit-bench-" + Guid.NewGuid().ToString("N")[..8]));
+if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+Directory.CreateDirectory(dir);
+
+var options = new AuditOptions();
+var log = await AuditLog.OpenAsync(dir, options);
+var latencies = new double[records];
+int next = -1;
+var t0 = new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+var total = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+{
+    int i;
+    while ((i = Interlocked.Increment(ref next)) < records)
+    {
+        var tx = Record(i);
+        long start = Stopwatch.GetTimestamp();
+        await log.AppendAsync(tx);
+        latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        for (int d = 0; d < deliveries; d++)
+            await log.RecordDeliveryAsync(new AuditDelivery { QueueId = tx.QueueId!, Recipient = tx.Recipients[0], Outcome = "delivered", Reply = "250 2.0.0 Ok", TimeUtc = tx.TimeUtc.AddSeconds(1) });
+    }
+})));
+double appendSeconds = total.Elapsed.TotalSeconds;
+await log.FlushAsync();
+double storedSeconds = total.Elapsed.TotalSeconds;
+double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+long dbBytesOpen = FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"));
+
+var sw = Stopwatch.StartNew();
+var recent = log.Query(new AuditQuery { Limit = 100 });
+double qRecent = sw.Elapsed.TotalMilliseconds;
+sw.Restart();
+var bySubject = log.Query(new AuditQuery { Subject = "bao cao quy 2 so 77", Limit = 100 });
+double qSubject = sw.Elapsed.TotalMilliseconds;
+sw.Restart();
+var byMsgId = log.Query(new AuditQuery { MessageId = $"m{records / 2}@bnv.gov.vn" });
+double qMsgId = sw.Elapsed.TotalMilliseconds;
+sw.Restart();
+var stats = log.Stats(null, null);
+double tStats = sw.Elapsed.TotalMilliseconds;
+sw.Restart();
+var verify = log.Verify();
+double tVerify = sw.Elapsed.TotalMilliseconds;
+await log.DisposeAsync();
+long dbBytes = FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"));
+long journalBytes = Directory.GetFiles(Path.Combine(dir, "audit", "journal")).Sum(FileSize);
+
+Array.Sort(latencies);
+long entries = records * (1L + deliveries);
+var ci = CultureInfo.InvariantCulture;
+Console.WriteLine(string.Create(ci, $"records (transactions): {records}, delivery entries each: {deliveries}, chain entries: {entries}, concurrent callers: {concurrency}, cores: {Environment.ProcessorCount}"));
+Console.WriteLine(string.Create(ci, $"durable appends (journal fsynced): {entries / appendSeconds:F0} entries/s ({records / appendSeconds:F0} transactions/s) over {appendSeconds:F2} s"));
+Console.WriteLine(string.Create(ci, $"AppendAsync latency ms: p50 {latencies[records / 2]:F2}, p99 {latencies[(int)(records * 0.99)]:F2}, max {latencies[^1]:F2}"));
+Console.WriteLine(string.Create(ci, $"in LiteDB (all batches committed): {entries / storedSeconds:F0} entries/s, {storedSeconds:F2} s total"));
+Console.WriteLine(string.Create(ci, $"process CPU for appends + LiteDB writes: {cpuSeconds:F2} s = {cpuSeconds * 1e6 / entries:F0} µs CPU per entry ({entries / cpuSeconds:F0} entries per CPU-second); load average at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+Console.WriteLine(string.Create(ci, $"database size open (db + -log): {dbBytesOpen / 1048576.0:F1} MiB; after close/checkpoint: {dbBytes / 1048576.0:F1} MiB = {dbBytes * 100_000.0 / records / 1048576.0:F1} MiB per 100,000 transactions; journal left: {journalBytes} bytes"));
+Console.WriteLine(string.Create(ci, $"query newest 100: {qRecent:F0} ms ({recent.Records.Count}); subject filter: {qSubject:F0} ms ({bySubject.Records.Count}); message-id: {qMsgId:F1} ms ({byMsgId.Records.Count})"));
+Console.WriteLine(string.Create(ci, $"stats over all: {tStats:F0} ms ({stats.Transactions}); verify: {tVerify:F0} ms ({verify.Checked} entries, ok={verify.Ok})"));
+Directory.Delete(dir, recursive: true);
+return verify.Ok && stats.Transactions == records ? 0 : 1;
+
+AuditTransaction Record(int i) => new()
+{
+    TimeUtc = t0.AddSeconds(i),
+    QueueId = "Q" + i.ToString("D8", CultureInfo.InvariantCulture),
+    MessageId = $"m{i}@bnv.gov.vn",
+    MailFrom = $"user{i % 500}@bnv.gov.vn",
+    Recipients = [$"lanhdao{i % 50}@sotttt.hanoi.gov.vn", "vanthu@ubnd.hue.gov.vn"],
+    HeaderFrom = $"Nguyễn Văn {i % 500} <user{i % 500}@bnv.gov.vn>",
+    Subject = $"Báo cáo quý 2 số {i % 1000} về chuyển đổi số, gửi các sở",
+    Size = 40_000 + i % 10_000,
+    Sha256 = Convert.ToHexStringLower(BitConverter.GetBytes((long)i).Concat(new byte[24]).ToArray()),
+    ClientIp = "10.0.0." + (i % 250),
+    Helo = "ws.bnv.gov.vn",
+    TlsProtocol = "Tls13",
+    AuthenticatedUser = $"user{i % 500}",
+    Listener = "submission",
+    Decision = i % 20 == 0 ? "rejected" : "accepted",
+    SmtpReply = "250 2.0.0 Ok: queued",
+    Classes = ["report"],
+    Attachments = [new AuditAttachment { Name = $"{i % 1000}-BC-BNV.pdf", DetectedType = "application/pdf", Size = 38_000, Sha256 = new string('b', 64), Class = "report", Symbol = $"{i % 1000}/BC-BNV", SignatureStatus = i % 3 == 0 ? "none" : "valid" }],
+    Smime = new AuditSmime { Status = "none" },
+    Rules = [new AuditRuleHit { Rule = "official-needs-signature", Mode = "audit", Action = "accept", Message = "Văn bản chưa ký số / document not signed" }],
+    PolicyVersion = "sha256:0123456789abcdef",
+};
+
+int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+string ArgS(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
