@@ -1,4 +1,6 @@
 using System.CommandLine;
+using GovGateway.Quarantine;
+using GovGateway.Spool;
 
 namespace GovGateway;
 
@@ -8,6 +10,8 @@ public static class Program
     {
         var root = new RootCommand("Mail gateway for Vietnamese state agencies' official documents");
         // Each area adds its verbs here; `run` is the default when no verb is given.
+        root.Subcommands.Add(QueueCommands.Create());
+        root.Subcommands.Add(QuarantineCommands.Create());
         return root.Parse(args).Invoke();
     }
 }
