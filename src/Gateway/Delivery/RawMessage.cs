@@ -33,11 +33,15 @@ internal static class RawMessage
         }
 
         var body = new RawMessageBody(entry.MessagePath, bodyOffset, entry.Envelope.BodyType);
-        var message = new MimeMessage { Body = body };
+        var message = new RawMimeMessage { Body = body };
         message.Headers.Clear();
+        long headerBytes = 0;
         if (block.Length > 0)
-            message.Headers.Add(SectionAsOneHeader(block, entry.QueueId));
-        body.TotalLength = block.Length + 2 + (new FileInfo(entry.MessagePath).Length - bodyOffset);
+        {
+            var header = AddSectionAsOneHeader(message, block, entry.QueueId);
+            headerBytes = header.RawField.Length + 1 + header.RawValue.Length;
+        }
+        body.TotalLength = headerBytes + 2 + (new FileInfo(entry.MessagePath).Length - bodyOffset);
         return message;
     }
 
@@ -61,26 +65,33 @@ internal static class RawMessage
         return (0, 0);
     }
 
-    static Header SectionAsOneHeader(byte[] block, string queueId)
+    static Header AddSectionAsOneHeader(MimeMessage message, byte[] block, string queueId)
     {
         var colon = Array.IndexOf(block, (byte)':');
         var lineEnd = Array.IndexOf(block, (byte)'\n');
         if (colon > 0 && (lineEnd < 0 || colon < lineEnd))
         {
-            try
+            var field = Encoding.ASCII.GetString(block, 0, colon);
+            // The constructor parses its value for some fields (Content-Type); the placeholder is replaced by the raw bytes.
+            foreach (var placeholder in new[] { "", "text/plain" })
             {
-                var header = new Header(Encoding.ASCII.GetString(block, 0, colon), "");
-                header.SetRawValue(block[(colon + 1)..]);
-                return header;
-            }
-            catch (ArgumentException)
-            {
-                // The first line is not a well-formed field name (e.g. "Subject :"); fall through.
+                try
+                {
+                    var header = new Header(field, placeholder);
+                    header.SetRawValue(block[(colon + 1)..]);
+                    message.Headers.Add(header);
+                    return header;
+                }
+                catch (Exception ex) when (ex is ArgumentException or ParseException)
+                {
+                    // Not a well-formed field name (e.g. "Subject :"), or a value this field cannot hold.
+                }
             }
         }
         // Give the section a well-formed first line of our own: like Received, a header on top changes no signature.
         var ours = new Header("X-GovVN-Queue-ID", "");
         ours.SetRawValue(Encoding.ASCII.GetBytes(" " + queueId + "\r\n").Concat(block).ToArray());
+        message.Headers.Add(ours);
         return ours;
     }
 
@@ -113,6 +124,14 @@ internal static class RawMessage
     static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
         64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
 
+    /// <summary>Never prepared: MimeMessage.Prepare would add a MIME-Version header of its own.</summary>
+    sealed class RawMimeMessage : MimeMessage
+    {
+        public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
+        {
+        }
+    }
+
     /// <summary>The body entity: copies the file from the body offset instead of serialising MIME. It has no headers of its own.</summary>
     sealed class RawMessageBody : MimePart
     {
@@ -131,8 +150,9 @@ internal static class RawMessage
                 "BINARYMIME" => ContentEncoding.Binary,
                 _ => ContentEncoding.SevenBit,
             };
-            // MimeMessage writes the body's own headers too (Content-Type, Content-Transfer-Encoding): drop them,
-            // while keeping the encoding value above (the base class would reset it when its header goes).
+            // MimeMessage writes the body's own headers too (Content-Type, Content-Transfer-Encoding) and, in strict
+            // mode, adds MIME-Version when there are any: drop them, keeping the encoding value set above (the
+            // base class would reset it when its header goes).
             _frozen = true;
             Headers.Clear();
         }
