@@ -316,7 +316,9 @@ public class DeliveryTests
             await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("two"), SpoolTestData.Envelope("a@agency.gov.vn", "two@upstream.test")),
         };
         File.WriteAllText(Path.Combine(_spool.IncomingDir, QueueId.New() + ".eml"), "From: half-received");
-        File.WriteAllText(Path.Combine(_spool.QueueDir, QueueId.New() + ".eml"), "From: never committed\r\n\r\n");
+        var orphan = Path.Combine(_spool.QueueDir, QueueId.New() + ".eml");
+        File.WriteAllText(orphan, "From: never committed\r\n\r\n");
+        File.SetLastWriteTimeUtc(orphan, DateTime.UtcNow.AddMinutes(-5));
 
         // "After the restart": a new process, a new Spool instance.
         _spool = new GovGateway.Spool.Spool(_data.Path);
