@@ -124,6 +124,58 @@ public class DeliveryTests
     }
 
     [Test]
+    public async Task Upstream_over_STARTTLS_with_authentication_and_SMTPUTF8()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=upstream.test", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            ephemeral.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        _upstream.Certificate = certificate;
+        var options = Options(_upstream.Port);
+        options.Upstream.Security = UpstreamSecurity.StartTls;
+        options.Upstream.AcceptInvalidCertificates = true;
+        options.Upstream.UserName = "relay";
+        options.Upstream.Password = "mật khẩu";
+        await StartAsync(options);
+
+        var envelope = SpoolTestData.Envelope("văn.thư@agency.gov.vn", "người.nhận@upstream.test");
+        envelope.SmtpUtf8 = true;
+        envelope.BodyType = "8BITMIME";
+        var original = Encoding.UTF8.GetBytes("From: văn.thư@agency.gov.vn\r\nTo: người.nhận@upstream.test\r\nSubject: Thử\r\n\r\nNội dung\r\n");
+        await SpoolTestData.CommitAsync(_spool, original, envelope);
+
+        var received = await _upstream.WaitForMessagesAsync(1, Wait);
+        Assert.That(received, Has.Length.EqualTo(1));
+        Assert.That(_upstream.Encrypted.Single(), Is.True, "sent after STARTTLS");
+        Assert.That(_upstream.Logins.Single(), Is.EqualTo("relay:mật khẩu"));
+        Assert.That(received[0].MailFromLine, Does.Contain("<văn.thư@agency.gov.vn>").And.Contain("SMTPUTF8").And.Contain("BODY=8BITMIME"));
+        Assert.That(received[0].Recipients, Is.EqualTo(new[] { "người.nhận@upstream.test" }));
+        Assert.That(received[0].Data, Is.EqualTo(original));
+    }
+
+    [Test]
+    public async Task An_untrusted_upstream_certificate_defers_instead_of_sending_in_clear()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=upstream.test", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            ephemeral.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        _upstream.Certificate = certificate;
+        var options = Options(_upstream.Port);
+        options.Upstream.Security = UpstreamSecurity.StartTls;
+        await StartAsync(options);
+        var entry = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), SpoolTestData.Envelope("a@agency.gov.vn", "r@upstream.test"));
+
+        await UntilAsync(() => _spool.Get(entry.QueueId)?.Envelope.Attempts >= 1, Wait, "attempt recorded");
+        Assert.That(_spool.Get(entry.QueueId)!.Envelope.Recipients[0].Status, Is.EqualTo(RecipientStatus.Pending));
+        Assert.That(_upstream.Messages, Is.Empty);
+    }
+
+    [Test]
     public async Task Messages_queue_while_the_upstream_is_down_and_all_drain_when_it_returns()
     {
         _upstream.Down = true;
