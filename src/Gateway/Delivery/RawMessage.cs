@@ -5,20 +5,94 @@ using MimeKit;
 namespace GovGateway.Delivery;
 
 /// <summary>
-/// Hands MailKit a message whose bytes are exactly the spooled original plus the prepended header lines.
-/// MimeMessage.WriteTo writes its own header list (left empty here) and then its body entity; the body is a
-/// <see cref="RawMessageBody"/> whose WriteTo copies the file untouched, so MailKit's re-serialisation,
-/// re-folding and Prepare() (7bit downgrade) never touch the original: S/MIME and DKIM signatures stay valid.
-/// MailKit still does the SMTP dot-stuffing, which the receiver undoes.
+/// Hands MailKit a message whose bytes are exactly the prepended header lines plus the spooled original.
+/// MimeMessage.WriteTo is not virtual: it writes each header as RawField ":" RawValue, then CRLF, then the
+/// body entity's content. So the whole header section (prepended lines + the original's header block) is
+/// carried by ONE Header whose field is the first line's name and whose raw value is everything after that
+/// first colon; MimeKit writes a raw value it did not parse verbatim. The body entity then copies the bytes
+/// after the original's blank line straight from the file. MailKit's Prepare() (7bit downgrade) is disabled
+/// in <see cref="GatewaySmtpClient"/>; MailKit only dot-stuffs, which the receiver undoes.
+/// The one normalisation left: a bare LF inside the header section goes out as CRLF, as SMTP requires.
+/// Verified byte-for-byte (including an openssl-signed S/MIME message) by the delivery tests.
 /// </summary>
 internal static class RawMessage
 {
+    /// <summary>The original's header section must be found within this many bytes; otherwise it is all treated as body.</summary>
+    const int MaxHeaderScan = 4 * 1024 * 1024;
+
     public static MimeMessage Create(SpoolEntry entry)
     {
-        var message = new MimeMessage();
+        var prepend = PrependBytes(entry.Envelope.PrependHeaders);
+        var (headerBlockLength, bodyOffset) = FindHeaderEnd(entry.MessagePath);
+        var block = new byte[prepend.Length + headerBlockLength];
+        prepend.CopyTo(block, 0);
+        if (headerBlockLength > 0)
+        {
+            using var file = OpenFile(entry.MessagePath);
+            file.ReadExactly(block, prepend.Length, headerBlockLength);
+        }
+
+        var body = new RawMessageBody(entry.MessagePath, bodyOffset, entry.Envelope.BodyType);
+        var message = new RawMimeMessage { Body = body };
         message.Headers.Clear();
-        message.Body = new RawMessageBody(entry.MessagePath, PrependBytes(entry.Envelope.PrependHeaders), entry.Envelope.BodyType);
+        long headerBytes = 0;
+        if (block.Length > 0)
+        {
+            var header = AddSectionAsOneHeader(message, block, entry.QueueId);
+            headerBytes = header.RawField.Length + 1 + header.RawValue.Length;
+        }
+        body.TotalLength = headerBytes + 2 + (new FileInfo(entry.MessagePath).Length - bodyOffset);
         return message;
+    }
+
+    /// <summary>
+    /// Locates the blank line ending the original's header section. Returns the length of the header block
+    /// (through the CRLF of its last line) and where the body starts (after the blank line). A message that
+    /// starts with the blank line has an empty block; the CRLF MimeKit writes after the headers stands in for it.
+    /// </summary>
+    static (int HeaderBlockLength, long BodyOffset) FindHeaderEnd(string path)
+    {
+        using var file = OpenFile(path);
+        var length = file.Length;
+        var scan = (int)Math.Min(length, MaxHeaderScan);
+        var buffer = new byte[scan];
+        file.ReadExactly(buffer, 0, scan);
+        if (scan >= 2 && buffer[0] == '\r' && buffer[1] == '\n') return (0, 2);
+        var end = buffer.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end >= 0) return (end + 2, end + 4);
+        // Headers only (or no blank line in reach): keep everything in the header block when it ends a line.
+        if (scan == length && scan >= 2 && buffer[scan - 2] == '\r' && buffer[scan - 1] == '\n') return (scan, length);
+        return (0, 0);
+    }
+
+    static Header AddSectionAsOneHeader(MimeMessage message, byte[] block, string queueId)
+    {
+        var colon = Array.IndexOf(block, (byte)':');
+        var lineEnd = Array.IndexOf(block, (byte)'\n');
+        if (colon > 0 && (lineEnd < 0 || colon < lineEnd))
+        {
+            var field = Encoding.ASCII.GetString(block, 0, colon);
+            // The constructor parses its value for some fields (Content-Type); the placeholder is replaced by the raw bytes.
+            foreach (var placeholder in new[] { "", "text/plain" })
+            {
+                try
+                {
+                    var header = new Header(field, placeholder);
+                    header.SetRawValue(block[(colon + 1)..]);
+                    message.Headers.Add(header);
+                    return header;
+                }
+                catch (Exception ex) when (ex is ArgumentException or ParseException)
+                {
+                    // Not a well-formed field name (e.g. "Subject :"), or a value this field cannot hold.
+                }
+            }
+        }
+        // Give the section a well-formed first line of our own: like Received, a header on top changes no signature.
+        var ours = new Header("X-GovVN-Queue-ID", "");
+        ours.SetRawValue(Encoding.ASCII.GetBytes(" " + queueId + "\r\n").Concat(block).ToArray());
+        message.Headers.Add(ours);
+        return ours;
     }
 
     /// <summary>The header lines to write above the original, each ending in CRLF, folds normalised to CRLF.</summary>
@@ -34,9 +108,9 @@ internal static class RawMessage
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    /// <summary>Total bytes MailKit will send (before dot-stuffing), for SIZE=.</summary>
+    /// <summary>Bytes MailKit will send (before dot-stuffing), for SIZE=.</summary>
     public static long Length(MimeMessage message) =>
-        message.Body is RawMessageBody raw ? raw.Length : throw new ArgumentException("Not a raw message.", nameof(message));
+        message.Body is RawMessageBody raw ? raw.TotalLength : throw new ArgumentException("Not a raw message.", nameof(message));
 
     /// <summary>Writes prepended headers + original to <paramref name="destination"/> (used for the outbox).</summary>
     public static async Task CopyToAsync(SpoolEntry entry, Stream destination, CancellationToken ct)
@@ -47,27 +121,48 @@ internal static class RawMessage
         await source.CopyToAsync(destination, 64 * 1024, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The body entity that writes the raw bytes instead of serialising MIME.</summary>
+    static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+        64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
+
+    /// <summary>Never prepared: MimeMessage.Prepare would add a MIME-Version header of its own.</summary>
+    sealed class RawMimeMessage : MimeMessage
+    {
+        public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
+        {
+        }
+    }
+
+    /// <summary>The body entity: copies the file from the body offset instead of serialising MIME. It has no headers of its own.</summary>
     sealed class RawMessageBody : MimePart
     {
         readonly string _path;
-        readonly byte[] _prepend;
+        readonly long _offset;
+        readonly bool _frozen;
 
-        public RawMessageBody(string path, byte[] prepend, string? bodyType)
+        public RawMessageBody(string path, long offset, string? bodyType)
         {
             _path = path;
-            _prepend = prepend;
-            // Only read by MailKit to choose BODY=8BITMIME / BINARYMIME on MAIL FROM; never used to encode.
+            _offset = offset;
+            // Read by MailKit only to choose BODY=8BITMIME / BINARYMIME on MAIL FROM; never used to encode.
             ContentTransferEncoding = bodyType?.ToUpperInvariant() switch
             {
                 "8BITMIME" => ContentEncoding.EightBit,
                 "BINARYMIME" => ContentEncoding.Binary,
                 _ => ContentEncoding.SevenBit,
             };
-            Length = prepend.Length + new FileInfo(path).Length;
+            // MimeMessage writes the body's own headers too (Content-Type, Content-Transfer-Encoding) and, in strict
+            // mode, adds MIME-Version when there are any: drop them, keeping the encoding value set above (the
+            // base class would reset it when its header goes).
+            _frozen = true;
+            Headers.Clear();
         }
 
-        public long Length { get; }
+        protected override void OnHeadersChanged(HeaderListChangedAction action, Header? header)
+        {
+            if (!_frozen) base.OnHeadersChanged(action, header);
+        }
+
+        public long TotalLength { get; set; }
 
         public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
         {
@@ -76,19 +171,16 @@ internal static class RawMessage
 
         public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
-            stream.Write(_prepend);
-            using var source = Open();
+            using var source = OpenFile(_path);
+            source.Seek(_offset, SeekOrigin.Begin);
             source.CopyTo(stream, 64 * 1024);
         }
 
         public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
-            await stream.WriteAsync(_prepend, cancellationToken).ConfigureAwait(false);
-            await using var source = Open();
+            await using var source = OpenFile(_path);
+            source.Seek(_offset, SeekOrigin.Begin);
             await source.CopyToAsync(stream, 64 * 1024, cancellationToken).ConfigureAwait(false);
         }
-
-        FileStream Open() => new(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
     }
 }

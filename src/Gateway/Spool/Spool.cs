@@ -269,10 +269,12 @@ public sealed class Spool
 
     /// <summary>
     /// Crash recovery, run once when the gateway starts: removes messages that were still being received
-    /// (they never got 250), message files whose envelope was never renamed into the queue, and temporary files.
-    /// Files owned by writers of this process are left alone. Returns how many files were removed.
+    /// (they never got 250; only the gateway writes incoming/, and its own live writers are skipped), and, in
+    /// queue/, message files whose envelope never arrived and temporary files. Those may belong to another
+    /// process working right now (`gateway quarantine release`), so only ones older than
+    /// <paramref name="queueGrace"/> (default 30 s) are removed. Returns how many files were removed.
     /// </summary>
-    public int RecoverIncomplete()
+    public int RecoverIncomplete(TimeSpan? queueGrace = null)
     {
         var removed = 0;
         foreach (var path in Directory.EnumerateFiles(IncomingDir))
@@ -280,6 +282,7 @@ public sealed class Spool
             if (_active.ContainsKey(IdOf(path))) continue;
             if (TryDelete(path)) removed++;
         }
+        var cutoff = DateTime.UtcNow - (queueGrace ?? TimeSpan.FromSeconds(30));
         foreach (var path in Directory.EnumerateFiles(QueueDir))
         {
             var name = Path.GetFileName(path);
@@ -287,7 +290,7 @@ public sealed class Spool
             if (_active.ContainsKey(id)) continue;
             var orphan = name.EndsWith(TempExt, StringComparison.Ordinal)
                 || (name.EndsWith(MessageExt, StringComparison.Ordinal) && !File.Exists(Path.Combine(QueueDir, id + EnvelopeExt)));
-            if (orphan && TryDelete(path)) removed++;
+            if (orphan && File.GetLastWriteTimeUtc(path) < cutoff && TryDelete(path)) removed++;
         }
         if (removed > 0) _logger.LogWarning("Spool recovery removed {Count} incomplete files", removed);
         return removed;

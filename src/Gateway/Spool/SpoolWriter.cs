@@ -45,7 +45,11 @@ public sealed class SpoolWriter : Stream
     }
 
     /// <summary>The file now belongs to the queue or the quarantine; disposing must no longer delete it.</summary>
-    internal void MarkConsumed() => Volatile.Write(ref _state, 1);
+    internal void MarkConsumed()
+    {
+        Volatile.Write(ref _state, 1);
+        _owner.WriterClosed(QueueId);
+    }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Gateway.Tests.Delivery;
@@ -33,6 +35,12 @@ internal sealed class TestUpstream : IAsyncDisposable
     /// <summary>Reply after the DATA terminator; null = "250 2.0.0 queued".</summary>
     public Func<string?> DataReply { get; set; } = () => null;
     public string Capabilities { get; set; } = "PIPELINING\r\n8BITMIME\r\nSMTPUTF8\r\nSIZE 52428800\r\nENHANCEDSTATUSCODES";
+    /// <summary>When set, STARTTLS and (after it) AUTH PLAIN are offered.</summary>
+    public X509Certificate2? Certificate { get; set; }
+    /// <summary>Decoded AUTH PLAIN credentials seen ("user:password").</summary>
+    public ConcurrentQueue<string> Logins { get; } = new();
+    /// <summary>Whether each accepted message came over TLS.</summary>
+    public ConcurrentQueue<bool> Encrypted { get; } = new();
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
     public int Connections => Volatile.Read(ref _connections);
 
@@ -61,8 +69,9 @@ internal sealed class TestUpstream : IAsyncDisposable
     async Task SessionAsync(TcpClient client)
     {
         using var _ = client;
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
         var reader = new LineReader(stream);
+        var tls = false;
         async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"));
         try
         {
@@ -78,12 +87,27 @@ internal sealed class TestUpstream : IAsyncDisposable
                 switch (verb)
                 {
                     case "EHLO":
-                        var caps = Capabilities.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+                        var caps = Capabilities.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
+                        if (Certificate is not null) caps.Add(tls ? "AUTH PLAIN" : "STARTTLS");
                         var sb = new StringBuilder("250-test-upstream\r\n");
-                        for (var i = 0; i < caps.Length; i++) sb.Append(i == caps.Length - 1 ? "250 " : "250-").Append(caps[i]).Append("\r\n");
+                        for (var i = 0; i < caps.Count; i++) sb.Append(i == caps.Count - 1 ? "250 " : "250-").Append(caps[i]).Append("\r\n");
                         await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()));
                         break;
                     case "HELO": await Say("250 test-upstream"); break;
+                    case "STARTTLS" when Certificate is not null && !tls:
+                        await Say("220 2.0.0 ready");
+                        var ssl = new SslStream(stream);
+                        await ssl.AuthenticateAsServerAsync(Certificate);
+                        stream = ssl;
+                        reader = new LineReader(ssl);
+                        tls = true;
+                        break;
+                    case "AUTH" when tls:
+                        var plain = Convert.FromBase64String(line.Split(' ')[2]);
+                        var parts = Encoding.UTF8.GetString(plain).Split('\0');
+                        Logins.Enqueue(parts[1] + ":" + parts[2]);
+                        await Say("235 2.7.0 authenticated");
+                        break;
                     case "MAIL": mailFrom = line; rcpts.Clear(); await Say("250 2.1.0 ok"); break;
                     case "RCPT":
                         var addr = line[(line.IndexOf('<') + 1)..line.IndexOf('>')];
@@ -103,6 +127,7 @@ internal sealed class TestUpstream : IAsyncDisposable
                             data.Write(dl, start, dl.Length - start);
                         }
                         var dataReply = DataReply();
+                        if (dataReply is null) Encrypted.Enqueue(tls);
                         if (dataReply is null) Messages.Enqueue(new ReceivedMessage(mailFrom ?? "", rcpts.ToList(), data.ToArray()));
                         await Say(dataReply ?? "250 2.0.0 queued as TEST");
                         mailFrom = null; rcpts.Clear();
@@ -117,6 +142,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         catch (IOException) { }
         catch (SocketException) { }
         catch (ObjectDisposedException) { }
+        catch (System.Security.Authentication.AuthenticationException) { }
     }
 
     public async ValueTask DisposeAsync()

@@ -135,6 +135,11 @@ public class SpoolTests
         var orphanId = QueueId.New();
         File.WriteAllText(Path.Combine(spool.QueueDir, orphanId + ".eml"), "From: orphan\r\n\r\n");
         File.WriteAllText(Path.Combine(spool.QueueDir, committed.QueueId + ".json.tmp"), "{");
+        // A fresh orphan in queue/ may be another process's release in progress: kept until it is old.
+        var freshId = QueueId.New();
+        File.WriteAllText(Path.Combine(spool.QueueDir, freshId + ".eml"), "From: being released\r\n\r\n");
+        foreach (var old in new[] { orphanId + ".eml", committed.QueueId + ".json.tmp" })
+            File.SetLastWriteTimeUtc(Path.Combine(spool.QueueDir, old), DateTime.UtcNow.AddMinutes(-5));
         using var live = spool.BeginMessage();
         live.Write(SpoolTestData.SimpleMessage());
 
@@ -145,7 +150,7 @@ public class SpoolTests
         Assert.That(File.Exists(live.FilePath), Is.True, "a message being received in this process is kept");
         Assert.That(spool.List().Select(e => e.QueueId), Is.EqualTo(new[] { committed.QueueId }));
         Assert.That(Directory.GetFiles(spool.QueueDir).Select(Path.GetFileName),
-            Is.EquivalentTo(new[] { committed.QueueId + ".eml", committed.QueueId + ".json" }));
+            Is.EquivalentTo(new[] { committed.QueueId + ".eml", committed.QueueId + ".json", freshId + ".eml" }));
     }
 
     [Test]

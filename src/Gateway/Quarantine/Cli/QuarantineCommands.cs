@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using GovGateway.Cli;
+using GovGateway.Spool;
+
+namespace GovGateway.Quarantine;
+
+/// <summary>`gateway quarantine list|show|release|delete`: messages held back by policy.</summary>
+public static class QuarantineCommands
+{
+    public static Command Create()
+    {
+        var quarantine = new Command("quarantine", "Show and release messages held in quarantine");
+
+        var list = new Command("list", "List quarantined messages");
+        var listPaths = CommonOptions.AddTo(list);
+        list.SetAction(r =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            var count = 0;
+            foreach (var q in new QuarantineStore(listPaths(r).DataDir).List())
+            {
+                var e = q.Record.Envelope;
+                output.WriteLine($"{q.Id}  {q.Record.QuarantinedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}  " +
+                                 $"from <{e.MailFrom}> to {string.Join(", ", e.Recipients.Select(x => "<" + x.Address + ">"))}");
+                output.WriteLine($"    reason: {q.Record.Reason}");
+                count++;
+            }
+            output.WriteLine(count == 1 ? "1 message" : $"{count} messages");
+            return 0;
+        });
+        quarantine.Subcommands.Add(list);
+
+        quarantine.Subcommands.Add(IdCommand("show", "Show one quarantined message", (store, id, output) =>
+        {
+            var q = store.Get(id);
+            if (q is null) return false;
+            output.WriteLine($"Reason:        {q.Record.Reason}");
+            output.WriteLine($"Quarantined:   {q.Record.QuarantinedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
+            QueueCommands.WriteDetails(output, q.Record.Envelope, q.Size, q.OpenMessage);
+            return true;
+        }));
+        quarantine.Subcommands.Add(IdCommand("release", "Release a message for delivery", (store, id, output) =>
+        {
+            if (store.Release(id) is null) return false;
+            output.WriteLine($"{id}: released to the delivery queue");
+            return true;
+        }));
+        quarantine.Subcommands.Add(IdCommand("delete", "Delete a quarantined message", (store, id, output) =>
+        {
+            if (!store.Delete(id)) return false;
+            output.WriteLine($"{id}: deleted");
+            return true;
+        }));
+        return quarantine;
+    }
+
+    static Command IdCommand(string name, string description, Func<QuarantineStore, string, TextWriter, bool> action)
+    {
+        var command = new Command(name, description);
+        var id = new Argument<string>("id") { Description = "Quarantine id (the queue id it was received under)" };
+        command.Arguments.Add(id);
+        var paths = CommonOptions.AddTo(command);
+        command.SetAction(r =>
+        {
+            var value = r.GetValue(id)!;
+            if (action(new QuarantineStore(paths(r).DataDir), value, r.InvocationConfiguration.Output)) return 0;
+            r.InvocationConfiguration.Error.WriteLine($"No quarantined message with id '{value}' / Không có thư nào mang mã '{value}' trong khu cách ly");
+            return 1;
+        });
+        return command;
+    }
+}

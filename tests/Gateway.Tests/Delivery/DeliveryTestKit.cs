@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using GovGateway.Delivery;
+
+namespace Gateway.Tests.Delivery;
+
+internal sealed class RecordingObserver : IDeliveryObserver
+{
+    public ConcurrentQueue<(string QueueId, string Recipient, string Outcome, string? Reply)> Events { get; } = new();
+
+    public ValueTask OnOutcomeAsync(string queueId, string recipient, string outcome, string? reply, DateTime timeUtc, CancellationToken ct)
+    {
+        Events.Enqueue((queueId, recipient, outcome, reply));
+        return default;
+    }
+
+    public bool Has(string recipient, string outcome) => Events.Any(e => e.Recipient == recipient && e.Outcome == outcome);
+}
+
+internal static class DeliveryTestKit
+{
+    public static DeliveryOptions Options(int? upstreamPort) => new()
+    {
+        Upstream = new UpstreamOptions { Host = upstreamPort is null ? null : "127.0.0.1", Port = upstreamPort ?? 25, Security = UpstreamSecurity.None },
+        MaxConcurrency = 2,
+        RetryBaseDelay = TimeSpan.FromMilliseconds(200),
+        RetryMaxDelay = TimeSpan.FromMilliseconds(800),
+        ScanInterval = TimeSpan.FromMilliseconds(200),
+        ConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+        CommandTimeout = TimeSpan.FromSeconds(10),
+        HostName = "gw.test",
+    };
+
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for: " + what);
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Runs a tool and returns (exit code, stdout+stderr).</summary>
+    public static (int ExitCode, string Output) Run(string file, string args, string? workDir = null)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workDir ?? "" };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(30_000)) { p.Kill(); throw new TimeoutException(file + " " + args); }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+}
