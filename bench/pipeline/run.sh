@@ -37,6 +37,10 @@ KEEP_TMP=0
 SUBMIT_TIMEOUT=900      # seconds smtp-source may run
 DRAIN_TIMEOUT=600       # seconds to wait, after submission ends, for the sink to count everything
 GW_EXTRA_ARGS=()
+# All load comes from 127.0.0.1. Postfix exempts $mynetworks from its per-client connection and
+# rate limits; these give the gateway the same treatment of the load source. Content policy, spool
+# fsync and audit stay at their defaults. --no-load-exemptions drops them.
+GW_LOAD_EXEMPTIONS=(--Smtp:MaxConnectionsPerIp=200 --Access:RateLimits:MessagesPerIp=0 --Access:RateLimits:RecipientsPerIp=0)
 SENDER=vanthu@stttt.hatinh.gov.vn
 RECIPIENT=lanhdao@ubnd.hatinh.gov.vn
 HELO_NAME=may-tram.stttt.hatinh.gov.vn
@@ -54,6 +58,7 @@ Usage: $0 [options]
   --gateway-out DIR     publish directory (default: $GW_OUT)
   --no-build            use the gateway already published in --gateway-out
   --gateway-arg ARG     extra --Section:Key=value for the gateway (repeatable)
+  --no-load-exemptions  keep the gateway's per-IP connection cap and rate limits for the load source
   --reuse               smtp-source -d: several messages per connection (default: one per connection)
   --no-results          do not rewrite the "Pipeline vs Postfix" section of bench/RESULTS.md
   --note TEXT           a line added under the results table
@@ -73,6 +78,7 @@ while [ $# -gt 0 ]; do
         --gateway-out) GW_OUT=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --gateway-arg) GW_EXTRA_ARGS+=("$2"); shift 2 ;;
+        --no-load-exemptions) GW_LOAD_EXEMPTIONS=(); shift ;;
         --reuse) REUSE_CONN=1; shift ;;
         --no-results) WRITE_RESULTS=0; shift ;;
         --note) NOTE=$2; shift 2 ;;
@@ -299,7 +305,7 @@ start_gateway() {
         --Delivery:Upstream:Security=None
         --Logging:LogLevel:Default=Warning)
     [ "$audit" = off ] && args+=(--Audit:Enabled=false)
-    args+=("${GW_EXTRA_ARGS[@]}")
+    args+=("${GW_LOAD_EXEMPTIONS[@]}" "${GW_EXTRA_ARGS[@]}")
     GW_CMD="$GW_OUT/gateway ${args[*]}"
     "$GW_OUT/gateway" "${args[@]}" >"$GW_DATA.log" 2>&1 &
     GW_PID=$!
@@ -371,7 +377,7 @@ probe_policy() {
 # ---------------------------------------------------------------- main
 declare -A RES        # RES[target,scenario] = e2e|sub|delivered|secs|status
 declare -A PEAK       # PEAK[target,scenario] = kB
-declare -A AUDITFILES # AUDITFILES[target,scenario] = data dir listing
+declare -A AUDITKB    # AUDITKB[target,scenario] = size of DATA/audit after the run, kB
 SCEN_LIST=()
 IFS=',' read -r -a SCEN_LIST <<<"$SCENARIOS"
 for s in "${SCEN_LIST[@]}"; do
@@ -409,14 +415,14 @@ for s in "${SCEN_LIST[@]}"; do
         [ -z "${POLICY_PROBE:-}" ] && POLICY_PROBE=$(probe_policy "$GW_PORT")
         RES[$t,$s]=$(measure "$t" "$GW_PORT" "$sessions" "$size" "$count")
         PEAK[$t,$s]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GW_PID/status" 2>/dev/null || echo "")
-        AUDITFILES[$t,$s]=$(cd "$GW_DATA" && find . -maxdepth 2 -type f -printf '%p:%s ' 2>/dev/null | head -c 400)
+        AUDITKB[$t,$s]=$( { du -sk "$GW_DATA/audit" 2>/dev/null || echo 0; } | awk '{ print $1; exit }')
         stop_gateway
     done
 done
 
 # ---------------------------------------------------------------- report
 field() { echo "$1" | cut -d'|' -f"$2"; }
-mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.0f MB", k/1024 }' || echo "n/a"; }
+mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { if (k < 1024) printf "%d kB", k; else printf "%.0f MB", k/1024 }' || echo "n/a"; }
 
 MACHINE="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.1f GB", $2/1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
 STAMP=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -424,19 +430,19 @@ CONN_MODE="new connection per message"
 [ "$REUSE_CONN" = 1 ] && CONN_MODE="connections reused (-d)"
 
 table() {
-    echo "| scenario | N | Postfix end-to-end msg/s | Postfix submission msg/s | gateway end-to-end msg/s | gateway submission msg/s | ratio gateway/Postfix (end-to-end) | gateway peak RSS |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| scenario | N | Postfix end-to-end msg/s | Postfix submission msg/s | gateway end-to-end msg/s | gateway submission msg/s | ratio gateway/Postfix (end-to-end) | gateway peak RSS | gateway audit data |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     for s in "${SCEN_LIST[@]}"; do
         local p=${RES[postfix,$s]:-"n/a|n/a|0|0|not run"} g=${RES[gateway,$s]:-"n/a|n/a|0|0|not run"}
-        echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(scenario_count "$s") | $(field "$p" 1) | $(field "$p" 2) | $(field "$g" 1) | $(field "$g" 2) | $(ratio "$(field "$g" 1)" "$(field "$p" 1)") | $(mb "${PEAK[gateway,$s]:-}") |"
+        echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(scenario_count "$s") | $(field "$p" 1) | $(field "$p" 2) | $(field "$g" 1) | $(field "$g" 2) | $(ratio "$(field "$g" 1)" "$(field "$p" 1)") | $(mb "${PEAK[gateway,$s]:-}") | $(mb "${AUDITKB[gateway,$s]:-}") |"
     done
     if [ "$AUDIT_OFF" = 1 ]; then
         echo
-        echo "| scenario | gateway audit on msg/s | gateway audit off msg/s | on/off | audit-off peak RSS |"
-        echo "|---|---|---|---|---|"
+        echo "| scenario | gateway audit on msg/s | gateway audit off msg/s | on/off | audit data written (on / off) | audit-off peak RSS |"
+        echo "|---|---|---|---|---|---|"
         for s in "${SCEN_LIST[@]}"; do
             local g=${RES[gateway,$s]:-"n/a"} o=${RES[gateway-audit-off,$s]:-"n/a"}
-            echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(field "$g" 1) | $(field "$o" 1) | $(ratio "$(field "$g" 1)" "$(field "$o" 1)") | $(mb "${PEAK[gateway-audit-off,$s]:-}") |"
+            echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(field "$g" 1) | $(field "$o" 1) | $(ratio "$(field "$g" 1)" "$(field "$o" 1)") | $(mb "${AUDITKB[gateway,$s]:-}") / $(mb "${AUDITKB[gateway-audit-off,$s]:-}") | $(mb "${PEAK[gateway-audit-off,$s]:-}") |"
         done
     fi
 }
@@ -464,7 +470,7 @@ $(table)
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).
-- Gateway ($GW_SRC_DESC): \`gateway run --config config --data DIR --Smtp:Listeners:Relay:Port=P --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false --Delivery:Upstream:Host=127.0.0.1 --Delivery:Upstream:Port=SINKPORT --Delivery:Upstream:Security=None --Logging:LogLevel:Default=Warning${GW_EXTRA_ARGS[*]:+ ${GW_EXTRA_ARGS[*]}}\`; default policy, spool and audit settings from config/; a fresh process and data folder per scenario; peak RSS is VmHWM.
+- Gateway ($GW_SRC_DESC): \`gateway run --config config --data DIR --Smtp:Listeners:Relay:Port=P --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false --Delivery:Upstream:Host=127.0.0.1 --Delivery:Upstream:Port=SINKPORT --Delivery:Upstream:Security=None --Logging:LogLevel:Default=Warning${GW_LOAD_EXEMPTIONS[*]:+ ${GW_LOAD_EXEMPTIONS[*]}}${GW_EXTRA_ARGS[*]:+ ${GW_EXTRA_ARGS[*]}}\`$( [ "$AUDIT_OFF" = 1 ] && echo " (audit-off runs add \`--Audit:Enabled=false\`)"); the per-IP settings give the single load address the exemption Postfix gives \`mynetworks\`; default policy, spool and audit settings from config/; a fresh process and data folder per scenario; peak RSS is VmHWM.
 - Gateway status: $GW_STATUS. Policy probe (sender nguoila@gmail.com): ${POLICY_PROBE:-not run}.
 - Target: ratio ≥ 1.00 in every scenario.
 $( [ -n "$NOTE" ] && echo "- Note: $NOTE")
@@ -478,7 +484,7 @@ EOF
     echo "Raw results (target,scenario = end-to-end|submission|delivered|seconds|status):"
     for s in "${SCEN_LIST[@]}"; do
         for t in postfix "${GW_TARGETS[@]}"; do
-            [ -n "${RES[$t,$s]:-}" ] && echo "$t,$s = ${RES[$t,$s]} peakKB=${PEAK[$t,$s]:-} files=${AUDITFILES[$t,$s]:-}"
+            [ -n "${RES[$t,$s]:-}" ] && echo "$t,$s = ${RES[$t,$s]} peakKB=${PEAK[$t,$s]:-} auditKB=${AUDITKB[$t,$s]:-}"
         done
     done
     echo "Gateway command: ${GW_CMD:-not started}"
