@@ -19,6 +19,7 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
+INVOCATION="bench/pipeline/run.sh${*:+ $(printf '%q ' "$@" | sed 's/ $//')}"
 REPO=$(cd "$SCRIPT_DIR/../.." && pwd)
 
 # ---------------------------------------------------------------- options
@@ -26,6 +27,7 @@ TARGETS="postfix,gateway"
 SCENARIOS="10x10k,50x10k,10x1m"
 N_10K=20000
 N_1M=1000
+REPEAT=1
 AUDIT_OFF=0
 GW_REPO="$REPO"
 GW_OUT=/tmp/gw-out
@@ -53,6 +55,7 @@ Usage: $0 [options]
   --scenarios LIST      comma list of SESSIONSxSIZE, SIZE = 10k | 1m (default: $SCENARIOS)
   --n-10k N             messages per 10 KB scenario (default: $N_10K)
   --n-1m N              messages per 1 MB scenario (default: $N_1M)
+  --repeat R            run every scenario R times (targets interleaved) and report the median (default: 1)
   --audit-off           also run the gateway with --Audit:Enabled=false and report the on/off ratio
   --gateway-repo DIR    repository whose src/Gateway and config/ are benchmarked (default: $REPO)
   --gateway-out DIR     publish directory (default: $GW_OUT)
@@ -73,6 +76,7 @@ while [ $# -gt 0 ]; do
         --scenarios) SCENARIOS=$2; shift 2 ;;
         --n-10k) N_10K=$2; shift 2 ;;
         --n-1m) N_1M=$2; shift 2 ;;
+        --repeat) REPEAT=$2; shift 2 ;;
         --audit-off) AUDIT_OFF=1; shift ;;
         --gateway-repo) GW_REPO=$(cd "$2" && pwd); shift 2 ;;
         --gateway-out) GW_OUT=$2; shift 2 ;;
@@ -100,12 +104,13 @@ for tool in /usr/sbin/smtp-source /usr/sbin/smtp-sink /usr/sbin/postfix /usr/sbi
 done
 id postfix >/dev/null 2>&1 || die "user 'postfix' missing (created by the postfix package)"
 getent group postdrop >/dev/null || die "group 'postdrop' missing (created by the postfix package)"
-[[ "$N_10K" =~ ^[1-9][0-9]*$ && "$N_1M" =~ ^[1-9][0-9]*$ ]] || die "--n-10k/--n-1m need positive integers"
+[[ "$N_10K" =~ ^[1-9][0-9]*$ && "$N_1M" =~ ^[1-9][0-9]*$ && "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "--n-10k, --n-1m and --repeat need positive integers"
 
 # ---------------------------------------------------------------- temp dir and cleanup
 TMP=$(mktemp -d /tmp/pfbench.XXXXXX)
 chmod 755 "$TMP"           # Postfix daemons (user postfix) must traverse it
 SINK_PID=""
+SRC_PID=""
 GW_PID=""
 PF_ETC=""
 PF_STARTED=0
@@ -124,6 +129,7 @@ stop_gateway() {
 cleanup() {
     local rc=$?
     set +e
+    [ -n "$SRC_PID" ] && kill -TERM "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
     stop_gateway
     if [ "$PF_STARTED" = 1 ]; then
         postfix -c "$PF_ETC" stop >/dev/null 2>&1
@@ -171,6 +177,8 @@ wait_smtp_ready() {
     done
     return 1
 }
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- the sink (shared by all targets)
 SINK_PORT=$(free_port)
@@ -261,7 +269,7 @@ postfix_queue_empty() {
 
 # ---------------------------------------------------------------- the gateway
 GW_STATUS="not run"
-GW_SRC_DESC=""
+GW_SRC_DESC="not built"
 
 build_gateway() {
     if [ "$BUILD" = 0 ]; then
@@ -319,22 +327,26 @@ start_gateway() {
 }
 
 # ---------------------------------------------------------------- one measured run
-# measure TARGET PORT SESSIONS SIZE COUNT -> prints "e2e submit delivered status"
+# measure TARGET PORT SESSIONS SIZE COUNT KEY -> RES[KEY]="e2e|submission|delivered|seconds|status"
+# Runs in the main shell (no command substitution) and waits on smtp-source in the background, so
+# an interrupt reaches the EXIT trap at once instead of after the load finishes.
 measure() {
-    local target=$1 port=$2 sessions=$3 size=$4 count=$5
+    local target=$1 port=$2 sessions=$3 size=$4 count=$5 key=$6
     local base t0 t_sub t_end got rc=0 status=ok
     local src_args=(-s "$sessions" -m "$count" -l "$size" -M "$HELO_NAME" -f "$SENDER" -t "$RECIPIENT" -S "$SUBJECT")
     [ "$REUSE_CONN" = 1 ] && src_args+=(-d)
-    SOURCE_CMD="smtp-source ${src_args[*]} 127.0.0.1:PORT"
     sync                                    # start every run with clean page cache write-back
     sleep 2                                 # let TIME_WAIT and delivery agents from the last run settle
     base=$(sink_count)
     t0=$(now)
     timeout --kill-after=5 "$SUBMIT_TIMEOUT" /usr/sbin/smtp-source "${src_args[@]}" "127.0.0.1:$port" \
-        >"$TMP/source-$target-$sessions-$size.out" 2>&1 || rc=$?
+        >"$TMP/source-$target-$sessions-$size.out" 2>&1 &
+    SRC_PID=$!
+    wait "$SRC_PID" || rc=$?
+    SRC_PID=""
     t_sub=$(now)
     if [ "$rc" != 0 ]; then
-        status="smtp-source rc=$rc: $(tail -n 1 "$TMP/source-$target-$sessions-$size.out" | cut -c1-160)"
+        status="smtp-source rc=$rc: $(tail -n 1 "$TMP/source-$target-$sessions-$size.out" | tr '|' '/' | cut -c1-160)"
     fi
     # Wait for the sink to count everything that was submitted.
     local target_count=$((base + count))
@@ -361,9 +373,10 @@ measure() {
     local secs
     secs=$(awk -v a="$t0" -v b="$t_end" 'BEGIN { printf "%.1f", b-a }')
     log "$target ${sessions}x$(human_size "$size") N=$count: end-to-end $e2e msg/s, submission $sub msg/s, ${secs}s, delivered $delivered, $status"
-    echo "$e2e|$sub|$delivered|$secs|$status"
+    RES[$key]="$e2e|$sub|$delivered|$secs|$status"
 }
 
+field() { echo "$1" | cut -d'|' -f"$2"; }
 human_size() { if [ "$1" -ge 1048576 ]; then echo "$(( $1 / 1048576 )) MB"; else echo "$(( $1 / 1024 )) KB"; fi; }
 
 # Policy probe: a sender outside *.gov.vn must be refused, or the gateway is not checking.
@@ -375,8 +388,10 @@ probe_policy() {
 }
 
 # ---------------------------------------------------------------- main
-declare -A RES        # RES[target,scenario] = e2e|sub|delivered|secs|status
-declare -A PEAK       # PEAK[target,scenario] = kB
+declare -A RES        # RES[target,scenario] = e2e|sub|delivered|secs|status (median run)
+declare -A RUNS       # RUNS[target,scenario,rep] = the same for each repetition
+declare -A FAILS      # FAILS[target,scenario] = failed repetitions
+declare -A PEAK       # PEAK[target,scenario] = highest VmHWM over the repetitions, kB
 declare -A AUDITKB    # AUDITKB[target,scenario] = size of DATA/audit after the run, kB
 SCEN_LIST=()
 IFS=',' read -r -a SCEN_LIST <<<"$SCENARIOS"
@@ -400,32 +415,69 @@ fi
 PF_VERSION="not run"
 has_target postfix && start_postfix
 
+# median_of KEY_PREFIX: RES[KEY_PREFIX] = the repetition with the median end-to-end rate among the
+# successful ones (its submission rate comes along), or the first failure if none succeeded;
+# FAILS[KEY_PREFIX] lists the failed repetitions.
+median_of() {
+    local key=$1 r lines="" first_fail="" fails=""
+    for r in $(seq "$REPEAT"); do
+        local rec=${RUNS[$key,$r]:-}
+        [ -z "$rec" ] && continue
+        if [ "$(field "$rec" 5)" = ok ]; then
+            lines+="$(field "$rec" 1) $r"$'\n'
+        else
+            [ -z "$first_fail" ] && first_fail=$rec
+            fails+="run $r: $(field "$rec" 5); "
+        fi
+    done
+    FAILS[$key]=$fails
+    if [ -n "$lines" ]; then
+        local n mid pick
+        n=$(printf '%s' "$lines" | grep -c .)
+        mid=$(( (n + 1) / 2 ))
+        pick=$(printf '%s' "$lines" | sort -n -k1,1 | sed -n "${mid}p" | cut -d' ' -f2)
+        RES[$key]=${RUNS[$key,$pick]}
+    else
+        RES[$key]=${first_fail:-"n/a|n/a|0|0|not run"}
+    fi
+}
+
 for s in "${SCEN_LIST[@]}"; do
     sessions=${s%x*}; size=$(scenario_size "$s"); count=$(scenario_count "$s")
-    if has_target postfix; then
-        RES[postfix,$s]=$(measure postfix "$PF_PORT" "$sessions" "$size" "$count")
-        for _ in $(seq 300); do postfix_queue_empty && break; sleep 0.1; done
-        postfix_queue_empty || log "warning: Postfix queue not empty after $s"
-    fi
-    for t in "${GW_TARGETS[@]}"; do
-        if [ "$GW_STATUS" != ok ]; then RES[$t,$s]="n/a|n/a|0|0|$GW_STATUS"; continue; fi
-        audit=on; [ "$t" = gateway-audit-off ] && audit=off
-        # A fresh gateway per scenario so VmHWM is that scenario's peak.
-        if ! start_gateway "$audit"; then RES[$t,$s]="n/a|n/a|0|0|$GW_START_ERROR"; continue; fi
-        [ -z "${POLICY_PROBE:-}" ] && POLICY_PROBE=$(probe_policy "$GW_PORT")
-        RES[$t,$s]=$(measure "$t" "$GW_PORT" "$sessions" "$size" "$count")
-        PEAK[$t,$s]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GW_PID/status" 2>/dev/null || echo "")
-        AUDITKB[$t,$s]=$( { du -sk "$GW_DATA/audit" 2>/dev/null || echo 0; } | awk '{ print $1; exit }')
-        stop_gateway
+    # Repetitions interleave the targets so slow drifts in machine load hit all of them alike.
+    for rep in $(seq "$REPEAT"); do
+        if has_target postfix; then
+            measure postfix "$PF_PORT" "$sessions" "$size" "$count" "postfix,$s,$rep"
+            RUNS[postfix,$s,$rep]=${RES[postfix,$s,$rep]}
+            for _ in $(seq 300); do postfix_queue_empty && break; sleep 0.1; done
+            postfix_queue_empty || log "warning: Postfix queue not empty after $s"
+        fi
+        for t in "${GW_TARGETS[@]}"; do
+            if [ "$GW_STATUS" != ok ]; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_STATUS"; continue; fi
+            audit=on; [ "$t" = gateway-audit-off ] && audit=off
+            # A fresh gateway per run so VmHWM is this scenario's peak.
+            if ! start_gateway "$audit"; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_START_ERROR"; continue; fi
+            [ -z "${POLICY_PROBE:-}" ] && POLICY_PROBE=$(probe_policy "$GW_PORT")
+            measure "$t" "$GW_PORT" "$sessions" "$size" "$count" "$t,$s,$rep"
+            RUNS[$t,$s,$rep]=${RES[$t,$s,$rep]}
+            peak=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GW_PID/status" 2>/dev/null || echo "")
+            [ -n "$peak" ] && [ "${peak:-0}" -gt "${PEAK[$t,$s]:-0}" ] && PEAK[$t,$s]=$peak
+            AUDITKB[$t,$s]=$( { du -sk "$GW_DATA/audit" 2>/dev/null || echo 0; } | awk '{ print $1; exit }')
+            stop_gateway
+        done
+    done
+    for t in postfix "${GW_TARGETS[@]}"; do
+        [ "$t" = postfix ] && ! has_target postfix && continue
+        median_of "$t,$s"
     done
 done
 
 # ---------------------------------------------------------------- report
-field() { echo "$1" | cut -d'|' -f"$2"; }
 mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { if (k < 1024) printf "%d kB", k; else printf "%.0f MB", k/1024 }' || echo "n/a"; }
 
 MACHINE="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.1f GB", $2/1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
 STAMP=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 CONN_MODE="new connection per message"
 [ "$REUSE_CONN" = 1 ] && CONN_MODE="connections reused (-d)"
 
@@ -450,11 +502,12 @@ table() {
 problems() {
     for s in "${SCEN_LIST[@]}"; do
         for t in postfix "${GW_TARGETS[@]}"; do
-            local r=${RES[$t,$s]:-}
-            [ -z "$r" ] && continue
-            local st; st=$(field "$r" 5)
-            [ "$st" != ok ] && echo "- $t, $s: $st"
+            [ -n "${FAILS[$t,$s]:-}" ] && echo "- $t, $s: ${FAILS[$t,$s]}"
         done
+        # Audit "off" that still writes the audit folder means the gateway ignored the setting.
+        if [ "${AUDITKB[gateway-audit-off,$s]:-0}" -gt 0 ]; then
+            echo "- gateway-audit-off, $s: the audit folder still grew to ${AUDITKB[gateway-audit-off,$s]} kB: this gateway build does not honour --Audit:Enabled=false, so the on/off figures compare two audited runs"
+        fi
     done
     return 0
 }
@@ -462,11 +515,12 @@ problems() {
 REPORT=$(cat <<EOF
 ## Pipeline vs Postfix
 
-Run: $STAMP, \`bench/pipeline/run.sh\`$( [ "$AUDIT_OFF" = 1 ] && echo " --audit-off")$( [ "$REUSE_CONN" = 1 ] && echo " --reuse").
-Machine: $MACHINE. Load generator, relay and sink share these CPUs over loopback; compare ratios, not absolute rates.
+Run: $STAMP, \`$INVOCATION\`.
+Machine: $MACHINE; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at end. Load generator, relay and sink share these CPUs over loopback with whatever else runs; compare the ratios within one run, not absolute rates across runs.
 
 $(table)
 
+- Each rate is the median of $REPEAT run(s) per target, targets interleaved; peak RSS is the highest of those runs.
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).
@@ -481,10 +535,13 @@ EOF
 {
     echo "$REPORT"
     echo
-    echo "Raw results (target,scenario = end-to-end|submission|delivered|seconds|status):"
+    echo "Raw results (target,scenario,repetition = end-to-end msg/s|submission msg/s|delivered|seconds|status):"
     for s in "${SCEN_LIST[@]}"; do
         for t in postfix "${GW_TARGETS[@]}"; do
-            [ -n "${RES[$t,$s]:-}" ] && echo "$t,$s = ${RES[$t,$s]} peakKB=${PEAK[$t,$s]:-} auditKB=${AUDITKB[$t,$s]:-}"
+            for r in $(seq "$REPEAT"); do
+                [ -n "${RUNS[$t,$s,$r]:-}" ] && echo "$t,$s,$r = ${RUNS[$t,$s,$r]}"
+            done
+            [ -n "${PEAK[$t,$s]:-}" ] && echo "$t,$s peak VmHWM ${PEAK[$t,$s]} kB, audit folder ${AUDITKB[$t,$s]:-0} kB"
         done
     done
     echo "Gateway command: ${GW_CMD:-not started}"
@@ -498,8 +555,8 @@ if [ "$WRITE_RESULTS" = 1 ]; then
         BEGIN { report = ENVIRON["REPORT"] }
         /^## Pipeline vs Postfix[[:space:]]*$/ { skipping = 1; if (!done) { print report; print ""; done = 1 }; next }
         skipping && /^## / { skipping = 0 }
-        !skipping { print }
-        END { if (!done) { print ""; print report } }
+        !skipping { print; last = $0 }
+        END { if (!done) { if (last != "") print ""; print report } }
     ' "$RESULTS" >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
     log "wrote the Pipeline vs Postfix section of $RESULTS"
 fi
