@@ -19,7 +19,7 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
-INVOCATION="bench/pipeline/run.sh${*:+ $(printf '%q ' "$@" | sed 's/ $//')}"
+INV_ARGS=()
 REPO=$(cd "$SCRIPT_DIR/../.." && pwd)
 
 # ---------------------------------------------------------------- options
@@ -71,6 +71,7 @@ EOF
 }
 
 while [ $# -gt 0 ]; do
+    [ "$1" != --note ] && INV_ARGS+=("$1") && [ $# -gt 1 ] && [[ "$1" =~ ^--(targets|scenarios|n-10k|n-1m|repeat|gateway-repo|gateway-out|gateway-arg)$ ]] && INV_ARGS+=("$2")
     case "$1" in
         --targets) TARGETS=$2; shift 2 ;;
         --scenarios) SCENARIOS=$2; shift 2 ;;
@@ -92,6 +93,8 @@ while [ $# -gt 0 ]; do
         *) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
 done
+
+INVOCATION="bench/pipeline/run.sh${INV_ARGS[*]:+ $(printf '%q ' "${INV_ARGS[@]}" | sed 's/ $//')}"
 
 has_target() { [[ ",$TARGETS," == *",$1,"* ]]; }
 
@@ -289,7 +292,7 @@ build_gateway() {
     log "publishing the gateway from $GW_SRC_DESC"
     rm -rf "$GW_OUT"
     if ! dotnet publish "$snap/src/Gateway" -c Release -o "$GW_OUT" -nologo >"$TMP/publish.log" 2>&1; then
-        GW_STATUS="build failed ($(grep -m1 -E 'error' "$TMP/publish.log" | cut -c1-200))"
+        GW_STATUS="build failed ($(grep -m1 -E 'error' "$TMP/publish.log" | sed "s/ \[.*//; s#$snap/##" | tr '|' '/' | cut -c1-200))"
         log "gateway: $GW_STATUS"
         return 1
     fi
@@ -326,6 +329,24 @@ start_gateway() {
     return 0
 }
 
+# ---------------------------------------------------------------- CPU accounting
+CLK_TCK=$(getconf CLK_TCK)
+# CPU ticks (user+system) used so far by the target. Postfix: the master with its reaped children
+# (cutime/cstime) plus the live children, so short-lived smtpd/cleanup/smtp processes are counted.
+cpu_ticks() {
+    local pids
+    if [ "$1" = postfix ]; then
+        local master
+        master=$(tr -d ' ' <"$TMP/postfix/queue/pid/master.pid" 2>/dev/null) || { echo 0; return; }
+        pids=$(pgrep -P "$master" | tr '\n' ' ' || true)
+        { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$master/stat"
+          for p in $pids; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done
+        } | awk '{ t += $1 } END { print t + 0 }'
+    else
+        awk '{ print $14 + $15 }' "/proc/$GW_PID/stat" 2>/dev/null || echo 0
+    fi
+}
+
 # ---------------------------------------------------------------- one measured run
 # measure TARGET PORT SESSIONS SIZE COUNT KEY -> RES[KEY]="e2e|submission|delivered|seconds|status"
 # Runs in the main shell (no command substitution) and waits on smtp-source in the background, so
@@ -338,6 +359,7 @@ measure() {
     sync                                    # start every run with clean page cache write-back
     sleep 2                                 # let TIME_WAIT and delivery agents from the last run settle
     base=$(sink_count)
+    local cpu0; cpu0=$(cpu_ticks "$target")
     t0=$(now)
     timeout --kill-after=5 "$SUBMIT_TIMEOUT" /usr/sbin/smtp-source "${src_args[@]}" "127.0.0.1:$port" \
         >"$TMP/source-$target-$sessions-$size.out" 2>&1 &
@@ -362,6 +384,9 @@ measure() {
         got=$(sink_count)
     done
     t_end=$(now)
+    local cpu1; cpu1=$(cpu_ticks "$target")
+    local cpu_ms
+    cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$CLK_TCK" -v n="$count" 'BEGIN { printf "%.2f", (b-a)*1000/hz/n }')
     local delivered=$((got - base))
     if [ "$status" = ok ] && [ "$delivered" -lt "$count" ]; then
         status="timeout: $delivered of $count delivered ${DRAIN_TIMEOUT}s after submission ended"
@@ -372,8 +397,8 @@ measure() {
     [ "$rc" = 0 ] && sub=$(rate "$count" "$t0" "$t_sub")
     local secs
     secs=$(awk -v a="$t0" -v b="$t_end" 'BEGIN { printf "%.1f", b-a }')
-    log "$target ${sessions}x$(human_size "$size") N=$count: end-to-end $e2e msg/s, submission $sub msg/s, ${secs}s, delivered $delivered, $status"
-    RES[$key]="$e2e|$sub|$delivered|$secs|$status"
+    log "$target ${sessions}x$(human_size "$size") N=$count: end-to-end $e2e msg/s, submission $sub msg/s, ${secs}s, delivered $delivered, CPU $cpu_ms ms/msg, $status"
+    RES[$key]="$e2e|$sub|$delivered|$secs|$status|$cpu_ms"
 }
 
 field() { echo "$1" | cut -d'|' -f"$2"; }
@@ -438,7 +463,7 @@ median_of() {
         pick=$(printf '%s' "$lines" | sort -n -k1,1 | sed -n "${mid}p" | cut -d' ' -f2)
         RES[$key]=${RUNS[$key,$pick]}
     else
-        RES[$key]=${first_fail:-"n/a|n/a|0|0|not run"}
+        RES[$key]=${first_fail:-"n/a|n/a|0|0|not run|n/a"}
     fi
 }
 
@@ -453,10 +478,10 @@ for s in "${SCEN_LIST[@]}"; do
             postfix_queue_empty || log "warning: Postfix queue not empty after $s"
         fi
         for t in "${GW_TARGETS[@]}"; do
-            if [ "$GW_STATUS" != ok ]; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_STATUS"; continue; fi
+            if [ "$GW_STATUS" != ok ]; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_STATUS|n/a"; continue; fi
             audit=on; [ "$t" = gateway-audit-off ] && audit=off
             # A fresh gateway per run so VmHWM is this scenario's peak.
-            if ! start_gateway "$audit"; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_START_ERROR"; continue; fi
+            if ! start_gateway "$audit"; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_START_ERROR|n/a"; continue; fi
             [ -z "${POLICY_PROBE:-}" ] && POLICY_PROBE=$(probe_policy "$GW_PORT")
             measure "$t" "$GW_PORT" "$sessions" "$size" "$count" "$t,$s,$rep"
             RUNS[$t,$s,$rep]=${RES[$t,$s,$rep]}
@@ -482,19 +507,19 @@ CONN_MODE="new connection per message"
 [ "$REUSE_CONN" = 1 ] && CONN_MODE="connections reused (-d)"
 
 table() {
-    echo "| scenario | N | Postfix end-to-end msg/s | Postfix submission msg/s | gateway end-to-end msg/s | gateway submission msg/s | ratio gateway/Postfix (end-to-end) | gateway peak RSS | gateway audit data |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| scenario | N | Postfix end-to-end msg/s | Postfix submission msg/s | gateway end-to-end msg/s | gateway submission msg/s | ratio gateway/Postfix (end-to-end) | gateway peak RSS | gateway audit data | CPU ms/msg Postfix / gateway |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     for s in "${SCEN_LIST[@]}"; do
-        local p=${RES[postfix,$s]:-"n/a|n/a|0|0|not run"} g=${RES[gateway,$s]:-"n/a|n/a|0|0|not run"}
-        echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(scenario_count "$s") | $(field "$p" 1) | $(field "$p" 2) | $(field "$g" 1) | $(field "$g" 2) | $(ratio "$(field "$g" 1)" "$(field "$p" 1)") | $(mb "${PEAK[gateway,$s]:-}") | $(mb "${AUDITKB[gateway,$s]:-}") |"
+        local p=${RES[postfix,$s]:-"n/a|n/a|0|0|not run|n/a"} g=${RES[gateway,$s]:-"n/a|n/a|0|0|not run|n/a"}
+        echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(scenario_count "$s") | $(field "$p" 1) | $(field "$p" 2) | $(field "$g" 1) | $(field "$g" 2) | $(ratio "$(field "$g" 1)" "$(field "$p" 1)") | $(mb "${PEAK[gateway,$s]:-}") | $(mb "${AUDITKB[gateway,$s]:-}") | $(field "$p" 6) / $(field "$g" 6) |"
     done
     if [ "$AUDIT_OFF" = 1 ]; then
         echo
-        echo "| scenario | gateway audit on msg/s | gateway audit off msg/s | on/off | audit data written (on / off) | audit-off peak RSS |"
-        echo "|---|---|---|---|---|---|"
+        echo "| scenario | gateway audit on msg/s | gateway audit off msg/s | on/off | audit data written (on / off) | CPU ms/msg (on / off) | audit-off peak RSS |"
+        echo "|---|---|---|---|---|---|---|"
         for s in "${SCEN_LIST[@]}"; do
             local g=${RES[gateway,$s]:-"n/a"} o=${RES[gateway-audit-off,$s]:-"n/a"}
-            echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(field "$g" 1) | $(field "$o" 1) | $(ratio "$(field "$g" 1)" "$(field "$o" 1)") | $(mb "${AUDITKB[gateway,$s]:-}") / $(mb "${AUDITKB[gateway-audit-off,$s]:-}") | $(mb "${PEAK[gateway-audit-off,$s]:-}") |"
+            echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(field "$g" 1) | $(field "$o" 1) | $(ratio "$(field "$g" 1)" "$(field "$o" 1)") | $(mb "${AUDITKB[gateway,$s]:-}") / $(mb "${AUDITKB[gateway-audit-off,$s]:-}") | $(field "$g" 6) / $(field "$o" 6) | $(mb "${PEAK[gateway-audit-off,$s]:-}") |"
         done
     fi
 }
@@ -520,7 +545,7 @@ Machine: $MACHINE; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at 
 
 $(table)
 
-- Each rate is the median of $REPEAT run(s) per target, targets interleaved; peak RSS is the highest of those runs.
+- Each rate is the median of $REPEAT run(s) per target, targets interleaved; peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).
@@ -535,7 +560,7 @@ EOF
 {
     echo "$REPORT"
     echo
-    echo "Raw results (target,scenario,repetition = end-to-end msg/s|submission msg/s|delivered|seconds|status):"
+    echo "Raw results (target,scenario,repetition = end-to-end msg/s|submission msg/s|delivered|seconds|status|CPU ms/msg):"
     for s in "${SCEN_LIST[@]}"; do
         for t in postfix "${GW_TARGETS[@]}"; do
             for r in $(seq "$REPEAT"); do
