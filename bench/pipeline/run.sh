@@ -46,7 +46,7 @@ GW_LOAD_EXEMPTIONS=(--Smtp:MaxConnectionsPerIp=200 --Access:RateLimits:MessagesP
 SENDER=vanthu@stttt.hatinh.gov.vn
 RECIPIENT=lanhdao@ubnd.hatinh.gov.vn
 HELO_NAME=may-tram.stttt.hatinh.gov.vn
-SUBJECT="Bao cao tuan - benchmark"
+SUBJECT="Thong tin chung - do hieu nang"   # "general information": no document class, so no signature rule applies
 
 usage() {
     cat <<EOF
