@@ -8,8 +8,11 @@
 # For each scenario and target it measures
 #   end-to-end rate  = N / (time from smtp-source start until smtp-sink has counted N more messages)
 #   submission rate  = N / (smtp-source elapsed time)
-# and, for the gateway, its peak resident memory (VmHWM) for that scenario (fresh process per scenario).
+#   CPU per message  = the relay's user+system CPU during the run / N
+# and, for the gateway, its peak resident memory (VmHWM; a fresh gateway process and data folder per
+# run). With --repeat R each scenario runs R times, targets interleaved, and the median is reported.
 # With --audit-off it also runs the gateway with --Audit:Enabled=false so audit cost can be compared.
+# Results: the "Pipeline vs Postfix" section of bench/RESULTS.md and bench/pipeline/last-run.txt.
 #
 # Everything listens on 127.0.0.1, on free ports. Processes started here are stopped by the EXIT trap
 # (by PID; Postfix with `postfix -c DIR stop`). Needs root (Postfix's master runs as root and drops
@@ -71,7 +74,12 @@ EOF
 }
 
 while [ $# -gt 0 ]; do
-    [ "$1" != --note ] && INV_ARGS+=("$1") && [ $# -gt 1 ] && [[ "$1" =~ ^--(targets|scenarios|n-10k|n-1m|repeat|gateway-repo|gateway-out|gateway-arg)$ ]] && INV_ARGS+=("$2")
+    # Remember the arguments for the report's command line (the note is printed on its own).
+    case "$1" in
+        --note) ;;
+        --targets|--scenarios|--n-10k|--n-1m|--repeat|--gateway-repo|--gateway-out|--gateway-arg) INV_ARGS+=("$1" "${2:-}") ;;
+        *) INV_ARGS+=("$1") ;;
+    esac
     case "$1" in
         --targets) TARGETS=$2; shift 2 ;;
         --scenarios) SCENARIOS=$2; shift 2 ;;
