@@ -1,10 +1,10 @@
 using System.CommandLine;
-using GovGateway.Access.Cli;
-using GovGateway.Audit.Cli;
+using GovGateway.Access;
+using GovGateway.Audit;
 using GovGateway.Cli;
-using GovGateway.Delivery.Cli;
+using GovGateway.Spool;
 using GovGateway.Hosting;
-using GovGateway.Quarantine.Cli;
+using GovGateway.Quarantine;
 
 namespace GovGateway;
 

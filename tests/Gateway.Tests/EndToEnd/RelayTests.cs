@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.EndToEnd;

@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gateway.Tests.Support;
@@ -61,7 +62,7 @@ public sealed class ReliabilityTests
         for (var i = 0; i < 5; i++)
         {
             var message = Mail.Plain($"Kiểm thử {i}", "Nội dung");
-            ids.Add(message.MessageId);
+            ids.Add(message.MessageId!);
             await SendAsync(gateway.Relay.Port, message);
         }
         await Task.Delay(1000);
@@ -199,7 +200,7 @@ public sealed class ReliabilityTests
                 {
                     var message = Mail.Plain($"Kiểm thử {tag}-{n++}", "Nội dung kiểm thử độ tin cậy\r\n" + new string('z', 2000));
                     await client.SendAsync(message, stop);
-                    accepted.Add(message.MessageId);
+                    accepted.Add(message.MessageId!);
                 }
             }
             catch (Exception ex) when (ex is IOException or SmtpCommandException or SmtpProtocolException or System.Net.Sockets.SocketException or OperationCanceledException or ObjectDisposedException)

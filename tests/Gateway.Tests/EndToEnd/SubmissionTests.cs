@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using Gateway.Tests.Support;
 using MailKit.Net.Smtp;
 using MailKit.Security;
