@@ -140,6 +140,18 @@ public class TlsAuthTests
     }
 
     [Test]
+    public async Task A_temporary_auth_failure_is_answered_454_and_does_not_count_towards_lockout()
+    {
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await client.ConnectAsync("127.0.0.1", _server.Port("submission"), SecureSocketOptions.StartTls);
+        var e = Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("backend-down", "whatever"));
+        Assert.That(e!.Message, Does.Contain("Temporary authentication failure"));
+        // Still usable: the next, good login succeeds on the same connection.
+        await client.AuthenticateAsync("alice", "s3cret");
+        Assert.That(client.IsAuthenticated, Is.True);
+    }
+
+    [Test]
     public async Task MailKit_over_implicit_tls_with_smtputf8()
     {
         using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };

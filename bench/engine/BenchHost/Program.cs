@@ -31,7 +31,7 @@ internal sealed class DiscardHandler : ISmtpHandler
     public static long Bytes;
 
     public ValueTask<SmtpReply?> OnConnectedAsync(SessionInfo session, CancellationToken ct) => ValueTask.FromResult<SmtpReply?>(null);
-    public ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct) => ValueTask.FromResult(false);
+    public ValueTask<AuthResult> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct) => ValueTask.FromResult(AuthResult.Failed);
     public ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct) => ValueTask.FromResult(SmtpReply.SenderOk);
     public ValueTask<SmtpReply> OnRcptToAsync(SessionInfo session, Envelope envelope, Recipient recipient, CancellationToken ct) => ValueTask.FromResult(SmtpReply.RecipientOk);
     public ValueTask<Stream> OpenMessageAsync(SessionInfo session, Envelope envelope, CancellationToken ct) => ValueTask.FromResult<Stream>(new CountingNullStream());

@@ -30,11 +30,11 @@ public sealed class GatewayHandler(
         return ValueTask.FromResult<SmtpReply?>(null);
     }
 
-    public async ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct)
+    public async ValueTask<AuthResult> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct)
     {
         var outcome = await authenticator.AuthenticateAsync(user, password, session.RemoteEndPoint.Address, ct).ConfigureAwait(false);
         logger.LogInformation("AUTH {User} from {Remote}: {Outcome}", user, session.RemoteEndPoint.Address, outcome.Status);
-        return outcome.IsSuccess;
+        return outcome.IsSuccess ? AuthResult.Success : AuthResult.Fail(outcome.ToReply());
     }
 
     public async ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct)

@@ -21,10 +21,15 @@ public static class GatewayHeaders
             $"X-GovVN-Signature: {SignatureSummary(verdict)}",
             $"X-GovVN-Policy: {verdict.Decision.ToWireName()}; version={verdict.PolicyVersion}",
         };
+        // The built-in X-GovVN-* lines already say what the policy's own tags would (e.g. "unsigned").
         foreach (var header in verdict.HeadersToAdd)
-            lines.Add(Fold($"{header.Key}: {header.Value}"));
+            if (!BuiltIn.Contains(header.Key))
+                lines.Add(Fold($"{header.Key}: {header.Value}"));
         return lines;
     }
+
+    private static readonly HashSet<string> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
+        { "Received", "X-GovVN-Class", "X-GovVN-Signature", "X-GovVN-Policy" };
 
     public static string ClassList(Verdict verdict) =>
         verdict.Classes.Count == 0 ? "none" : string.Join(", ", verdict.Classes.Select(c => c.ToWireName()).Order(StringComparer.Ordinal));

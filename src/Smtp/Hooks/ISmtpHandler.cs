@@ -10,8 +10,8 @@ public interface ISmtpHandler
     /// <summary>A client connected. Return null for the normal 220 greeting, or a reply (e.g. 554) to refuse it.</summary>
     ValueTask<SmtpReply?> OnConnectedAsync(SessionInfo session, CancellationToken ct);
 
-    /// <summary>AUTH PLAIN or LOGIN (only ever called under TLS). Return true when the credentials are good.</summary>
-    ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct);
+    /// <summary>AUTH PLAIN or LOGIN (only ever called under TLS). Succeeded when the credentials are good; see <see cref="AuthResult"/> for failures with their own reply.</summary>
+    ValueTask<AuthResult> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct);
 
     ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct);
 

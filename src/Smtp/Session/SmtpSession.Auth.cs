@@ -40,14 +40,21 @@ internal sealed partial class SmtpSession
         }
         if (credentials is not { } c) return; // cancelled or malformed; already answered
 
-        bool ok = c.User.Length > 0 && await CallHookAsync("Authenticate", () => _ctx.Handler.AuthenticateAsync(Info, c.User, c.Password, Lifetime), false).ConfigureAwait(false);
-        if (ok)
+        var result = c.User.Length == 0 ? AuthResult.Failed
+            : await CallHookAsync("Authenticate", () => _ctx.Handler.AuthenticateAsync(Info, c.User, c.Password, Lifetime), AuthResult.Failed).ConfigureAwait(false);
+        if (result.Succeeded)
         {
             Info.AuthenticatedUser = c.User;
             Reply(new SmtpReply(235, "2.7.0", "Authentication successful"));
             return;
         }
 
+        if (result.Reply is { Code: >= 400 and < 500 } temporary)
+        {
+            // The password could not be checked (backend down): not the client's fault, not counted.
+            Reply(temporary);
+            return;
+        }
         Log.AuthFailed(_ctx.Logger, Info.SessionId, c.User, Info.RemoteEndPoint);
         bool locked = _ctx.AuthFailures.RecordFailure(address);
         if (_options.AuthFailureDelay > TimeSpan.Zero)
@@ -57,7 +64,7 @@ internal sealed partial class SmtpSession
             Log.AuthLockout(_ctx.Logger, Info.RemoteEndPoint);
             throw new CloseSessionException(AuthLockedOut, "client locked out after AUTH failures");
         }
-        Reply(new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
+        Reply(result.Reply ?? new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
     }
 
     /// <summary>RFC 4616: [authzid] NUL authcid NUL passwd. A different authzid (acting for someone else) is refused.</summary>

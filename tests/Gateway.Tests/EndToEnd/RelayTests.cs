@@ -43,7 +43,7 @@ public sealed class RelayTests
             print(s.docmd('RCPT TO:<{{recipient.Replace("\\", "\\\\").Replace("'", "\\'")}}>'))
             """);
         Assert.That(result.StdOut, Does.Contain("(250, b'2.1.0"), result.All);
-        Assert.That(result.StdOut, Does.Match(@"\((550|553|554|501), b'5\."), result.All);
+        Assert.That(result.StdOut, Does.Match(@"\((550|553|554|501), b.5\."), result.All);
     }
 
     [Test]
@@ -62,6 +62,6 @@ public sealed class RelayTests
         var result = await Python.SmtpAsync(_gateway.Relay.Port, """
             print(s.docmd('MAIL FROM:<someone@gmail.com>'))
             """);
-        Assert.That(result.StdOut, Does.Contain("(550, b'5.7.1"), result.All);
+        Assert.That(result.StdOut, Does.Match(@"\(550, b.5\.7\.1"), result.All);
     }
 }

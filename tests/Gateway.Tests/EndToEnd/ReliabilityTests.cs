@@ -88,7 +88,7 @@ public sealed class ReliabilityTests
 
         var received = await upstream.WaitForAsync(1, TimeSpan.FromSeconds(30));
         Assert.That(received, Has.Count.EqualTo(1));
-        Assert.That(received[0].MailFrom, Is.Empty, "a bounce has the null sender");
+        Assert.That(received[0].MailFrom, Is.EqualTo("<>"), "a bounce has the null sender");
         Assert.That(received[0].Recipients, Is.EqualTo(new[] { Mail.Sender }));
         var dsn = MimeMessage.Load(new MemoryStream(received[0].Bytes));
         Assert.That(dsn.Body, Is.InstanceOf<MultipartReport>());
@@ -111,7 +111,7 @@ public sealed class ReliabilityTests
         await SendAsync(gateway.Relay.Port, Mail.Plain("Kiểm thử", "Nội dung"));
         var received = await upstream.WaitForAsync(1, TimeSpan.FromSeconds(40));
         Assert.That(received, Has.Count.EqualTo(1));
-        Assert.That(received[0].MailFrom, Is.Empty);
+        Assert.That(received[0].MailFrom, Is.EqualTo("<>"));
         Assert.That(received[0].Recipients, Is.EqualTo(new[] { Mail.Sender }));
         Assert.That(received[0].Text, Does.Contain("Action: failed"));
     }

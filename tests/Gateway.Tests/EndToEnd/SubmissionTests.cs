@@ -50,7 +50,10 @@ public sealed class SubmissionTests
         Assert.That(received, Has.Count.EqualTo(1));
         Assert.That(received[0].MailFrom, Is.EqualTo(Mail.Sender));
         Assert.That(received[0].Recipients, Is.EqualTo(new[] { Mail.Recipient }));
-        Assert.That(Mail.IsOriginalBelowAddedHeaders(received[0].Bytes, File.ReadAllBytes(eml)), Is.True, received[0].Text);
+        // swaks always sends CRLF before the final dot, even after a file that ends with one: that CRLF is part of the message on the wire.
+        byte[] onTheWire = [.. File.ReadAllBytes(eml), (byte)'\r', (byte)'\n'];
+        Assert.That(Mail.IsOriginalBelowAddedHeaders(received[0].Bytes, onTheWire), Is.True, received[0].Text);
+        Assert.That(received[0].Bytes.Length - onTheWire.Length, Is.LessThan(600), "only the gateway's few header lines are added");
         Assert.That(received[0].Text, Does.StartWith("Received: from "));
         Assert.That(received[0].Text, Does.Contain("X-GovVN-Class: invitation"));
         Assert.That(received[0].Text, Does.Contain("X-GovVN-Signature: unsigned"));
@@ -60,7 +63,7 @@ public sealed class SubmissionTests
     public async Task Unsigned_report_is_refused_in_the_session_with_the_rule_and_a_bilingual_reason()
     {
         var message = Mail.WithAttachment("Báo cáo quý III", "bao-cao.txt", Mail.ReportText);
-        using var client = new SmtpClient();
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
         await client.ConnectAsync("127.0.0.1", _gateway.Submission.Port, SecureSocketOptions.StartTls);
         await client.AuthenticateAsync(Mail.Sender, Password);
 
@@ -89,7 +92,7 @@ public sealed class SubmissionTests
     {
         var result = await Swaks.SendAsync(_gateway.Submission.Port, "giamdoc@stttt.hatinh.gov.vn", Mail.Recipient, null,
             "--tls", "--auth", "PLAIN", "--auth-user", Mail.Sender, "--auth-password", Password);
-        Assert.That(result.All, Does.Contain("<** 553 5.7.1"));
+        Assert.That(result.All, Does.Match(@"<~?\* +553 5\.7\.1"));
         Assert.That(_upstream.Messages(), Is.Empty);
     }
 
@@ -98,7 +101,7 @@ public sealed class SubmissionTests
     {
         var result = await Swaks.SendAsync(_gateway.Smtps.Port, Mail.Sender, Mail.Recipient, null,
             "--tls-on-connect", "--auth", "PLAIN", "--auth-user", Mail.Sender, "--auth-password", "wrong");
-        Assert.That(result.All, Does.Contain("<** 535 5.7.8"));
+        Assert.That(result.All, Does.Match(@"<~?\* +535 5\.7\.8"));
     }
 
     [Test]
@@ -108,7 +111,7 @@ public sealed class SubmissionTests
         var eml = Mail.WriteEml(message, _work);
         var result = await Swaks.SendAsync(_gateway.Smtps.Port, Mail.Sender, Mail.Recipient, eml,
             "--tls-on-connect", "--auth", "PLAIN", "--auth-user", Mail.Sender, "--auth-password", Password);
-        Assert.That(result.All, Does.Contain("<** 550 5.7.1 [secret]"));
+        Assert.That(result.All, Does.Match(@"<~?\* +550[- ]5\.7\.1 \[secret\]"));
         Assert.That(_upstream.Messages(), Is.Empty);
     }
 }

@@ -44,6 +44,9 @@ public static class Mail
         var options = FormatOptions.Default.Clone();
         options.NewLineFormat = NewLineFormat.Dos;
         message.WriteTo(options, ms);
+        // On the wire a message always ends with CRLF before the final dot; a client adds it when missing.
+        if (!ms.ToArray().AsSpan().EndsWith("\r\n"u8))
+            ms.Write("\r\n"u8);
         return ms.ToArray();
     }
 

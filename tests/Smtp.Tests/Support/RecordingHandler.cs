@@ -28,10 +28,12 @@ public sealed class RecordingHandler : ISmtpHandler
         return ValueTask.FromResult(ConnectRefusal);
     }
 
-    public ValueTask<bool> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct)
+    public ValueTask<AuthResult> AuthenticateAsync(SessionInfo session, string user, string password, CancellationToken ct)
     {
         Events.Enqueue($"auth {user}");
-        return ValueTask.FromResult(Users.TryGetValue(user, out var p) && p == password);
+        if (user == "backend-down")
+            return ValueTask.FromResult(AuthResult.Fail(new SmtpReply(454, "4.7.0", "Temporary authentication failure")));
+        return ValueTask.FromResult<AuthResult>(Users.TryGetValue(user, out var p) && p == password);
     }
 
     public ValueTask<SmtpReply> OnMailFromAsync(SessionInfo session, Envelope envelope, CancellationToken ct)
