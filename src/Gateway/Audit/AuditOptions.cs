@@ -8,6 +8,12 @@ public sealed class AuditOptions
     /// <summary>Days a record is kept; 0 keeps records forever.</summary>
     public int RetentionDays { get; set; }
 
+    /// <summary>
+    /// Off only for measuring what the log costs (bench/pipeline): an agency's gateway must keep it on,
+    /// because auditors rely on every exchange being recorded.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Most journal entries the background writer moves into LiteDB in one transaction.</summary>
     public int BatchSize { get; set; } = 1000;
 

@@ -31,6 +31,8 @@ internal static class RawMessage
             using var file = OpenFile(entry.MessagePath);
             file.ReadExactly(block, prepend.Length, headerBlockLength);
         }
+        if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
+            block = [.. prepend, .. SubjectTagger.Apply(block.AsSpan(prepend.Length), tag)];
 
         var body = new RawMessageBody(entry.MessagePath, bodyOffset, entry.Envelope.BodyType);
         var message = new RawMimeMessage { Body = body };
@@ -118,6 +120,14 @@ internal static class RawMessage
         var prepend = PrependBytes(entry.Envelope.PrependHeaders);
         await destination.WriteAsync(prepend, ct).ConfigureAwait(false);
         await using var source = entry.OpenMessage();
+        if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
+        {
+            // The header block is rewritten; the blank line and body that follow are copied as they are.
+            var (headerBlockLength, _) = FindHeaderEnd(entry.MessagePath);
+            var header = new byte[headerBlockLength];
+            await source.ReadExactlyAsync(header, ct).ConfigureAwait(false);
+            await destination.WriteAsync(SubjectTagger.Apply(header, tag), ct).ConfigureAwait(false);
+        }
         await source.CopyToAsync(destination, 64 * 1024, ct).ConfigureAwait(false);
     }
 

@@ -36,7 +36,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public GatewayPaths Paths { get; }
     public IReadOnlyDictionary<string, IPEndPoint> EndPoints => _smtp?.BoundEndPoints ?? new Dictionary<string, IPEndPoint>();
     public PolicyHolder Policies => _policies!;
-    public AuditLog Audit => _audit!;
+    public AuditLog? Audit => _audit;
     public Spool.Spool Spool { get; private set; } = null!;
 
     public static async Task<GatewayRuntime> StartAsync(GatewayPaths paths, IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
@@ -70,12 +70,19 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
         Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>());
-        var quarantine = new QuarantineStore(Paths.DataDir);
-        _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
-        _auditServer = new AuditQueryServer(Paths.DataDir, _audit, loggerFactory.CreateLogger<AuditQueryServer>());
-        await _auditServer.StartAsync(ct).ConfigureAwait(false);
+        var quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
+        if (auditOptions.Enabled)
+        {
+            _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
+            _auditServer = new AuditQueryServer(Paths.DataDir, _audit, loggerFactory.CreateLogger<AuditQueryServer>());
+            await _auditServer.StartAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
+        }
 
-        _delivery = new DeliveryService(Spool, deliveryOptions, new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>());
+        _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>());
         await _delivery.StartAsync(ct).ConfigureAwait(false);
 
         var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory);

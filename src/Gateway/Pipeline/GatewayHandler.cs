@@ -16,7 +16,7 @@ public sealed class GatewayHandler(
     PolicyHolder policies,
     Spool.Spool spool,
     QuarantineStore quarantine,
-    AuditLog audit,
+    AuditLog? audit,
     IAuthenticator authenticator,
     AccessRules access,
     string hostName,
@@ -164,13 +164,16 @@ public sealed class GatewayHandler(
             var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", last, hostName);
             record.Recipients = state.RefusedRecipients.Select(r => r.Recipient).ToList();
             record.Rules = state.RefusedRecipients.Select(r => new AuditRuleHit { Rule = "recipient", Mode = "enforce", Action = "reject", Message = $"<{r.Recipient}>: {r.Reply.Code} {r.Reply.EnhancedCode} {r.Reply.Text}" }).ToList();
-            await audit.AppendAsync(record, ct).ConfigureAwait(false);
+            await RecordAsync(record, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
         {
             logger.LogError(ex, "Could not record refused recipients for session {Session}", session.SessionId);
         }
     }
+
+    private ValueTask RecordAsync(AuditTransaction record, CancellationToken ct) =>
+        audit is null ? ValueTask.CompletedTask : audit.AppendAsync(record, ct);
 
     private async ValueTask RecordRejectionAsync(SessionInfo session, TransactionState state, SmtpReply reply, IReadOnlyList<RuleHit> hits, CancellationToken ct)
     {
@@ -179,7 +182,7 @@ public sealed class GatewayHandler(
         record.Rules = hits.Select(AuditMapper.Rule).ToList();
         if (record.Rules.Count == 0)
             record.Rules.Add(new AuditRuleHit { Rule = "sender", Mode = "enforce", Action = "reject", Message = reply.Text });
-        await audit.AppendAsync(record, ct).ConfigureAwait(false);
+        await RecordAsync(record, ct).ConfigureAwait(false);
     }
 
     private async ValueTask AppendAsync(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream hashing, string queueId, string decision, SmtpReply reply, List<string>? delivered, CancellationToken ct)
@@ -187,7 +190,7 @@ public sealed class GatewayHandler(
         var record = AuditMapper.Transaction(session, envelope, verdict, hashing, queueId, decision, reply, hostName);
         if (delivered is { Count: > 0 })
             record.Recipients = delivered;
-        await audit.AppendAsync(record, ct).ConfigureAwait(false);
+        await RecordAsync(record, ct).ConfigureAwait(false);
     }
 
     private async ValueTask TryAppendFailureAsync(SessionInfo session, Envelope envelope, HashingStream hashing, string queueId, SmtpReply reply, CancellationToken ct)
@@ -221,6 +224,7 @@ public sealed class GatewayHandler(
             SmtpUtf8 = envelope.SmtpUtf8,
             BodyType = envelope.Body switch { BodyType.EightBitMime => "8BITMIME", BodyType.BinaryMime => "BINARYMIME", BodyType.SevenBit => "7BIT", _ => null },
             PrependHeaders = GatewayHeaders.Build(session, envelope, verdict, queueId, hostName, DateTimeOffset.Now),
+            SubjectTag = verdict.SubjectTag,
             NextAttemptUtc = DateTime.UtcNow,
             ClientIp = session.RemoteEndPoint.Address.ToString(),
             AuthenticatedUser = session.AuthenticatedUser,

@@ -33,6 +33,8 @@ public sealed class SpoolEnvelope
     public string? BodyType { get; set; }
     /// <summary>Header lines written above the original bytes at delivery ("Name: value", possibly folded); no trailing CRLF needed.</summary>
     public List<string> PrependHeaders { get; set; } = new();
+    /// <summary>The policy's tag-subject action: put in front of the original Subject at delivery, or null.</summary>
+    public string? SubjectTag { get; set; }
     public DateTime NextAttemptUtc { get; set; }
     public int Attempts { get; set; }
     public string? ClientIp { get; set; }

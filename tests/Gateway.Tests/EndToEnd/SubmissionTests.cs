@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Gateway.Tests.Support;
+using GovGateway.Audit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
@@ -57,6 +58,26 @@ public sealed class SubmissionTests
         Assert.That(received[0].Text, Does.StartWith("Received: from "));
         Assert.That(received[0].Text, Does.Contain("X-GovVN-Class: invitation"));
         Assert.That(received[0].Text, Does.Contain("X-GovVN-Signature: unsigned"));
+
+        // The audit log holds the exchange with its delivery outcome, and answers over the socket as the CLI asks it.
+        var audit = _gateway.Runtime.Audit!;
+        AuditRecordView? record = null;
+        for (var i = 0; i < 100 && record?.RecipientStatus.FirstOrDefault()?.Outcome != "delivered"; i++)
+        {
+            await audit.FlushAsync();
+            record = audit.Query(new AuditQuery { Decision = "accepted" }).Records.SingleOrDefault();
+            await Task.Delay(100);
+        }
+        Assert.That(record, Is.Not.Null);
+        Assert.That(record!.Transaction.MailFrom, Is.EqualTo(Mail.Sender));
+        Assert.That(record.Transaction.AuthenticatedUser, Is.EqualTo(Mail.Sender));
+        Assert.That(record.Transaction.Listener, Is.EqualTo("submission"));
+        Assert.That(record.Transaction.Classes, Is.EqualTo(new[] { "invitation" }));
+        Assert.That(record.Transaction.Attachments.Single().Symbol, Is.EqualTo("45/GM-STTTT"));
+        Assert.That(record.Transaction.Sha256, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onTheWire))));
+        Assert.That(record.RecipientStatus.Single().Outcome, Is.EqualTo("delivered"));
+        var viaSocket = await new AuditClient(_gateway.Paths.DataDir).QueryAsync(new AuditQuery { Symbol = "45/GM-STTTT" });
+        Assert.That(viaSocket.Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { record.Transaction.QueueId }));
     }
 
     [Test]
@@ -75,6 +96,14 @@ public sealed class SubmissionTests
         Assert.That(ex.Message, Does.Contain("sign").IgnoreCase);
         await Task.Delay(500);
         Assert.That(_upstream.Messages(), Is.Empty);
+
+        await _gateway.Runtime.Audit!.FlushAsync();
+        var rejected = _gateway.Runtime.Audit.Query(new AuditQuery { Rule = "signature" }).Records.Single().Transaction;
+        Assert.That(rejected.Decision, Is.EqualTo("rejected"));
+        Assert.That(rejected.Classes, Is.EqualTo(new[] { "report" }));
+        Assert.That(rejected.Rules.Single(r => r.Rule == "signature").Mode, Is.EqualTo("enforce"));
+        Assert.That(rejected.SmtpReply, Does.StartWith("550 5.7.1"));
+        Assert.That(rejected.PolicyVersion, Is.EqualTo(_gateway.Runtime.Policies.Current.Version));
     }
 
     [Test]
