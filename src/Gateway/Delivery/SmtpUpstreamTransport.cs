@@ -108,7 +108,19 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
                 UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.StartTlsWhenAvailable,
             };
-            await client.ConnectAsync(Upstream.Host!, Upstream.Port, security, ct).ConfigureAwait(false);
+            // Our own socket, for TCP_NODELAY: with Nagle on, each pipelined command group waits for the
+            // peer's delayed ACK (tens of milliseconds), which caps a connection at a few dozen messages/s.
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(Upstream.Host!, Upstream.Port, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            await client.ConnectAsync(socket, Upstream.Host!, Upstream.Port, security, ct).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(Upstream.UserName))
                 await client.AuthenticateAsync(Upstream.UserName, Upstream.Password ?? "", ct).ConfigureAwait(false);
         }
