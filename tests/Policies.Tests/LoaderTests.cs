@@ -33,6 +33,16 @@ public sealed class LoaderTests : PolicyFixture
     }
 
     [Test]
+    public void AnUnclosedFlowSequenceIsAPositionedErrorNotAnException()
+    {
+        var dir = Pki.WriteConfig(File.ReadAllText(ShippedPolicyPath()).Replace("action: reject", "action: [broken"));
+        var result = PolicyLoader.Load(dir);
+        Assert.That(result.Policy, Is.Null);
+        Assert.That(result.Errors, Is.Not.Empty);
+        Assert.That(result.Errors[0].ToString(), Does.Contain("policy.yaml:").And.Contain("YAML syntax error"));
+    }
+
+    [Test]
     public void ShippedFileLoadsWithTrustFolder()
     {
         var dir = Pki.WriteConfig(File.ReadAllText(ShippedPolicyPath()));

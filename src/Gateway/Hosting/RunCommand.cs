@@ -85,7 +85,7 @@ internal sealed class GatewayHostedService(GatewayPaths paths, IConfiguration co
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
             {
                 ctx.Cancel = true;
-                _runtime.Policies.Reload();
+                _runtime.Policies.TryReload();
             });
     }
 

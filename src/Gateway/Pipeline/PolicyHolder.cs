@@ -22,7 +22,7 @@ public sealed class PolicyHolder : IDisposable
         _current = initial;
         _logger = logger;
         // Editors write a file in several steps; wait for the burst to end before reloading.
-        _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+        _debounce = new Timer(_ => TryReload(), null, Timeout.Infinite, Timeout.Infinite);
         if (watch && Directory.Exists(configDir))
         {
             _watcher = new FileSystemWatcher(configDir)
@@ -57,6 +57,19 @@ public sealed class PolicyHolder : IDisposable
     {
         if (e.Name is null || e.Name.EndsWith("appsettings.json", StringComparison.OrdinalIgnoreCase)) return;
         _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+    }
+
+    // A timer callback that throws ends the process: whatever goes wrong, the last good policy stays.
+    public void TryReload()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Policy reload failed unexpectedly; the policy {Version} stays in force", _current.Version);
+        }
     }
 
     /// <summary>Reloads now; also called on SIGHUP.</summary>

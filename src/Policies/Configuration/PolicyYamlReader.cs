@@ -51,6 +51,14 @@ internal sealed class PolicyYamlReader
             _errors.Add(new PolicyError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "YAML syntax error: " + message));
             return (null, []);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet throws this, without a position, for some unterminated constructs (e.g. "[a" at the end).
+            var lines = text.Split('\n');
+            _errors.Add(new PolicyError(_file, lines.Length, lines[^1].Length + 1,
+                "YAML syntax error: the file ends inside an unfinished construct (an unclosed '[', '{' or quote?) — " + ex.Message));
+            return (null, []);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

@@ -76,7 +76,8 @@ internal static class AuditQueryEngine
 
         var status = tx.Recipients.Select(r => latest.TryGetValue(r, out var d)
                 ? new AuditRecipientStatus { Recipient = r, Outcome = d.Outcome, Reply = d.Reply, TimeUtc = d.TimeUtc }
-                : new AuditRecipientStatus { Recipient = r, Outcome = "none" })
+                // An accepted transaction is itself the record that its recipients were queued.
+                : new AuditRecipientStatus { Recipient = r, Outcome = tx.Decision == AuditDecisions.Accepted ? AuditOutcomes.Queued : "none", TimeUtc = tx.TimeUtc })
             .ToList();
         // Outcomes for addresses not in the envelope list (e.g. after expansion upstream) are still shown.
         foreach (var d in latest.Values.Where(d => !tx.Recipients.Contains(d.Recipient, StringComparer.OrdinalIgnoreCase)))

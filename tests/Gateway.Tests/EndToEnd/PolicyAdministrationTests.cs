@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Gateway.Tests.Support;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using NUnit.Framework;
+
+namespace Gateway.Tests.EndToEnd;
+
+/// <summary>What an IT administrator does with the policy: check it, test a message against it, edit it live.</summary>
+[TestFixture]
+public sealed class PolicyAdministrationTests
+{
+    private string _config = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _config = RepoPaths.TempDir("policy-admin");
+        RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, _config);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_config, true);
+
+    private static Task<ToolResult> Gateway(params string[] args) =>
+        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], timeout: TimeSpan.FromSeconds(60));
+
+    private string PolicyPath => Path.Combine(_config, "policy.yaml");
+
+    [Test]
+    public async Task Policy_check_accepts_the_shipped_policy_and_points_at_an_error_by_line_and_column()
+    {
+        var ok = await Gateway("policy", "check", "--config", _config);
+        Assert.That(ok.ExitCode, Is.EqualTo(0), ok.All);
+
+        var lines = File.ReadAllLines(PolicyPath).ToList();
+        var index = lines.FindIndex(l => l.Trim() == "action: reject");
+        lines[index] = lines[index].Replace("action: reject", "action: rejct");
+        File.WriteAllLines(PolicyPath, lines);
+
+        var bad = await Gateway("policy", "check", "--config", _config);
+        Assert.That(bad.ExitCode, Is.EqualTo(1), bad.All);
+        Assert.That(bad.All, Does.Contain($"policy.yaml:{index + 1}:"));
+        Assert.That(bad.All, Does.Contain("rejct"));
+    }
+
+    [Test]
+    public async Task Policy_test_json_gives_the_decision_the_rule_and_each_attachment_with_its_name_as_written()
+    {
+        var eml = Path.Combine(_config, "report.eml");
+        var message = Mail.WithAttachment("Báo cáo quý III", "Báo cáo số 12 (quý III).txt", Mail.ReportText);
+        File.WriteAllBytes(eml, Mail.ToBytes(message));
+
+        var result = await Gateway("policy", "test", eml, "--mail-from", Mail.Sender, "--rcpt", Mail.Recipient, "--config", _config, "--json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.All);
+        using var json = JsonDocument.Parse(result.StdOut);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("decision").GetString(), Is.EqualTo("reject"));
+        Assert.That(root.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("rule").GetString()), Does.Contain("signature"));
+        Assert.That(root.GetProperty("classes").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "report" }));
+        Assert.That(root.GetProperty("smime").GetProperty("status").GetString(), Is.EqualTo("none"));
+        var attachment = root.GetProperty("attachments").EnumerateArray().Single();
+        Assert.That(attachment.GetProperty("filename").GetString(), Is.EqualTo("Báo cáo số 12 (quý III).txt"));
+        Assert.That(attachment.GetProperty("class").GetString(), Is.EqualTo("report"));
+        Assert.That(attachment.GetProperty("signature").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task A_bad_edit_keeps_the_last_good_policy_and_a_good_edit_takes_effect_without_restart()
+    {
+        await using var gateway = await TestGateway.StartAsync(configDir: _config);
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", Mail.Sender, "--password", "Mật-khẩu-2025!"), Is.EqualTo(0));
+        var before = gateway.Runtime.Policies.Current.Version;
+        var original = await File.ReadAllTextAsync(PolicyPath);
+
+        await File.WriteAllTextAsync(PolicyPath, original.Replace("action: reject", "action: [broken"));
+        await Task.Delay(1500);
+        Assert.That(gateway.Runtime.Policies.Current.Version, Is.EqualTo(before), "a policy with errors never takes effect");
+        Assert.That(await SendReportAsync(gateway.Submission.Port), Does.StartWith("550"), "the last good policy still refuses unsigned reports");
+
+        // The administrator tries the signature rule in audit mode: record, do not refuse.
+        await File.WriteAllTextAsync(PolicyPath, original.Replace("  - name: signature\n", "  - name: signature\n    mode: audit\n"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (gateway.Runtime.Policies.Current.Version == before && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.That(gateway.Runtime.Policies.Current.Version, Is.Not.EqualTo(before));
+        Assert.That(await SendReportAsync(gateway.Submission.Port), Does.StartWith("250"));
+
+        await gateway.Runtime.Audit!.FlushAsync();
+        var accepted = gateway.Runtime.Audit.Query(new GovGateway.Audit.AuditQuery { Decision = "accepted" }).Records.Single().Transaction;
+        Assert.That(accepted.Rules.Single(r => r.Rule == "signature").Mode, Is.EqualTo("audit"));
+    }
+
+    private async Task<string> SendReportAsync(int port)
+    {
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(Mail.Sender, "Mật-khẩu-2025!");
+        try
+        {
+            var reply = await client.SendAsync(Mail.WithAttachment("Báo cáo", "bao-cao.txt", Mail.ReportText));
+            return "250 " + reply;
+        }
+        catch (SmtpCommandException ex)
+        {
+            return $"{(int)ex.StatusCode} {ex.Message}";
+        }
+    }
+}
