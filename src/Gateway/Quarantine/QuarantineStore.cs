@@ -87,9 +87,9 @@ public sealed class QuarantineStore
         }
         catch
         {
-            TryDelete(json);
-            TryDelete(eml);
-            TryDelete(tmp);
+            Spool.Spool.TryDelete(json);
+            Spool.Spool.TryDelete(eml);
+            Spool.Spool.TryDelete(tmp);
             throw;
         }
         _logger.LogInformation("Quarantined message {QueueId}: {Reason}", id, reason);
@@ -142,7 +142,7 @@ public sealed class QuarantineStore
         envelope.NextAttemptUtc = DateTime.UtcNow;
         var spool = _spool ?? new GovGateway.Spool.Spool(_dataDir);
         var queued = await spool.AdoptAsync(entry.MessagePath, envelope, ct).ConfigureAwait(false);
-        TryDelete(Path.Combine(Directory, id + RecordExt));
+        Spool.Spool.TryDelete(Path.Combine(Directory, id + RecordExt));
         await _sync.SyncAsync().ConfigureAwait(false);
         _logger.LogInformation("Released quarantined message {QueueId} for delivery", id);
         return queued;
@@ -155,22 +155,9 @@ public sealed class QuarantineStore
     public bool Delete(string id)
     {
         if (!QueueId.IsValid(id)) return false;
-        var existed = TryDelete(Path.Combine(Directory, id + RecordExt));
-        TryDelete(Path.Combine(Directory, id + MessageExt));
+        var existed = Spool.Spool.TryDelete(Path.Combine(Directory, id + RecordExt));
+        Spool.Spool.TryDelete(Path.Combine(Directory, id + MessageExt));
         return existed;
     }
 
-    static bool TryDelete(string path)
-    {
-        try
-        {
-            if (!File.Exists(path)) return false;
-            File.Delete(path);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 }

@@ -303,7 +303,7 @@ public sealed class Spool
         return dot < 0 ? name : name[..dot];
     }
 
-    static bool TryDelete(string path)
+    internal static bool TryDelete(string path)
     {
         try
         {
