@@ -8,7 +8,7 @@ namespace GovGateway.Pipeline;
 internal static class AuditMapper
 {
     public static AuditTransaction Transaction(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream? content,
-        string? queueId, string decision, SmtpReply reply, string hostName) => new()
+        string? queueId, string decision, SmtpReply reply) => new()
     {
         Id = Guid.CreateVersion7().ToString("N"),
         TimeUtc = DateTime.UtcNow,

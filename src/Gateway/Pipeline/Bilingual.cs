@@ -8,10 +8,6 @@ public static class Bilingual
     public static SmtpReply Reply(int code, string enhanced, string vietnamese, string english) =>
         new(code, enhanced, $"{vietnamese} / {english}");
 
-    public static SmtpReply SenderNotYours(string address) => Reply(553, "5.7.1",
-        $"Bạn không được gửi thư với địa chỉ người gửi <{address}>; hãy dùng địa chỉ hộp thư của chính bạn",
-        $"You may not send as <{address}>; use your own mailbox address");
-
     public static SmtpReply HeaderFromNotYours(string? address) => Reply(550, "5.7.1",
         $"Địa chỉ From trong thư <{address}> không phải của bạn; hãy gửi từ hộp thư của chính bạn",
         $"The message's From address <{address}> is not yours; send from your own mailbox");

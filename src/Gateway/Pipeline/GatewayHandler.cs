@@ -43,22 +43,16 @@ public sealed class GatewayHandler(
         var state = new TransactionState { Envelope = envelope };
         session.Properties[StateKey] = state;
 
-        var refusal = access.CheckSender(session.Role, session.AuthenticatedUser, envelope.MailFrom);
-        if (refusal is null)
+        if (access.CheckSender(session.Role, session.AuthenticatedUser, envelope.MailFrom) is { } refusal)
         {
-            var hit = policies.Current.EvaluateSender(ToPolicyEnvelope(session, envelope));
-            if (hit is not null && hit.Mode == RuleMode.Enforce)
-                refusal = Bilingual.Reply(550, "5.7.1", hit.MessageVi, hit.MessageEn);
-            if (refusal is { } r)
-            {
-                await RecordRejectionAsync(session, state, r, hit is null ? [] : [hit], ct).ConfigureAwait(false);
-                return r;
-            }
+            await RecordRejectionAsync(session, state, refusal, [], ct).ConfigureAwait(false);
+            return refusal;
         }
-        else
+        if (policies.Current.EvaluateSender(ToPolicyEnvelope(session, envelope)) is { Mode: RuleMode.Enforce } hit)
         {
-            await RecordRejectionAsync(session, state, refusal.Value, [], ct).ConfigureAwait(false);
-            return refusal.Value;
+            var reply = Bilingual.Reply(550, "5.7.1", hit.MessageVi, hit.MessageEn);
+            await RecordRejectionAsync(session, state, reply, [hit], ct).ConfigureAwait(false);
+            return reply;
         }
         return SmtpReply.SenderOk;
     }
@@ -165,7 +159,7 @@ public sealed class GatewayHandler(
         var last = state.RefusedRecipients[^1].Reply;
         try
         {
-            var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", last, hostName);
+            var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", last);
             record.Recipients = state.RefusedRecipients.Select(r => r.Recipient).ToList();
             record.Rules = state.RefusedRecipients.Select(r => new AuditRuleHit { Rule = "recipient", Mode = "enforce", Action = "reject", Message = $"<{r.Recipient}>: {r.Reply.Code} {r.Reply.EnhancedCode} {r.Reply.Text}" }).ToList();
             await RecordAsync(record, ct).ConfigureAwait(false);
@@ -182,7 +176,7 @@ public sealed class GatewayHandler(
     private async ValueTask RecordRejectionAsync(SessionInfo session, TransactionState state, SmtpReply reply, IReadOnlyList<RuleHit> hits, CancellationToken ct)
     {
         state.Recorded = true;
-        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", reply, hostName);
+        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", reply);
         record.Rules = hits.Select(AuditMapper.Rule).ToList();
         if (record.Rules.Count == 0)
             record.Rules.Add(new AuditRuleHit { Rule = "sender", Mode = "enforce", Action = "reject", Message = reply.Text });
@@ -191,7 +185,7 @@ public sealed class GatewayHandler(
 
     private async ValueTask AppendAsync(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream hashing, string queueId, string decision, SmtpReply reply, List<string>? delivered, CancellationToken ct)
     {
-        var record = AuditMapper.Transaction(session, envelope, verdict, hashing, queueId, decision, reply, hostName);
+        var record = AuditMapper.Transaction(session, envelope, verdict, hashing, queueId, decision, reply);
         if (delivered is { Count: > 0 })
             record.Recipients = delivered;
         await RecordAsync(record, ct).ConfigureAwait(false);

@@ -6,7 +6,6 @@ namespace GovGateway.Pipeline;
 internal sealed class TransactionState
 {
     public required Envelope Envelope { get; init; }
-    public DateTime StartedUtc { get; } = DateTime.UtcNow;
     /// <summary>Recipients refused at RCPT, with the reply given, for the audit record.</summary>
     public List<(string Recipient, SmtpReply Reply)> RefusedRecipients { get; } = new();
     /// <summary>Set once the transaction has its audit record; later events do not record it again.</summary>
