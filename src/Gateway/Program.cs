@@ -10,7 +10,11 @@ namespace GovGateway;
 
 public static class Program
 {
-    public static int Main(string[] args) => CreateRoot().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        GovGateway.Smtp.SocketCompletions.PreferInline();
+        return CreateRoot().Parse(args).Invoke();
+    }
 
     public static RootCommand CreateRoot()
     {

@@ -4,6 +4,8 @@ using GovGateway.Smtp;
 // Usage: BenchHost <port>
 // Serves SMTP on 127.0.0.1:<port> with a handler that accepts everything and discards the content,
 // so the engine alone is measured. Prints "ready <port>" once listening; stops on SIGINT or SIGTERM.
+// As the gateway does: see SocketCompletions.
+SocketCompletions.PreferInline();
 int port = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var options = new SmtpServerOptions
 {

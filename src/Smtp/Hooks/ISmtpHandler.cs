@@ -4,6 +4,13 @@ namespace GovGateway.Smtp;
 /// What the application decides. The engine speaks the protocol; every decision about who may
 /// connect, log in, send and receive, and what happens to the content, is made here.
 /// A hook may answer any reply; a positive reply (2xx) lets the command proceed.
+/// <para>
+/// Threading: <see cref="OnConnectedAsync"/>, <see cref="OnMailFromAsync"/>, <see cref="OnRcptToAsync"/> and
+/// <see cref="OnDisconnected"/> are quick hooks. With inline socket completions
+/// (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, which saves a thread hand-off per command) they may run on
+/// a socket event thread, so they must not block: await asynchronous I/O, never wait on it. AUTH, the content
+/// stream and <see cref="OnMessageCompleteAsync"/> always run on the thread pool and may do slow work.
+/// </para>
 /// </summary>
 public interface ISmtpHandler
 {

@@ -41,7 +41,7 @@ internal sealed partial class SmtpSession
         if (credentials is not { } c) return; // cancelled or malformed; already answered
 
         var result = c.User.Length == 0 ? AuthResult.Failed
-            : await CallHookAsync("Authenticate", () => _ctx.Handler.AuthenticateAsync(Info, c.User, c.Password, Lifetime), AuthResult.Failed).ConfigureAwait(false);
+            : await CallHookAsync("Authenticate", () => _ctx.Handler.AuthenticateAsync(Info, c.User, c.Password, Lifetime), AuthResult.Failed, mayBlock: true).ConfigureAwait(false);
         if (result.Succeeded)
         {
             Info.AuthenticatedUser = c.User;

@@ -97,7 +97,7 @@ internal sealed partial class SmtpSession
 
     private async ValueTask<Stream?> OpenSinkAsync(Transaction transaction)
     {
-        var sink = await CallHookAsync("OpenMessage", async () => (Stream?)await _ctx.Handler.OpenMessageAsync(Info, transaction.Envelope, Lifetime).ConfigureAwait(false), null).ConfigureAwait(false);
+        var sink = await CallHookAsync("OpenMessage", async () => (Stream?)await _ctx.Handler.OpenMessageAsync(Info, transaction.Envelope, Lifetime).ConfigureAwait(false), null, mayBlock: true).ConfigureAwait(false);
         transaction.Sink = sink;
         return sink;
     }
@@ -117,7 +117,7 @@ internal sealed partial class SmtpSession
                 return SinkFailureReply(_sinkError!);
         }
         var sink = transaction.Sink!;
-        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), SmtpReply.LocalError).ConfigureAwait(false);
+        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), SmtpReply.LocalError, mayBlock: true).ConfigureAwait(false);
     }
 
     private SmtpReply SinkFailureReply(Exception error)
@@ -207,6 +207,7 @@ internal sealed partial class SmtpSession
 
     private async ValueTask WriteSinkAsync(Stream sink, ReadOnlyMemory<byte> bytes)
     {
+        await LeaveEventThread();
         try
         {
             await sink.WriteAsync(bytes, Lifetime).ConfigureAwait(false);

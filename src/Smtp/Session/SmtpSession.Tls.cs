@@ -23,6 +23,7 @@ internal sealed partial class SmtpSession
     /// <summary>Handshake, then forget everything learnt in plaintext (RFC 3207 4.2): the client starts again with EHLO.</summary>
     private async ValueTask<bool> StartTlsAsync()
     {
+        await LeaveEventThread(); // the handshake's public-key work is too long for the event thread
         BeginIo(_options.CommandTimeout, "Timeout during TLS handshake");
         long discarded;
         try

@@ -145,6 +145,7 @@ internal sealed partial class SmtpSession
         }
         finally
         {
+            if (_transaction is not null) await LeaveEventThread(); // disposing the handler's sink
             await EndTransactionAsync().ConfigureAwait(false);
             try { _ctx.Handler.OnDisconnected(Info); }
             catch (Exception e) { Log.HookFailed(_ctx.Logger, Info.SessionId, "OnDisconnected", e); }
@@ -290,9 +291,20 @@ internal sealed partial class SmtpSession
         if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// With inline socket completions (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) a read
+    /// continues on the socket event thread, which saves a thread hand-off per command. Protocol work
+    /// may run there, and so may the hooks documented as quick (connect, MAIL, RCPT, disconnect); the
+    /// hooks that may block on disk, CPU or the network (AUTH, the message sink and its completion) and
+    /// the TLS handshake must not, or every other connection on that event thread would stall. Without
+    /// inline completions continuations already run on the thread pool and this costs nothing.
+    /// </summary>
+    private static EventThreadEscape LeaveEventThread() => default;
+
     /// <summary>Calls a handler hook; a failing hook answers <paramref name="onError"/> instead of ending the session.</summary>
-    private async ValueTask<T> CallHookAsync<T>(string hook, Func<ValueTask<T>> call, T onError)
+    private async ValueTask<T> CallHookAsync<T>(string hook, Func<ValueTask<T>> call, T onError, bool mayBlock = false)
     {
+        if (mayBlock) await LeaveEventThread();
         try
         {
             return await call().ConfigureAwait(false);
