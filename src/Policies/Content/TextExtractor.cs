@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
@@ -39,9 +40,23 @@ internal static class TextExtractor
         }
     }
 
-    public static IReadOnlyList<string> SplitLines(string text) =>
-        text.Normalize(NormalizationForm.FormC)
-            .Split(['\n', '\r', '\f', '\u2028', '\u2029'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    private static readonly SearchValues<char> LineBreaks = SearchValues.Create("\n\r\f\u2028\u2029");
+
+    /// <summary>Non-empty lines, trimmed, NFC. A vectorised scan: a 1 MB body is thousands of lines.</summary>
+    public static IReadOnlyList<string> SplitLines(string text)
+    {
+        var rest = text.Normalize(NormalizationForm.FormC).AsSpan();
+        var lines = new List<string>();
+        while (!rest.IsEmpty)
+        {
+            int end = rest.IndexOfAny(LineBreaks);
+            var line = (end < 0 ? rest : rest[..end]).Trim();
+            if (!line.IsEmpty) lines.Add(line.ToString());
+            if (end < 0) break;
+            rest = rest[(end + 1)..];
+        }
+        return lines;
+    }
 
     public static string DecodeText(byte[] data)
     {

@@ -76,19 +76,19 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
 
     private void VisitPart(MimePart part, Walk walk, CancellationToken ct)
     {
-        var data = Decode(part);
         var isCalendar = part.ContentType.IsMimeType("text", "calendar") || (part.FileName?.EndsWith(".ics", StringComparison.OrdinalIgnoreCase) ?? false);
         var isBodyText = !isCalendar && !part.IsAttachment && part.FileName is null && part.ContentType.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase);
         if (isBodyText)
         {
-            var text = part is TextPart textPart ? textPart.Text : TextExtractor.DecodeText(data);
+            // Decoded once, as text: the body is read whole (a secret stamp may sit anywhere in it).
+            var text = part is TextPart textPart ? textPart.Text : TextExtractor.DecodeText(Decode(part));
             if (part.ContentType.IsMimeType("text", "html")) text = HtmlToText(text);
             var lines = TextExtractor.SplitLines(text);
             if (_classifier.FromContent(lines) is { } found) walk.BodyClasses.Add(found.Class);
             if (_classifier.HasSecretStamp(lines)) walk.BodySecret = true;
             return;
         }
-        walk.Attachments.Add(AnalyzeAttachment(part, data, isCalendar, walk.Subject, ct));
+        walk.Attachments.Add(AnalyzeAttachment(part, Decode(part), isCalendar, walk.Subject, ct));
     }
 
     private AttachmentReport AnalyzeAttachment(MimePart part, byte[] data, bool isCalendar, string? subject, CancellationToken ct)
