@@ -68,6 +68,34 @@ public sealed class DefaultRulesTests : PolicyFixture
     }
 
     [Test]
+    public void SecretStampDeepInALongBodyIsRejected()
+    {
+        // Only the first lines are read for classification; a stamp anywhere in the body still counts.
+        var filler = string.Concat(Enumerable.Repeat("nội dung trao đổi công việc thông thường của cơ quan, không có gì đặc biệt.\n", 5000));
+        var v = Evaluate(TestMessages.Message("Tài liệu", filler + "MẬT\n" + filler));
+        Assert.That(v.Reasons.Select(r => r.Rule), Does.Contain("secret"));
+        var clean = Evaluate(TestMessages.Message("Tài liệu", filler + "Đây là tài liệu mật của anh.\n" + filler));
+        Assert.That(clean.Reasons.Select(r => r.Rule), Does.Not.Contain("secret"));
+    }
+
+    [Test]
+    public void BodyInWindows1258IsDecodedInItsCharset()
+    {
+        // Windows-1258 writes "ố" as "ô" + a combining acute: the text must be decoded in that charset and NFC-normalised.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var cp1258 = System.Text.Encoding.GetEncoding(1258);
+        var text = "S\u00F4\u0301: 45/GM-STTTT\nGI\u00C2\u0301Y M\u01A0\u0300I\n"; // "Số: 45/GM-STTTT", "GIẤY MỜI" as Windows-1258 spells them
+        var message = TestMessages.Message("Thư", "x");
+        var part = new MimeKit.TextPart("plain");
+        part.ContentType.Charset = "windows-1258";
+        part.Content = new MimeKit.MimeContent(new MemoryStream(cp1258.GetBytes(text)));
+        part.ContentTransferEncoding = MimeKit.ContentEncoding.QuotedPrintable;
+        message.Body = part;
+        var v = Evaluate(message);
+        Assert.That(v.Classes, Does.Contain(DocumentClass.Invitation));
+    }
+
+    [Test]
     public void ExecutableDisguisedAsPdfIsBlocked()
     {
         var v = Evaluate(TestMessages.Message("Báo cáo", "x", ("bao cao.pdf", "application/pdf", TestDocuments.PeExecutable())));

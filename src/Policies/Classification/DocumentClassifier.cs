@@ -28,6 +28,12 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
 
     private const string NationalMotto = "cong hoa xa hoi chu nghia viet nam";
 
+    /// <summary>How many leading lines hold a document's heading, number/symbol and motto.</summary>
+    public const int HeadLines = 80;
+
+    /// <summary>Longest line that can be a secret or urgency stamp.</summary>
+    public const int MaxStampLength = 60;
+
     /// <summary>Classifies a document from its text lines, then its file name, then the subject.</summary>
     public ClassificationResult Classify(IReadOnlyList<string> lines, string fileName, string? subject, bool isDocumentType)
     {
@@ -49,7 +55,7 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
         DocumentClass? symbolClass = null;
         DocumentClass? headingClass = null;
         var motto = false;
-        foreach (var line in lines.Take(80))
+        foreach (var line in lines.Take(HeadLines))
         {
             if (symbol is null && FindSymbol(line) is { } found)
             {
@@ -158,7 +164,7 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
         var marks = stamps.Concat(settings.UrgencyMarks.Select(VietnameseText.FoldWords)).OrderByDescending(s => s.Length).ToArray();
         foreach (var line in lines)
         {
-            if (line.Length > 60 || !VietnameseText.IsUpperCaseLine(line)) continue;
+            if (line.Length > MaxStampLength || !VietnameseText.IsUpperCaseLine(line)) continue;
             var rest = " " + VietnameseText.FoldWords(line) + " ";
             var sawSecret = false;
             var progress = true;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using GovGateway.Policies.Text;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
@@ -58,9 +59,38 @@ internal static class TextExtractor
         return lines;
     }
 
-    public static string DecodeText(byte[] data)
+    /// <summary>
+    /// The lines of a message body that classification reads: the first <paramref name="headLines"/> non-empty
+    /// lines (heading, number/symbol, motto) and, after them, only lines that could be a stamp (short, upper
+    /// case). A 1 MB body is thousands of lines; only those few become strings.
+    /// </summary>
+    public static IReadOnlyList<string> BodyLines(string text, int headLines, int maxStampLength)
     {
-        var length = Math.Min(data.Length, MaxChars);
+        var rest = text.Normalize(NormalizationForm.FormC).AsSpan();
+        var lines = new List<string>();
+        while (!rest.IsEmpty)
+        {
+            int end = rest.IndexOfAny(LineBreaks);
+            var line = (end < 0 ? rest : rest[..end]).Trim();
+            if (!line.IsEmpty && (lines.Count < headLines || (line.Length <= maxStampLength && VietnameseText.IsUpperCaseLine(line))))
+                lines.Add(line.ToString());
+            if (end < 0) break;
+            rest = rest[(end + 1)..];
+        }
+        return lines;
+    }
+
+    /// <summary>Text of a body part in its declared charset (UTF-8, else Latin-1, when none or unknown).</summary>
+    public static string DecodeBody(byte[] data, Encoding? declared)
+    {
+        return declared is null || declared.CodePage == Encoding.UTF8.CodePage ? DecodeText(data, int.MaxValue) : declared.GetString(data);
+    }
+
+    public static string DecodeText(byte[] data) => DecodeText(data, MaxChars);
+
+    private static string DecodeText(byte[] data, int maxBytes)
+    {
+        var length = Math.Min(data.Length, maxBytes);
         try
         {
             return new UTF8Encoding(false, true).GetString(data, 0, length);

@@ -80,10 +80,10 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         var isBodyText = !isCalendar && !part.IsAttachment && part.FileName is null && part.ContentType.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase);
         if (isBodyText)
         {
-            // Decoded once, as text: the body is read whole (a secret stamp may sit anywhere in it).
-            var text = part is TextPart textPart ? textPart.Text : TextExtractor.DecodeText(Decode(part));
+            // The whole body is read (a secret stamp may sit anywhere in it), decoded once.
+            var text = TextExtractor.DecodeBody(Decode(part), DeclaredCharset(part));
             if (part.ContentType.IsMimeType("text", "html")) text = HtmlToText(text);
-            var lines = TextExtractor.SplitLines(text);
+            var lines = TextExtractor.BodyLines(text, DocumentClassifier.HeadLines, DocumentClassifier.MaxStampLength);
             if (_classifier.FromContent(lines) is { } found) walk.BodyClasses.Add(found.Class);
             if (_classifier.HasSecretStamp(lines)) walk.BodySecret = true;
             return;
@@ -135,6 +135,19 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
             Encrypted = inspection.Encrypted,
             Findings = inspection.Findings,
         };
+    }
+
+    /// <summary>The part's charset as MimeKit knows it (it maps aliases and the Windows code pages), or null.</summary>
+    private static System.Text.Encoding? DeclaredCharset(MimePart part)
+    {
+        try
+        {
+            return part.ContentType.Charset is null ? null : part.ContentType.CharsetEncoding;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static byte[] Decode(MimePart part)

@@ -63,10 +63,13 @@ public static class VietnameseText
     }
 
     /// <summary>True when every letter in <paramref name="text"/> is upper case and there is at least one letter.</summary>
-    public static bool IsUpperCaseLine(string text)
+    public static bool IsUpperCaseLine(string text) => IsUpperCaseLine(text.Normalize(NormalizationForm.FormC).AsSpan());
+
+    /// <summary>True when the (NFC) text has letters and none of them is lower case.</summary>
+    public static bool IsUpperCaseLine(ReadOnlySpan<char> text)
     {
         var letters = 0;
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
+        foreach (var c in text)
         {
             if (!char.IsLetter(c)) continue;
             letters++;
