@@ -57,13 +57,22 @@ internal static class RawMessage
         using var file = OpenFile(path);
         var length = file.Length;
         var scan = (int)Math.Min(length, MaxHeaderScan);
-        var buffer = new byte[scan];
-        file.ReadExactly(buffer, 0, scan);
-        if (scan >= 2 && buffer[0] == '\r' && buffer[1] == '\n') return (0, 2);
-        var end = buffer.AsSpan().IndexOf("\r\n\r\n"u8);
-        if (end >= 0) return (end + 2, end + 4);
+        // Header sections are a few KB: read in chunks and stop at the blank line, not at the end of a 1 MB message.
+        var buffer = new byte[Math.Min(scan, 64 * 1024)];
+        int filled = 0;
+        while (filled < scan)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, Math.Min(scan, buffer.Length * 2));
+            int read = file.Read(buffer, filled, buffer.Length - filled);
+            if (read <= 0) break;
+            int from = Math.Max(0, filled - 3); // the separator may straddle two reads
+            filled += read;
+            if (filled >= 2 && buffer[0] == '\r' && buffer[1] == '\n') return (0, 2);
+            var end = buffer.AsSpan(from, filled - from).IndexOf("\r\n\r\n"u8);
+            if (end >= 0) return (from + end + 2, from + end + 4);
+        }
         // Headers only (or no blank line in reach): keep everything in the header block when it ends a line.
-        if (scan == length && scan >= 2 && buffer[scan - 2] == '\r' && buffer[scan - 1] == '\n') return (scan, length);
+        if (filled == length && filled >= 2 && buffer[filled - 2] == '\r' && buffer[filled - 1] == '\n') return (filled, length);
         return (0, 0);
     }
 

@@ -153,9 +153,20 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
     private static byte[] Decode(MimePart part)
     {
         if (part.Content is null) return [];
-        using var stream = new MemoryStream();
+        var raw = part.Content.Stream;
+        if (raw is null) return [];
+        if (part.Content.Encoding is ContentEncoding.Default or ContentEncoding.SevenBit or ContentEncoding.EightBit or ContentEncoding.Binary
+            && raw.CanSeek && raw.Length <= int.MaxValue)
+        {
+            // Not transfer-encoded: the content is the bytes. One exact-size copy instead of MimeKit's filter chain.
+            var bytes = new byte[raw.Length];
+            raw.Seek(0, SeekOrigin.Begin);
+            raw.ReadExactly(bytes);
+            return bytes;
+        }
+        using var stream = new MemoryStream(raw.CanSeek ? (int)Math.Min(raw.Length, int.MaxValue) : 0);
         part.Content.DecodeTo(stream);
-        return stream.ToArray();
+        return stream.Length == stream.Capacity ? stream.GetBuffer() : stream.ToArray();
     }
 
     private static string HtmlToText(string html) =>

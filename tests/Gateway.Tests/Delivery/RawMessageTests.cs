@@ -66,4 +66,17 @@ public class RawMessageTests
         Assert.That(bytes, Does.StartWith("X-GovVN-Queue-ID: "));
         Assert.That(bytes, Does.EndWith("\r\n" + original));
     }
+
+    [TestCase(65_533)] // the blank line straddles the first 64 KB read
+    [TestCase(65_534)]
+    [TestCase(65_535)]
+    [TestCase(200_000)] // found only after several reads
+    public async Task A_header_section_longer_than_one_read_is_found_where_it_ends(int headerBytes)
+    {
+        var sb = new StringBuilder("Subject: big header section\r\n");
+        while (sb.Length < headerBytes - 2) sb.Append("X-Filler: ").Append('f', Math.Min(60, Math.Max(1, headerBytes - 2 - sb.Length - 12))).Append("\r\n");
+        var original = sb + "\r\nbody line\r\n.dot line\r\n";
+        var bytes = await SerialiseAsync(original, "X-GovVN-Class: x");
+        Assert.That(bytes, Is.EqualTo(Encoding.UTF8.GetBytes("X-GovVN-Class: x\r\n" + original)));
+    }
 }
