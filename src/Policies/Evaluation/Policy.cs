@@ -73,7 +73,9 @@ public sealed class Policy
         MimeMessage parsed;
         try
         {
-            parsed = new MimeParser(message, MimeFormat.Entity).ParseMessage(ct);
+            // A seekable source (the spool file) is parsed persistently: parts refer to ranges of it instead of
+            // being copied into memory. Everything that reads them runs before this method returns.
+            parsed = new MimeParser(message, MimeFormat.Entity, persistent: message.CanSeek).ParseMessage(ct);
         }
         catch (FormatException ex)
         {
