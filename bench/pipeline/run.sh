@@ -377,6 +377,11 @@ measure() {
     t_sub=$(now)
     if [ "$rc" != 0 ]; then
         status="smtp-source rc=$rc: $(tail -n 1 "$TMP/source-$target-$sessions-$size.out" | tr '|' '/' | cut -c1-160)"
+        # Keep the relay's own account of the failure: the temporary folder goes away at exit.
+        if [ "$target" != postfix ] && [ -f "$GW_DATA.log" ]; then
+            cp "$GW_DATA.log" "$SCRIPT_DIR/failed-$target-$sessions-$size.log"
+            log "gateway log kept in bench/pipeline/failed-$target-$sessions-$size.log"
+        fi
     fi
     # Wait for the sink to count everything that was submitted.
     local target_count=$((base + count))
