@@ -23,18 +23,18 @@ internal static class RawMessage
     public static MimeMessage Create(SpoolEntry entry)
     {
         var prepend = PrependBytes(entry.Envelope.PrependHeaders);
-        var (headerBlockLength, bodyOffset) = FindHeaderEnd(entry.MessagePath);
+        var (headerBlockLength, bodyOffset) = FindHeaderEnd(entry);
         var block = new byte[prepend.Length + headerBlockLength];
         prepend.CopyTo(block, 0);
         if (headerBlockLength > 0)
         {
-            using var file = OpenFile(entry.MessagePath);
+            using var file = entry.OpenMessage();
             file.ReadExactly(block, prepend.Length, headerBlockLength);
         }
         if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
             block = [.. prepend, .. SubjectTagger.Apply(block.AsSpan(prepend.Length), tag)];
 
-        var body = new RawMessageBody(entry.MessagePath, bodyOffset, entry.Envelope.BodyType);
+        var body = new RawMessageBody(entry, bodyOffset, entry.Envelope.BodyType);
         var message = new RawMimeMessage { Body = body };
         message.Headers.Clear();
         long headerBytes = 0;
@@ -43,7 +43,7 @@ internal static class RawMessage
             var header = AddSectionAsOneHeader(message, block, entry.QueueId);
             headerBytes = header.RawField.Length + 1 + header.RawValue.Length;
         }
-        body.TotalLength = headerBytes + 2 + (new FileInfo(entry.MessagePath).Length - bodyOffset);
+        body.TotalLength = headerBytes + 2 + (entry.Size - bodyOffset);
         return message;
     }
 
@@ -52,10 +52,10 @@ internal static class RawMessage
     /// (through the CRLF of its last line) and where the body starts (after the blank line). A message that
     /// starts with the blank line has an empty block; the CRLF MimeKit writes after the headers stands in for it.
     /// </summary>
-    static (int HeaderBlockLength, long BodyOffset) FindHeaderEnd(string path)
+    static (int HeaderBlockLength, long BodyOffset) FindHeaderEnd(SpoolEntry entry)
     {
-        using var file = OpenFile(path);
-        var length = file.Length;
+        using var file = entry.OpenMessage();
+        var length = entry.Size;
         var scan = (int)Math.Min(length, MaxHeaderScan);
         // Header sections are a few KB: read in chunks and stop at the blank line, not at the end of a 1 MB message.
         var buffer = new byte[Math.Min(scan, 64 * 1024)];
@@ -132,16 +132,13 @@ internal static class RawMessage
         if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
         {
             // The header block is rewritten; the blank line and body that follow are copied as they are.
-            var (headerBlockLength, _) = FindHeaderEnd(entry.MessagePath);
+            var (headerBlockLength, _) = FindHeaderEnd(entry);
             var header = new byte[headerBlockLength];
             await source.ReadExactlyAsync(header, ct).ConfigureAwait(false);
             await destination.WriteAsync(SubjectTagger.Apply(header, tag), ct).ConfigureAwait(false);
         }
         await source.CopyToAsync(destination, 64 * 1024, ct).ConfigureAwait(false);
     }
-
-    static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-        64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
 
     /// <summary>Never prepared: MimeMessage.Prepare would add a MIME-Version header of its own.</summary>
     sealed class RawMimeMessage : MimeMessage
@@ -154,13 +151,13 @@ internal static class RawMessage
     /// <summary>The body entity: copies the file from the body offset instead of serialising MIME. It has no headers of its own.</summary>
     sealed class RawMessageBody : MimePart
     {
-        readonly string _path;
+        readonly SpoolEntry _entry;
         readonly long _offset;
         readonly bool _frozen;
 
-        public RawMessageBody(string path, long offset, string? bodyType)
+        public RawMessageBody(SpoolEntry entry, long offset, string? bodyType)
         {
-            _path = path;
+            _entry = entry;
             _offset = offset;
             // Read by MailKit only to choose BODY=8BITMIME / BINARYMIME on MAIL FROM; never used to encode.
             ContentTransferEncoding = bodyType?.ToUpperInvariant() switch
@@ -190,14 +187,14 @@ internal static class RawMessage
 
         public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
-            using var source = OpenFile(_path);
+            using var source = _entry.OpenMessage();
             source.Seek(_offset, SeekOrigin.Begin);
             source.CopyTo(stream, 64 * 1024);
         }
 
         public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
-            await using var source = OpenFile(_path);
+            await using var source = _entry.OpenMessage();
             source.Seek(_offset, SeekOrigin.Begin);
             await source.CopyToAsync(stream, 64 * 1024, cancellationToken).ConfigureAwait(false);
         }

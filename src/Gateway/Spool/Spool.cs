@@ -7,14 +7,16 @@ namespace GovGateway.Spool;
 
 /// <summary>
 /// The durable message queue under DATA/spool. A message is received into incoming/&lt;id&gt;.eml; committing
-/// fsyncs it, writes its envelope (&lt;id&gt;.json), renames both into queue/ and fsyncs queue/. The envelope's
-/// presence in queue/ is the commit point: an .eml without its .json there is not a message.
-/// Administrators' tools (another process) read and change the same files; every change is a write to a
-/// temporary file followed by an atomic rename, so readers never see half a file.
+/// appends its envelope (<see cref="QueueFile"/>), fsyncs the file once, renames it to queue/&lt;id&gt;.msg and
+/// fsyncs queue/ (shared with concurrent commits). That rename is the commit point.
+/// A later change of the envelope (delivery attempts, administrators) is written to queue/&lt;id&gt;.json, which
+/// then supersedes the one inside the .msg. Administrators' tools (another process) read and change the same
+/// files; every change is a write to a temporary file followed by an atomic rename, so readers never see half a file.
 /// </summary>
 public sealed class Spool
 {
-    const string MessageExt = ".eml";
+    const string IncomingExt = ".eml";
+    const string MessageExt = ".msg";
     const string EnvelopeExt = ".json";
     const string TempExt = ".tmp";
     const string RetryExt = ".retry";
@@ -54,7 +56,7 @@ public sealed class Spool
             if (!_active.TryAdd(id, 0)) continue;
             try
             {
-                return new SpoolWriter(this, id, Path.Combine(IncomingDir, id + MessageExt));
+                return new SpoolWriter(this, id, Path.Combine(IncomingDir, id + IncomingExt));
             }
             catch
             {
@@ -83,27 +85,20 @@ public sealed class Spool
         if (envelope.ReceivedUtc == default) envelope.ReceivedUtc = now;
         if (envelope.NextAttemptUtc == default) envelope.NextAttemptUtc = envelope.ReceivedUtc;
 
-        var incomingJson = Path.Combine(IncomingDir, id + EnvelopeExt);
-        var queuedEml = Path.Combine(QueueDir, id + MessageExt);
-        var queuedJson = Path.Combine(QueueDir, id + EnvelopeExt);
-        var renamedJson = false;
+        var queued = Path.Combine(QueueDir, id + MessageExt);
+        long size;
         try
         {
-            writer.SyncAndClose();
-            EnvelopeJson.WriteDurable(incomingJson, EnvelopeJson.Serialize(envelope));
-            File.Move(writer.FilePath, queuedEml);
-            File.Move(incomingJson, queuedJson);
-            renamedJson = true;
+            size = writer.Length;
+            writer.SealAndClose(EnvelopeJson.Serialize(envelope));
+            File.Move(writer.FilePath, queued);
             await _queueSync.SyncAsync().ConfigureAwait(false);
             writer.MarkConsumed();
         }
         catch (Exception ex)
         {
             _logger.LogError(ex, "Commit of message {QueueId} failed; nothing was queued", id);
-            // Undo in commit-point order: without its envelope the .eml is not a message.
-            if (renamedJson) TryDelete(queuedJson);
-            TryDelete(queuedEml);
-            TryDelete(incomingJson);
+            TryDelete(queued);
             TryDelete(writer.FilePath);
             throw;
         }
@@ -112,7 +107,7 @@ public sealed class Spool
             _active.TryRemove(id, out _);
         }
 
-        var entry = new SpoolEntry(envelope, queuedEml, new FileInfo(queuedEml).Length);
+        var entry = new SpoolEntry(envelope, queued, size);
         _logger.LogDebug("Committed message {QueueId} ({Size} bytes, {Recipients} recipients)", id, entry.Size, envelope.Recipients.Count);
         try
         {
@@ -134,28 +129,36 @@ public sealed class Spool
     {
         var id = envelope.QueueId;
         if (!QueueId.IsValid(id)) throw new ArgumentException($"Invalid queue id '{id}'.", nameof(envelope));
-        var queuedEml = Path.Combine(QueueDir, id + MessageExt);
-        var queuedJson = Path.Combine(QueueDir, id + EnvelopeExt);
-        var tmp = queuedJson + TempExt;
-        if (File.Exists(queuedJson)) throw new IOException($"Message {id} is already in the queue.");
+        var queued = Path.Combine(QueueDir, id + MessageExt);
+        if (File.Exists(queued)) throw new IOException($"Message {id} is already in the queue.");
         _active.TryAdd(id, 0);
+        long size = -1;
         try
         {
-            EnvelopeJson.WriteDurable(tmp, EnvelopeJson.Serialize(envelope));
-            File.Move(messagePath, queuedEml);
-            File.Move(tmp, queuedJson);
+            using (var file = new FileStream(messagePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+            {
+                size = file.Length;
+                QueueFile.AppendEnvelope(file, EnvelopeJson.Serialize(envelope));
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(messagePath, queued);
             await _queueSync.SyncAsync().ConfigureAwait(false);
         }
         catch
         {
-            TryDelete(tmp);
+            // Leave the source as it was: the bytes as received, without the envelope appended above.
+            if (size >= 0 && File.Exists(messagePath))
+            {
+                try { using var file = new FileStream(messagePath, FileMode.Open, FileAccess.Write, FileShare.Read); file.SetLength(size); }
+                catch (IOException) { /* reported by the exception below */ }
+            }
             throw;
         }
         finally
         {
             _active.TryRemove(id, out _);
         }
-        var entry = new SpoolEntry(envelope, queuedEml, new FileInfo(queuedEml).Length);
+        var entry = new SpoolEntry(envelope, queued, size);
         MessageCommitted?.Invoke(entry);
         return entry;
     }
@@ -170,11 +173,11 @@ public sealed class Spool
         }
     }
 
-    /// <summary>Ids of the committed messages (those with an envelope in queue/), sorted, without reading them.</summary>
+    /// <summary>Ids of the committed messages (the .msg files in queue/), sorted, without reading them.</summary>
     public IReadOnlyList<string> ListIds()
     {
         var ids = new List<string>();
-        foreach (var path in Directory.EnumerateFiles(QueueDir, "*" + EnvelopeExt))
+        foreach (var path in Directory.EnumerateFiles(QueueDir, "*" + MessageExt))
         {
             var id = Path.GetFileNameWithoutExtension(path);
             if (QueueId.IsValid(id)) ids.Add(id);
@@ -187,14 +190,28 @@ public sealed class Spool
     public SpoolEntry? Get(string id)
     {
         if (!QueueId.IsValid(id)) return null;
-        var eml = Path.Combine(QueueDir, id + MessageExt);
+        var path = Path.Combine(QueueDir, id + MessageExt);
         try
         {
-            var envelope = EnvelopeJson.Deserialize<SpoolEnvelope>(File.ReadAllBytes(Path.Combine(QueueDir, id + EnvelopeExt)));
+            (long Length, byte[] Json)? sealedEnvelope;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None))
+                sealedEnvelope = QueueFile.ReadEnvelope(file);
+            if (sealedEnvelope is not { } found)
+            {
+                _logger.LogError("Queued message {QueueId} has no envelope at its end", id);
+                return null;
+            }
+            var json = found.Json;
+            try
+            {
+                // A rewritten envelope (delivery attempts, administrators) supersedes the one sealed into the file.
+                json = File.ReadAllBytes(Path.Combine(QueueDir, id + EnvelopeExt));
+            }
+            catch (FileNotFoundException) { }
+            var envelope = EnvelopeJson.Deserialize<SpoolEnvelope>(json);
             if (envelope is null) return null;
             envelope.QueueId = id;
-            var size = new FileInfo(eml).Length; // throws FileNotFoundException when the bytes are gone
-            return new SpoolEntry(envelope, eml, size);
+            return new SpoolEntry(envelope, path, found.Length);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -212,10 +229,9 @@ public sealed class Spool
     {
         if (!QueueId.IsValid(id)) return false;
         var json = Path.Combine(QueueDir, id + EnvelopeExt);
-        var existed = File.Exists(json);
-        // Envelope first: that un-commits the message before its bytes disappear.
+        // The .msg first: that un-commits the message; what is left is removed by recovery if this stops halfway.
+        var existed = TryDelete(Path.Combine(QueueDir, id + MessageExt));
         TryDelete(json);
-        TryDelete(Path.Combine(QueueDir, id + MessageExt));
         TryDelete(Path.Combine(QueueDir, id + RetryExt));
         TryDelete(json + TempExt);
         return existed;
@@ -227,7 +243,7 @@ public sealed class Spool
     /// </summary>
     public bool MarkForRetry(string id)
     {
-        if (!QueueId.IsValid(id) || !File.Exists(Path.Combine(QueueDir, id + EnvelopeExt))) return false;
+        if (!QueueId.IsValid(id) || !File.Exists(Path.Combine(QueueDir, id + MessageExt))) return false;
         File.WriteAllBytes(Path.Combine(QueueDir, id + RetryExt), []);
         RetryRequested?.Invoke(id);
         return true;
@@ -257,7 +273,7 @@ public sealed class Spool
         var json = Path.Combine(QueueDir, id + EnvelopeExt);
         var tmp = json + TempExt;
         EnvelopeJson.WriteDurable(tmp, EnvelopeJson.Serialize(entry.Envelope));
-        if (!File.Exists(json) || !File.Exists(entry.MessagePath))
+        if (!File.Exists(entry.MessagePath))
         {
             TryDelete(tmp);
             return false;
@@ -270,12 +286,13 @@ public sealed class Spool
     /// <summary>
     /// Crash recovery, run once when the gateway starts: removes messages that were still being received
     /// (they never got 250; only the gateway writes incoming/, and its own live writers are skipped), and, in
-    /// queue/, message files whose envelope never arrived and temporary files. Those may belong to another
+    /// queue/, envelopes and retry markers whose message is gone, and temporary files. Those may belong to another
     /// process working right now (`gateway quarantine release`), so only ones older than
     /// <paramref name="queueGrace"/> (default 30 s) are removed. Returns how many files were removed.
     /// </summary>
     public int RecoverIncomplete(TimeSpan? queueGrace = null)
     {
+        MigrateLegacyQueue();
         var removed = 0;
         foreach (var path in Directory.EnumerateFiles(IncomingDir))
         {
@@ -289,11 +306,41 @@ public sealed class Spool
             var id = IdOf(path);
             if (_active.ContainsKey(id)) continue;
             var orphan = name.EndsWith(TempExt, StringComparison.Ordinal)
-                || (name.EndsWith(MessageExt, StringComparison.Ordinal) && !File.Exists(Path.Combine(QueueDir, id + EnvelopeExt)));
+                || ((name.EndsWith(EnvelopeExt, StringComparison.Ordinal) || name.EndsWith(RetryExt, StringComparison.Ordinal))
+                    && !File.Exists(Path.Combine(QueueDir, id + MessageExt)));
             if (orphan && File.GetLastWriteTimeUtc(path) < cutoff && TryDelete(path)) removed++;
         }
         if (removed > 0) _logger.LogWarning("Spool recovery removed {Count} incomplete files", removed);
         return removed;
+    }
+
+    /// <summary>
+    /// Queues written before the single-file format hold &lt;id&gt;.eml with its envelope in &lt;id&gt;.json: seal each
+    /// such pair into a .msg (the .json stays as the current envelope, which it is), so an upgrade loses nothing.
+    /// </summary>
+    void MigrateLegacyQueue()
+    {
+        foreach (var eml in Directory.EnumerateFiles(QueueDir, "*" + IncomingExt))
+        {
+            var id = IdOf(eml);
+            var json = Path.Combine(QueueDir, id + EnvelopeExt);
+            if (!QueueId.IsValid(id) || !File.Exists(json)) continue;
+            try
+            {
+                using (var file = new FileStream(eml, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+                {
+                    QueueFile.AppendEnvelope(file, File.ReadAllBytes(json));
+                    file.Flush(flushToDisk: true);
+                }
+                File.Move(eml, Path.Combine(QueueDir, id + MessageExt));
+                DirectoryFsync.Sync(QueueDir);
+                _logger.LogInformation("Spool: queued message {QueueId} moved to the single-file format", id);
+            }
+            catch (IOException ex)
+            {
+                _logger.LogError(ex, "Spool: could not convert queued message {QueueId}; it stays as it is", id);
+            }
+        }
     }
 
     static string IdOf(string path)

@@ -12,10 +12,13 @@ public sealed class SpoolEntry
 
     public string QueueId => Envelope.QueueId;
     public SpoolEnvelope Envelope { get; }
-    /// <summary>The original bytes as received (without the prepended headers).</summary>
+    /// <summary>The queue file: the original bytes as received, then the envelope it was committed with (<see cref="QueueFile"/>).</summary>
     public string MessagePath { get; }
+    /// <summary>Length of the original bytes, where the queue file's envelope starts.</summary>
     public long Size { get; }
 
-    public Stream OpenMessage() => new FileStream(MessagePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-        64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
+    /// <summary>The original bytes as received (without the prepended headers or the envelope).</summary>
+    public Stream OpenMessage() => new MimeKit.IO.BoundStream(
+        new FileStream(MessagePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous),
+        0, Size, leaveOpen: false);
 }

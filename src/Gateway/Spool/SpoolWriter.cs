@@ -36,9 +36,13 @@ public sealed class SpoolWriter : Stream
     }
 
     /// <summary>fsyncs the content and closes the file; after this only a move or delete can follow.</summary>
-    internal void SyncAndClose()
+    internal void SyncAndClose() => SealAndClose(null);
+
+    /// <summary>Appends the envelope (see <see cref="QueueFile"/>) when given, fsyncs once and closes the file.</summary>
+    internal void SealAndClose(byte[]? envelopeJson)
     {
         var file = File;
+        if (envelopeJson is not null) QueueFile.AppendEnvelope(file, envelopeJson);
         file.Flush(flushToDisk: true);
         file.Dispose();
         _file = null;

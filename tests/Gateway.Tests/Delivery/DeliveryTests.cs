@@ -361,15 +361,15 @@ public class DeliveryTests
     [Test]
     public async Task After_a_restart_the_queue_is_scanned_and_delivery_resumes()
     {
-        // "Before the crash": two committed messages, one half-received, one .eml whose envelope never landed.
+        // "Before the crash": two committed messages, one half-received, one rewritten envelope whose message was deleted.
         var committed = new[]
         {
             await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("one"), SpoolTestData.Envelope("a@agency.gov.vn", "one@upstream.test")),
             await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("two"), SpoolTestData.Envelope("a@agency.gov.vn", "two@upstream.test")),
         };
         File.WriteAllText(Path.Combine(_spool.IncomingDir, QueueId.New() + ".eml"), "From: half-received");
-        var orphan = Path.Combine(_spool.QueueDir, QueueId.New() + ".eml");
-        File.WriteAllText(orphan, "From: never committed\r\n\r\n");
+        var orphan = Path.Combine(_spool.QueueDir, QueueId.New() + ".json");
+        File.WriteAllText(orphan, "{}");
         File.SetLastWriteTimeUtc(orphan, DateTime.UtcNow.AddMinutes(-5));
 
         // "After the restart": a new process, a new Spool instance.

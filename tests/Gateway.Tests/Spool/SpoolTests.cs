@@ -1,3 +1,4 @@
+using System.Text;
 using NUnit.Framework;
 using System.Diagnostics;
 using GovGateway.Spool;
@@ -28,7 +29,17 @@ public class SpoolTests
 
         Assert.That(QueueId.IsValid(entry.QueueId), Is.True);
         Assert.That(Directory.GetFiles(spool.IncomingDir), Is.Empty);
-        Assert.That(File.ReadAllBytes(Path.Combine(spool.QueueDir, entry.QueueId + ".eml")), Is.EqualTo(bytes));
+        // One file: the bytes as received, then the envelope sealed behind them.
+        var queueFile = File.ReadAllBytes(Path.Combine(spool.QueueDir, entry.QueueId + ".msg"));
+        Assert.That(queueFile.Take(bytes.Length), Is.EqualTo(bytes));
+        Assert.That(Encoding.UTF8.GetString(queueFile, bytes.Length, queueFile.Length - bytes.Length), Does.Contain("\"ENV1\"").And.EndWith("GGQUEUE1"));
+        Assert.That(Directory.GetFiles(spool.QueueDir), Has.Length.EqualTo(1));
+        using (var read = entry.OpenMessage())
+        using (var copy = new MemoryStream())
+        {
+            read.CopyTo(copy);
+            Assert.That(copy.ToArray(), Is.EqualTo(bytes), "OpenMessage gives the original bytes only");
+        }
         Assert.That(raised?.QueueId, Is.EqualTo(entry.QueueId));
 
         // A second instance (another process, e.g. the CLI) reads the same message back.
@@ -125,32 +136,62 @@ public class SpoolTests
     }
 
     [Test]
+    public void A_queue_from_the_two_file_format_is_converted_and_kept()
+    {
+        var spool = new GovGateway.Spool.Spool(_data.Path);
+        var id = QueueId.New();
+        var bytes = SpoolTestData.SimpleMessage();
+        var envelope = SpoolTestData.Envelope("a@x.vn", "b@y.vn");
+        envelope.QueueId = id;
+        File.WriteAllBytes(Path.Combine(spool.QueueDir, id + ".eml"), bytes);
+        File.WriteAllBytes(Path.Combine(spool.QueueDir, id + ".json"), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(envelope,
+            new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }));
+
+        Assert.That(spool.RecoverIncomplete(), Is.EqualTo(0));
+
+        var entry = spool.Get(id)!;
+        Assert.That(entry, Is.Not.Null);
+        Assert.That(entry.Envelope.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "b@y.vn" }));
+        Assert.That(entry.Size, Is.EqualTo(bytes.Length));
+        using var read = entry.OpenMessage();
+        using var copy = new MemoryStream();
+        read.CopyTo(copy);
+        Assert.That(copy.ToArray(), Is.EqualTo(bytes));
+        Assert.That(File.Exists(Path.Combine(spool.QueueDir, id + ".eml")), Is.False);
+    }
+
+    [Test]
     public async Task Recovery_removes_incomplete_files_but_keeps_committed_and_active_ones()
     {
         var spool = new GovGateway.Spool.Spool(_data.Path);
         var committed = await SpoolTestData.CommitAsync(spool, SpoolTestData.SimpleMessage(), SpoolTestData.Envelope("a@x.vn", "b@y.vn"));
-        // Left behind by a crash: a half-received message, an .eml whose envelope never arrived, a temp envelope.
+        // Left behind by a crash: a half-received message, a rewritten envelope and a retry marker whose message was
+        // deleted halfway, a temp envelope, and a queue file cut short (no envelope at its end).
         var crashedId = QueueId.New();
         File.WriteAllText(Path.Combine(spool.IncomingDir, crashedId + ".eml"), "From: half");
         var orphanId = QueueId.New();
-        File.WriteAllText(Path.Combine(spool.QueueDir, orphanId + ".eml"), "From: orphan\r\n\r\n");
+        File.WriteAllText(Path.Combine(spool.QueueDir, orphanId + ".json"), "{}");
+        File.WriteAllText(Path.Combine(spool.QueueDir, orphanId + ".retry"), "");
         File.WriteAllText(Path.Combine(spool.QueueDir, committed.QueueId + ".json.tmp"), "{");
-        // A fresh orphan in queue/ may be another process's release in progress: kept until it is old.
+        var truncatedId = QueueId.New();
+        File.WriteAllText(Path.Combine(spool.QueueDir, truncatedId + ".msg"), "From: no envelope\r\n\r\n");
+        // A fresh orphan in queue/ may be another process's change in progress: kept until it is old.
         var freshId = QueueId.New();
-        File.WriteAllText(Path.Combine(spool.QueueDir, freshId + ".eml"), "From: being released\r\n\r\n");
-        foreach (var old in new[] { orphanId + ".eml", committed.QueueId + ".json.tmp" })
+        File.WriteAllText(Path.Combine(spool.QueueDir, freshId + ".json"), "{}");
+        foreach (var old in new[] { orphanId + ".json", orphanId + ".retry", committed.QueueId + ".json.tmp" })
             File.SetLastWriteTimeUtc(Path.Combine(spool.QueueDir, old), DateTime.UtcNow.AddMinutes(-5));
         using var live = spool.BeginMessage();
         live.Write(SpoolTestData.SimpleMessage());
 
-        Assert.That(spool.Get(orphanId), Is.Null, "an .eml without envelope is not a message");
+        Assert.That(spool.Get(orphanId), Is.Null, "an envelope without its message is not a message");
+        Assert.That(spool.Get(truncatedId), Is.Null, "a queue file without its envelope is not a message");
         var removed = spool.RecoverIncomplete();
 
-        Assert.That(removed, Is.EqualTo(3));
+        Assert.That(removed, Is.EqualTo(4));
         Assert.That(File.Exists(live.FilePath), Is.True, "a message being received in this process is kept");
         Assert.That(spool.List().Select(e => e.QueueId), Is.EqualTo(new[] { committed.QueueId }));
         Assert.That(Directory.GetFiles(spool.QueueDir).Select(Path.GetFileName),
-            Is.EquivalentTo(new[] { committed.QueueId + ".eml", committed.QueueId + ".json", freshId + ".eml" }));
+            Is.EquivalentTo(new[] { committed.QueueId + ".msg", truncatedId + ".msg", freshId + ".json" }));
     }
 
     [Test]
