@@ -482,15 +482,24 @@ median_of() {
 
 for s in "${SCEN_LIST[@]}"; do
     sessions=${s%x*}; size=$(scenario_size "$s"); count=$(scenario_count "$s")
-    # Repetitions interleave the targets so slow drifts in machine load hit all of them alike.
+    # Repetitions interleave the targets so slow drifts in machine load hit all of them alike, and each
+    # repetition starts with a different target: whoever runs right after another relay inherits its disk
+    # writeback (20,000 queue files created and deleted), so no target always goes second.
+    ORDER=()
+    has_target postfix && ORDER+=(postfix)
+    ORDER+=("${GW_TARGETS[@]}")
     for rep in $(seq "$REPEAT"); do
-        if has_target postfix; then
-            measure postfix "$PF_PORT" "$sessions" "$size" "$count" "postfix,$s,$rep"
-            RUNS[postfix,$s,$rep]=${RES[postfix,$s,$rep]}
-            for _ in $(seq 300); do postfix_queue_empty && break; sleep 0.1; done
-            postfix_queue_empty || log "warning: Postfix queue not empty after $s"
-        fi
-        for t in "${GW_TARGETS[@]}"; do
+        for i in $(seq 0 $((${#ORDER[@]} - 1))); do
+            t=${ORDER[$(( (i + rep - 1) % ${#ORDER[@]} ))]}
+            # Let the previous run's dirty pages reach the disk before this one starts.
+            sync; sleep 1
+            if [ "$t" = postfix ]; then
+                measure postfix "$PF_PORT" "$sessions" "$size" "$count" "postfix,$s,$rep"
+                RUNS[postfix,$s,$rep]=${RES[postfix,$s,$rep]}
+                for _ in $(seq 300); do postfix_queue_empty && break; sleep 0.1; done
+                postfix_queue_empty || log "warning: Postfix queue not empty after $s"
+                continue
+            fi
             if [ "$GW_STATUS" != ok ]; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_STATUS|n/a"; continue; fi
             audit=on; [ "$t" = gateway-audit-off ] && audit=off
             # A fresh gateway per run so VmHWM is this scenario's peak.
@@ -558,7 +567,7 @@ Machine: $MACHINE; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at 
 
 $(table)
 
-- Each rate is the median of $REPEAT run(s) per target, targets interleaved; peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
+- Each rate is the median of $REPEAT run(s) per target, targets interleaved and rotated so each goes first once, with \`sync\` and a 1 s pause before every run; peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).

