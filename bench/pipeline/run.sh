@@ -39,6 +39,7 @@ REUSE_CONN=0
 WRITE_RESULTS=1
 NOTE=""
 KEEP_TMP=0
+SETTLE=35               # seconds of quiet before each run (see the comment at the run loop)
 SUBMIT_TIMEOUT=900      # seconds smtp-source may run
 DRAIN_TIMEOUT=600       # seconds to wait, after submission ends, for the sink to count everything
 GW_EXTRA_ARGS=()
@@ -69,7 +70,8 @@ Usage: $0 [options]
   --no-results          do not rewrite the "Pipeline vs Postfix" section of bench/RESULTS.md
   --note TEXT           a line added under the results table
   --keep                keep the temporary directory (logs, spools) after the run
-  --quick               smoke test: N=1000 (10 KB) and N=50 (1 MB), implies --no-results
+  --settle S            seconds to wait (after sync) before each run (default: $SETTLE)
+  --quick               smoke test: N=1000 (10 KB) and N=50 (1 MB), implies --no-results, --settle 1
 EOF
 }
 
@@ -77,7 +79,7 @@ while [ $# -gt 0 ]; do
     # Remember the arguments for the report's command line (the note is printed on its own).
     case "$1" in
         --note) ;;
-        --targets|--scenarios|--n-10k|--n-1m|--repeat|--gateway-repo|--gateway-out|--gateway-arg) INV_ARGS+=("$1" "${2:-}") ;;
+        --targets|--scenarios|--n-10k|--n-1m|--repeat|--gateway-repo|--gateway-out|--gateway-arg|--settle) INV_ARGS+=("$1" "${2:-}") ;;
         *) INV_ARGS+=("$1") ;;
     esac
     case "$1" in
@@ -96,7 +98,8 @@ while [ $# -gt 0 ]; do
         --no-results) WRITE_RESULTS=0; shift ;;
         --note) NOTE=$2; shift 2 ;;
         --keep) KEEP_TMP=1; shift ;;
-        --quick) N_10K=1000; N_1M=50; WRITE_RESULTS=0; shift ;;
+        --quick) N_10K=1000; N_1M=50; WRITE_RESULTS=0; SETTLE=1; shift ;;
+        --settle) SETTLE=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -491,8 +494,10 @@ for s in "${SCEN_LIST[@]}"; do
     for rep in $(seq "$REPEAT"); do
         for i in $(seq 0 $((${#ORDER[@]} - 1))); do
             t=${ORDER[$(( (i + rep - 1) % ${#ORDER[@]} ))]}
-            # Let the previous run's dirty pages reach the disk before this one starts.
-            sync; sleep 1
+            # Quiet before each run. A run creates and deletes 20,000 queue files; for 30 s afterwards ext4's
+            # inode allocator skips the recently freed inodes (fs/ext4/ialloc.c, recently_deleted), which made
+            # every file creation of the *next* target cost more CPU: whoever ran second was up to 40% slower.
+            sync; sleep "$SETTLE"
             if [ "$t" = postfix ]; then
                 measure postfix "$PF_PORT" "$sessions" "$size" "$count" "postfix,$s,$rep"
                 RUNS[postfix,$s,$rep]=${RES[postfix,$s,$rep]}
@@ -567,7 +572,7 @@ Machine: $MACHINE; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at 
 
 $(table)
 
-- Each rate is the median of $REPEAT run(s) per target, targets interleaved and rotated so each goes first once, with \`sync\` and a 1 s pause before every run; peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
+- Each rate is the median of $REPEAT run(s) per target, targets interleaved and rotated so each goes first once, with \`sync\` and a $SETTLE s pause before every run (ext4 skips inodes freed in the last 30 s, which taxes file creation right after another relay's run); peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).

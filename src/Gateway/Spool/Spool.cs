@@ -21,7 +21,11 @@ public sealed class Spool
     const string TempExt = ".tmp";
     const string RetryExt = ".retry";
 
+    /// <summary>How many emptied queue files are kept for reuse (see <see cref="SpareFiles"/>).</summary>
+    const int SpareCapacity = 512;
+
     readonly ILogger _logger;
+    readonly SpareFiles _spares;
     readonly DirectorySyncGroup _queueSync;
     // Ids whose files are still owned by this process (being received or being committed), so recovery leaves them alone.
     readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
@@ -34,6 +38,7 @@ public sealed class Spool
         QueueDir = Path.Combine(Root, "queue");
         Directory.CreateDirectory(IncomingDir);
         Directory.CreateDirectory(QueueDir);
+        _spares = new SpareFiles(Path.Combine(Root, "free"), SpareCapacity);
         _queueSync = new DirectorySyncGroup(QueueDir);
     }
 
@@ -56,7 +61,8 @@ public sealed class Spool
             if (!_active.TryAdd(id, 0)) continue;
             try
             {
-                return new SpoolWriter(this, id, Path.Combine(IncomingDir, id + IncomingExt));
+                var path = Path.Combine(IncomingDir, id + IncomingExt);
+                return new SpoolWriter(this, id, path, reuse: _spares.TryTake(path));
             }
             catch
             {
@@ -230,7 +236,7 @@ public sealed class Spool
         if (!QueueId.IsValid(id)) return false;
         var json = Path.Combine(QueueDir, id + EnvelopeExt);
         // The .msg first: that un-commits the message; what is left is removed by recovery if this stops halfway.
-        var existed = TryDelete(Path.Combine(QueueDir, id + MessageExt));
+        var existed = _spares.Return(Path.Combine(QueueDir, id + MessageExt), id);
         TryDelete(json);
         TryDelete(Path.Combine(QueueDir, id + RetryExt));
         TryDelete(json + TempExt);

@@ -11,12 +11,13 @@ public sealed class SpoolWriter : Stream
     FileStream? _file;
     int _state; // 0 writing, 1 consumed (committed or quarantined), 2 disposed
 
-    internal SpoolWriter(Spool owner, string queueId, string path)
+    /// <param name="reuse">The file at <paramref name="path"/> is a spare moved there: open it emptied instead of creating one.</param>
+    internal SpoolWriter(Spool owner, string queueId, string path, bool reuse = false)
     {
         _owner = owner;
         QueueId = queueId;
         FilePath = path;
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete,
+        _file = new FileStream(path, reuse ? FileMode.Truncate : FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete,
             bufferSize: 64 * 1024, FileOptions.None);
     }
 

@@ -136,6 +136,28 @@ public class SpoolTests
     }
 
     [Test]
+    public async Task A_removed_message_file_is_emptied_and_reused_for_the_next_message()
+    {
+        var spool = new GovGateway.Spool.Spool(_data.Path);
+        var first = await SpoolTestData.CommitAsync(spool, SpoolTestData.SimpleMessage("first"), SpoolTestData.Envelope("a@x.vn", "b@y.vn"));
+        Assert.That(spool.Delete(first.QueueId), Is.True);
+        Assert.That(spool.Get(first.QueueId), Is.Null);
+        var spares = Directory.GetFiles(Path.Combine(spool.Root, "free"));
+        Assert.That(spares, Has.Length.EqualTo(1));
+        Assert.That(new FileInfo(spares[0]).Length, Is.Zero, "no delivered bytes linger in free/");
+        Assert.That(spool.Delete(first.QueueId), Is.False, "a second delete finds nothing");
+
+        var bytes = SpoolTestData.SimpleMessage("second, shorter");
+        var second = await SpoolTestData.CommitAsync(spool, bytes, SpoolTestData.Envelope("a@x.vn", "c@y.vn"));
+        Assert.That(Directory.GetFiles(Path.Combine(spool.Root, "free")), Is.Empty, "the spare was taken");
+        using var read = second.OpenMessage();
+        using var copy = new MemoryStream();
+        read.CopyTo(copy);
+        Assert.That(copy.ToArray(), Is.EqualTo(bytes));
+        Assert.That(new GovGateway.Spool.Spool(_data.Path).Get(second.QueueId)!.Envelope.Recipients.Single().Address, Is.EqualTo("c@y.vn"));
+    }
+
+    [Test]
     public void A_queue_from_the_two_file_format_is_converted_and_kept()
     {
         var spool = new GovGateway.Spool.Spool(_data.Path);
