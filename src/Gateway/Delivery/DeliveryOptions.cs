@@ -25,8 +25,11 @@ public sealed class DeliveryOptions
     public const string SectionName = "Delivery";
 
     public UpstreamOptions Upstream { get; set; } = new();
-    /// <summary>Simultaneous upstream connections (each one reused across messages).</summary>
-    public int MaxConcurrency { get; set; } = 8;
+    /// <summary>
+    /// Simultaneous upstream connections (each one reused across messages). 20 is Postfix's
+    /// default_destination_concurrency_limit; with 8, delivery fell behind acceptance at 50 client sessions.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = 20;
     /// <summary>How long temporary failures are retried before the message is bounced.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(5);
     /// <summary>First retry delay; each further attempt doubles it up to <see cref="RetryMaxDelay"/>.</summary>
