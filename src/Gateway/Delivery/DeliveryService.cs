@@ -166,13 +166,19 @@ public sealed class DeliveryService : BackgroundService
     {
         var onDisk = _spool.ListIds();
         var present = new HashSet<string>(onDisk, StringComparer.Ordinal);
-        List<string> unknown;
+        List<string> unknown, gone;
         lock (_gate)
         {
-            unknown = onDisk.Where(id => !_scheduled.ContainsKey(id) && !_inFlight.Contains(id)).ToList();
-            foreach (var gone in _scheduled.Keys.Where(id => !present.Contains(id)).ToList())
-                _scheduled.Remove(gone);
+            // A message this process is still committing is scheduled by its own MessageCommitted, right after.
+            unknown = onDisk.Where(id => !_scheduled.ContainsKey(id) && !_inFlight.Contains(id) && !_spool.IsBeingCommitted(id)).ToList();
+            gone = _scheduled.Keys.Where(id => !present.Contains(id)).ToList();
         }
+        // A message committed after the listing above is scheduled (OnCommitted) but not in it: it is not gone.
+        // Dropping it left it waiting for the next scan (Delivery:ScanInterval), which showed as a 5 s tail.
+        gone.RemoveAll(_spool.Contains);
+        if (gone.Count > 0)
+            lock (_gate)
+                foreach (var id in gone) _scheduled.Remove(id);
         foreach (var id in unknown)
         {
             var entry = _spool.Get(id);

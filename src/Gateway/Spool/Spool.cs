@@ -99,18 +99,15 @@ public sealed class Spool
             writer.SealAndClose(EnvelopeJson.Serialize(envelope));
             File.Move(writer.FilePath, queued);
             await _queueSync.SyncAsync().ConfigureAwait(false);
-            writer.MarkConsumed();
+            writer.MarkConsumed(release: false);
         }
         catch (Exception ex)
         {
             _logger.LogError(ex, "Commit of message {QueueId} failed; nothing was queued", id);
             TryDelete(queued);
             TryDelete(writer.FilePath);
-            throw;
-        }
-        finally
-        {
             _active.TryRemove(id, out _);
+            throw;
         }
 
         var entry = new SpoolEntry(envelope, queued, size);
@@ -123,6 +120,11 @@ public sealed class Spool
         {
             // The message is durable; a failing listener must not turn a committed message into a 451.
             _logger.LogError(ex, "A MessageCommitted handler failed for {QueueId}", id);
+        }
+        finally
+        {
+            // Only now, with the listeners told, may a queue scan treat the message as found on disk.
+            _active.TryRemove(id, out _);
         }
         return entry;
     }
@@ -191,6 +193,15 @@ public sealed class Spool
         ids.Sort(StringComparer.Ordinal);
         return ids;
     }
+
+    /// <summary>
+    /// True while this process is committing the message: it may already be in queue/, but <see cref="MessageCommitted"/>
+    /// has not been raised for it yet.
+    /// </summary>
+    public bool IsBeingCommitted(string id) => _active.ContainsKey(id);
+
+    /// <summary>True when a message with this id is committed in the queue now.</summary>
+    public bool Contains(string id) => QueueId.IsValid(id) && File.Exists(Path.Combine(QueueDir, id + MessageExt));
 
     /// <summary>The committed message with this id, or null (unknown id, not committed, or unreadable envelope).</summary>
     public SpoolEntry? Get(string id)

@@ -50,10 +50,11 @@ public sealed class SpoolWriter : Stream
     }
 
     /// <summary>The file now belongs to the queue or the quarantine; disposing must no longer delete it.</summary>
-    internal void MarkConsumed()
+    /// <param name="release">False when the caller ends the id's "being committed" state itself (see <see cref="Spool.IsBeingCommitted"/>).</param>
+    internal void MarkConsumed(bool release = true)
     {
         Volatile.Write(ref _state, 1);
-        _owner.WriterClosed(QueueId);
+        if (release) _owner.WriterClosed(QueueId);
     }
 
     public override bool CanRead => false;
