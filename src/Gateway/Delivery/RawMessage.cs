@@ -23,14 +23,8 @@ internal static class RawMessage
     public static MimeMessage Create(SpoolEntry entry)
     {
         var prepend = PrependBytes(entry.Envelope.PrependHeaders);
-        var (headerBlockLength, bodyOffset) = FindHeaderEnd(entry);
-        var block = new byte[prepend.Length + headerBlockLength];
-        prepend.CopyTo(block, 0);
-        if (headerBlockLength > 0)
-        {
-            using var file = entry.OpenMessage();
-            file.ReadExactly(block, prepend.Length, headerBlockLength);
-        }
+        var (read, headerBlockLength, bodyOffset) = FindHeaderEnd(entry);
+        byte[] block = [.. prepend, .. read.AsSpan(0, headerBlockLength)];
         if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
             block = [.. prepend, .. SubjectTagger.Apply(block.AsSpan(prepend.Length), tag)];
 
@@ -51,8 +45,9 @@ internal static class RawMessage
     /// Locates the blank line ending the original's header section. Returns the length of the header block
     /// (through the CRLF of its last line) and where the body starts (after the blank line). A message that
     /// starts with the blank line has an empty block; the CRLF MimeKit writes after the headers stands in for it.
+    /// The bytes read on the way come back too (at least the header block), so it is not read twice.
     /// </summary>
-    static (int HeaderBlockLength, long BodyOffset) FindHeaderEnd(SpoolEntry entry)
+    static (byte[] Read, int HeaderBlockLength, long BodyOffset) FindHeaderEnd(SpoolEntry entry)
     {
         using var file = entry.OpenMessage();
         var length = entry.Size;
@@ -67,13 +62,13 @@ internal static class RawMessage
             if (read <= 0) break;
             int from = Math.Max(0, filled - 3); // the separator may straddle two reads
             filled += read;
-            if (filled >= 2 && buffer[0] == '\r' && buffer[1] == '\n') return (0, 2);
+            if (filled >= 2 && buffer[0] == '\r' && buffer[1] == '\n') return (buffer, 0, 2);
             var end = buffer.AsSpan(from, filled - from).IndexOf("\r\n\r\n"u8);
-            if (end >= 0) return (from + end + 2, from + end + 4);
+            if (end >= 0) return (buffer, from + end + 2, from + end + 4);
         }
         // Headers only (or no blank line in reach): keep everything in the header block when it ends a line.
-        if (filled == length && filled >= 2 && buffer[filled - 2] == '\r' && buffer[filled - 1] == '\n') return (filled, length);
-        return (0, 0);
+        if (filled == length && filled >= 2 && buffer[filled - 2] == '\r' && buffer[filled - 1] == '\n') return (buffer, filled, length);
+        return (buffer, 0, 0);
     }
 
     static Header AddSectionAsOneHeader(MimeMessage message, byte[] block, string queueId)
@@ -132,10 +127,9 @@ internal static class RawMessage
         if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
         {
             // The header block is rewritten; the blank line and body that follow are copied as they are.
-            var (headerBlockLength, _) = FindHeaderEnd(entry);
-            var header = new byte[headerBlockLength];
-            await source.ReadExactlyAsync(header, ct).ConfigureAwait(false);
-            await destination.WriteAsync(SubjectTagger.Apply(header, tag), ct).ConfigureAwait(false);
+            var (read, headerBlockLength, _) = FindHeaderEnd(entry);
+            source.Seek(headerBlockLength, SeekOrigin.Begin);
+            await destination.WriteAsync(SubjectTagger.Apply(read.AsSpan(0, headerBlockLength), tag), ct).ConfigureAwait(false);
         }
         await source.CopyToAsync(destination, 64 * 1024, ct).ConfigureAwait(false);
     }

@@ -14,7 +14,7 @@ internal static class QueueFile
     const int MaxEnvelope = 16 * 1024 * 1024;
 
     /// <summary>Appends the envelope and trailer at the current end of <paramref name="file"/>.</summary>
-    public static void AppendEnvelope(FileStream file, byte[] envelopeJson)
+    static void AppendEnvelope(FileStream file, byte[] envelopeJson)
     {
         Span<byte> trailer = stackalloc byte[TrailerSize];
         BinaryPrimitives.WriteInt32LittleEndian(trailer, envelopeJson.Length);
@@ -22,6 +22,13 @@ internal static class QueueFile
         file.Seek(0, SeekOrigin.End);
         file.Write(envelopeJson);
         file.Write(trailer);
+    }
+
+    /// <summary>Appends the envelope and trailer and fsyncs the file: after this it is a complete queue file.</summary>
+    public static void Seal(FileStream file, byte[] envelopeJson)
+    {
+        AppendEnvelope(file, envelopeJson);
+        file.Flush(flushToDisk: true);
     }
 
     /// <summary>Reads the envelope at the end of a queue file; null when the file has no valid trailer.</summary>

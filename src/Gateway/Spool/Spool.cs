@@ -112,6 +112,13 @@ public sealed class Spool
 
         var entry = new SpoolEntry(envelope, queued, size);
         _logger.LogDebug("Committed message {QueueId} ({Size} bytes, {Recipients} recipients)", id, entry.Size, envelope.Recipients.Count);
+        Publish(entry);
+        return entry;
+    }
+
+    /// <summary>Tells the listeners of a message now durable in queue/, then ends its "being committed" state.</summary>
+    void Publish(SpoolEntry entry)
+    {
         try
         {
             MessageCommitted?.Invoke(entry);
@@ -119,14 +126,13 @@ public sealed class Spool
         catch (Exception ex)
         {
             // The message is durable; a failing listener must not turn a committed message into a 451.
-            _logger.LogError(ex, "A MessageCommitted handler failed for {QueueId}", id);
+            _logger.LogError(ex, "A MessageCommitted handler failed for {QueueId}", entry.QueueId);
         }
         finally
         {
             // Only now, with the listeners told, may a queue scan treat the message as found on disk.
-            _active.TryRemove(id, out _);
+            _active.TryRemove(entry.QueueId, out _);
         }
-        return entry;
     }
 
     /// <summary>
@@ -146,8 +152,7 @@ public sealed class Spool
             using (var file = new FileStream(messagePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
             {
                 size = file.Length;
-                QueueFile.AppendEnvelope(file, EnvelopeJson.Serialize(envelope));
-                file.Flush(flushToDisk: true);
+                QueueFile.Seal(file, EnvelopeJson.Serialize(envelope));
             }
             File.Move(messagePath, queued);
             await _queueSync.SyncAsync().ConfigureAwait(false);
@@ -160,14 +165,11 @@ public sealed class Spool
                 try { using var file = new FileStream(messagePath, FileMode.Open, FileAccess.Write, FileShare.Read); file.SetLength(size); }
                 catch (IOException) { /* reported by the exception below */ }
             }
+            _active.TryRemove(id, out _);
             throw;
         }
-        finally
-        {
-            _active.TryRemove(id, out _);
-        }
         var entry = new SpoolEntry(envelope, queued, size);
-        MessageCommitted?.Invoke(entry);
+        Publish(entry);
         return entry;
     }
 
@@ -345,10 +347,7 @@ public sealed class Spool
             try
             {
                 using (var file = new FileStream(eml, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
-                {
-                    QueueFile.AppendEnvelope(file, File.ReadAllBytes(json));
-                    file.Flush(flushToDisk: true);
-                }
+                    QueueFile.Seal(file, File.ReadAllBytes(json));
                 File.Move(eml, Path.Combine(QueueDir, id + MessageExt));
                 DirectoryFsync.Sync(QueueDir);
                 _logger.LogInformation("Spool: queued message {QueueId} moved to the single-file format", id);

@@ -43,8 +43,8 @@ public sealed class SpoolWriter : Stream
     internal void SealAndClose(byte[]? envelopeJson)
     {
         var file = File;
-        if (envelopeJson is not null) QueueFile.AppendEnvelope(file, envelopeJson);
-        file.Flush(flushToDisk: true);
+        if (envelopeJson is not null) QueueFile.Seal(file, envelopeJson);
+        else file.Flush(flushToDisk: true);
         file.Dispose();
         _file = null;
     }

@@ -43,26 +43,14 @@ internal static class TextExtractor
 
     private static readonly SearchValues<char> LineBreaks = SearchValues.Create("\n\r\f\u2028\u2029");
 
-    /// <summary>Non-empty lines, trimmed, NFC. A vectorised scan: a 1 MB body is thousands of lines.</summary>
-    public static IReadOnlyList<string> SplitLines(string text)
-    {
-        var rest = text.Normalize(NormalizationForm.FormC).AsSpan();
-        var lines = new List<string>();
-        while (!rest.IsEmpty)
-        {
-            int end = rest.IndexOfAny(LineBreaks);
-            var line = (end < 0 ? rest : rest[..end]).Trim();
-            if (!line.IsEmpty) lines.Add(line.ToString());
-            if (end < 0) break;
-            rest = rest[(end + 1)..];
-        }
-        return lines;
-    }
+    /// <summary>Non-empty lines, trimmed, NFC.</summary>
+    public static IReadOnlyList<string> SplitLines(string text) => BodyLines(text, headLines: int.MaxValue, maxStampLength: 0);
 
     /// <summary>
     /// The lines of a message body that classification reads: the first <paramref name="headLines"/> non-empty
     /// lines (heading, number/symbol, motto) and, after them, only lines that could be a stamp (short, upper
-    /// case). A 1 MB body is thousands of lines; only those few become strings.
+    /// case). A 1 MB body is thousands of lines; only those few become strings. Lines end at CR, LF, FF, U+2028
+    /// or U+2029, found with a vectorised scan.
     /// </summary>
     public static IReadOnlyList<string> BodyLines(string text, int headLines, int maxStampLength)
     {
