@@ -6,10 +6,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GovGateway.Audit;
 
 /// <summary>
-/// The tamper-evident audit log. <see cref="AppendAsync"/> and <see cref="RecordDeliveryAsync"/> return once the record
-/// is fsynced in the journal (DATA/audit/journal/), sharing one fsync with every concurrent caller; a background writer
-/// then moves journal entries into LiteDB (DATA/audit/audit.db) in batches, chaining their hashes in sequence order,
-/// and deletes journal segments once LiteDB holds them durably. Opening replays whatever the journal still holds.
+/// The tamper-evident audit log. <see cref="AppendAsync"/> returns once the record is fsynced in the journal
+/// (DATA/audit/journal/), sharing one fsync with every concurrent caller. A caller that already keeps the record
+/// durably itself — the spool seals an accepted message's record into its queue file before the 250 — uses
+/// <see cref="Carry"/> and <see cref="AppendCarried"/> instead, which cost no fsync of their own: the journal takes
+/// them with its next group commit (within Audit:CommitDelay), and the caller keeps its copy until
+/// <see cref="WhenDurableAsync"/> says the journal has it (the spool: until the message leaves the queue), and after a
+/// crash hands its copies to <see cref="RecoverCarriedAsync"/>. Delivery outcomes (<see cref="RecordDelivery"/>) ride
+/// the same commits. A background writer moves journal entries into LiteDB (DATA/audit/audit.db) in batches, chaining
+/// their hashes in sequence order, and deletes journal segments once LiteDB holds them durably. Opening replays
+/// whatever the journal still holds.
 /// </summary>
 public sealed class AuditLog : IAsyncDisposable
 {
@@ -87,23 +93,104 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>
     /// Records a transaction; returns when it is durable, so call it before (or together with) sending the reply.
     /// Fills <see cref="AuditTransaction.Id"/> when empty and <see cref="AuditTransaction.TimeUtc"/> when unset.
-    /// The caller may reuse the object after this returns. Cancelling stops the wait, not the write.
+    /// The log keeps the object: do not change it afterwards. Cancelling stops the wait, not the write.
     /// </summary>
-    public ValueTask AppendAsync(AuditTransaction record, CancellationToken ct = default)
+    public async ValueTask AppendAsync(AuditTransaction record, CancellationToken ct = default)
+    {
+        var payload = Carry(record);
+        await Journal.AppendAsync(payload.Json, payload.Payload, urgent: true).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The journal form of a transaction record, for a caller that makes <see cref="CarriedAuditRecord.Json"/> durable
+    /// itself before it replies and then calls <see cref="AppendCarried"/>. Fills the id and time as
+    /// <see cref="AppendAsync"/> does; the log keeps the object. Throws <see cref="AuditLogUnavailableException"/>
+    /// when the journal has failed, so the caller refuses before it commits anything.
+    /// </summary>
+    public CarriedAuditRecord Carry(AuditTransaction record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Journal.ThrowIfFailed();
         if (string.IsNullOrWhiteSpace(record.Id)) record.Id = Guid.CreateVersion7().ToString("N");
         if (record.TimeUtc == default) record.TimeUtc = DateTime.UtcNow;
-        return Enqueue(new JournalPayload { Kind = EntryKinds.Transaction, Transaction = record }, ct);
+        var payload = new JournalPayload { Kind = EntryKinds.Transaction, Transaction = record };
+        return new CarriedAuditRecord(JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options), payload);
+    }
+
+    /// <summary>
+    /// Queues a record the caller holds durably (see <see cref="Carry"/>) for the journal's next group commit, without
+    /// waiting for it. The caller keeps its copy until <see cref="WhenDurableAsync"/>, called after this, completes.
+    /// </summary>
+    public void AppendCarried(CarriedAuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            Observe(Journal.AppendAsync(record.Json, record.Payload, urgent: false));
+        }
+        catch (Exception ex) when (ex is AuditLogUnavailableException or ObjectDisposedException)
+        {
+            // The caller has already committed its copy, which stays until the journal has the record; the next start
+            // recovers it from there (RecoverCarriedAsync).
+            _logger.LogError(ex, "Audit record {Id} for {QueueId} could not be journaled; it is kept with the queued message and recovered at the next start",
+                record.Payload.Transaction?.Id, record.Payload.Transaction?.QueueId);
+        }
+    }
+
+    /// <summary>
+    /// Records one recipient's delivery outcome for a transaction (joined by queue id) with the journal's next group
+    /// commit, without waiting; <see cref="WhenDurableAsync"/> tells when it is on disk.
+    /// </summary>
+    public void RecordDelivery(AuditDelivery outcome)
+    {
+        var payload = DeliveryPayload(outcome);
+        Observe(Journal.AppendAsync(JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options), payload, urgent: false));
     }
 
     /// <summary>Records one recipient's delivery outcome for a transaction (joined by queue id); durable on return.</summary>
-    public ValueTask RecordDeliveryAsync(AuditDelivery outcome, CancellationToken ct = default)
+    public async ValueTask RecordDeliveryAsync(AuditDelivery outcome, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(outcome);
-        if (string.IsNullOrWhiteSpace(outcome.QueueId)) throw new ArgumentException("A delivery outcome needs the transaction's queue id.", nameof(outcome));
-        if (outcome.TimeUtc == default) outcome.TimeUtc = DateTime.UtcNow;
-        return Enqueue(new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome }, ct);
+        var payload = DeliveryPayload(outcome);
+        await Journal.AppendAsync(JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options), payload, urgent: true).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completes when every record queued before the call is on disk in the journal; faults when the journal failed.
+    /// With <paramref name="now"/> the journal commits at once instead of within Audit:CommitDelay.
+    /// </summary>
+    public Task WhenDurableAsync(bool now = false) => Journal.WhenDurableAsync(now);
+
+    /// <summary>
+    /// After a crash, the carried records the caller still holds (see <see cref="Carry"/>): appends, durably, those the
+    /// log does not have (a crash within the commit delay after their 250). Returns how many were missing.
+    /// </summary>
+    public async Task<int> RecoverCarriedAsync(IEnumerable<byte[]> carried, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(carried);
+        await FlushAsync(ct).ConfigureAwait(false);
+        int missing = 0;
+        foreach (var json in carried)
+        {
+            JournalPayload? payload;
+            try
+            {
+                payload = JsonSerializer.Deserialize<JournalPayload>(json, AuditJson.Options);
+            }
+            catch (JsonException ex)
+            {
+                _logger.LogError(ex, "A carried audit record is unreadable; skipped");
+                continue;
+            }
+            if (payload is not { Kind: EntryKinds.Transaction, Transaction: { } tx } || _store.HasTransaction(tx.TimeUtc, tx.Id)) continue;
+            missing++;
+            Observe(Journal.AppendAsync(json, payload, urgent: false));
+        }
+        if (missing > 0)
+        {
+            await WhenDurableAsync(now: true).WaitAsync(ct).ConfigureAwait(false);
+            _logger.LogWarning("Audit log recovered {Count} transaction records from the spool (written within the commit delay before a crash)", missing);
+        }
+        return missing;
     }
 
     /// <summary>Removes the oldest entries (in chain order) older than the cutoff, keeping the chain verifiable from an anchor.</summary>
@@ -121,16 +208,29 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
     public AuditVerifyResult Verify() => ChainVerifier.Verify(_store);
 
-    /// <summary>Waits until every record whose append has returned is in LiteDB (visible to queries).</summary>
-    public Task FlushAsync(CancellationToken ct = default)
+    /// <summary>Waits until every record queued so far is in LiteDB (visible to queries).</summary>
+    public async Task FlushAsync(CancellationToken ct = default)
     {
-        long target = _journal.LastDurableSeq;
+        var journal = Journal;
+        try
+        {
+            await journal.WhenDurableAsync(now: true).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (AuditLogUnavailableException)
+        {
+            // The journal failed (logged there): what it holds is all there will be; show that.
+        }
+        await AppliedAsync(journal.LastDurableSeq).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private Task AppliedAsync(long target)
+    {
         lock (_applyWaiters)
         {
             if (Interlocked.Read(ref _appliedSeq) >= target) return Task.CompletedTask;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _applyWaiters.Add((target, done));
-            return done.Task.WaitAsync(ct);
+            return done.Task;
         }
     }
 
@@ -191,11 +291,21 @@ public sealed class AuditLog : IAsyncDisposable
 
     internal long AppliedSeq => Interlocked.Read(ref _appliedSeq);
 
-    private async ValueTask Enqueue(JournalPayload payload, CancellationToken ct)
+    private AuditJournal Journal => Volatile.Read(ref _disposed) == 0 ? _journal : throw new ObjectDisposedException(nameof(AuditLog));
+
+    private static JournalPayload DeliveryPayload(AuditDelivery outcome)
     {
-        if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(AuditLog));
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options);
-        await _journal.AppendAsync(bytes).WaitAsync(ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (string.IsNullOrWhiteSpace(outcome.QueueId)) throw new ArgumentException("A delivery outcome needs the transaction's queue id.", nameof(outcome));
+        if (outcome.TimeUtc == default) outcome.TimeUtc = DateTime.UtcNow;
+        return new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome };
+    }
+
+    /// <summary>A deferred append nobody awaits: its failure is the journal's (logged there), seen again by the next barrier.</summary>
+    private static void Observe(Task task)
+    {
+        if (!task.IsCompleted) task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        else _ = task.Exception;
     }
 
     private void Replay()
@@ -217,7 +327,7 @@ public sealed class AuditLog : IAsyncDisposable
 
     private void Start()
     {
-        _journal = AuditJournal.Open(_journalDir, _appliedSeq + 1, _options.JournalSegmentBytes, OnDurable, _logger);
+        _journal = AuditJournal.Open(_journalDir, _appliedSeq + 1, _options.JournalSegmentBytes, _options.CommitDelay, OnDurable, _logger);
         _writer = Task.Run(async () =>
         {
             try

@@ -23,6 +23,13 @@ public sealed class AuditOptions
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Longest time the journal holds an entry nobody waits for (an accepted message's record, which the spool keeps
+    /// durable meanwhile; a delivery outcome) so that it shares an fsync with others. Rejections and everything a
+    /// reply waits for are written at once. 0 writes every entry at once.
+    /// </summary>
+    public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Size after which the journal starts a new segment file, so applied segments can be deleted.</summary>
     public long JournalSegmentBytes { get; set; } = 8 * 1024 * 1024;
 
@@ -37,6 +44,7 @@ public sealed class AuditOptions
         if (RetentionDays < 0) throw new ArgumentOutOfRangeException(nameof(RetentionDays), RetentionDays, "Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Audit:BatchSize must be positive.");
         if (FlushInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "Audit:FlushInterval must not be negative.");
+        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(10)) throw new ArgumentOutOfRangeException(nameof(CommitDelay), CommitDelay, "Audit:CommitDelay must be between 0 and 10 seconds.");
         if (JournalSegmentBytes < 4096) throw new ArgumentOutOfRangeException(nameof(JournalSegmentBytes), JournalSegmentBytes, "Audit:JournalSegmentBytes must be at least 4096.");
         if (CheckpointPages <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointPages), CheckpointPages, "Audit:CheckpointPages must be positive.");
         if (PurgeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PurgeInterval), PurgeInterval, "Audit:PurgeInterval must be positive.");

@@ -26,12 +26,18 @@ public sealed class DeliveryService : BackgroundService
     readonly Dictionary<string, ScheduledItem> _scheduled = new(StringComparer.Ordinal);
     readonly PriorityQueue<string, DateTime> _dueOrder = new();
     readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    // Finished messages whose files wait for the observer to say their records are durable (see ReleaseAsync).
+    readonly HashSet<string> _releasing = new(StringComparer.Ordinal);
     readonly Channel<ScheduledItem> _work = Channel.CreateUnbounded<ScheduledItem>(new UnboundedChannelOptions { SingleWriter = true });
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     readonly Channel<OutcomeEvent> _outcomes = Channel.CreateUnbounded<OutcomeEvent>(new UnboundedChannelOptions { SingleReader = true });
 
     sealed record ScheduledItem(string QueueId, DateTime DueUtc, SpoolEntry? Entry);
-    readonly record struct OutcomeEvent(string QueueId, string Recipient, string Outcome, string? Reply, DateTime TimeUtc);
+    /// <summary>A recipient's outcome for the observer, or (Outcome null) a finished message to remove once the observer has recorded everything before it.</summary>
+    readonly record struct OutcomeEvent(string QueueId, string Recipient, string? Outcome, string? Reply, DateTime TimeUtc)
+    {
+        public static OutcomeEvent Release(string queueId) => new(queueId, "", null, null, default);
+    }
 
     public DeliveryService(Spool.Spool spool, DeliveryOptions options, IDeliveryObserver? observer = null,
         ILogger<DeliveryService>? logger = null, TimeProvider? timeProvider = null)
@@ -63,7 +69,7 @@ public sealed class DeliveryService : BackgroundService
     // Caller holds _gate.
     void Schedule(ScheduledItem item)
     {
-        if (_inFlight.Contains(item.QueueId)) return;
+        if (_inFlight.Contains(item.QueueId) || _releasing.Contains(item.QueueId)) return;
         _scheduled[item.QueueId] = item;
         _dueOrder.Enqueue(item.QueueId, item.DueUtc);
     }
@@ -154,7 +160,7 @@ public sealed class DeliveryService : BackgroundService
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
         {
-            if (_inFlight.Contains(id)) return;
+            if (_inFlight.Contains(id) || _releasing.Contains(id)) return;
             _scheduled.TryGetValue(id, out var existing);
             Schedule(new ScheduledItem(id, now, existing?.Entry));
         }
@@ -170,7 +176,7 @@ public sealed class DeliveryService : BackgroundService
         lock (_gate)
         {
             // A message this process is still committing is scheduled by its own MessageCommitted, right after.
-            unknown = onDisk.Where(id => !_scheduled.ContainsKey(id) && !_inFlight.Contains(id) && !_spool.IsBeingCommitted(id)).ToList();
+            unknown = onDisk.Where(id => !_scheduled.ContainsKey(id) && !_inFlight.Contains(id) && !_releasing.Contains(id) && !_spool.IsBeingCommitted(id)).ToList();
             gone = _scheduled.Keys.Where(id => !present.Contains(id)).ToList();
         }
         // A message committed after the listing above is scheduled (OnCommitted) but not in it: it is not gone.
@@ -266,7 +272,7 @@ public sealed class DeliveryService : BackgroundService
         var pending = envelope.Recipients.Where(r => r.Status == RecipientStatus.Pending).ToList();
         if (pending.Count == 0)
         {
-            _spool.Delete(entry.QueueId);
+            Release(entry.QueueId);
             return null;
         }
 
@@ -323,7 +329,7 @@ public sealed class DeliveryService : BackgroundService
 
         if (envelope.Recipients.All(r => r.Status != RecipientStatus.Pending))
         {
-            _spool.Delete(entry.QueueId);
+            Release(entry.QueueId);
             _logger.LogInformation("Message {QueueId} finished after {Attempts} attempts", entry.QueueId, envelope.Attempts);
             return null;
         }
@@ -376,18 +382,61 @@ public sealed class DeliveryService : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Removes a finished message once the observer has recorded its outcomes, queued just before, and whatever the
+    /// message carried for it (the audit record of its acceptance): until then its file stays, and so does the message's
+    /// place in <see cref="_releasing"/>, which keeps queue scans from taking it for a message still to deliver.
+    /// </summary>
+    void Release(string queueId)
+    {
+        lock (_gate) _releasing.Add(queueId);
+        if (!_outcomes.Writer.TryWrite(OutcomeEvent.Release(queueId)))
+            Remove([queueId]); // stopping: the observer loop is gone, and so is anything it could still record
+    }
+
+    void Remove(List<string> ids)
+    {
+        foreach (var id in ids) _spool.Delete(id);
+        lock (_gate)
+            foreach (var id in ids) _releasing.Remove(id);
+    }
+
     async Task ObserverLoopAsync()
     {
-        await foreach (var e in _outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        var reader = _outcomes.Reader;
+        var released = new List<string>();
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            // Everything already queued in one pass: outcomes to the observer, then one wait for all of them to be durable.
+            while (reader.TryRead(out var e))
+            {
+                if (e.Outcome is null)
+                {
+                    released.Add(e.QueueId);
+                    continue;
+                }
+                try
+                {
+                    await _observer.OnOutcomeAsync(e.QueueId, e.Recipient, e.Outcome, e.Reply, e.TimeUtc, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Delivery observer failed for {QueueId} {Recipient} {Outcome}", e.QueueId, e.Recipient, e.Outcome);
+                }
+            }
+            if (released.Count == 0) continue;
             try
             {
-                await _observer.OnOutcomeAsync(e.QueueId, e.Recipient, e.Outcome, e.Reply, e.TimeUtc, CancellationToken.None).ConfigureAwait(false);
+                await _observer.WhenRecordedAsync().ConfigureAwait(false);
+                Remove(released);
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Delivery observer failed for {QueueId} {Recipient} {Outcome}", e.QueueId, e.Recipient, e.Outcome);
+                // Their records may be lost with the process: keep the files, so the next start delivers them again
+                // (a duplicate, never a message without its record).
+                _logger.LogError(ex, "Delivery observer could not record outcomes; {Count} delivered messages stay in the queue until restart", released.Count);
             }
+            released = [];
         }
     }
 }

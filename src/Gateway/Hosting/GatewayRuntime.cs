@@ -74,6 +74,9 @@ public sealed class GatewayRuntime : IAsyncDisposable
         if (auditOptions.Enabled)
         {
             _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
+            // Accepted messages carry their audit record in the queue file; a crash within Audit:CommitDelay of a 250
+            // leaves some of them only there. Before delivery may remove any queue file, give those to the log.
+            await _audit.RecoverCarriedAsync(Spool.List().Select(e => e.Envelope.AuditRecord?.Utf8).OfType<byte[]>(), ct).ConfigureAwait(false);
             _auditServer = new AuditQueryServer(Paths.DataDir, _audit, loggerFactory.CreateLogger<AuditQueryServer>());
             await _auditServer.StartAsync(ct).ConfigureAwait(false);
         }

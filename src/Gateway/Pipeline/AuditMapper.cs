@@ -8,14 +8,14 @@ namespace GovGateway.Pipeline;
 internal static class AuditMapper
 {
     public static AuditTransaction Transaction(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream? content,
-        string? queueId, string decision, SmtpReply reply) => new()
+        string? queueId, string decision, SmtpReply reply, List<string>? recipients = null) => new()
     {
         Id = Guid.CreateVersion7().ToString("N"),
         TimeUtc = DateTime.UtcNow,
         QueueId = queueId,
         MessageId = verdict?.MessageId,
         MailFrom = envelope.MailFrom,
-        Recipients = envelope.Recipients.Select(r => r.Address).ToList(),
+        Recipients = recipients ?? envelope.Recipients.Select(r => r.Address).ToList(),
         HeaderFrom = verdict?.HeaderFrom,
         Subject = verdict?.Subject,
         Size = content?.BytesWritten ?? 0,

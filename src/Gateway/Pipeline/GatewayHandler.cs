@@ -80,7 +80,7 @@ public sealed class GatewayHandler(
             var rate = access.TryAcquireMessage(session.AuthenticatedUser, session.RemoteEndPoint.Address, envelope.Recipients.Count);
             if (rate is { } limited)
             {
-                await AppendAsync(session, envelope, null, hashing, writer.QueueId, "rejected", limited, [], ct).ConfigureAwait(false);
+                await AppendAsync(session, envelope, null, hashing, writer.QueueId, "rejected", limited, ct).ConfigureAwait(false);
                 return limited;
             }
 
@@ -92,7 +92,7 @@ public sealed class GatewayHandler(
             if (session.AuthenticatedUser is { } user && verdict.HeaderFrom is { } headerFrom && !access.MayUse(user, headerFrom))
             {
                 var reply = Bilingual.HeaderFromNotYours(headerFrom);
-                await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, [], ct).ConfigureAwait(false);
+                await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
                 return reply;
             }
 
@@ -102,7 +102,7 @@ public sealed class GatewayHandler(
                 {
                     var reasons = verdict.Reasons.Count > 0 ? verdict.Reasons : verdict.Hits;
                     var reply = new SmtpReply(550, "5.7.1", string.Join("\n", reasons.Select(r => $"[{r.Rule}] {r.MessageVi} / {r.MessageEn}")));
-                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, [], ct).ConfigureAwait(false);
+                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
                     logger.LogInformation("Rejected {QueueId} from {Sender}: {Rules}", writer.QueueId, envelope.MailFrom, string.Join(",", reasons.Select(r => r.Rule)));
                     return reply;
                 }
@@ -112,20 +112,22 @@ public sealed class GatewayHandler(
                     var reason = string.Join("; ", verdict.Reasons.Select(r => $"{r.Rule}: {r.MessageEn}"));
                     var id = await quarantine.AddAsync(writer, spoolEnvelope, reason, ct).ConfigureAwait(false);
                     var reply = Bilingual.Quarantined(id);
-                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "quarantined", reply, [], ct).ConfigureAwait(false);
+                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "quarantined", reply, ct).ConfigureAwait(false);
                     return reply;
                 }
                 default:
                 {
                     var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
                     var reply = Bilingual.Queued(writer.QueueId);
-                    // The spool's fsync and the audit journal's group commit run side by side: both are on disk
-                    // before the 250, at the latency of one. Should the spool fail, the catch below records "failed"
-                    // for the same queue id after this "accepted", and the client gets a 4xx.
-                    var commit = spool.CommitAsync(writer, spoolEnvelope, ct);
-                    var record = AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
-                        spoolEnvelope.Recipients.Select(r => r.Address).ToList(), ct).AsTask();
-                    await Task.WhenAll(commit, record).ConfigureAwait(false);
+                    // The audit record travels inside the queue file, sealed and fsynced with the message: one fsync
+                    // makes both durable before the 250. The journal takes its copy with its next group commit, and
+                    // delivery keeps the queue file until the journal has it. Should the spool fail, only "failed"
+                    // is recorded and the client gets a 4xx.
+                    var record = audit?.Carry(AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
+                        spoolEnvelope.Recipients.Select(r => r.Address).ToList()));
+                    if (record is not null) spoolEnvelope.AuditRecord = new RawJson(record.Json);
+                    await spool.CommitAsync(writer, spoolEnvelope, ct).ConfigureAwait(false);
+                    if (record is not null) audit!.AppendCarried(record);
                     return reply;
                 }
             }
@@ -183,19 +185,14 @@ public sealed class GatewayHandler(
         await RecordAsync(record, ct).ConfigureAwait(false);
     }
 
-    private async ValueTask AppendAsync(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream hashing, string queueId, string decision, SmtpReply reply, List<string>? delivered, CancellationToken ct)
-    {
-        var record = AuditMapper.Transaction(session, envelope, verdict, hashing, queueId, decision, reply);
-        if (delivered is { Count: > 0 })
-            record.Recipients = delivered;
-        await RecordAsync(record, ct).ConfigureAwait(false);
-    }
+    private ValueTask AppendAsync(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream hashing, string queueId, string decision, SmtpReply reply, CancellationToken ct) =>
+        RecordAsync(AuditMapper.Transaction(session, envelope, verdict, hashing, queueId, decision, reply), ct);
 
     private async ValueTask TryAppendFailureAsync(SessionInfo session, Envelope envelope, HashingStream hashing, string queueId, SmtpReply reply, CancellationToken ct)
     {
         try
         {
-            await AppendAsync(session, envelope, null, hashing, queueId, "failed", reply, null, ct).ConfigureAwait(false);
+            await AppendAsync(session, envelope, null, hashing, queueId, "failed", reply, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

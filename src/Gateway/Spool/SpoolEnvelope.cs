@@ -39,6 +39,11 @@ public sealed class SpoolEnvelope
     public int Attempts { get; set; }
     public string? ClientIp { get; set; }
     public string? AuthenticatedUser { get; set; }
+    /// <summary>
+    /// The audit log's record of the transaction that queued the message, kept here, sealed and fsynced with the
+    /// message before the 250, so that the audit log need not fsync it separately; null when there is none.
+    /// </summary>
+    public RawJson? AuditRecord { get; set; }
 
     public bool IsBounce => MailFrom.Length == 0;
 }

@@ -14,6 +14,11 @@ internal sealed class RecordingObserver : IDeliveryObserver
         return default;
     }
 
+    /// <summary>When set, what <see cref="WhenRecordedAsync"/> returns: lets a test hold finished messages in the queue.</summary>
+    public volatile Task? Recorded;
+
+    public Task WhenRecordedAsync() => Recorded ?? Task.CompletedTask;
+
     public bool Has(string recipient, string outcome) => Events.Any(e => e.Recipient == recipient && e.Outcome == outcome);
 }
 

@@ -210,6 +210,26 @@ public class DeliveryTests
     }
 
     [Test]
+    public async Task A_delivered_message_leaves_the_queue_only_once_the_observer_has_recorded_its_outcome()
+    {
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _observer.Recorded = recorded.Task;
+        // Scans every 200 ms: a held message must not be taken for one still to deliver.
+        await StartAsync(Options(_upstream.Port));
+        var entry = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), SpoolTestData.Envelope("a@agency.gov.vn", "r@upstream.test"));
+
+        await _upstream.WaitForMessagesAsync(1, Wait);
+        await UntilAsync(() => _observer.Has("r@upstream.test", DeliveryOutcomes.Delivered), Wait, "outcome given to the observer");
+        await Task.Delay(1000);
+        Assert.That(_spool.Get(entry.QueueId), Is.Not.Null, "kept while its records are not durable");
+        Assert.That(_upstream.Messages, Has.Count.EqualTo(1), "and not delivered again by a queue scan meanwhile");
+
+        recorded.SetResult();
+        await UntilAsync(() => _spool.Get(entry.QueueId) is null, Wait, "removed once recorded");
+        Assert.That(_upstream.Messages, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task Temporary_failures_are_retried_with_backoff_until_accepted()
     {
         var refusals = 0;

@@ -16,14 +16,7 @@ public sealed class ReliabilityTests
     public async Task After_sigkill_mid_stream_every_message_that_got_250_reaches_the_upstream()
     {
         await using var upstream = await Upstream.StartNewAsync();
-        var config = RepoPaths.TempDir("gw-config");
-        RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        var data = RepoPaths.TempDir("gw-data");
-        var settings = new Dictionary<string, string>
-        {
-            ["Delivery:Upstream:Host"] = "127.0.0.1",
-            ["Delivery:Upstream:Port"] = upstream.Port.ToString(),
-        };
+        var (config, data, settings) = ProcessSetup(upstream);
         await using var gateway = new GatewayProcess(config, data, settings);
         await gateway.StartAsync();
 
@@ -46,7 +39,67 @@ public sealed class ReliabilityTests
         var duplicates = arrived.Values.Count(n => n > 1);
         TestContext.Out.WriteLine($"accepted before SIGKILL: {expected.Count}, arrived: {arrived.Count(kv => expected.Contains(kv.Key))}, duplicates: {duplicates}, missing: {missing.Count}");
         Assert.That(missing, Is.Empty, "messages that got 250 but never arrived");
+        await restarted.KillAsync();
+        await AssertEveryOneAuditedAsync(data, expected);
         Directory.Delete(config, true);
+    }
+
+    [Test, CancelAfter(120_000)]
+    public async Task After_sigkill_within_the_audit_commit_delay_every_accepted_message_keeps_its_audit_record()
+    {
+        // Accepted messages' audit records ride the journal's next group commit; the queue file holds them until then.
+        // A 5 s delay makes sure the kill lands before the journal has any of them.
+        await using var upstream = await Upstream.StartNewAsync();
+        var (config, data, settings) = ProcessSetup(upstream);
+        var expected = new HashSet<string>();
+        await using (var gateway = new GatewayProcess(config, data, new Dictionary<string, string>(settings) { ["Audit:CommitDelay"] = "00:00:05" }))
+        {
+            await gateway.StartAsync();
+            for (var i = 0; i < 10; i++)
+            {
+                var message = Mail.Plain($"Kiểm thử ghi nhật ký {i}", "Nội dung");
+                await SendAsync(gateway.RelayPort, message);
+                expected.Add(message.MessageId!);
+            }
+            await upstream.WaitForAsync(10, TimeSpan.FromSeconds(30));
+            await gateway.KillAsync();
+        }
+        Assert.That(Directory.GetFiles(Path.Combine(data, "spool", "queue"), "*.msg"), Has.Length.EqualTo(10),
+            "delivered, but kept in the queue while their audit records were not in the journal");
+
+        await using (var restarted = new GatewayProcess(config, data, settings))
+        {
+            await restarted.StartAsync();
+            await Gateway.Tests.Delivery.DeliveryTestKit.UntilAsync(() => Directory.GetFiles(Path.Combine(data, "spool", "queue"), "*.msg").Length == 0,
+                TimeSpan.FromSeconds(30), "the queue drained after the restart");
+            Assert.That(restarted.Output, Does.Contain("recovered 10 transaction records"));
+            await restarted.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
+        await AssertEveryOneAuditedAsync(data, expected);
+        Directory.Delete(config, true);
+    }
+
+    /// <summary>A copy of the shipped configuration, an empty data folder, and settings relaying to the upstream.</summary>
+    private static (string Config, string Data, Dictionary<string, string> Settings) ProcessSetup(Upstream upstream)
+    {
+        var config = RepoPaths.TempDir("gw-config");
+        RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
+        var settings = new Dictionary<string, string>
+        {
+            ["Delivery:Upstream:Host"] = "127.0.0.1",
+            ["Delivery:Upstream:Port"] = upstream.Port.ToString(),
+        };
+        return (config, RepoPaths.TempDir("gw-data"), settings);
+    }
+
+    /// <summary>Opens the stopped gateway's audit log: one "accepted" record per Message-ID, and the chain verifies.</summary>
+    private static async Task AssertEveryOneAuditedAsync(string data, IReadOnlyCollection<string> messageIds)
+    {
+        await using var log = await GovGateway.Audit.AuditLog.OpenAsync(data, new GovGateway.Audit.AuditOptions());
+        var unrecorded = messageIds.Where(id => log.Query(new GovGateway.Audit.AuditQuery { MessageId = id })
+            .Records.Count(r => r.Transaction.Decision == GovGateway.Audit.AuditDecisions.Accepted) != 1).ToList();
+        Assert.That(unrecorded, Is.Empty, "messages that got 250 without exactly one \"accepted\" audit record");
+        Assert.That(log.Verify().Ok, Is.True);
     }
 
     [Test, CancelAfter(90_000)]

@@ -7,6 +7,9 @@ namespace GovGateway.Audit;
 /// Append-only journal with group commit. Callers queue serialized entries; one flusher thread writes everything queued
 /// since its last pass with a single write and a single fsync (<c>FileStream.Flush(true)</c>), then completes every
 /// caller of that pass at once. Sequence numbers are given in write order, so the chain order is the journal order.
+/// An urgent entry (its caller waits for it before replying) starts a pass at once; a deferred entry (one whose
+/// durability is already kept elsewhere until the journal has it, or that nobody waits for) lets the flusher wait up
+/// to the commit delay for company, so a busy gateway pays one fsync per delay instead of one per entry.
 /// The journal is split into segments so that segments already moved into LiteDB can be deleted.
 /// </summary>
 internal sealed class AuditJournal : IDisposable
@@ -14,6 +17,7 @@ internal sealed class AuditJournal : IDisposable
     private readonly string _dir;
     private readonly long _segmentBytes;
     private readonly Action<IReadOnlyList<JournalRecord>> _onDurable;
+    private readonly TimeSpan _commitDelay;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     // No spinning before the flusher sleeps: SemaphoreSlim's spin (sched_yield) cost ~3% of the gateway's CPU
@@ -26,6 +30,9 @@ internal sealed class AuditJournal : IDisposable
     private List<Pending> _pending = [];
     private List<Pending> _spare = [];
     private bool _scheduled;
+    private bool _urgent;
+    private long _deferredSinceTicks;
+    private Pending? _last;
     private bool _stopping;
     private Exception? _fault;
     private FileStream _segment;
@@ -33,10 +40,11 @@ internal sealed class AuditJournal : IDisposable
     private long _nextSeq;
     private long _lastDurableSeq;
 
-    private AuditJournal(string dir, long nextSeq, long segmentBytes, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
+    private AuditJournal(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
     {
         _dir = dir;
         _segmentBytes = segmentBytes;
+        _commitDelay = commitDelay;
         _onDurable = onDurable;
         _logger = logger;
         _nextSeq = nextSeq;
@@ -47,31 +55,63 @@ internal sealed class AuditJournal : IDisposable
     }
 
     /// <summary>Starts a fresh segment; older segments are the caller's to replay and delete.</summary>
-    public static AuditJournal Open(string dir, long nextSeq, long segmentBytes, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
+    public static AuditJournal Open(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
     {
         Directory.CreateDirectory(dir);
-        return new AuditJournal(dir, nextSeq, segmentBytes, onDurable, logger);
+        return new AuditJournal(dir, nextSeq, segmentBytes, commitDelay, onDurable, logger);
     }
 
     /// <summary>Highest sequence number known to be on disk.</summary>
     public long LastDurableSeq => Interlocked.Read(ref _lastDurableSeq);
 
-    /// <summary>Queues a serialized entry; completes with its sequence number once it is fsynced.</summary>
-    public Task<long> AppendAsync(byte[] payload)
+    /// <summary>
+    /// Queues a serialized entry (and, when the caller has it, the object it was serialized from, which saves the writer
+    /// from parsing it again); completes with its sequence number once it is fsynced. An urgent entry is written at once
+    /// with whatever else is queued; a deferred one within the commit delay.
+    /// </summary>
+    public Task<long> AppendAsync(byte[] payload, JournalPayload? parsed = null, bool urgent = true)
     {
-        var pending = new Pending(payload);
+        var pending = new Pending(payload, parsed);
         lock (_gate)
         {
             if (_fault is not null) throw new AuditLogUnavailableException("The audit journal failed earlier; restart the gateway to recover.", _fault);
             if (_stopping) throw new ObjectDisposedException(nameof(AuditLog), "The audit log is closing.");
+            if (_pending.Count == 0) _deferredSinceTicks = Environment.TickCount64;
             _pending.Add(pending);
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                _signal.Set();
-            }
+            _last = pending;
+            if (urgent || _commitDelay <= TimeSpan.Zero) Wake(urgent: true);
+            else if (!_scheduled) Wake(urgent: false);
         }
         return pending.Done.Task;
+    }
+
+    /// <summary>Throws <see cref="AuditLogUnavailableException"/> when a write has failed (appends are refused until restart).</summary>
+    public void ThrowIfFailed()
+    {
+        lock (_gate)
+            if (_fault is not null) throw new AuditLogUnavailableException("The audit journal failed earlier; restart the gateway to recover.", _fault);
+    }
+
+    /// <summary>
+    /// Completes when every entry queued before the call is on disk (at once when nothing is waiting); with
+    /// <paramref name="now"/> the flusher does not wait out the commit delay for them.
+    /// </summary>
+    public Task WhenDurableAsync(bool now = false)
+    {
+        lock (_gate)
+        {
+            if (_last is null) return Task.CompletedTask;
+            if (now && !_last.Done.Task.IsCompleted) Wake(urgent: true);
+            return _last.Done.Task;
+        }
+    }
+
+    // Caller holds _gate.
+    private void Wake(bool urgent)
+    {
+        _urgent |= urgent;
+        _scheduled = true;
+        _signal.Set();
     }
 
     /// <summary>Closed segments whose every entry is at or below <paramref name="appliedSeq"/>; removed from the list.</summary>
@@ -91,11 +131,7 @@ internal sealed class AuditJournal : IDisposable
         lock (_gate)
         {
             _stopping = true;
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                _signal.Set();
-            }
+            Wake(urgent: true);
         }
         _thread.Join();
         _segment.Dispose();
@@ -114,11 +150,7 @@ internal sealed class AuditJournal : IDisposable
         {
             _fault ??= new ObjectDisposedException(nameof(AuditJournal));
             _stopping = true;
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                _signal.Set();
-            }
+            Wake(urgent: true);
         }
         _thread.Join();
         _segment.Dispose();
@@ -136,12 +168,14 @@ internal sealed class AuditJournal : IDisposable
         {
             _signal.Wait();
             _signal.Reset(); // set again below while entries are pending, so none is missed
+            WaitForCompany();
             List<Pending> batch;
             lock (_gate)
             {
                 batch = _pending;
                 _pending = _spare;
                 _spare = batch;
+                _urgent = false;
             }
 
             if (batch.Count > 0)
@@ -166,6 +200,22 @@ internal sealed class AuditJournal : IDisposable
         }
     }
 
+    /// <summary>While only deferred entries are queued, sleeps until the oldest has waited the commit delay or an urgent one comes.</summary>
+    private void WaitForCompany()
+    {
+        while (true)
+        {
+            long waitMs;
+            lock (_gate)
+            {
+                if (_urgent || _stopping || _pending.Count == 0) return;
+                waitMs = _deferredSinceTicks + (long)_commitDelay.TotalMilliseconds - Environment.TickCount64;
+                if (waitMs <= 0) return;
+            }
+            if (_signal.Wait((int)Math.Min(waitMs, int.MaxValue))) _signal.Reset();
+        }
+    }
+
     private void WriteBatch(List<Pending> batch)
     {
         var records = new JournalRecord[batch.Count];
@@ -176,7 +226,7 @@ internal sealed class AuditJournal : IDisposable
             {
                 long seq = _nextSeq + i;
                 JournalFormat.Write(_buffer, seq, batch[i].Payload);
-                records[i] = new JournalRecord(seq, batch[i].Payload);
+                records[i] = new JournalRecord(seq, batch[i].Payload, batch[i].Parsed);
             }
             _segment.Write(_buffer.WrittenSpan);
             _segment.Flush(flushToDisk: true);
@@ -226,9 +276,10 @@ internal sealed class AuditJournal : IDisposable
         return (stream, path);
     }
 
-    private sealed class Pending(byte[] payload)
+    private sealed class Pending(byte[] payload, JournalPayload? parsed)
     {
         public byte[] Payload { get; } = payload;
+        public JournalPayload? Parsed { get; } = parsed;
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -15,5 +15,8 @@ internal static class EntryKinds
     public const string Delivery = "delivery";
 }
 
-/// <summary>A journal entry that is durable on disk: its sequence number and serialized <see cref="JournalPayload"/>.</summary>
-internal readonly record struct JournalRecord(long Seq, byte[] Payload);
+/// <summary>
+/// A journal entry that is durable on disk: its sequence number and serialized <see cref="JournalPayload"/>, and the
+/// payload object itself when this process wrote the entry (null when read back from a segment).
+/// </summary>
+internal readonly record struct JournalRecord(long Seq, byte[] Payload, JournalPayload? Parsed = null);

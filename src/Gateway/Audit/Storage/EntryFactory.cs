@@ -2,12 +2,15 @@ using System.Text.Json;
 
 namespace GovGateway.Audit;
 
-/// <summary>Turns journal payloads into chain entries in the exact shape LiteDB gives back, so hashes survive the round trip.</summary>
+/// <summary>
+/// Turns journal payloads into chain entries in the exact shape LiteDB gives back, so hashes survive the round trip.
+/// An entry this process wrote still has its payload object, which is used as it is instead of parsing the JSON again.
+/// </summary>
 internal static class EntryFactory
 {
     public static AuditEntry FromJournal(JournalRecord record)
     {
-        var payload = JsonSerializer.Deserialize<JournalPayload>(record.Payload, AuditJson.Options)
+        var payload = record.Parsed ?? JsonSerializer.Deserialize<JournalPayload>(record.Payload, AuditJson.Options)
             ?? throw new InvalidDataException($"Journal entry {record.Seq} is empty.");
         var entry = new AuditEntry { Id = record.Seq, Kind = payload.Kind };
         switch (payload.Kind)
