@@ -114,7 +114,7 @@ public sealed class AuditLog : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(record.Id)) record.Id = Guid.CreateVersion7().ToString("N");
         if (record.TimeUtc == default) record.TimeUtc = DateTime.UtcNow;
         var payload = new JournalPayload { Kind = EntryKinds.Transaction, Transaction = record };
-        return new CarriedAuditRecord(JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options), payload);
+        return new CarriedAuditRecord(JournalJson.Serialize(payload), payload);
     }
 
     /// <summary>
@@ -144,14 +144,14 @@ public sealed class AuditLog : IAsyncDisposable
     public void RecordDelivery(AuditDelivery outcome)
     {
         var payload = DeliveryPayload(outcome);
-        Observe(Journal.AppendAsync(JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options), payload, urgent: false));
+        Observe(Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent: false));
     }
 
     /// <summary>Records one recipient's delivery outcome for a transaction (joined by queue id); durable on return.</summary>
     public async ValueTask RecordDeliveryAsync(AuditDelivery outcome, CancellationToken ct = default)
     {
         var payload = DeliveryPayload(outcome);
-        await Journal.AppendAsync(JsonSerializer.SerializeToUtf8Bytes(payload, AuditJson.Options), payload, urgent: true).WaitAsync(ct).ConfigureAwait(false);
+        await Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent: true).WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -174,7 +174,7 @@ public sealed class AuditLog : IAsyncDisposable
             JournalPayload? payload;
             try
             {
-                payload = JsonSerializer.Deserialize<JournalPayload>(json, AuditJson.Options);
+                payload = JournalJson.Deserialize(json);
             }
             catch (JsonException ex)
             {

@@ -10,7 +10,7 @@ internal static class EntryFactory
 {
     public static AuditEntry FromJournal(JournalRecord record)
     {
-        var payload = record.Parsed ?? JsonSerializer.Deserialize<JournalPayload>(record.Payload, AuditJson.Options)
+        var payload = record.Parsed ?? JournalJson.Deserialize(record.Payload)
             ?? throw new InvalidDataException($"Journal entry {record.Seq} is empty.");
         var entry = new AuditEntry { Id = record.Seq, Kind = payload.Kind };
         switch (payload.Kind)
