@@ -120,14 +120,13 @@ public sealed class GatewayHandler(
                     var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
                     var reply = Bilingual.Queued(writer.QueueId);
                     // The audit record travels inside the queue file, sealed and fsynced with the message: one fsync
-                    // makes both durable before the 250. The journal takes its copy with its next group commit, and
-                    // delivery keeps the queue file until the journal has it. Should the spool fail, only "failed"
-                    // is recorded and the client gets a 4xx.
+                    // makes both durable before the 250. The journal takes its copy with its next group commit (queued
+                    // before delivery can see the message, which keeps the file until the journal has it). Should
+                    // the spool fail, only "failed" is recorded and the client gets a 4xx.
                     var record = audit?.Carry(AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
                         spoolEnvelope.Recipients.Select(r => r.Address).ToList()));
                     if (record is not null) spoolEnvelope.AuditRecord = new RawJson(record.Json);
-                    await spool.CommitAsync(writer, spoolEnvelope, ct).ConfigureAwait(false);
-                    if (record is not null) audit!.AppendCarried(record);
+                    await spool.CommitAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
                     return reply;
                 }
             }

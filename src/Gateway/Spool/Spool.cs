@@ -78,7 +78,15 @@ public sealed class Spool
     /// Makes the message durable in the queue. Only after this returns may the SMTP server answer 250; any
     /// exception (disk full, I/O error) means nothing was committed and the client must be told 451/452.
     /// </summary>
-    public async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, CancellationToken ct = default)
+    public Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, CancellationToken ct = default) =>
+        CommitAsync(writer, envelope, committed: null, ct);
+
+    /// <summary>
+    /// <see cref="CommitAsync(SpoolWriter, SpoolEnvelope, CancellationToken)"/>, running <paramref name="committed"/> once
+    /// the message is durable and before delivery is told of it, for what must happen before the message can be
+    /// delivered and removed (the audit log takes the record the message carries).
+    /// </summary>
+    public async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -112,26 +120,35 @@ public sealed class Spool
 
         var entry = new SpoolEntry(envelope, queued, size);
         _logger.LogDebug("Committed message {QueueId} ({Size} bytes, {Recipients} recipients)", id, entry.Size, envelope.Recipients.Count);
-        Publish(entry);
+        Publish(entry, committed);
         return entry;
     }
 
-    /// <summary>Tells the listeners of a message now durable in queue/, then ends its "being committed" state.</summary>
-    void Publish(SpoolEntry entry)
+    /// <summary>Tells the committer's callback and then the listeners of a message now durable in queue/, then ends its "being committed" state.</summary>
+    void Publish(SpoolEntry entry, Action<SpoolEntry>? committed = null)
     {
         try
         {
-            MessageCommitted?.Invoke(entry);
-        }
-        catch (Exception ex)
-        {
-            // The message is durable; a failing listener must not turn a committed message into a 451.
-            _logger.LogError(ex, "A MessageCommitted handler failed for {QueueId}", entry.QueueId);
+            Tell(committed, entry, "commit callback");
+            Tell(MessageCommitted, entry, "MessageCommitted handler");
         }
         finally
         {
             // Only now, with the listeners told, may a queue scan treat the message as found on disk.
             _active.TryRemove(entry.QueueId, out _);
+        }
+    }
+
+    void Tell(Action<SpoolEntry>? listener, SpoolEntry entry, string what)
+    {
+        try
+        {
+            listener?.Invoke(entry);
+        }
+        catch (Exception ex)
+        {
+            // The message is durable; a failing listener must not turn a committed message into a 451.
+            _logger.LogError(ex, "A {Listener} failed for {QueueId}", what, entry.QueueId);
         }
     }
 

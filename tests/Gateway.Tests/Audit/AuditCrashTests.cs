@@ -85,4 +85,62 @@ public class AuditCrashTests
         Assert.That(reopened.Query(new AuditQuery()).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "K2", "K1", "K0" }));
         Assert.That(reopened.Verify().Ok, Is.True);
     }
+
+    [Test]
+    public async Task A_carried_record_lost_with_the_journal_is_recovered_from_its_holder_once()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.CommitDelay = TimeSpan.FromSeconds(10);
+        var log = await AuditLog.OpenAsync(dir.Path, options);
+        await log.AppendAsync(AuditTestData.Rejected("R0", AuditTestData.T0));
+        var carried = log.Carry(AuditTestData.Accepted("K0", AuditTestData.T0.AddSeconds(1)));
+        log.AppendCarried(carried);
+        Assert.That(log.WhenDurableAsync().IsCompleted, Is.False, "waits for the commit delay");
+        await log.SimulateCrashAsync();
+
+        // The holder (the spool) kept carried.Json; the journal never wrote it.
+        await using (var reopened = await AuditLog.OpenAsync(dir.Path, options))
+        {
+            Assert.That(reopened.Query(new AuditQuery()).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "R0" }));
+            Assert.That(await reopened.RecoverCarriedAsync([carried.Json]), Is.EqualTo(1));
+            Assert.That(await reopened.RecoverCarriedAsync([carried.Json]), Is.EqualTo(0), "already there");
+            await reopened.FlushAsync();
+            var k0 = reopened.Query(new AuditQuery()).Records.Single(r => r.Transaction.QueueId == "K0");
+            Assert.That(k0.Transaction.Decision, Is.EqualTo(AuditDecisions.Accepted));
+            Assert.That(k0.Transaction.TimeUtc, Is.EqualTo(AuditTestData.T0.AddSeconds(1)), "keeps its own time");
+        }
+        await using var again = await AuditLog.OpenAsync(dir.Path, options);
+        Assert.That(await again.RecoverCarriedAsync([carried.Json]), Is.EqualTo(0), "durable before RecoverCarriedAsync returned");
+        var verify = again.Verify();
+        Assert.That(verify.Ok, Is.True, verify.Message);
+        Assert.That(verify.Checked, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Deferred_entries_share_one_commit_within_the_delay_and_an_urgent_one_does_not_wait()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.CommitDelay = TimeSpan.FromMilliseconds(400);
+        await using var log = await AuditLog.OpenAsync(dir.Path, options);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 50; i++) log.AppendCarried(log.Carry(AuditTestData.Accepted($"L{i}", AuditTestData.T0.AddSeconds(i))));
+        var deferred = log.WhenDurableAsync();
+        await log.AppendAsync(AuditTestData.Rejected("U0", AuditTestData.T0.AddMinutes(1)));
+        Assert.That(started.ElapsedMilliseconds, Is.LessThan(300), "the urgent append did not wait out the delay");
+        Assert.That(deferred.IsCompleted, Is.True, "it took the deferred entries queued before it along");
+
+        started.Restart();
+        log.RecordDelivery(AuditTestData.Delivery("L1", "lanhdao@sotttt.hanoi.gov.vn", AuditOutcomes.Delivered, "250 ok", AuditTestData.T0.AddMinutes(2)));
+        var delivery = log.WhenDurableAsync();
+        await Task.Delay(150);
+        Assert.That(delivery.IsCompleted, Is.False, "alone, a deferred entry waits for company");
+        await delivery.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(started.ElapsedMilliseconds, Is.InRange(350, 3000));
+
+        await log.FlushAsync();
+        Assert.That(log.Query(new AuditQuery { Limit = 100 }).Records, Has.Count.EqualTo(51));
+        Assert.That(log.Verify().Checked, Is.EqualTo(52));
+    }
 }
