@@ -96,6 +96,7 @@ public class AuditVerifyTests
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
             await log.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
+            await log.FlushAsync(); // in LiteDB before its outcome: the outcome gets a document of its own
             await log.RecordDeliveryAsync(AuditTestData.Delivery("Q1", "lanhdao@sotttt.hanoi.gov.vn", "bounced", "550 no", AuditTestData.T0.AddSeconds(1)));
             await log.AppendAsync(AuditTestData.Accepted("Q2", AuditTestData.T0.AddSeconds(2)));
         }
@@ -112,6 +113,40 @@ public class AuditVerifyTests
 
         using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
             Deliveries(db).Delete(2);
+        var removed = await VerifyAsync(dir);
+        Assert.That((removed.Problem, removed.FirstBadSeq), Is.EqualTo(("removed", 2L)));
+    }
+
+    [Test]
+    public async Task Changed_or_deleted_outcome_stored_inside_its_transaction_is_named()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.FlushInterval = TimeSpan.FromMilliseconds(500); // one batch: the outcome is stored inside Q1's document
+        await using (var log = await AuditLog.OpenAsync(dir.Path, options))
+        {
+            await log.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
+            await log.RecordDeliveryAsync(AuditTestData.Delivery("Q1", "lanhdao@sotttt.hanoi.gov.vn", "bounced", "550 no", AuditTestData.T0.AddSeconds(1)));
+            await log.AppendAsync(AuditTestData.Accepted("Q2", AuditTestData.T0.AddSeconds(2)));
+            await log.FlushAsync();
+            Assert.That(log.Query(new AuditQuery { MessageId = "<Q1@mail.bnv.gov.vn>" }).Records.Single().RecipientStatus.Single().Outcome, Is.EqualTo("bounced"));
+            Assert.That(log.Verify().Ok, Is.True);
+        }
+        void Edit(Action<BsonArray> change) => Tamper(dir, entries =>
+        {
+            var doc = entries.FindById(1);
+            change(doc["Outcomes"].AsArray);
+            entries.Update(doc);
+        });
+        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
+            Assert.That(db.GetCollection(AuditStore.DeliveriesCollection).Count(), Is.Zero, "the outcome has no document of its own");
+
+        Edit(outcomes => outcomes[0]["Delivery"]["Outcome"] = "delivered");
+        var changed = await VerifyAsync(dir);
+        Assert.That((changed.Problem, changed.FirstBadSeq), Is.EqualTo(("changed", 2L)));
+        Assert.That(changed.FirstBadRecord, Does.Contain("delivery Q1"));
+
+        Edit(outcomes => outcomes.RemoveAt(0));
         var removed = await VerifyAsync(dir);
         Assert.That((removed.Problem, removed.FirstBadSeq), Is.EqualTo(("removed", 2L)));
     }
@@ -214,6 +249,30 @@ public class AuditVerifyTests
         Assert.That(broken.Ok, Is.False);
         Assert.That(broken.Problem, Is.EqualTo("removed"));
         Assert.That(broken.FirstBadSeq, Is.EqualTo(10));
+    }
+
+    [Test]
+    public async Task Purging_a_transaction_takes_the_outcomes_stored_inside_it_even_when_they_are_younger()
+    {
+        using var dir = new TempDataDir();
+        var now = DateTime.UtcNow;
+        var options = AuditTestData.FastOptions();
+        options.FlushInterval = TimeSpan.FromMilliseconds(500); // OLD and its outcome in one batch
+        await using var log = await AuditLog.OpenAsync(dir.Path, options);
+        await log.AppendAsync(AuditTestData.Accepted("OLD", now.AddDays(-40)));
+        await log.RecordDeliveryAsync(AuditTestData.Delivery("OLD", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", now.AddDays(-20)));
+        await log.AppendAsync(AuditTestData.Accepted("NEW", now));
+        await log.FlushAsync();
+        await log.RecordDeliveryAsync(AuditTestData.Delivery("NEW", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", now));
+        await log.FlushAsync();
+
+        await log.PurgeAsync(now.AddDays(-30));
+        var result = log.Verify();
+        Assert.That(result.Ok, Is.True, result.Message);
+        Assert.That((result.AnchorSeq, result.Checked), Is.EqualTo((2L, 2)), "OLD and the outcome stored with it are gone; NEW and its outcome remain");
+        var remaining = log.Query(new AuditQuery()).Records.Single();
+        Assert.That(remaining.Transaction.QueueId, Is.EqualTo("NEW"));
+        Assert.That(remaining.RecipientStatus.Single().Outcome, Is.EqualTo("delivered"));
     }
 
     [Test]

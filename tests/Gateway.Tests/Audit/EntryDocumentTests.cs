@@ -32,6 +32,13 @@ public class EntryDocumentTests
 
         var delivery = AuditTestData.Delivery("Q1", "a@hanoi.gov.vn", AuditOutcomes.Delivered, "250 2.0.0 Ok", t0.AddSeconds(2));
         yield return ("delivery", new AuditEntry { Id = 4, Kind = EntryKinds.Delivery, TimeUtc = delivery.TimeUtc, QueueId = "Q1", Delivery = delivery, PrevHash = "p", Hash = "h" });
+        var withOutcomes = Entry(6, AuditTestData.Accepted("Q6", t0));
+        withOutcomes.Outcomes =
+        [
+            new AuditEntry { Id = 7, Kind = EntryKinds.Delivery, TimeUtc = t0, QueueId = "Q6", Delivery = AuditTestData.Delivery("Q6", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", t0), PrevHash = "h6", Hash = "h7" },
+            new AuditEntry { Id = 9, Kind = EntryKinds.Delivery, TimeUtc = t0, QueueId = "Q6", Delivery = new AuditDelivery { QueueId = "Q6", Recipient = "b@hue.gov.vn", Outcome = "deferred", TimeUtc = t0 }, PrevHash = "h8", Hash = "h9" },
+        ];
+        yield return ("transaction with the outcomes stored inside it", withOutcomes);
         var bare = new AuditDelivery { QueueId = "Q9", Recipient = "c@hue.gov.vn", Outcome = "deferred", TimeUtc = t0 };
         yield return ("delivery without a reply", new AuditEntry { Id = 5, Kind = EntryKinds.Delivery, TimeUtc = t0, QueueId = "Q9", Delivery = bare, PrevHash = "p", Hash = "h" });
     }

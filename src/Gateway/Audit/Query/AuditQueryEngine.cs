@@ -63,13 +63,14 @@ internal static class AuditQueryEngine
     internal static AuditRecordView Join(AuditStore store, AuditEntry entry)
     {
         var tx = entry.Transaction!;
-        var deliveries = string.IsNullOrEmpty(tx.QueueId)
+        var later = string.IsNullOrEmpty(tx.QueueId)
             ? []
-            : store.Deliveries.Find(Query.EQ("QueueId", tx.QueueId))
-                .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null && e.Id > entry.Id)
-                .OrderBy(e => e.Id)
-                .Select(e => e.Delivery!)
-                .ToList();
+            : store.Deliveries.Find(Query.EQ("QueueId", tx.QueueId)).Where(e => e.Id > entry.Id);
+        var deliveries = (entry.Outcomes ?? []).Concat(later)
+            .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null)
+            .OrderBy(e => e.Id)
+            .Select(e => e.Delivery!)
+            .ToList();
 
         var latest = new Dictionary<string, AuditDelivery>(StringComparer.OrdinalIgnoreCase);
         foreach (var d in deliveries) latest[d.Recipient] = d;

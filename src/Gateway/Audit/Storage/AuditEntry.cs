@@ -2,7 +2,9 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// One immutable link of the chain as stored in LiteDB (collection "transactions" or "deliveries", _id = sequence number).
-/// A transaction and each later delivery outcome are separate entries; queries join them by queue id.
+/// A transaction and each of its delivery outcomes are separate entries of the chain. Outcomes that reach LiteDB in the
+/// same batch as their transaction are stored inside its document (<see cref="Outcomes"/>); later ones are documents
+/// of "deliveries", which queries join by queue id.
 /// </summary>
 internal sealed class AuditEntry
 {
@@ -15,6 +17,11 @@ internal sealed class AuditEntry
     public string? QueueId { get; set; }
     public AuditTransaction? Transaction { get; set; }
     public AuditDelivery? Delivery { get; set; }
+    /// <summary>
+    /// A transaction's delivery entries stored inside its document, in sequence order; each is a link of the chain with
+    /// its own number and hashes. Null when none came with it (and always for a delivery entry).
+    /// </summary>
+    public List<AuditEntry>? Outcomes { get; set; }
     /// <summary>Hash of the entry before this one (the anchor's hash after a purge, zeros for the first ever).</summary>
     public string PrevHash { get; set; } = "";
     /// <summary>SHA-256 over PrevHash and this entry's content.</summary>

@@ -47,17 +47,29 @@ internal sealed class AuditStore : IDisposable
     public ILiteCollection<AuditEntry> Transactions { get; }
     public ILiteCollection<AuditEntry> Deliveries { get; }
 
-    /// <summary>Every chain entry after <paramref name="afterSeq"/>, in sequence order (a merge of both collections).</summary>
+    /// <summary>
+    /// Every chain entry after <paramref name="afterSeq"/>, in sequence order: a merge of both collections and of the
+    /// outcomes stored inside transactions, which follow their transaction within one batch.
+    /// </summary>
     public IEnumerable<AuditEntry> ChainAfter(long afterSeq)
     {
         using var tx = Transactions.Find(Query.GT("_id", afterSeq)).GetEnumerator();
         using var dl = Deliveries.Find(Query.GT("_id", afterSeq)).GetEnumerator();
+        var embedded = new PriorityQueue<AuditEntry, long>();
         bool hasTx = tx.MoveNext(), hasDl = dl.MoveNext();
-        while (hasTx || hasDl)
+        while (hasTx || hasDl || embedded.Count > 0)
         {
-            if (hasTx && (!hasDl || tx.Current.Id <= dl.Current.Id))
+            long next = Math.Min(hasTx ? tx.Current.Id : long.MaxValue, hasDl ? dl.Current.Id : long.MaxValue);
+            if (embedded.TryPeek(out var outcome, out long seq) && seq <= next)
             {
-                yield return tx.Current;
+                embedded.Dequeue();
+                if (seq > afterSeq) yield return outcome;
+            }
+            else if (hasTx && tx.Current.Id == next)
+            {
+                var t = tx.Current;
+                foreach (var o in t.Outcomes ?? []) embedded.Enqueue(o, o.Id);
+                yield return t;
                 hasTx = tx.MoveNext();
             }
             else
@@ -67,6 +79,7 @@ internal sealed class AuditStore : IDisposable
             }
         }
     }
+
     public ILiteCollection<ChainPoint> Meta { get; }
 
     /// <summary>Last entry written (seq 0 and the genesis hash for an empty log).</summary>
@@ -163,10 +176,9 @@ internal sealed class AuditStore : IDisposable
             if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on the audit writer thread.");
             try
             {
-                var transactions = linked.Where(e => e.Kind != EntryKinds.Delivery).Select(EntryDocument.From).ToList();
-                var deliveries = linked.Where(e => e.Kind == EntryKinds.Delivery).Select(EntryDocument.From).ToList();
-                if (transactions.Count > 0) _transactionDocs.InsertBulk(transactions, transactions.Count);
-                if (deliveries.Count > 0) _deliveryDocs.InsertBulk(deliveries, deliveries.Count);
+                var (transactions, deliveries) = Group(linked);
+                if (transactions.Count > 0) _transactionDocs.InsertBulk(transactions.Select(EntryDocument.From), transactions.Count);
+                if (deliveries.Count > 0) _deliveryDocs.InsertBulk(deliveries.Select(EntryDocument.From), deliveries.Count);
                 Meta.Upsert(newHead);
                 _db.Commit();
             }
@@ -181,6 +193,30 @@ internal sealed class AuditStore : IDisposable
     }
 
     /// <summary>
+    /// Transactions, each carrying the outcomes of this batch that follow it (one document instead of one per outcome:
+    /// most messages are delivered within the batch that records their acceptance), and the outcomes left over.
+    /// </summary>
+    private static (List<AuditEntry> Transactions, List<AuditEntry> Deliveries) Group(List<AuditEntry> linked)
+    {
+        var transactions = new List<AuditEntry>(linked.Count);
+        var deliveries = new List<AuditEntry>();
+        var accepted = new Dictionary<string, AuditEntry>(StringComparer.Ordinal);
+        foreach (var entry in linked)
+        {
+            if (entry.Kind == EntryKinds.Delivery)
+            {
+                if (entry.QueueId is { } queue && accepted.TryGetValue(queue, out var owner)) (owner.Outcomes ??= []).Add(entry);
+                else deliveries.Add(entry);
+                continue;
+            }
+            entry.Outcomes = null; // a retried batch groups again from scratch
+            transactions.Add(entry);
+            if (entry.QueueId is { } id && entry.Transaction?.Decision == AuditDecisions.Accepted) accepted[id] = entry;
+        }
+        return (transactions, deliveries);
+    }
+
+    /// <summary>
     /// Removes the longest run of oldest entries (in chain order) whose time is before the cutoff, and stores the
     /// last removed entry's sequence number and hash as the anchor the chain walk starts from.
     /// </summary>
@@ -191,10 +227,14 @@ internal sealed class AuditStore : IDisposable
         {
             var anchor = Anchor;
             AuditEntry? lastPurged = null;
+            long storedWithPurged = 0;
             foreach (var entry in ChainAfter(anchor.Seq))
             {
-                if (entry.TimeUtc >= cutoff) break;
+                // Outcomes stored inside a purged transaction go with it, so the run extends over them even when they
+                // are a moment younger than the cutoff: the chain must resume after the anchor with nothing missing.
+                if (entry.TimeUtc >= cutoff && entry.Id > storedWithPurged) break;
                 lastPurged = entry;
+                if (entry.Outcomes is { Count: > 0 } outcomes) storedWithPurged = Math.Max(storedWithPurged, outcomes[^1].Id);
             }
             if (lastPurged is null) return 0;
 

@@ -21,6 +21,12 @@ internal static class EntryDocument
         Put(doc, "QueueId", e.QueueId);
         if (e.Transaction is { } t) doc["Transaction"] = Transaction(t);
         if (e.Delivery is { } d) doc["Delivery"] = Delivery(d);
+        if (e.Outcomes is { } outcomes)
+        {
+            var array = new BsonArray();
+            foreach (var o in outcomes) array.Add(From(o));
+            doc["Outcomes"] = array;
+        }
         doc["PrevHash"] = e.PrevHash;
         doc["Hash"] = e.Hash;
         return doc;
