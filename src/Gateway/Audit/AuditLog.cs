@@ -120,13 +120,15 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>
     /// Queues a record the caller holds durably (see <see cref="Carry"/>) for the journal's next group commit, without
     /// waiting for it. The caller keeps its copy until <see cref="WhenDurableAsync"/>, called after this, completes.
+    /// (A failed journal write is logged by the journal and faults every later <see cref="WhenDurableAsync"/>, so the
+    /// per-entry task is not watched.)
     /// </summary>
     public void AppendCarried(CarriedAuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         try
         {
-            Observe(Journal.AppendAsync(record.Json, record.Payload, urgent: false));
+            _ = Journal.AppendAsync(record.Json, record.Payload, urgent: false);
         }
         catch (Exception ex) when (ex is AuditLogUnavailableException or ObjectDisposedException)
         {
@@ -144,7 +146,7 @@ public sealed class AuditLog : IAsyncDisposable
     public void RecordDelivery(AuditDelivery outcome)
     {
         var payload = DeliveryPayload(outcome);
-        Observe(Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent: false));
+        _ = Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent: false);
     }
 
     /// <summary>Records one recipient's delivery outcome for a transaction (joined by queue id); durable on return.</summary>
@@ -183,7 +185,7 @@ public sealed class AuditLog : IAsyncDisposable
             }
             if (payload is not { Kind: EntryKinds.Transaction, Transaction: { } tx } || _store.HasTransaction(tx.TimeUtc, tx.Id)) continue;
             missing++;
-            Observe(Journal.AppendAsync(json, payload, urgent: false));
+            _ = Journal.AppendAsync(json, payload, urgent: false);
         }
         if (missing > 0)
         {
@@ -301,12 +303,6 @@ public sealed class AuditLog : IAsyncDisposable
         return new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome };
     }
 
-    /// <summary>A deferred append nobody awaits: its failure is the journal's (logged there), seen again by the next barrier.</summary>
-    private static void Observe(Task task)
-    {
-        if (!task.IsCompleted) task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        else _ = task.Exception;
-    }
 
     private void Replay()
     {

@@ -18,13 +18,19 @@ internal static class ChainHasher
 
     private static readonly JsonSerializerOptions Canonical = CreateOptions();
 
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     public static string Compute(string prevHash, AuditEntry entry) => Compute(prevHash, entry, entry.Id);
 
     /// <summary>The hash the entry would have at sequence number <paramref name="seq"/> (used to spot renumbered entries).</summary>
     public static string Compute(string prevHash, AuditEntry entry, long seq)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread: the audit writer hashes every entry it stores, the verifier every entry it reads.
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
         {
             writer.WriteStartObject();
             writer.WriteNumber("v", FormatVersion);
@@ -44,6 +50,7 @@ internal static class ChainHasher
                 JsonSerializer.Serialize(writer, entry.Delivery, Canonical);
             }
             writer.WriteEndObject();
+            writer.Flush();
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
