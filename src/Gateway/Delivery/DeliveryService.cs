@@ -26,7 +26,7 @@ public sealed class DeliveryService : BackgroundService
     readonly Dictionary<string, ScheduledItem> _scheduled = new(StringComparer.Ordinal);
     readonly PriorityQueue<string, DateTime> _dueOrder = new();
     readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
-    // Finished messages whose files wait for the observer to say their records are durable (see ReleaseAsync).
+    // Finished messages whose files wait for the observer to say their records are durable (see Release).
     readonly HashSet<string> _releasing = new(StringComparer.Ordinal);
     readonly Channel<ScheduledItem> _work = Channel.CreateUnbounded<ScheduledItem>(new UnboundedChannelOptions { SingleWriter = true });
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
