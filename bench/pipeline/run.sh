@@ -40,6 +40,8 @@ WRITE_RESULTS=1
 NOTE=""
 KEEP_TMP=0
 SETTLE=35               # seconds of quiet before each run (see the comment at the run loop)
+WARMUP_10K=2000         # messages sent (and delivered) before each measured 10 KB run, same load shape
+WARMUP_1M=100           # the same for 1 MB runs
 SUBMIT_TIMEOUT=900      # seconds smtp-source may run
 DRAIN_TIMEOUT=600       # seconds to wait, after submission ends, for the sink to count everything
 GW_EXTRA_ARGS=()
@@ -71,6 +73,8 @@ Usage: $0 [options]
   --note TEXT           a line added under the results table
   --keep                keep the temporary directory (logs, spools) after the run
   --settle S            seconds to wait (after sync) before each run (default: $SETTLE)
+  --warmup N10K N1M     messages sent before each measured run, per target, then drained (default: $WARMUP_10K $WARMUP_1M;
+                        0 0 measures from a cold start, JIT and first-use costs included)
   --quick               smoke test: N=1000 (10 KB) and N=50 (1 MB), implies --no-results, --settle 1
 EOF
 }
@@ -98,7 +102,8 @@ while [ $# -gt 0 ]; do
         --no-results) WRITE_RESULTS=0; shift ;;
         --note) NOTE=$2; shift 2 ;;
         --keep) KEEP_TMP=1; shift ;;
-        --quick) N_10K=1000; N_1M=50; WRITE_RESULTS=0; SETTLE=1; shift ;;
+        --warmup) WARMUP_10K=$2; WARMUP_1M=$3; shift 3 ;;
+        --quick) N_10K=1000; N_1M=50; WRITE_RESULTS=0; SETTLE=1; WARMUP_10K=100; WARMUP_1M=10; shift ;;
         --settle) SETTLE=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -358,6 +363,22 @@ cpu_ticks() {
     fi
 }
 
+# ---------------------------------------------------------------- warm-up
+# warm_up TARGET PORT SESSIONS SIZE COUNT: the same load, unmeasured, until the sink has counted it all, so the
+# measured run sees a relay in steady state (the gateway's JIT has compiled and tiered its hot paths, its audit log
+# is not empty, Postfix has its processes running). Every target gets the same warm-up.
+warm_up() {
+    local target=$1 port=$2 sessions=$3 size=$4 count=$5
+    [ "$count" -gt 0 ] || return 0
+    local base; base=$(sink_count)
+    timeout --kill-after=5 "$SUBMIT_TIMEOUT" /usr/sbin/smtp-source -s "$sessions" -m "$count" -l "$size" -M "$HELO_NAME" \
+        -f "$SENDER" -t "$RECIPIENT" -S "$SUBJECT" "127.0.0.1:$port" >"$TMP/warmup-$target.out" 2>&1 \
+        || log "warning: warm-up of $target: $(tail -n 1 "$TMP/warmup-$target.out")"
+    for _ in $(seq 1200); do [ "$(sink_count)" -ge $((base + count)) ] && break; sleep 0.1; done
+    [ "$target" = postfix ] && for _ in $(seq 300); do postfix_queue_empty && break; sleep 0.1; done
+    log "$target warmed up with $count messages"
+}
+
 # ---------------------------------------------------------------- one measured run
 # measure TARGET PORT SESSIONS SIZE COUNT KEY -> RES[KEY]="e2e|submission|delivered|seconds|status"
 # Runs in the main shell (no command substitution) and waits on smtp-source in the background, so
@@ -497,8 +518,11 @@ for s in "${SCEN_LIST[@]}"; do
             # Quiet before each run. A run creates and deletes 20,000 queue files; for 30 s afterwards ext4's
             # inode allocator skips the recently freed inodes (fs/ext4/ialloc.c, recently_deleted), which made
             # every file creation of the *next* target cost more CPU: whoever ran second was up to 40% slower.
-            sync; sleep "$SETTLE"
+            # The warm-up comes before the quiet, which also gives the gateway's tiered JIT time to finish.
+            warm=$WARMUP_10K; [ "$size" -ge 1048576 ] && warm=$WARMUP_1M
             if [ "$t" = postfix ]; then
+                warm_up postfix "$PF_PORT" "$sessions" "$size" "$warm"
+                sync; sleep "$SETTLE"
                 measure postfix "$PF_PORT" "$sessions" "$size" "$count" "postfix,$s,$rep"
                 RUNS[postfix,$s,$rep]=${RES[postfix,$s,$rep]}
                 for _ in $(seq 300); do postfix_queue_empty && break; sleep 0.1; done
@@ -510,6 +534,8 @@ for s in "${SCEN_LIST[@]}"; do
             # A fresh gateway per run so VmHWM is this scenario's peak.
             if ! start_gateway "$audit"; then RUNS[$t,$s,$rep]="n/a|n/a|0|0|$GW_START_ERROR|n/a"; continue; fi
             [ -z "${POLICY_PROBE:-}" ] && POLICY_PROBE=$(probe_policy "$GW_PORT")
+            warm_up "$t" "$GW_PORT" "$sessions" "$size" "$warm"
+            sync; sleep "$SETTLE"
             measure "$t" "$GW_PORT" "$sessions" "$size" "$count" "$t,$s,$rep"
             RUNS[$t,$s,$rep]=${RES[$t,$s,$rep]}
             peak=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GW_PID/status" 2>/dev/null || echo "")
@@ -572,7 +598,7 @@ Machine: $MACHINE; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at 
 
 $(table)
 
-- Each rate is the median of $REPEAT run(s) per target, targets interleaved and rotated so each goes first once, with \`sync\` and a $SETTLE s pause before every run (ext4 skips inodes freed in the last 30 s, which taxes file creation right after another relay's run); peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
+- Each rate is the median of $REPEAT run(s) per target, targets interleaved and rotated so each goes first once; before every measured run each target gets the same unmeasured warm-up ($WARMUP_10K messages of 10 KB or $WARMUP_1M of 1 MB, same sessions, drained at the sink), then \`sync\` and a $SETTLE s pause (ext4 skips inodes freed in the last 30 s, which taxes file creation right after another relay's run); peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).
