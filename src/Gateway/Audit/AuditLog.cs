@@ -143,18 +143,11 @@ public sealed class AuditLog : IAsyncDisposable
     /// Records one recipient's delivery outcome for a transaction (joined by queue id) with the journal's next group
     /// commit, without waiting; <see cref="WhenDurableAsync"/> tells when it is on disk.
     /// </summary>
-    public void RecordDelivery(AuditDelivery outcome)
-    {
-        var payload = DeliveryPayload(outcome);
-        _ = Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent: false);
-    }
+    public void RecordDelivery(AuditDelivery outcome) => _ = AppendDelivery(outcome, urgent: false);
 
     /// <summary>Records one recipient's delivery outcome for a transaction (joined by queue id); durable on return.</summary>
-    public async ValueTask RecordDeliveryAsync(AuditDelivery outcome, CancellationToken ct = default)
-    {
-        var payload = DeliveryPayload(outcome);
-        await Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent: true).WaitAsync(ct).ConfigureAwait(false);
-    }
+    public async ValueTask RecordDeliveryAsync(AuditDelivery outcome, CancellationToken ct = default) =>
+        await AppendDelivery(outcome, urgent: true).WaitAsync(ct).ConfigureAwait(false);
 
     /// <summary>
     /// Completes when every record queued before the call is on disk in the journal; faults when the journal failed.
@@ -295,14 +288,14 @@ public sealed class AuditLog : IAsyncDisposable
 
     private AuditJournal Journal => Volatile.Read(ref _disposed) == 0 ? _journal : throw new ObjectDisposedException(nameof(AuditLog));
 
-    private static JournalPayload DeliveryPayload(AuditDelivery outcome)
+    private Task<long> AppendDelivery(AuditDelivery outcome, bool urgent)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         if (string.IsNullOrWhiteSpace(outcome.QueueId)) throw new ArgumentException("A delivery outcome needs the transaction's queue id.", nameof(outcome));
         if (outcome.TimeUtc == default) outcome.TimeUtc = DateTime.UtcNow;
-        return new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome };
+        var payload = new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome };
+        return Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent);
     }
-
 
     private void Replay()
     {

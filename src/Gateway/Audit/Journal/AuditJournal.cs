@@ -74,7 +74,7 @@ internal sealed class AuditJournal : IDisposable
         var pending = new Pending(payload, parsed);
         lock (_gate)
         {
-            if (_fault is not null) throw new AuditLogUnavailableException("The audit journal failed earlier; restart the gateway to recover.", _fault);
+            ThrowIfFailedLocked();
             if (_stopping) throw new ObjectDisposedException(nameof(AuditLog), "The audit log is closing.");
             if (_pending.Count == 0) _deferredSinceTicks = Environment.TickCount64;
             _pending.Add(pending);
@@ -88,8 +88,13 @@ internal sealed class AuditJournal : IDisposable
     /// <summary>Throws <see cref="AuditLogUnavailableException"/> when a write has failed (appends are refused until restart).</summary>
     public void ThrowIfFailed()
     {
-        lock (_gate)
-            if (_fault is not null) throw new AuditLogUnavailableException("The audit journal failed earlier; restart the gateway to recover.", _fault);
+        lock (_gate) ThrowIfFailedLocked();
+    }
+
+    // Caller holds _gate.
+    private void ThrowIfFailedLocked()
+    {
+        if (_fault is not null) throw new AuditLogUnavailableException("The audit journal failed earlier; restart the gateway to recover.", _fault);
     }
 
     /// <summary>

@@ -21,12 +21,7 @@ internal static class EntryDocument
         Put(doc, "QueueId", e.QueueId);
         if (e.Transaction is { } t) doc["Transaction"] = Transaction(t);
         if (e.Delivery is { } d) doc["Delivery"] = Delivery(d);
-        if (e.Outcomes is { } outcomes)
-        {
-            var array = new BsonArray();
-            foreach (var o in outcomes) array.Add(From(o));
-            doc["Outcomes"] = array;
-        }
+        if (e.Outcomes is { } outcomes) doc["Outcomes"] = Documents(outcomes, From);
         doc["PrevHash"] = e.PrevHash;
         doc["Hash"] = e.Hash;
         return doc;
@@ -51,10 +46,8 @@ internal static class EntryDocument
         Put(doc, "Decision", t.Decision);
         Put(doc, "SmtpReply", t.SmtpReply);
         doc["Classes"] = Strings(t.Classes);
-        var attachments = new BsonArray();
-        foreach (var a in t.Attachments)
+        doc["Attachments"] = Documents(t.Attachments, a =>
         {
-            if (a is null) { attachments.Add(BsonValue.Null); continue; }
             var item = new BsonDocument();
             Put(item, "Name", a.Name);
             Put(item, "DetectedType", a.DetectedType);
@@ -63,9 +56,8 @@ internal static class EntryDocument
             Put(item, "Class", a.Class);
             Put(item, "Symbol", a.Symbol);
             Put(item, "SignatureStatus", a.SignatureStatus);
-            attachments.Add(item);
-        }
-        doc["Attachments"] = attachments;
+            return item;
+        });
         if (t.Smime is { } s)
         {
             var smime = new BsonDocument();
@@ -76,18 +68,15 @@ internal static class EntryDocument
             Put(smime, "Serial", s.Serial);
             doc["Smime"] = smime;
         }
-        var rules = new BsonArray();
-        foreach (var r in t.Rules)
+        doc["Rules"] = Documents(t.Rules, r =>
         {
-            if (r is null) { rules.Add(BsonValue.Null); continue; }
             var item = new BsonDocument();
             Put(item, "Rule", r.Rule);
             Put(item, "Mode", r.Mode);
             Put(item, "Action", r.Action);
             Put(item, "Message", r.Message);
-            rules.Add(item);
-        }
-        doc["Rules"] = rules;
+            return item;
+        });
         Put(doc, "PolicyVersion", t.PolicyVersion);
         return doc;
     }
@@ -101,6 +90,14 @@ internal static class EntryDocument
         Put(doc, "Reply", d.Reply);
         doc["TimeUtc"] = d.TimeUtc;
         return doc;
+    }
+
+    /// <summary>A list of objects as the mapper writes it: one document each, null items kept as null.</summary>
+    private static BsonArray Documents<T>(List<T> items, Func<T, BsonDocument> document) where T : class
+    {
+        var array = new BsonArray();
+        foreach (var item in items) array.Add(item is null ? BsonValue.Null : document(item));
+        return array;
     }
 
     private static BsonArray Strings(List<string> values)
