@@ -203,6 +203,9 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
     public AuditVerifyResult Verify() => ChainVerifier.Verify(_store);
 
+    /// <summary>Rebuilds the lookup blocks (Message-ID and sender lookups) from the stored entries; returns the transactions listed.</summary>
+    public int RebuildLookup() => _store.RebuildLookup();
+
     /// <summary>Waits until every record queued so far is in LiteDB (visible to queries).</summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {

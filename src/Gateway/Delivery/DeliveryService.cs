@@ -51,8 +51,18 @@ public sealed class DeliveryService : BackgroundService
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _spool.MessageCommitted += OnCommitted;
-        _spool.RetryRequested += _ => Notify();
+        _spool.RetryRequested += _ =>
+        {
+            Volatile.Write(ref _retryMarked, true);
+            Notify();
+        };
     }
+
+    // Retry markers (files a `gateway queue retry` in another process writes) are looked for at most this often:
+    // looking means listing the queue folder, and the scheduler wakes for every message committed and finished.
+    static readonly TimeSpan RetryMarkerInterval = TimeSpan.FromSeconds(1);
+    // Set when this process marked a message itself, so the scheduler looks at once.
+    bool _retryMarked;
 
     /// <summary>Wakes the scheduler now (e.g. after changing the queue on disk).</summary>
     public void Notify() => _wake.Writer.TryWrite(true);
@@ -107,18 +117,25 @@ public sealed class DeliveryService : BackgroundService
     async Task SchedulerLoopAsync(CancellationToken ct)
     {
         var lastScan = _time.GetUtcNow();
+        var markerInterval = _options.ScanInterval < RetryMarkerInterval ? _options.ScanInterval : RetryMarkerInterval;
+        var lastMarkerCheck = DateTimeOffset.MinValue;
         while (!ct.IsCancellationRequested)
         {
-            foreach (var id in _spool.TakeRetryRequests())
-                RetryNow(id);
-            if (_time.GetUtcNow() - lastScan >= _options.ScanInterval)
+            var now = _time.GetUtcNow();
+            if (now - lastMarkerCheck >= markerInterval || Interlocked.Exchange(ref _retryMarked, false))
+            {
+                lastMarkerCheck = now;
+                foreach (var id in _spool.TakeRetryRequests())
+                    RetryNow(id);
+            }
+            if (now - lastScan >= _options.ScanInterval)
             {
                 LoadQueue(initial: false);
                 lastScan = _time.GetUtcNow();
             }
 
             var wait = DispatchDue();
-            if (wait > _options.ScanInterval) wait = _options.ScanInterval;
+            if (wait > markerInterval) wait = markerInterval;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(wait);
             try

@@ -4,7 +4,7 @@ using GovGateway.Cli;
 namespace GovGateway.Audit;
 
 /// <summary>
-/// <c>gateway audit query|stats|verify</c>. Exit codes: 0 success, 1 chain broken (verify), 2 bad input or no audit log.
+/// <c>gateway audit query|stats|verify|rebuild-lookup</c>. Exit codes: 0 success, 1 chain broken (verify), 2 bad input or no audit log.
 /// </summary>
 public static class AuditCommands
 {
@@ -14,6 +14,7 @@ public static class AuditCommands
         audit.Subcommands.Add(CreateQuery());
         audit.Subcommands.Add(CreateStats());
         audit.Subcommands.Add(CreateVerify());
+        audit.Subcommands.Add(CreateRebuildLookup());
         return audit;
     }
 
@@ -94,6 +95,20 @@ public static class AuditCommands
             var result = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.VerifyAsync(t), log => log.Verify(), ct);
             AuditFormatter.WriteVerify(output, result, r.GetValue(format)!);
             return result.Ok ? 0 : 1;
+        }));
+        return cmd;
+    }
+
+    private static Command CreateRebuildLookup()
+    {
+        var cmd = new Command("rebuild-lookup",
+            "Rebuild the blocks that Message-ID and sender queries read, from the stored entries (after verify reports an unlisted entry). The chain is not changed");
+        var paths = CommonOptions.AddTo(cmd);
+        cmd.SetAction((r, ct) => RunAsync(r, async output =>
+        {
+            int count = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.RebuildLookupAsync(t), log => log.RebuildLookup(), ct);
+            await output.WriteLineAsync($"lookup blocks rebuilt: {count} transactions listed");
+            return 0;
         }));
         return cmd;
     }

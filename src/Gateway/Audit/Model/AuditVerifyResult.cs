@@ -11,7 +11,7 @@ public sealed class AuditVerifyResult
     /// <summary>Last entry of the chain as recorded in the meta collection: note it elsewhere to detect a rewrite of the whole chain.</summary>
     public long HeadSeq { get; set; }
     public string HeadHash { get; set; } = "";
-    /// <summary>"changed", "removed" or "inserted" when broken.</summary>
+    /// <summary>"changed", "removed" or "inserted" when broken; "unlisted" when the chain is intact but a lookup block misses an entry.</summary>
     public string? Problem { get; set; }
     /// <summary>Sequence number of the first entry found changed/inserted, or of the first missing entry.</summary>
     public long? FirstBadSeq { get; set; }

@@ -3,8 +3,8 @@ using LiteDB;
 namespace GovGateway.Audit;
 
 /// <summary>
-/// Runs <see cref="AuditQuery"/> against the store. Message-ID and a full sender address use their indexes; otherwise
-/// the time index is walked newest first. Recipient, class, decision, signature, rule, subject and symbol filters are
+/// Runs <see cref="AuditQuery"/> against the store. Message-ID and sender are looked up through the lookup blocks;
+/// otherwise the time index is walked newest first. Recipient, class, decision, signature, rule, subject and symbol filters are
 /// applied in memory to what the index yields, and stop as soon as the limit is reached.
 /// </summary>
 internal static class AuditQueryEngine
@@ -34,23 +34,11 @@ internal static class AuditQueryEngine
         var since = q.Since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
         var until = q.Until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
 
-        IEnumerable<AuditEntry>? indexed = null;
-        if (!string.IsNullOrWhiteSpace(q.MessageId))
-        {
-            var id = q.MessageId.Trim();
-            var bare = id.Trim('<', '>');
-            indexed = store.Transactions.Find(Query.EQ("$.Transaction.MessageId", bare))
-                .Concat(store.Transactions.Find(Query.EQ("$.Transaction.MessageId", "<" + bare + ">")));
-        }
-        else if (TransactionFilter.FullAddress(q.Sender) is { } address)
-        {
-            indexed = store.Transactions.Find(Query.EQ("LOWER($.Transaction.MailFrom)", address));
-        }
-
-        if (indexed is not null)
-            return indexed
-                .Where(e => e.Kind == EntryKinds.Transaction && e.TimeUtc >= since && e.TimeUtc < until)
-                .OrderByDescending(e => e.TimeUtc).ThenByDescending(e => e.Id);
+        // Message-ID and sender (address or domain) are found through the lookup blocks; both together narrow to blocks with both.
+        var keys = new List<string>(2);
+        if (LookupKeys.MessageId(q.MessageId) is { } m) keys.Add(m);
+        if (LookupKeys.Sender(q.Sender) is { } sender) keys.Add(sender);
+        if (keys.Count > 0) return store.FindByKeys(keys, since, until);
 
         return store.Transactions.Query()
             .Where(Query.And(Query.GTE("TimeUtc", since), Query.LT("TimeUtc", until)))

@@ -13,13 +13,6 @@ internal sealed class TransactionFilter(AuditQuery q)
     private readonly string? _symbol = Clean(q.Symbol) is { } s ? TextFold.Fold(s) : null;
     private readonly string? _messageId = Clean(q.MessageId)?.Trim('<', '>');
 
-    /// <summary>The sender filter as an exact lower-case address, or null when it names a domain.</summary>
-    public static string? FullAddress(string? sender)
-    {
-        var s = Clean(sender);
-        return s is not null && s.IndexOf('@') > 0 ? s.ToLowerInvariant() : null;
-    }
-
     public bool Matches(AuditTransaction t)
     {
         if (_sender is not null && !SenderMatches(t.MailFrom)) return false;

@@ -38,6 +38,10 @@ public sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
         (await SendAsync(new AuditRequest { Op = "verify" }, ct).ConfigureAwait(false)).Verify
         ?? throw new AuditServerException("The gateway's answer had no verification result.");
 
+    public async Task<int> RebuildLookupAsync(CancellationToken ct = default) =>
+        (await SendAsync(new AuditRequest { Op = "rebuild-lookup" }, ct).ConfigureAwait(false)).Rebuilt
+        ?? throw new AuditServerException("The gateway's answer had no rebuild count.");
+
     private async Task<AuditResponse> SendAsync(AuditRequest request, CancellationToken ct)
     {
         if (!File.Exists(SocketPath)) throw new AuditServerUnavailableException($"No audit socket at {SocketPath}.");

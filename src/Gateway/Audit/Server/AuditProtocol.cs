@@ -5,8 +5,8 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// The query socket's protocol: one request per connection, one JSON object per line each way.
-/// Request: {"op":"query"|"stats"|"verify"|"ping", "query":{...}, "since":..., "until":...}.
-/// Response: {"ok":true, "query"|"stats"|"verify": {...}} or {"ok":false, "error":"..."}.
+/// Request: {"op":"query"|"stats"|"verify"|"rebuild-lookup"|"ping", "query":{...}, "since":..., "until":...}.
+/// Response: {"ok":true, "query"|"stats"|"verify": {...} or "rebuilt": N} or {"ok":false, "error":"..."}.
 /// </summary>
 internal static class AuditProtocol
 {
@@ -55,4 +55,6 @@ internal sealed class AuditResponse
     public AuditQueryResult? Query { get; set; }
     public AuditStats? Stats { get; set; }
     public AuditVerifyResult? Verify { get; set; }
+    /// <summary>Transactions listed by a rebuild of the lookup blocks.</summary>
+    public int? Rebuilt { get; set; }
 }

@@ -159,6 +159,7 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
         "query" => new AuditResponse { Ok = true, Query = _log.Query(request.Query ?? new AuditQuery()) },
         "stats" => new AuditResponse { Ok = true, Stats = _log.Stats(request.Since, request.Until) },
         "verify" => new AuditResponse { Ok = true, Verify = _log.Verify() },
-        _ => new AuditResponse { Ok = false, Error = $"unknown op '{request.Op}' (expected query, stats, verify or ping)" },
+        "rebuild-lookup" => new AuditResponse { Ok = true, Rebuilt = _log.RebuildLookup() },
+        _ => new AuditResponse { Ok = false, Error = $"unknown op '{request.Op}' (expected query, stats, verify, rebuild-lookup or ping)" },
     };
 }

@@ -5,8 +5,9 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// The LiteDB side of the audit log (DATA/audit/audit.db, direct mode: one process owns the file).
-/// The chain's entries live in two collections sharing one sequence (_id): "transactions" with the query indexes,
-/// and "deliveries" with only the queue-id index, so the many small delivery entries stay cheap to write and store.
+/// The chain's entries live in two collections sharing one sequence (_id): "transactions" with the time index, and
+/// "deliveries" with only the queue-id index, so the many small delivery entries stay cheap to write and store.
+/// Lookups by Message-ID and sender go through "lookup" (<see cref="LookupIndex"/>), written with each batch.
 /// Writes (batches, purges) and chain walks are serialized by one lock so the head and anchor in "meta" always
 /// describe the entries a reader sees.
 /// </summary>
@@ -41,11 +42,15 @@ internal sealed class AuditStore : IDisposable
         _transactionDocs = db.GetCollection(TransactionsCollection);
         _deliveryDocs = db.GetCollection(DeliveriesCollection);
         Meta = db.GetCollection<ChainPoint>(MetaCollection);
+        Lookup = new LookupIndex(db.GetCollection(LookupIndex.Collection));
         Head = Meta.FindById(HeadId) ?? new ChainPoint { Id = HeadId, Seq = 0, Hash = ChainHasher.Genesis };
     }
 
     public ILiteCollection<AuditEntry> Transactions { get; }
     public ILiteCollection<AuditEntry> Deliveries { get; }
+
+    /// <summary>Blocks of lookup keys (Message-ID, sender) over runs of chain numbers.</summary>
+    public LookupIndex Lookup { get; }
 
     /// <summary>
     /// Every chain entry after <paramref name="afterSeq"/>, in sequence order: a merge of both collections and of the
@@ -101,17 +106,25 @@ internal sealed class AuditStore : IDisposable
             db.UtcDate = true;
             db.CheckpointSize = options.CheckpointPages;
             var transactions = db.GetCollection<AuditEntry>(TransactionsCollection);
-            // Indexed: time range, Message-ID and envelope sender.
-            // Recipient, class, rule, symbol, signature and subject filters run in memory over the indexed time range.
-            // Each string index costs about 15 µs per insert (a sixth of a transaction's); nothing looks a transaction
-            // up by queue id, so the queue-id index earlier versions kept is dropped.
+            // Indexed: the time range (keys arrive in time order, so inserts stay at the end of the skip list).
+            // Message-ID and sender are looked up through the lookup blocks; recipient, class, rule, symbol, signature
+            // and subject filters run in memory over the time range. Earlier versions kept LiteDB indexes on queue
+            // id, Message-ID and sender: dropped here, and the blocks built from what is stored.
             transactions.EnsureIndex("time", "$.TimeUtc");
-            transactions.DropIndex("queue");
-            transactions.EnsureIndex("msgid", "$.Transaction.MessageId");
-            transactions.EnsureIndex("sender", "LOWER($.Transaction.MailFrom)");
+            bool hadKeyIndexes = transactions.DropIndex("queue") | transactions.DropIndex("msgid") | transactions.DropIndex("sender");
             // Deliveries are only ever looked up by the transaction's queue id.
             db.GetCollection<AuditEntry>(DeliveriesCollection).EnsureIndex("queue", "$.QueueId");
-            return new AuditStore(db, path, logger, data, log);
+            var store = new AuditStore(db, path, logger, data, log);
+            try
+            {
+                if (hadKeyIndexes || (store.Lookup.IsEmpty && store._transactionDocs.Exists(Query.All()))) store.RebuildLookup();
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+            return store;
         }
         catch
         {
@@ -179,12 +192,14 @@ internal sealed class AuditStore : IDisposable
                 var (transactions, deliveries) = Group(linked);
                 if (transactions.Count > 0) _transactionDocs.InsertBulk(transactions.Select(EntryDocument.From), transactions.Count);
                 if (deliveries.Count > 0) _deliveryDocs.InsertBulk(deliveries.Select(EntryDocument.From), deliveries.Count);
+                Lookup.Record(transactions);
                 Meta.Upsert(newHead);
                 _db.Commit();
             }
             catch
             {
                 _db.Rollback();
+                Lookup.Discard();
                 throw;
             }
             Head = newHead;
@@ -243,16 +258,65 @@ internal sealed class AuditStore : IDisposable
             try
             {
                 removed = Transactions.DeleteMany(Query.LTE("_id", lastPurged.Id)) + Deliveries.DeleteMany(Query.LTE("_id", lastPurged.Id));
+                Lookup.PurgeThrough(lastPurged.Id);
                 Meta.Upsert(new ChainPoint { Id = AnchorId, Seq = lastPurged.Id, Hash = lastPurged.Hash });
                 _db.Commit();
             }
             catch
             {
                 _db.Rollback();
+                Lookup.Discard();
                 throw;
             }
             _logger.LogInformation("Audit retention removed {Count} entries up to {Seq} (older than {Cutoff:o})", removed, lastPurged.Id, cutoff);
             return removed;
+        }
+    }
+
+    /// <summary>Recomputes the lookup blocks from every stored transaction, in one LiteDB transaction.</summary>
+    public int RebuildLookup()
+    {
+        lock (_writeLock)
+        {
+            if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+            int count;
+            try
+            {
+                count = Lookup.Rebuild(Transactions.Find(Query.All("_id", Query.Ascending)));
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                Lookup.Discard();
+                throw;
+            }
+            _logger.LogInformation("Audit lookup blocks built for {Count} stored transactions", count);
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Transactions that may have every key, in the time range, newest first (time, then number), read block by block:
+    /// a block is read only once no block left can hold anything newer than what is waiting to be returned.
+    /// </summary>
+    public IEnumerable<AuditEntry> FindByKeys(IReadOnlyList<string> keys, DateTime since, DateTime until)
+    {
+        var blocks = Lookup.Candidates(keys, since, until);
+        var waiting = new PriorityQueue<AuditEntry, (DateTime, long)>(Comparer<(DateTime Time, long Id)>.Create((a, b) => b.CompareTo(a)));
+        int next = 0;
+        while (true)
+        {
+            while (next < blocks.Count && (waiting.Count == 0 || blocks[next].MaxTimeUtc >= waiting.Peek().TimeUtc))
+            {
+                var block = blocks[next++];
+                foreach (var e in Transactions.Find(Query.Between("_id", block.FirstSeq, block.LastSeq)))
+                    if (e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until
+                        && keys.All(LookupKeys.Of(e.Transaction).Contains))
+                        waiting.Enqueue(e, (e.TimeUtc, e.Id));
+            }
+            if (waiting.Count == 0) yield break;
+            yield return waiting.Dequeue();
         }
     }
 

@@ -2,7 +2,8 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// Walks the chain from the anchor (last purged entry, or the start) to the head recorded in "meta" and names the
-/// first entry that was changed, removed or inserted.
+/// first entry that was changed, removed or inserted. It also checks that the lookup blocks list every transaction
+/// (a block edited or deleted would hide records from queries by Message-ID or sender) and names the first one missed.
 /// </summary>
 internal static class ChainVerifier
 {
@@ -17,10 +18,23 @@ internal static class ChainVerifier
             long expected = anchor.Seq + 1;
             string prev = anchor.Hash;
             AuditEntry? previous = null;
+            LookupBlock? block = null;
+            (long Seq, string Record, string Message)? unlisted = null;
             foreach (var entry in store.ChainAfter(long.MinValue))
             {
                 var problem = Check(entry, expected, prev, previous, anchor, head);
                 if (problem is not null) return Fail(result, problem.Value.Kind, problem.Value.Seq, problem.Value.Record, problem.Value.Message);
+                if (entry.Transaction is not null)
+                {
+                    long number = LookupBlock.NumberOf(entry.Id);
+                    if (block?.Number != number) block = store.Lookup.Find(number);
+                    // Reported only if the chain holds: a forged entry is first of all a break of the chain.
+                    if (unlisted is null && (block is null || !block.Covers(entry)))
+                        unlisted = (entry.Id, entry.Describe(),
+                            $"entry {entry.Id} ({entry.Describe()}) is not listed in lookup block {number}"
+                            + (block is null ? " (the block is missing or damaged)" : "")
+                            + ": queries by Message-ID or sender would miss it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks from the entries");
+                }
                 result.Checked++;
                 prev = entry.Hash;
                 previous = entry;
@@ -34,6 +48,8 @@ internal static class ChainVerifier
             if (prev != head.Hash)
                 return Fail(result, "changed", last, previous?.Describe(),
                     $"entry {last} ({previous?.Describe()}) does not carry the head hash recorded in meta");
+
+            if (unlisted is { } u) return Fail(result, "unlisted", u.Seq, u.Record, u.Message);
 
             result.Ok = true;
             result.Message = result.Checked == 0

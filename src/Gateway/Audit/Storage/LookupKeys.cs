@@ -1,0 +1,44 @@
+namespace GovGateway.Audit;
+
+/// <summary>
+/// The keys a transaction is found by in <see cref="LookupBlock"/>s, and the key a query looks for: its Message-ID
+/// (without angle brackets), its envelope sender, and every domain the sender is in (for "--sender bnv.gov.vn",
+/// which matches the domain and its subdomains). All lower case, as the query filters compare.
+/// </summary>
+internal static class LookupKeys
+{
+    public static IEnumerable<string> Of(AuditTransaction t)
+    {
+        if (MessageId(t.MessageId) is { } m) yield return m;
+        var from = t.MailFrom?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(from)) yield break;
+        yield return "s:" + from;
+        int at = from.LastIndexOf('@');
+        if (at < 0) yield break;
+        // a@x.bnv.gov.vn is in x.bnv.gov.vn, bnv.gov.vn, gov.vn and vn.
+        for (var domain = from[(at + 1)..]; domain.Length > 0;)
+        {
+            yield return "d:" + domain;
+            int dot = domain.IndexOf('.');
+            if (dot < 0) break;
+            domain = domain[(dot + 1)..];
+        }
+    }
+
+    /// <summary>The key of a Message-ID, with or without its angle brackets; null for none.</summary>
+    public static string? MessageId(string? messageId)
+    {
+        var bare = messageId?.Trim().Trim('<', '>').Trim();
+        return string.IsNullOrEmpty(bare) ? null : "m:" + bare.ToLowerInvariant();
+    }
+
+    /// <summary>The key a sender filter looks for: a full address, or a domain ("@bnv.gov.vn" or "bnv.gov.vn").</summary>
+    public static string? Sender(string? sender)
+    {
+        var s = sender?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(s)) return null;
+        if (s.IndexOf('@') > 0) return "s:" + s;
+        var domain = s.TrimStart('@');
+        return domain.Length == 0 ? null : "d:" + domain;
+    }
+}
