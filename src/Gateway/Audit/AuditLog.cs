@@ -163,20 +163,24 @@ public sealed class AuditLog : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(carried);
         await FlushAsync(ct).ConfigureAwait(false);
-        int missing = 0;
+        var records = new List<(byte[] Json, JournalPayload Payload, AuditTransaction Tx)>();
         foreach (var json in carried)
         {
-            JournalPayload? payload;
             try
             {
-                payload = JournalJson.Deserialize(json);
+                if (JournalJson.Deserialize(json) is { Kind: EntryKinds.Transaction, Transaction: { } tx } payload) records.Add((json, payload, tx));
             }
             catch (JsonException ex)
             {
                 _logger.LogError(ex, "A carried audit record is unreadable; skipped");
-                continue;
             }
-            if (payload is not { Kind: EntryKinds.Transaction, Transaction: { } tx } || _store.HasTransaction(tx.TimeUtc, tx.Id)) continue;
+        }
+        if (records.Count == 0) return 0;
+        var stored = _store.TransactionIdsSince(records.Min(r => r.Tx.TimeUtc));
+        int missing = 0;
+        foreach (var (json, payload, tx) in records)
+        {
+            if (stored.Contains(tx.Id)) continue;
             missing++;
             _ = Journal.AppendAsync(json, payload, urgent: false);
         }

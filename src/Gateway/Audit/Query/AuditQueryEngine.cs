@@ -3,8 +3,8 @@ using LiteDB;
 namespace GovGateway.Audit;
 
 /// <summary>
-/// Runs <see cref="AuditQuery"/> against the store. Message-ID and sender are looked up through the lookup blocks;
-/// otherwise the time index is walked newest first. Recipient, class, decision, signature, rule, subject and symbol filters are
+/// Runs <see cref="AuditQuery"/> against the store: the lookup blocks narrow the time range, Message-ID and sender to
+/// runs of entries, read newest first. Recipient, class, decision, signature, rule, subject and symbol filters are
 /// applied in memory to what the index yields, and stop as soon as the limit is reached.
 /// </summary>
 internal static class AuditQueryEngine
@@ -28,7 +28,7 @@ internal static class AuditQueryEngine
         return result;
     }
 
-    /// <summary>Transaction entries in the time range, newest first, from the most selective index.</summary>
+    /// <summary>Transaction entries in the time range (and with the Message-ID and sender asked for), newest first.</summary>
     private static IEnumerable<AuditEntry> Candidates(AuditStore store, AuditQuery q)
     {
         var since = q.Since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
@@ -38,13 +38,7 @@ internal static class AuditQueryEngine
         var keys = new List<string>(2);
         if (LookupKeys.MessageId(q.MessageId) is { } m) keys.Add(m);
         if (LookupKeys.Sender(q.Sender) is { } sender) keys.Add(sender);
-        if (keys.Count > 0) return store.FindByKeys(keys, since, until);
-
-        return store.Transactions.Query()
-            .Where(Query.And(Query.GTE("TimeUtc", since), Query.LT("TimeUtc", until)))
-            .OrderByDescending("TimeUtc")
-            .ToEnumerable()
-            .Where(e => e.Kind == EntryKinds.Transaction);
+        return store.FindByKeys(keys, since, until);
     }
 
     /// <summary>The transaction with every delivery entry of its queue id and each recipient's latest outcome.</summary>

@@ -1,8 +1,6 @@
-using LiteDB;
-
 namespace GovGateway.Audit;
 
-/// <summary>Counts for <c>gateway audit stats</c> over the time index.</summary>
+/// <summary>Counts for <c>gateway audit stats</c> over a time range.</summary>
 internal static class StatsBuilder
 {
     /// <summary>Classes that are official documents in the sense of the 2025 target (Directive on e-documents by email).</summary>
@@ -15,12 +13,7 @@ internal static class StatsBuilder
         var to = until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
         var stats = new AuditStats { Since = since, Until = until };
 
-        var entries = store.Transactions.Find(Query.And(Query.GTE("TimeUtc", from), Query.LT("TimeUtc", to)));
-        foreach (var entry in entries)
-        {
-            if (entry.Kind != EntryKinds.Transaction || entry.Transaction is null) continue;
-            Add(stats, entry.Transaction);
-        }
+        foreach (var entry in store.InRange(from, to)) Add(stats, entry.Transaction!);
         stats.OfficialSignedPercent = stats.OfficialTransactions == 0
             ? null
             : Math.Round(100.0 * stats.OfficialSigned / stats.OfficialTransactions, 2);

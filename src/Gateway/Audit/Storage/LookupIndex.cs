@@ -79,10 +79,7 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks)
     /// <summary>The stored block with this number, or null when there is none or it is not a block.</summary>
     public LookupBlock? Find(long number) => blocks.FindById(number) is { } doc ? LookupBlock.FromDocument(doc) : null;
 
-    /// <summary>Blocks that may hold a transaction with every key in the time range, latest times first.</summary>
-    public List<LookupBlock> Candidates(IReadOnlyList<string> keys, DateTime since, DateTime until) =>
-        All().Select(b => b.Block).OfType<LookupBlock>()
-            .Where(b => b.Overlaps(since, until) && keys.All(b.MayContain))
-            .OrderByDescending(b => b.MaxTimeUtc).ThenByDescending(b => b.Number)
-            .ToList();
+    /// <summary>Blocks that may hold a transaction with every key in the time range.</summary>
+    public IEnumerable<LookupBlock> Candidates(IReadOnlyList<string> keys, DateTime since, DateTime until) =>
+        All().Select(b => b.Block).OfType<LookupBlock>().Where(b => b.Overlaps(since, until) && keys.All(b.MayContain));
 }
