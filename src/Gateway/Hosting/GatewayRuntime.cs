@@ -108,6 +108,17 @@ public sealed class GatewayRuntime : IAsyncDisposable
             await _delivery.StopAsync(ct).ConfigureAwait(false);
         if (_auditServer is not null)
             await _auditServer.StopAsync(ct).ConfigureAwait(false);
+        LogRuntimeSummary();
+    }
+
+    // What the process cost over its life, for capacity planning and for reading benchmark runs.
+    private void LogRuntimeSummary()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        _logger.LogInformation(
+            "Stopped after {UptimeSeconds:F0} s: CPU {CpuSeconds:F1} s, allocated {AllocatedMiB} MiB, GC gen0 {Gen0} gen1 {Gen1} gen2 {Gen2}, GC pauses {GcPauseMs:F0} ms, peak memory {PeakMiB} MiB",
+            (DateTime.Now - self.StartTime).TotalSeconds, self.TotalProcessorTime.TotalSeconds, GC.GetTotalAllocatedBytes() >> 20,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds, self.PeakWorkingSet64 >> 20);
     }
 
     public async ValueTask DisposeAsync()
