@@ -108,13 +108,18 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
         var bestLength = 0;
         foreach (var keywords in settings.Classes)
             foreach (var heading in keywords.Headings)
-                if (heading.Length > bestLength && (foldedLine == heading || foldedLine.StartsWith(heading + " ", StringComparison.Ordinal)))
+                if (heading.Length > bestLength && StartsWithWords(foldedLine, heading))
                 {
                     best = keywords.Class;
                     bestLength = heading.Length;
                 }
         return best;
     }
+
+    // The line is the heading, or starts with it followed by a space; without building heading + " " per heading and line
+    // (that concatenation was a fifth of all the gateway allocated for a message of upper-case lines).
+    private static bool StartsWithWords(string line, string heading) =>
+        line.StartsWith(heading, StringComparison.Ordinal) && (line.Length == heading.Length || line[heading.Length] == ' ');
 
     internal DocumentClass? FromFileName(string fileName)
     {

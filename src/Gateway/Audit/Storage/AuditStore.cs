@@ -113,6 +113,10 @@ internal sealed class AuditStore : IDisposable
             bool hadKeyIndexes = transactions.DropIndex("time") | transactions.DropIndex("queue") | transactions.DropIndex("msgid") | transactions.DropIndex("sender");
             // Deliveries are only ever looked up by the transaction's queue id.
             db.GetCollection<AuditEntry>(DeliveriesCollection).EnsureIndex("queue", "$.QueueId");
+            // A collection LiteDB creates inside the writer's transaction while a query reads it fails that query
+            // ("page type must be collection page"): create the ones without an index of their own now.
+            CreateCollection(db, TransactionsCollection);
+            CreateCollection(db, LookupIndex.Collection);
             var store = new AuditStore(db, path, logger, data, log);
             try
             {
@@ -132,6 +136,16 @@ internal sealed class AuditStore : IDisposable
             data.Dispose();
             throw;
         }
+    }
+
+    private static void CreateCollection(LiteDatabase db, string name)
+    {
+        if (db.CollectionExists(name)) return;
+        var collection = db.GetCollection(name);
+        if (!db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        collection.Insert(new BsonDocument { ["_id"] = long.MinValue });
+        collection.Delete(long.MinValue);
+        db.Commit();
     }
 
     /// <summary>Mapper that stores strings exactly as given (LiteDB trims and nulls empty strings by default).</summary>
