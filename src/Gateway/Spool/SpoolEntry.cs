@@ -19,6 +19,7 @@ public sealed class SpoolEntry
 
     /// <summary>The original bytes as received (without the prepended headers or the envelope).</summary>
     public Stream OpenMessage() => new MimeKit.IO.BoundStream(
-        new FileStream(MessagePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous),
+        new FileStream(MessagePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, SpoolWriter.ReadBufferSize(Size),
+            FileOptions.SequentialScan | FileOptions.Asynchronous),
         0, Size, leaveOpen: false);
 }
