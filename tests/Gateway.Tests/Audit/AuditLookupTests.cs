@@ -113,9 +113,7 @@ public class AuditLookupTests
     [Test]
     public async Task A_database_with_the_old_indexes_gets_its_blocks_and_loses_the_indexes()
     {
-        using var dir = new TempDataDir();
-        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
-            for (int i = 1; i <= 5; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddMinutes(i)));
+        using var dir = await SeedFiveAsync();
 
         // What an earlier version left: no lookup blocks, LiteDB indexes on Message-ID and sender.
         using (var db = Direct(dir))
@@ -147,9 +145,7 @@ public class AuditLookupTests
     [Test]
     public async Task A_cleared_block_is_reported_by_verify_and_rebuild_lookup_repairs_it()
     {
-        using var dir = new TempDataDir();
-        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
-            for (int i = 1; i <= 5; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddMinutes(i)));
+        using var dir = await SeedFiveAsync();
 
         // An intruder hides Q3 from lookups without touching the chain.
         using (var db = Direct(dir))
@@ -209,6 +205,15 @@ public class AuditLookupTests
         using var db = Direct(dir);
         Assert.That(db.GetCollection(LookupIndex.Collection).FindAll().Select(d => d["_id"].AsInt64), Is.EqualTo(new[] { 1L }),
             "block 0 (entries 1..1023) was emptied by the purge; block 1 still holds entries");
+    }
+
+    /// <summary>A closed log holding transactions Q1..Q5, a minute apart.</summary>
+    private static async Task<TempDataDir> SeedFiveAsync()
+    {
+        var dir = new TempDataDir();
+        await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
+        for (int i = 1; i <= 5; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddMinutes(i)));
+        return dir;
     }
 
     private static LiteDatabase Direct(TempDataDir dir) =>

@@ -5,7 +5,7 @@ namespace GovGateway.Audit;
 /// <summary>
 /// Runs <see cref="AuditQuery"/> against the store: the lookup blocks narrow the time range, Message-ID and sender to
 /// runs of entries, read newest first. Recipient, class, decision, signature, rule, subject and symbol filters are
-/// applied in memory to what the index yields, and stop as soon as the limit is reached.
+/// applied in memory to what the blocks yield, and stop as soon as the limit is reached.
 /// </summary>
 internal static class AuditQueryEngine
 {

@@ -49,7 +49,7 @@ internal sealed class AuditStore : IDisposable
     public ILiteCollection<AuditEntry> Transactions { get; }
     public ILiteCollection<AuditEntry> Deliveries { get; }
 
-    /// <summary>Blocks of lookup keys (Message-ID, sender) over runs of chain numbers.</summary>
+    /// <summary>Blocks of lookup keys (Message-ID, sender) and time ranges over runs of chain numbers.</summary>
     public LookupIndex Lookup { get; }
 
     /// <summary>
@@ -170,10 +170,14 @@ internal sealed class AuditStore : IDisposable
     public IEnumerable<AuditEntry> InRange(DateTime since, DateTime until)
     {
         foreach (var block in Lookup.Candidates([], since, until).OrderBy(b => b.Number))
-            foreach (var e in Transactions.Find(Query.Between("_id", block.FirstSeq, block.LastSeq)))
-                if (e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until)
-                    yield return e;
+            foreach (var e in TransactionsIn(block, since, until))
+                yield return e;
     }
+
+    /// <summary>The block's stored transactions with a time in [since, until), in chain order.</summary>
+    private IEnumerable<AuditEntry> TransactionsIn(LookupBlock block, DateTime since, DateTime until) =>
+        Transactions.Find(Query.Between("_id", block.FirstSeq, block.LastSeq))
+            .Where(e => e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until);
 
     public ChainPoint Anchor => Meta.FindById(AnchorId) ?? new ChainPoint { Id = AnchorId, Seq = 0, Hash = ChainHasher.Genesis };
 
@@ -205,22 +209,15 @@ internal sealed class AuditStore : IDisposable
             if (linked.Count == 0) return 0;
 
             var newHead = new ChainPoint { Id = HeadId, Seq = last, Hash = prev };
-            if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on the audit writer thread.");
-            try
+            InTransaction(() =>
             {
                 var (transactions, deliveries) = Group(linked);
                 if (transactions.Count > 0) _transactionDocs.InsertBulk(transactions.Select(EntryDocument.From), transactions.Count);
                 if (deliveries.Count > 0) _deliveryDocs.InsertBulk(deliveries.Select(EntryDocument.From), deliveries.Count);
                 Lookup.Record(transactions);
                 Meta.Upsert(newHead);
-                _db.Commit();
-            }
-            catch
-            {
-                _db.Rollback();
-                Lookup.Discard();
-                throw;
-            }
+                return 0;
+            });
             Head = newHead;
             return linked.Count;
         }
@@ -272,23 +269,36 @@ internal sealed class AuditStore : IDisposable
             }
             if (lastPurged is null) return 0;
 
-            if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on the purging thread.");
-            int removed;
-            try
+            int removed = InTransaction(() =>
             {
-                removed = Transactions.DeleteMany(Query.LTE("_id", lastPurged.Id)) + Deliveries.DeleteMany(Query.LTE("_id", lastPurged.Id));
+                int n = Transactions.DeleteMany(Query.LTE("_id", lastPurged.Id)) + Deliveries.DeleteMany(Query.LTE("_id", lastPurged.Id));
                 Lookup.PurgeThrough(lastPurged.Id);
                 Meta.Upsert(new ChainPoint { Id = AnchorId, Seq = lastPurged.Id, Hash = lastPurged.Hash });
-                _db.Commit();
-            }
-            catch
-            {
-                _db.Rollback();
-                Lookup.Discard();
-                throw;
-            }
+                return n;
+            });
             _logger.LogInformation("Audit retention removed {Count} entries up to {Seq} (older than {Cutoff:o})", removed, lastPurged.Id, cutoff);
             return removed;
+        }
+    }
+
+    /// <summary>
+    /// Runs a change of the writer (caller holds the write lock) as one LiteDB transaction; on failure rolls it back and
+    /// drops the lookup block the writer keeps in memory, which may hold what was rolled back.
+    /// </summary>
+    private T InTransaction<T>(Func<T> change)
+    {
+        if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        try
+        {
+            var result = change();
+            _db.Commit();
+            return result;
+        }
+        catch
+        {
+            _db.Rollback();
+            Lookup.Discard();
+            throw;
         }
     }
 
@@ -297,19 +307,7 @@ internal sealed class AuditStore : IDisposable
     {
         lock (_writeLock)
         {
-            if (!_db.BeginTrans()) throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
-            int count;
-            try
-            {
-                count = Lookup.Rebuild(Transactions.Find(Query.All("_id", Query.Ascending)));
-                _db.Commit();
-            }
-            catch
-            {
-                _db.Rollback();
-                Lookup.Discard();
-                throw;
-            }
+            int count = InTransaction(() => Lookup.Rebuild(Transactions.Find(Query.All("_id", Query.Ascending))));
             _logger.LogInformation("Audit lookup blocks built for {Count} stored transactions", count);
             return count;
         }
@@ -328,11 +326,8 @@ internal sealed class AuditStore : IDisposable
         {
             while (next < blocks.Count && (waiting.Count == 0 || blocks[next].MaxTimeUtc >= waiting.Peek().TimeUtc))
             {
-                var block = blocks[next++];
-                foreach (var e in Transactions.Find(Query.Between("_id", block.FirstSeq, block.LastSeq)))
-                    if (e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until
-                        && keys.All(LookupKeys.Of(e.Transaction).Contains))
-                        waiting.Enqueue(e, (e.TimeUtc, e.Id));
+                foreach (var e in TransactionsIn(blocks[next++], since, until))
+                    if (keys.All(LookupKeys.Of(e.Transaction!).Contains)) waiting.Enqueue(e, (e.TimeUtc, e.Id));
             }
             if (waiting.Count == 0) yield break;
             yield return waiting.Dequeue();

@@ -72,14 +72,11 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks)
 
     public bool IsEmpty => !blocks.Exists(Query.All());
 
-    /// <summary>Stored blocks, or null for a document that is not a block.</summary>
-    public IEnumerable<(long Number, LookupBlock? Block)> All() =>
-        blocks.FindAll().Select(doc => (doc["_id"].IsNumber ? doc["_id"].AsInt64 : -1, LookupBlock.FromDocument(doc)));
 
     /// <summary>The stored block with this number, or null when there is none or it is not a block.</summary>
     public LookupBlock? Find(long number) => blocks.FindById(number) is { } doc ? LookupBlock.FromDocument(doc) : null;
 
     /// <summary>Blocks that may hold a transaction with every key in the time range.</summary>
     public IEnumerable<LookupBlock> Candidates(IReadOnlyList<string> keys, DateTime since, DateTime until) =>
-        All().Select(b => b.Block).OfType<LookupBlock>().Where(b => b.Overlaps(since, until) && keys.All(b.MayContain));
+        blocks.FindAll().Select(LookupBlock.FromDocument).OfType<LookupBlock>().Where(b => b.Overlaps(since, until) && keys.All(b.MayContain));
 }
