@@ -55,7 +55,8 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
 
         try
         {
-            var response = await client.SendAsync(format, RawMessage.Create(entry), sender, recipients, ct).ConfigureAwait(false);
+            using var message = RawMessage.Create(entry); // MimeKit entities have finalizers: dispose, do not leave them to the GC
+            var response = await client.SendAsync(format, message, sender, recipients, ct).ConfigureAwait(false);
             var accepted = new RecipientResult(ResultKind.Delivered, SmtpReplyText.Format(250, response));
             return pending.ToDictionary(r => r.Address, r => Refused(client, r) ?? accepted, StringComparer.OrdinalIgnoreCase);
         }
