@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using GovGateway.Audit;
-using LiteDB;
 using NUnit.Framework;
 
 namespace Gateway.Tests.Audit;
@@ -126,13 +125,8 @@ public class AuditCliTests
         Assert.That(code, Is.EqualTo(0));
         Assert.That(output, Does.StartWith("OK:"));
 
-        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
-        {
-            var entries = db.GetCollection(AuditStore.TransactionsCollection);
-            var doc = entries.FindById(1);
-            doc["Transaction"]["MailFrom"] = "someone-else@gmail.com";
-            entries.Update(doc);
-        }
+        using (var chain = new ChainFile(dir))
+            chain.Edit(1, entry => entry["transaction"]!["MailFrom"] = "someone-else@gmail.com");
         (code, output, _) = await RunAsync("audit", "verify", "--data", dir.Path);
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("BROKEN (changed) at entry 1"));

@@ -7,6 +7,36 @@ namespace Gateway.Tests.Audit;
 public class AuditLogTests
 {
     [Test]
+    public async Task A_batch_bigger_than_a_chunk_is_split_and_every_entry_stays_readable_and_verifiable()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.FlushInterval = TimeSpan.FromMilliseconds(300); // all of it in one batch
+        string subject = "Báo cáo tổng hợp " + new string('x', 100_000);
+        await using (var log = await AuditLog.OpenAsync(dir.Path, options))
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                var tx = AuditTestData.Accepted($"BIG{i}", AuditTestData.T0.AddSeconds(i));
+                tx.Subject = subject + i;
+                log.AppendCarried(log.Carry(tx));
+            }
+            await log.WhenDurableAsync(now: true);
+            await log.FlushAsync();
+            var all = log.Query(new AuditQuery { Limit = 100 });
+            Assert.That(all.Records.Select(r => r.Transaction.Subject), Is.EqualTo(Enumerable.Range(0, 30).Reverse().Select(i => subject + i)));
+            var verify = log.Verify();
+            Assert.That((verify.Ok, verify.Checked), Is.EqualTo((true, 30)), verify.Message);
+        }
+        using var chain = new ChainFile(dir);
+        var chunks = chain.Database.GetCollection(AuditStore.ChainCollection).FindAll().ToList();
+        Assert.That(chunks, Has.Count.GreaterThanOrEqualTo(3), "3 MB of entries do not fit one chunk");
+        foreach (var chunk in chunks)
+            Assert.That(chunk["Entries"].AsArray.Sum(e => e.AsString.Length), Is.LessThanOrEqualTo(ChainChunk.MaxBytes));
+        Assert.That(chain.Entries().Select(e => e.Id), Is.EqualTo(Enumerable.Range(1, 30).Select(i => (long)i)));
+    }
+
+    [Test]
     public async Task Accept_reject_quarantine_deferral_and_bounce_are_recorded_and_joined()
     {
         using var dir = new TempDataDir();

@@ -111,35 +111,96 @@ public class AuditLookupTests
     }
 
     [Test]
-    public async Task A_database_with_the_old_indexes_gets_its_blocks_and_loses_the_indexes()
+    public async Task A_database_of_the_per_entry_layout_moves_into_chunks_and_still_verifies_and_answers()
     {
         using var dir = await SeedFiveAsync();
-
-        // What an earlier version left: no lookup blocks, LiteDB indexes on Message-ID and sender.
-        using (var db = Direct(dir))
-        {
-            db.GetCollection(LookupIndex.Collection).DeleteAll();
-            db.GetCollection(AuditStore.TransactionsCollection).EnsureIndex("time", "$.TimeUtc");
-            db.GetCollection(AuditStore.TransactionsCollection).EnsureIndex("msgid", "$.Transaction.MessageId");
-            db.GetCollection(AuditStore.TransactionsCollection).EnsureIndex("sender", "LOWER($.Transaction.MailFrom)");
-            db.Checkpoint();
-        }
+        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
+            await log.RecordDeliveryAsync(AuditTestData.Delivery("Q2", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", AuditTestData.T0.AddMinutes(10)));
+        WriteLegacyLayout(dir, embedOutcomeOf: null);
 
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
-            Assert.That(log.Query(new AuditQuery { MessageId = "Q3@mail.bnv.gov.vn" }).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "Q3" }));
+            Assert.That(log.Verify().Ok, Is.True, log.Verify().Message);
+            Assert.That(log.Verify().Checked, Is.EqualTo(6));
+            var q2 = log.Query(new AuditQuery { MessageId = "Q2@mail.bnv.gov.vn" }).Records.Single();
+            Assert.That(q2.RecipientStatus.Single().Outcome, Is.EqualTo("delivered"), "the outcome, a document of its own before, is found with its transaction");
             Assert.That(log.Query(new AuditQuery { Sender = "vanthu@bnv.gov.vn" }).Records, Has.Count.EqualTo(5));
             Assert.That(log.Query(new AuditQuery { Since = AuditTestData.T0.AddMinutes(2), Until = AuditTestData.T0.AddMinutes(4) })
                 .Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "Q3", "Q2" }));
             Assert.That(log.Stats(null, null).Transactions, Is.EqualTo(5));
-            Assert.That(log.Verify().Ok, Is.True);
+            await log.AppendAsync(AuditTestData.Accepted("Q6", AuditTestData.T0.AddMinutes(20)));
+            Assert.That(log.Verify().Ok, Is.True, "new entries chain on after the moved ones");
         }
         using (var db = Direct(dir))
         {
-            var names = db.GetCollection("$indexes").Find(Query.EQ("collection", AuditStore.TransactionsCollection)).Select(d => d["name"].AsString).ToList();
-            Assert.That(names, Is.EqualTo(new[] { "_id" }), "only the primary key: time, Message-ID and sender go through the blocks");
-            Assert.That(db.GetCollection(LookupIndex.Collection).Count(), Is.EqualTo(1));
+            Assert.That(db.CollectionExists("transactions") || db.CollectionExists("deliveries"), Is.False, "the old collections are gone");
+            Assert.That(ChainFile.EntriesOf(db).Select(e => e.Id), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6, 7 }));
         }
+    }
+
+    [Test]
+    public async Task A_record_changed_in_the_per_entry_layout_still_fails_verify_after_the_move()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.FlushInterval = TimeSpan.FromMilliseconds(300); // Q1 and its outcome in one batch: stored inside Q1's document
+        await using (var log = await AuditLog.OpenAsync(dir.Path, options))
+        {
+            log.AppendCarried(log.Carry(AuditTestData.Accepted("Q1", AuditTestData.T0)));
+            log.RecordDelivery(AuditTestData.Delivery("Q1", "lanhdao@sotttt.hanoi.gov.vn", "bounced", "550 no", AuditTestData.T0.AddSeconds(1)));
+            log.AppendCarried(log.Carry(AuditTestData.Accepted("Q2", AuditTestData.T0.AddSeconds(2))));
+            await log.WhenDurableAsync(now: true);
+        }
+        WriteLegacyLayout(dir, embedOutcomeOf: 1);
+        using (var db = Direct(dir))
+        {
+            var transactions = db.GetCollection("transactions");
+            var doc = transactions.FindById(1);
+            Assert.That(doc["Outcomes"].AsArray, Has.Count.EqualTo(1));
+            doc["Outcomes"][0]["Delivery"]["Outcome"] = "delivered";
+            transactions.Update(doc);
+            db.Checkpoint();
+        }
+        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
+        {
+            var result = log.Verify();
+            Assert.That((result.Problem, result.FirstBadSeq), Is.EqualTo(("changed", 2L)), result.Message);
+            Assert.That(log.Query(new AuditQuery { MessageId = "Q1@mail.bnv.gov.vn" }).Records.Single().RecipientStatus.Single().Outcome, Is.EqualTo("delivered"));
+        }
+    }
+
+    /// <summary>
+    /// Rewrites a closed log in the layout versions before chunks wrote: one document per entry with its fields as
+    /// BSON and its hash, outcomes of <paramref name="embedOutcomeOf"/>'s batch inside its document, the others in
+    /// "deliveries"; no chunks, no references, no lookup blocks, and the LiteDB indexes those versions kept.
+    /// </summary>
+    private static void WriteLegacyLayout(TempDataDir dir, long? embedOutcomeOf)
+    {
+        using var db = Direct(dir);
+        var mapper = AuditStore.CreateMapper();
+        var entries = ChainFile.EntriesOf(db);
+        var transactions = db.GetCollection("transactions");
+        var deliveries = db.GetCollection("deliveries");
+        AuditEntry? owner = null;
+        foreach (var e in entries)
+        {
+            e.Outcomes = null;
+            if (e.Kind == EntryKinds.Transaction)
+            {
+                owner = e;
+                if (embedOutcomeOf != e.Id) transactions.Insert(mapper.ToDocument(e));
+            }
+            else if (embedOutcomeOf is { } id && owner?.Id == id) (owner.Outcomes ??= []).Add(e);
+            else deliveries.Insert(mapper.ToDocument(e));
+        }
+        if (entries.FirstOrDefault(e => e.Id == embedOutcomeOf) is { } embedded) transactions.Insert(mapper.ToDocument(embedded));
+        transactions.EnsureIndex("time", "$.TimeUtc");
+        transactions.EnsureIndex("msgid", "$.Transaction.MessageId");
+        deliveries.EnsureIndex("queue", "$.QueueId");
+        db.DropCollection(AuditStore.ChainCollection);
+        db.DropCollection(AuditStore.DeliveryRefsCollection);
+        db.GetCollection(LookupIndex.Collection).DeleteAll();
+        db.Checkpoint();
     }
 
     [Test]
@@ -154,7 +215,7 @@ public class AuditLookupTests
             var doc = blocks.FindById(0L);
             var stored = LookupBlock.FromDocument(doc)!;
             var rebuilt = LookupBlock.Empty(0);
-            foreach (var e in db.GetCollection<AuditEntry>(AuditStore.TransactionsCollection).FindAll().Where(e => e.QueueId != "Q3")) rebuilt.Add(e);
+            foreach (var e in ChainFile.EntriesOf(db).Where(e => e.QueueId != "Q3")) rebuilt.Add(e);
             Assert.That(rebuilt.Filter, Is.Not.EqualTo(stored.Filter));
             doc["Filter"] = rebuilt.Filter;
             blocks.Update(doc);

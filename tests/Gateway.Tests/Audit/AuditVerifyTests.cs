@@ -1,10 +1,9 @@
 using GovGateway.Audit;
-using LiteDB;
 using NUnit.Framework;
 
 namespace Gateway.Tests.Audit;
 
-/// <summary>Tampering done the way an intruder with the file would: through LiteDB, with the log closed.</summary>
+/// <summary>Tampering done the way an intruder with the file would: through LiteDB, with the log closed (<see cref="ChainFile"/>).</summary>
 [TestFixture]
 public class AuditVerifyTests
 {
@@ -17,11 +16,10 @@ public class AuditVerifyTests
         return dir;
     }
 
-    private static void Tamper(TempDataDir dir, Action<ILiteCollection<BsonDocument>> change)
+    private static void Tamper(TempDataDir dir, Action<ChainFile> change)
     {
-        using var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct });
-        change(db.GetCollection(AuditStore.TransactionsCollection));
-        db.Checkpoint();
+        using var chain = new ChainFile(dir);
+        change(chain);
     }
 
     private static async Task<AuditVerifyResult> VerifyAsync(TempDataDir dir)
@@ -45,12 +43,7 @@ public class AuditVerifyTests
     public async Task Changed_field_is_named()
     {
         using var dir = await SeedAsync();
-        Tamper(dir, entries =>
-        {
-            var doc = entries.FindById(4);
-            doc["Transaction"]["Decision"] = "rejected";
-            entries.Update(doc);
-        });
+        Tamper(dir, chain => chain.Edit(4, entry => entry["transaction"]!["Decision"] = "rejected"));
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);
         Assert.That(result.Problem, Is.EqualTo("changed"));
@@ -60,29 +53,44 @@ public class AuditVerifyTests
     }
 
     [Test]
-    public async Task Changed_field_with_recomputed_hash_is_caught_by_the_next_link()
+    public async Task Changed_last_record_is_caught_by_the_head()
     {
         using var dir = await SeedAsync();
-        Tamper(dir, entries =>
+        Tamper(dir, chain => chain.Edit(10, entry => entry["transaction"]!["Subject"] = "Nội dung đã bị sửa"));
+        var result = await VerifyAsync(dir);
+        Assert.That((result.Problem, result.FirstBadSeq), Is.EqualTo(("changed", 10L)));
+        Assert.That(result.FirstBadRecord, Does.Contain("queue Q10"));
+        Assert.That(result.Checked, Is.EqualTo(9));
+    }
+
+    [Test]
+    public async Task Relinking_the_next_record_to_a_changed_one_moves_the_break_but_does_not_hide_it()
+    {
+        using var dir = await SeedAsync();
+        Tamper(dir, chain =>
         {
-            var doc = entries.FindById(6);
-            doc["Transaction"]["Subject"] = "Nội dung đã bị sửa";
-            entries.Update(doc);
-            var entry = AuditStore.CreateMapper().ToObject<AuditEntry>(entries.FindById(6));
-            doc["Hash"] = ChainHasher.Compute(entry.PrevHash, entry);
-            entries.Update(doc);
+            chain.Edit(6, entry => entry["transaction"]!["Subject"] = "Nội dung đã bị sửa");
+            var changedHash = ChainHasher.HashOf(chain.Text(6));
+            chain.Edit(7, entry => entry["prev"] = changedHash);
         });
         var result = await VerifyAsync(dir);
-        Assert.That(result.Ok, Is.False);
-        Assert.That(result.Problem, Is.EqualTo("changed"));
-        Assert.That(result.FirstBadSeq, Is.EqualTo(6));
+        Assert.That((result.Ok, result.Problem, result.FirstBadSeq), Is.EqualTo((false, "changed", 7L)), result.Message);
+    }
+
+    [Test]
+    public async Task Text_that_is_no_longer_an_entry_is_named()
+    {
+        using var dir = await SeedAsync();
+        Tamper(dir, chain => chain.Replace(3, "{\"note\": \"xoá\"}"));
+        var result = await VerifyAsync(dir);
+        Assert.That((result.Problem, result.FirstBadSeq), Is.EqualTo(("changed", 3L)));
     }
 
     [Test]
     public async Task Deleted_record_is_named()
     {
         using var dir = await SeedAsync();
-        Tamper(dir, entries => entries.Delete(7));
+        Tamper(dir, chain => chain.Delete(7));
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);
         Assert.That(result.Problem, Is.EqualTo("removed"));
@@ -100,19 +108,17 @@ public class AuditVerifyTests
             await log.RecordDeliveryAsync(AuditTestData.Delivery("Q1", "lanhdao@sotttt.hanoi.gov.vn", "bounced", "550 no", AuditTestData.T0.AddSeconds(1)));
             await log.AppendAsync(AuditTestData.Accepted("Q2", AuditTestData.T0.AddSeconds(2)));
         }
-        static ILiteCollection<BsonDocument> Deliveries(LiteDatabase db) => db.GetCollection(AuditStore.DeliveriesCollection);
-        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
+        using (var chain = new ChainFile(dir))
         {
-            var doc = Deliveries(db).FindById(2);
-            doc["Delivery"]["Outcome"] = "delivered";
-            Deliveries(db).Update(doc);
+            Assert.That(chain.Database.GetCollection(AuditStore.DeliveryRefsCollection).FindAll().Select(d => d["_id"].AsInt64), Is.EqualTo(new[] { 2L }),
+                "the outcome is stored after its transaction's chunk: a reference joins it");
+            chain.Edit(2, entry => entry["delivery"]!["Outcome"] = "delivered");
         }
         var changed = await VerifyAsync(dir);
         Assert.That((changed.Problem, changed.FirstBadSeq), Is.EqualTo(("changed", 2L)));
         Assert.That(changed.FirstBadRecord, Does.Contain("delivery Q1"));
 
-        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
-            Deliveries(db).Delete(2);
+        Tamper(dir, chain => chain.Delete(2));
         var removed = await VerifyAsync(dir);
         Assert.That((removed.Problem, removed.FirstBadSeq), Is.EqualTo(("removed", 2L)));
     }
@@ -132,21 +138,18 @@ public class AuditVerifyTests
             Assert.That(log.Query(new AuditQuery { MessageId = "<Q1@mail.bnv.gov.vn>" }).Records.Single().RecipientStatus.Single().Outcome, Is.EqualTo("bounced"));
             Assert.That(log.Verify().Ok, Is.True);
         }
-        void Edit(Action<BsonArray> change) => Tamper(dir, entries =>
+        using (var chain = new ChainFile(dir))
         {
-            var doc = entries.FindById(1);
-            change(doc["Outcomes"].AsArray);
-            entries.Update(doc);
-        });
-        using (var db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct }))
-            Assert.That(db.GetCollection(AuditStore.DeliveriesCollection).Count(), Is.Zero, "the outcome has no document of its own");
+            Assert.That(chain.Database.GetCollection(AuditStore.DeliveryRefsCollection).Count(), Is.Zero, "the outcome is in its transaction's chunk: no reference");
+            Assert.That(chain.Database.GetCollection(AuditStore.ChainCollection).Count(), Is.EqualTo(1), "one batch, one chunk");
+        }
 
-        Edit(outcomes => outcomes[0]["Delivery"]["Outcome"] = "delivered");
+        Tamper(dir, chain => chain.Edit(2, entry => entry["delivery"]!["Outcome"] = "delivered"));
         var changed = await VerifyAsync(dir);
         Assert.That((changed.Problem, changed.FirstBadSeq), Is.EqualTo(("changed", 2L)));
         Assert.That(changed.FirstBadRecord, Does.Contain("delivery Q1"));
 
-        Edit(outcomes => outcomes.RemoveAt(0));
+        Tamper(dir, chain => chain.Delete(2));
         var removed = await VerifyAsync(dir);
         Assert.That((removed.Problem, removed.FirstBadSeq), Is.EqualTo(("removed", 2L)));
     }
@@ -155,7 +158,7 @@ public class AuditVerifyTests
     public async Task Deleted_last_record_is_caught_by_the_head()
     {
         using var dir = await SeedAsync();
-        Tamper(dir, entries => entries.Delete(10));
+        Tamper(dir, chain => chain.Delete(10));
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);
         Assert.That(result.Problem, Is.EqualTo("removed"));
@@ -166,18 +169,16 @@ public class AuditVerifyTests
     public async Task Inserted_record_at_the_end_is_named_even_with_a_valid_link()
     {
         using var dir = await SeedAsync();
-        Tamper(dir, entries =>
+        Tamper(dir, chain =>
         {
-            var mapper = AuditStore.CreateMapper();
-            var last = mapper.ToObject<AuditEntry>(entries.FindById(10));
+            var last = chain.Entry(10);
             var forged = new AuditEntry
             {
                 Id = 11, Kind = "transaction", TimeUtc = last.TimeUtc.AddMinutes(1), QueueId = "FORGED",
-                Transaction = AuditTestData.Accepted("FORGED", last.TimeUtc.AddMinutes(1)), PrevHash = last.Hash,
+                Transaction = AuditTestData.Accepted("FORGED", last.TimeUtc.AddMinutes(1)),
             };
             forged.Transaction.TimeUtc = forged.TimeUtc;
-            forged.Hash = ChainHasher.Compute(forged.PrevHash, forged);
-            entries.Insert(mapper.ToDocument(forged));
+            chain.AddChunk(ChainHasher.Canonical(last.Hash, forged, 11));
         });
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);
@@ -190,27 +191,20 @@ public class AuditVerifyTests
     public async Task Inserted_record_in_the_middle_with_renumbering_is_named()
     {
         using var dir = await SeedAsync();
-        Tamper(dir, entries =>
+        Tamper(dir, chain =>
         {
-            var mapper = AuditStore.CreateMapper();
-            // Shift entries 5..10 up by one, then put a forged, correctly linked entry at 5.
-            for (long id = 10; id >= 5; id--)
-            {
-                var doc = entries.FindById(id);
-                entries.Delete(id);
-                doc["_id"] = id + 1;
-                entries.Insert(doc);
-            }
-            var before = mapper.ToObject<AuditEntry>(entries.FindById(4));
-            var forged = new AuditEntry { Id = 5, Kind = "transaction", TimeUtc = before.TimeUtc, QueueId = "FORGED", PrevHash = before.Hash };
+            // Renumber entries 5..10 up by one, then put a forged, correctly linked entry at 5.
+            for (long id = 10; id >= 5; id--) chain.Edit(id, entry => entry["seq"] = id + 1);
+            var before = chain.Entry(4);
+            var forged = new AuditEntry { Id = 5, Kind = "transaction", TimeUtc = before.TimeUtc, QueueId = "FORGED" };
             forged.Transaction = AuditTestData.Accepted("FORGED", before.TimeUtc);
-            forged.Hash = ChainHasher.Compute(forged.PrevHash, forged);
-            entries.Insert(mapper.ToDocument(forged));
+            chain.InsertBefore(6, ChainHasher.Canonical(before.Hash, forged, 5));
         });
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);
         Assert.That(result.Problem, Is.EqualTo("inserted"));
         Assert.That(result.FirstBadSeq, Is.EqualTo(5));
+        Assert.That(result.FirstBadRecord, Does.Contain("FORGED"));
     }
 
     [Test]
@@ -244,7 +238,7 @@ public class AuditVerifyTests
             Assert.That(result.AnchorSeq, Is.EqualTo(9), "NEW0 and NEW1 (10 and 9 days old) purged");
             Assert.That(log.Query(new AuditQuery()).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "AFTER", "NEW3", "NEW2" }));
         }
-        Tamper(dir, entries => entries.Delete(10));
+        Tamper(dir, chain => chain.Delete(10));
         var broken = await VerifyAsync(dir);
         Assert.That(broken.Ok, Is.False);
         Assert.That(broken.Problem, Is.EqualTo("removed"));
@@ -280,16 +274,16 @@ public class AuditVerifyTests
     {
         using var dir = new TempDataDir();
         var now = DateTime.UtcNow;
-        BsonDocument? purged = null;
+        string? purged = null;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
             await log.AppendAsync(AuditTestData.Accepted("OLD", now.AddDays(-50)));
             await log.AppendAsync(AuditTestData.Accepted("NEW", now));
         }
-        Tamper(dir, entries => purged = entries.FindById(1));
+        Tamper(dir, chain => purged = chain.Text(1));
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
             await log.PurgeAsync(now.AddDays(-1));
-        Tamper(dir, entries => entries.Insert(purged!));
+        Tamper(dir, chain => chain.AddChunk(purged!));
         var result = await VerifyAsync(dir);
         Assert.That(result.Problem, Is.EqualTo("inserted"));
         Assert.That(result.FirstBadSeq, Is.EqualTo(1));

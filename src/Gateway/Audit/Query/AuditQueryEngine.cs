@@ -1,5 +1,3 @@
-using LiteDB;
-
 namespace GovGateway.Audit;
 
 /// <summary>
@@ -47,7 +45,7 @@ internal static class AuditQueryEngine
         var tx = entry.Transaction!;
         var later = string.IsNullOrEmpty(tx.QueueId)
             ? []
-            : store.Deliveries.Find(Query.EQ("QueueId", tx.QueueId)).Where(e => e.Id > entry.Id);
+            : store.LaterDeliveries(tx.QueueId, entry.Id);
         var deliveries = (entry.Outcomes ?? []).Concat(later)
             .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null)
             .OrderBy(e => e.Id)

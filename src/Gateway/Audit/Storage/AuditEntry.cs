@@ -1,10 +1,8 @@
 namespace GovGateway.Audit;
 
 /// <summary>
-/// One immutable link of the chain as stored in LiteDB (collection "transactions" or "deliveries", _id = sequence number).
-/// A transaction and each of its delivery outcomes are separate entries of the chain. Outcomes that reach LiteDB in the
-/// same batch as their transaction are stored inside its document (<see cref="Outcomes"/>); later ones are documents
-/// of "deliveries", which queries join by queue id.
+/// One immutable link of the chain. A transaction and each of its delivery outcomes are separate entries. LiteDB keeps
+/// the entry's canonical form (<see cref="Canonical"/>) inside a <see cref="ChainChunk"/>; this is that text read back.
 /// </summary>
 internal sealed class AuditEntry
 {
@@ -18,14 +16,23 @@ internal sealed class AuditEntry
     public AuditTransaction? Transaction { get; set; }
     public AuditDelivery? Delivery { get; set; }
     /// <summary>
-    /// A transaction's delivery entries stored inside its document, in sequence order; each is a link of the chain with
-    /// its own number and hashes. Null when none came with it (and always for a delivery entry).
+    /// A transaction's delivery entries stored in the same chunk after it, in sequence order; each is also an entry of
+    /// the chain on its own. Null when none came with it (and always for a delivery entry).
     /// </summary>
     public List<AuditEntry>? Outcomes { get; set; }
     /// <summary>Hash of the entry before this one (the anchor's hash after a purge, zeros for the first ever).</summary>
     public string PrevHash { get; set; } = "";
-    /// <summary>SHA-256 over PrevHash and this entry's content.</summary>
-    public string Hash { get; set; } = "";
+    /// <summary>SHA-256 of the canonical form (PrevHash and this entry's content); computed from <see cref="Canonical"/> when read.</summary>
+    public string Hash
+    {
+        get => _hash ??= Canonical is null ? "" : ChainHasher.HashOf(Canonical);
+        set => _hash = value;
+    }
+    private string? _hash;
+
+    /// <summary>The stored text of the entry (null for an entry read from a database of the older, per-entry layout).</summary>
+    [LiteDB.BsonIgnore]
+    public string? Canonical { get; set; }
 
     /// <summary>Transaction id, or "queue id → recipient" for a delivery: what a person looks for.</summary>
     public string Describe() =>

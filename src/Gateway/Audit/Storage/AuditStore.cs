@@ -5,16 +5,17 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// The LiteDB side of the audit log (DATA/audit/audit.db, direct mode: one process owns the file).
-/// The chain's entries live in two collections sharing one sequence (_id): "transactions", and "deliveries" with the
-/// queue-id index that joins them to their transaction. Transactions are found by time, Message-ID and sender through
-/// "lookup" (<see cref="LookupIndex"/>), written with each batch, then read by _id range: no secondary index on them.
+/// The chain's entries live in "chain" as chunks (<see cref="ChainChunk"/>: runs of consecutive entries in their
+/// canonical form). Transactions are found by time, Message-ID and sender through "lookup" (<see cref="LookupIndex"/>),
+/// then read by chunk. A delivery outcome stored in a later chunk than its transaction also gets a reference in
+/// "delivery_refs" (number and queue id, indexed by queue id), through which queries join it to the transaction.
 /// Writes (batches, purges) and chain walks are serialized by one lock so the head and anchor in "meta" always
 /// describe the entries a reader sees.
 /// </summary>
 internal sealed class AuditStore : IDisposable
 {
-    public const string TransactionsCollection = "transactions";
-    public const string DeliveriesCollection = "deliveries";
+    public const string ChainCollection = ChainChunk.Collection;
+    public const string DeliveryRefsCollection = "delivery_refs";
     public const string MetaCollection = "meta";
     private const string HeadId = "head";
     private const string AnchorId = "anchor";
@@ -23,10 +24,8 @@ internal sealed class AuditStore : IDisposable
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly object _writeLock = new();
-
-    // The same collections untyped: the writer inserts documents it built itself (EntryDocument).
-    private readonly ILiteCollection<BsonDocument> _transactionDocs;
-    private readonly ILiteCollection<BsonDocument> _deliveryDocs;
+    private readonly ILiteCollection<BsonDocument> _chain;
+    private readonly ILiteCollection<BsonDocument> _deliveryRefs;
     private readonly FileStream _dataFile;
     private readonly FileStream _logFile;
 
@@ -37,53 +36,15 @@ internal sealed class AuditStore : IDisposable
         _db = db;
         _path = path;
         _logger = logger;
-        Transactions = db.GetCollection<AuditEntry>(TransactionsCollection);
-        Deliveries = db.GetCollection<AuditEntry>(DeliveriesCollection);
-        _transactionDocs = db.GetCollection(TransactionsCollection);
-        _deliveryDocs = db.GetCollection(DeliveriesCollection);
+        _chain = db.GetCollection(ChainCollection);
+        _deliveryRefs = db.GetCollection(DeliveryRefsCollection);
         Meta = db.GetCollection<ChainPoint>(MetaCollection);
         Lookup = new LookupIndex(db.GetCollection(LookupIndex.Collection));
         Head = Meta.FindById(HeadId) ?? new ChainPoint { Id = HeadId, Seq = 0, Hash = ChainHasher.Genesis };
     }
 
-    public ILiteCollection<AuditEntry> Transactions { get; }
-    public ILiteCollection<AuditEntry> Deliveries { get; }
-
     /// <summary>Blocks of lookup keys (Message-ID, sender) and time ranges over runs of chain numbers.</summary>
     public LookupIndex Lookup { get; }
-
-    /// <summary>
-    /// Every chain entry after <paramref name="afterSeq"/>, in sequence order: a merge of both collections and of the
-    /// outcomes stored inside transactions, which follow their transaction within one batch.
-    /// </summary>
-    public IEnumerable<AuditEntry> ChainAfter(long afterSeq)
-    {
-        using var tx = Transactions.Find(Query.GT("_id", afterSeq)).GetEnumerator();
-        using var dl = Deliveries.Find(Query.GT("_id", afterSeq)).GetEnumerator();
-        var embedded = new PriorityQueue<AuditEntry, long>();
-        bool hasTx = tx.MoveNext(), hasDl = dl.MoveNext();
-        while (hasTx || hasDl || embedded.Count > 0)
-        {
-            long next = Math.Min(hasTx ? tx.Current.Id : long.MaxValue, hasDl ? dl.Current.Id : long.MaxValue);
-            if (embedded.TryPeek(out var outcome, out long seq) && seq <= next)
-            {
-                embedded.Dequeue();
-                if (seq > afterSeq) yield return outcome;
-            }
-            else if (hasTx && tx.Current.Id == next)
-            {
-                var t = tx.Current;
-                foreach (var o in t.Outcomes ?? []) embedded.Enqueue(o, o.Id);
-                yield return t;
-                hasTx = tx.MoveNext();
-            }
-            else
-            {
-                yield return dl.Current;
-                hasDl = dl.MoveNext();
-            }
-        }
-    }
 
     public ILiteCollection<ChainPoint> Meta { get; }
 
@@ -105,22 +66,16 @@ internal sealed class AuditStore : IDisposable
             db = new LiteDatabase(data, CreateMapper(), log);
             db.UtcDate = true;
             db.CheckpointSize = options.CheckpointPages;
-            var transactions = db.GetCollection<AuditEntry>(TransactionsCollection);
-            // Time range, Message-ID and sender are looked up through the lookup blocks; recipient, class, rule, symbol,
-            // signature and subject filters run in memory over what they yield. Earlier versions kept LiteDB indexes on
-            // time, queue id, Message-ID and sender (each insert into each cost 10-70 µs): dropped here, and the blocks
-            // built from what is stored.
-            bool hadKeyIndexes = transactions.DropIndex("time") | transactions.DropIndex("queue") | transactions.DropIndex("msgid") | transactions.DropIndex("sender");
-            // Deliveries are only ever looked up by the transaction's queue id.
-            db.GetCollection<AuditEntry>(DeliveriesCollection).EnsureIndex("queue", "$.QueueId");
+            db.GetCollection(DeliveryRefsCollection).EnsureIndex("queue", "$.QueueId");
             // A collection LiteDB creates inside the writer's transaction while a query reads it fails that query
             // ("page type must be collection page"): create the ones without an index of their own now.
-            CreateCollection(db, TransactionsCollection);
+            CreateCollection(db, ChainCollection);
             CreateCollection(db, LookupIndex.Collection);
             var store = new AuditStore(db, path, logger, data, log);
             try
             {
-                if (hadKeyIndexes || (store.Lookup.IsEmpty && store._transactionDocs.Exists(Query.All()))) store.RebuildLookup();
+                bool migrated = LegacyChain.Present(db) && store.MigrateLegacy(options.BatchSize);
+                if (migrated || (store.Lookup.IsEmpty && store._chain.Exists(Query.All()))) store.RebuildLookup();
             }
             catch
             {
@@ -162,29 +117,83 @@ internal sealed class AuditStore : IDisposable
         return mapper;
     }
 
+    private bool MigrateLegacy(int chunkEntries)
+    {
+        lock (_writeLock)
+        {
+            _logger.LogInformation("Audit log: moving entries of the per-entry layout into chunks");
+            long moved = InTransaction(() =>
+            {
+                _chain.DeleteAll();
+                _deliveryRefs.DeleteAll();
+                return LegacyChain.Migrate(_db, chunk => Store(chunk.Select(c => c.Entry).ToList(), chunk.Select(c => c.Canonical).ToList()), chunkEntries, _logger);
+            });
+            LegacyChain.Drop(_db);
+            _logger.LogInformation("Audit log: {Count} entries moved into chunks", moved);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Chunks holding entries after <paramref name="afterSeq"/>, in stored order (chunks are keyed by their last entry).
+    /// </summary>
+    public IEnumerable<ChainChunk> ChunksAfter(long afterSeq) =>
+        _chain.Find(Query.GT("_id", afterSeq)).Select(ChainChunk.FromDocument);
+
+    /// <summary>Every readable chain entry after <paramref name="afterSeq"/>, in chain order, transactions carrying the outcomes of their chunk.</summary>
+    public IEnumerable<AuditEntry> ChainAfter(long afterSeq)
+    {
+        foreach (var chunk in ChunksAfter(afterSeq))
+            foreach (var e in chunk.Read())
+                if (e.Id > afterSeq) yield return e;
+    }
+
     /// <summary>Ids of the stored transactions with a time at or after <paramref name="sinceUtc"/>.</summary>
     public HashSet<string> TransactionIdsSince(DateTime sinceUtc) =>
         InRange(ChainHasher.Normalize(sinceUtc), DateTime.MaxValue).Select(e => e.Transaction!.Id).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Transactions with a time in [since, until), in chain order, read block by block.</summary>
+    /// <summary>Transactions with a time in [since, until), in chain order, read block by block, without their outcomes.</summary>
     public IEnumerable<AuditEntry> InRange(DateTime since, DateTime until)
     {
         foreach (var block in Lookup.Candidates([], since, until).OrderBy(b => b.Number))
-            foreach (var e in TransactionsIn(block, since, until))
+            foreach (var e in TransactionsIn(block, since, until, outcomes: false))
                 yield return e;
     }
 
-    /// <summary>The block's stored transactions with a time in [since, until), in chain order.</summary>
-    private IEnumerable<AuditEntry> TransactionsIn(LookupBlock block, DateTime since, DateTime until) =>
-        Transactions.Find(Query.Between("_id", block.FirstSeq, block.LastSeq))
-            .Where(e => e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until);
+    /// <summary>The block's stored transactions with a time in [since, until), in chain order (with their chunk's outcomes if asked).</summary>
+    private IEnumerable<AuditEntry> TransactionsIn(LookupBlock block, DateTime since, DateTime until, bool outcomes)
+    {
+        foreach (var doc in _chain.Find(Query.GTE("_id", block.FirstSeq)))
+        {
+            var chunk = ChainChunk.FromDocument(doc);
+            if (chunk.First > block.LastSeq) yield break;
+            foreach (var e in outcomes ? chunk.Read() : chunk.ReadTransactions())
+                if (e.Id >= block.FirstSeq && e.Id <= block.LastSeq && e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until)
+                    yield return e;
+        }
+    }
+
+    /// <summary>Delivery outcomes of <paramref name="queueId"/> stored in later chunks than their transaction (at <paramref name="afterSeq"/>).</summary>
+    public IEnumerable<AuditEntry> LaterDeliveries(string queueId, long afterSeq)
+    {
+        foreach (var reference in _deliveryRefs.Find(Query.EQ("QueueId", queueId)))
+        {
+            long seq = reference["_id"].AsInt64;
+            if (seq <= afterSeq || _chain.FindOne(Query.GTE("_id", seq)) is not { } doc) continue;
+            var chunk = ChainChunk.FromDocument(doc);
+            long index = seq - chunk.First;
+            if (index < 0 || index >= chunk.Entries.Count) continue;
+            if (EntryCodec.TryParse(chunk.Entries[(int)index]) is { Kind: EntryKinds.Delivery, Delivery: not null } e && e.Id == seq && e.QueueId == queueId)
+                yield return e;
+        }
+    }
 
     public ChainPoint Anchor => Meta.FindById(AnchorId) ?? new ChainPoint { Id = AnchorId, Seq = 0, Hash = ChainHasher.Genesis };
 
     public ChainPoint StoredHead => Meta.FindById(HeadId) ?? new ChainPoint { Id = HeadId, Seq = 0, Hash = ChainHasher.Genesis };
 
     /// <summary>
-    /// Links and inserts entries in sequence order in one LiteDB transaction. Entries at or below the head are
+    /// Links and stores entries in sequence order in one LiteDB transaction. Entries at or below the head are
     /// skipped, which makes journal replay idempotent.
     /// </summary>
     public int AppendBatch(IReadOnlyList<AuditEntry> batch)
@@ -195,26 +204,25 @@ internal sealed class AuditStore : IDisposable
             string prev = head.Hash;
             long last = head.Seq;
             var linked = new List<AuditEntry>(batch.Count);
+            var canonical = new List<string>(batch.Count);
             foreach (var entry in batch)
             {
                 if (entry.Id <= last) continue;
                 if (entry.Id != last + 1)
                     _logger.LogError("Audit chain gap: entry {Seq} follows {Last}; the missing entries were lost from the journal", entry.Id, last);
                 entry.PrevHash = prev;
-                entry.Hash = ChainHasher.Compute(prev, entry);
+                (string text, entry.Hash) = ChainHasher.Link(prev, entry);
                 prev = entry.Hash;
                 last = entry.Id;
                 linked.Add(entry);
+                canonical.Add(text);
             }
             if (linked.Count == 0) return 0;
 
             var newHead = new ChainPoint { Id = HeadId, Seq = last, Hash = prev };
             InTransaction(() =>
             {
-                var (transactions, deliveries) = Group(linked);
-                if (transactions.Count > 0) _transactionDocs.InsertBulk(transactions.Select(EntryDocument.From), transactions.Count);
-                if (deliveries.Count > 0) _deliveryDocs.InsertBulk(deliveries.Select(EntryDocument.From), deliveries.Count);
-                Lookup.Record(transactions);
+                Store(linked, canonical);
                 Meta.Upsert(newHead);
                 return 0;
             });
@@ -224,27 +232,57 @@ internal sealed class AuditStore : IDisposable
     }
 
     /// <summary>
-    /// Transactions, each carrying the outcomes of this batch that follow it (one document instead of one per outcome:
-    /// most messages are delivered within the batch that records their acceptance), and the outcomes left over.
+    /// Stores linked entries (consecutive numbers) as chunks, with the references for outcomes whose transaction is in
+    /// an earlier chunk, and lists their transactions in the lookup blocks. Inside the caller's transaction.
     /// </summary>
-    private static (List<AuditEntry> Transactions, List<AuditEntry> Deliveries) Group(List<AuditEntry> linked)
+    private void Store(List<AuditEntry> linked, List<string> canonical)
     {
-        var transactions = new List<AuditEntry>(linked.Count);
-        var deliveries = new List<AuditEntry>();
+        int start = 0;
+        while (start < linked.Count)
+        {
+            // A chunk's entries must be consecutive (an entry's place in it gives its number) and stay well under
+            // LiteDB's document limit.
+            int end = start, bytes = 0;
+            do
+            {
+                bytes += canonical[end].Length;
+                end++;
+            }
+            while (end < linked.Count && linked[end].Id == linked[end - 1].Id + 1 && bytes + canonical[end].Length <= ChainChunk.MaxBytes);
+
+            var entries = linked.GetRange(start, end - start);
+            _chain.Insert(new ChainChunk(entries[0].Id, canonical.GetRange(start, end - start)).ToDocument());
+            var (transactions, later) = Group(entries);
+            if (later.Count > 0)
+                _deliveryRefs.InsertBulk(later.Select(d => new BsonDocument { ["_id"] = d.Id, ["QueueId"] = d.QueueId ?? "" }), later.Count);
+            Lookup.Record(transactions);
+            start = end;
+        }
+    }
+
+    /// <summary>
+    /// Transactions of one chunk, each carrying the outcomes of the chunk that follow it (most messages are delivered
+    /// within the batch that records their acceptance), and the outcomes left over, which get a reference. The writer and
+    /// every reader group a chunk through this, so they agree on which outcomes are found where.
+    /// </summary>
+    internal static (List<AuditEntry> Transactions, List<AuditEntry> Later) Group(List<AuditEntry> chunk)
+    {
+        var transactions = new List<AuditEntry>(chunk.Count);
+        var later = new List<AuditEntry>();
         var accepted = new Dictionary<string, AuditEntry>(StringComparer.Ordinal);
-        foreach (var entry in linked)
+        foreach (var entry in chunk)
         {
             if (entry.Kind == EntryKinds.Delivery)
             {
                 if (entry.QueueId is { } queue && accepted.TryGetValue(queue, out var owner)) (owner.Outcomes ??= []).Add(entry);
-                else deliveries.Add(entry);
+                else later.Add(entry);
                 continue;
             }
             entry.Outcomes = null; // a retried batch groups again from scratch
             transactions.Add(entry);
             if (entry.QueueId is { } id && entry.Transaction?.Decision == AuditDecisions.Accepted) accepted[id] = entry;
         }
-        return (transactions, deliveries);
+        return (transactions, later);
     }
 
     /// <summary>
@@ -259,25 +297,37 @@ internal sealed class AuditStore : IDisposable
             var anchor = Anchor;
             AuditEntry? lastPurged = null;
             long storedWithPurged = 0;
+            int count = 0;
             foreach (var entry in ChainAfter(anchor.Seq))
             {
-                // Outcomes stored inside a purged transaction go with it, so the run extends over them even when they
+                // Outcomes stored with a purged transaction go with it, so the run extends over them even when they
                 // are a moment younger than the cutoff: the chain must resume after the anchor with nothing missing.
                 if (entry.TimeUtc >= cutoff && entry.Id > storedWithPurged) break;
                 lastPurged = entry;
+                count++;
                 if (entry.Outcomes is { Count: > 0 } outcomes) storedWithPurged = Math.Max(storedWithPurged, outcomes[^1].Id);
             }
             if (lastPurged is null) return 0;
 
-            int removed = InTransaction(() =>
+            long through = lastPurged.Id;
+            InTransaction(() =>
             {
-                int n = Transactions.DeleteMany(Query.LTE("_id", lastPurged.Id)) + Deliveries.DeleteMany(Query.LTE("_id", lastPurged.Id));
-                Lookup.PurgeThrough(lastPurged.Id);
-                Meta.Upsert(new ChainPoint { Id = AnchorId, Seq = lastPurged.Id, Hash = lastPurged.Hash });
-                return n;
+                _chain.DeleteMany(Query.LTE("_id", through));
+                // The chunk the run ends in keeps the entries after it.
+                if (_chain.FindOne(Query.GT("_id", through)) is { } doc && ChainChunk.FromDocument(doc) is { } partial && partial.First <= through)
+                {
+                    int cut = (int)Math.Min(through - partial.First + 1, partial.Entries.Count);
+                    _chain.Delete(doc["_id"]);
+                    if (cut < partial.Entries.Count)
+                        _chain.Insert(new ChainChunk(through + 1, partial.Entries.GetRange(cut, partial.Entries.Count - cut)).ToDocument());
+                }
+                _deliveryRefs.DeleteMany(Query.LTE("_id", through));
+                Lookup.PurgeThrough(through);
+                Meta.Upsert(new ChainPoint { Id = AnchorId, Seq = through, Hash = lastPurged.Hash });
+                return 0;
             });
-            _logger.LogInformation("Audit retention removed {Count} entries up to {Seq} (older than {Cutoff:o})", removed, lastPurged.Id, cutoff);
-            return removed;
+            _logger.LogInformation("Audit retention removed {Count} entries up to {Seq} (older than {Cutoff:o})", count, through, cutoff);
+            return count;
         }
     }
 
@@ -307,7 +357,7 @@ internal sealed class AuditStore : IDisposable
     {
         lock (_writeLock)
         {
-            int count = InTransaction(() => Lookup.Rebuild(Transactions.Find(Query.All("_id", Query.Ascending))));
+            int count = InTransaction(() => Lookup.Rebuild(ChainAfter(long.MinValue).Where(e => e.Kind == EntryKinds.Transaction)));
             _logger.LogInformation("Audit lookup blocks built for {Count} stored transactions", count);
             return count;
         }
@@ -326,7 +376,7 @@ internal sealed class AuditStore : IDisposable
         {
             while (next < blocks.Count && (waiting.Count == 0 || blocks[next].MaxTimeUtc >= waiting.Peek().TimeUtc))
             {
-                foreach (var e in TransactionsIn(blocks[next++], since, until))
+                foreach (var e in TransactionsIn(blocks[next++], since, until, outcomes: true))
                     if (keys.All(LookupKeys.Of(e.Transaction!).Contains)) waiting.Enqueue(e, (e.TimeUtc, e.Id));
             }
             if (waiting.Count == 0) yield break;

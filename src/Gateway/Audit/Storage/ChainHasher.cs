@@ -16,43 +16,62 @@ internal static class ChainHasher
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private const int FormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Canonical = CreateOptions();
+    private static readonly JsonSerializerOptions CanonicalOptions = CreateOptions();
 
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     public static string Compute(string prevHash, AuditEntry entry) => Compute(prevHash, entry, entry.Id);
 
-    /// <summary>The hash the entry would have at sequence number <paramref name="seq"/> (used to spot renumbered entries).</summary>
-    public static string Compute(string prevHash, AuditEntry entry, long seq)
+    /// <summary>The hash the entry would have at sequence number <paramref name="seq"/>.</summary>
+    public static string Compute(string prevHash, AuditEntry entry, long seq) => HashOf(Write(prevHash, entry, seq));
+
+    /// <summary>
+    /// The canonical form of the entry linked after <paramref name="prevHash"/> at <paramref name="seq"/>: the text the
+    /// chain stores and hashes (ASCII: the default JSON encoder escapes everything else).
+    /// </summary>
+    public static string Canonical(string prevHash, AuditEntry entry, long seq) =>
+        Encoding.ASCII.GetString(Write(prevHash, entry, seq));
+
+    /// <summary>The entry's canonical form at its own number after <paramref name="prevHash"/>, and its hash: what the writer stores.</summary>
+    public static (string Canonical, string Hash) Link(string prevHash, AuditEntry entry)
+    {
+        var bytes = Write(prevHash, entry, entry.Id);
+        return (Encoding.ASCII.GetString(bytes), HashOf(bytes));
+    }
+
+    /// <summary>SHA-256 of a stored canonical form, lowercase hex (UTF-8: text edited by hand may not be ASCII).</summary>
+    public static string HashOf(string canonical) => HashOf(Encoding.UTF8.GetBytes(canonical));
+
+    private static string HashOf(ReadOnlySpan<byte> canonical) => Convert.ToHexStringLower(SHA256.HashData(canonical));
+
+    private static ReadOnlySpan<byte> Write(string prevHash, AuditEntry entry, long seq)
     {
         // One buffer and writer per thread: the audit writer hashes every entry it stores, the verifier every entry it reads.
         var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteNumber("v", FormatVersion);
+        writer.WriteString("prev", prevHash);
+        writer.WriteNumber("seq", seq);
+        writer.WriteString("kind", entry.Kind);
+        writer.WriteString("time", Normalize(entry.TimeUtc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        if (entry.QueueId is not null) writer.WriteString("queue", entry.QueueId);
+        if (entry.Transaction is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("v", FormatVersion);
-            writer.WriteString("prev", prevHash);
-            writer.WriteNumber("seq", seq);
-            writer.WriteString("kind", entry.Kind);
-            writer.WriteString("time", Normalize(entry.TimeUtc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-            if (entry.QueueId is not null) writer.WriteString("queue", entry.QueueId);
-            if (entry.Transaction is not null)
-            {
-                writer.WritePropertyName("transaction");
-                JsonSerializer.Serialize(writer, entry.Transaction, Canonical);
-            }
-            if (entry.Delivery is not null)
-            {
-                writer.WritePropertyName("delivery");
-                JsonSerializer.Serialize(writer, entry.Delivery, Canonical);
-            }
-            writer.WriteEndObject();
-            writer.Flush();
+            writer.WritePropertyName("transaction");
+            JsonSerializer.Serialize(writer, entry.Transaction, CanonicalOptions);
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        if (entry.Delivery is not null)
+        {
+            writer.WritePropertyName("delivery");
+            JsonSerializer.Serialize(writer, entry.Delivery, CanonicalOptions);
+        }
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan;
     }
 
     /// <summary>UTC, truncated to the millisecond (what LiteDB stores).</summary>

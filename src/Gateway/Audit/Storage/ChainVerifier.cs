@@ -2,7 +2,8 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// Walks the chain from the anchor (last purged entry, or the start) to the head recorded in "meta" and names the
-/// first entry that was changed, removed or inserted. It also checks that the lookup blocks list every transaction
+/// first entry that was changed, removed or inserted. Each entry is hashed as stored; a change shows where the next
+/// entry (or the head) no longer carries that hash. It also checks that the lookup blocks list every transaction
 /// (a block edited or deleted would hide records from queries by Message-ID or sender) and names the first one missed.
 /// </summary>
 internal static class ChainVerifier
@@ -17,28 +18,40 @@ internal static class ChainVerifier
 
             long expected = anchor.Seq + 1;
             string prev = anchor.Hash;
+            string? prevPrev = null; // the hash before prev: an entry linking to it means the one between was inserted
             AuditEntry? previous = null;
             LookupBlock? block = null;
             (long Seq, string Record, string Message)? unlisted = null;
-            foreach (var entry in store.ChainAfter(long.MinValue))
+            foreach (var chunk in store.ChunksAfter(long.MinValue))
             {
-                var problem = Check(entry, expected, prev, previous, anchor, head);
-                if (problem is not null) return Fail(result, problem.Value.Kind, problem.Value.Seq, problem.Value.Record, problem.Value.Message);
-                if (entry.Transaction is not null)
+                foreach (var text in chunk.Entries)
                 {
-                    long number = LookupBlock.NumberOf(entry.Id);
-                    if (block?.Number != number) block = store.Lookup.Find(number);
-                    // Reported only if the chain holds: a forged entry is first of all a break of the chain.
-                    if (unlisted is null && (block is null || !block.Covers(entry)))
-                        unlisted = (entry.Id, entry.Describe(),
-                            $"entry {entry.Id} ({entry.Describe()}) is not listed in lookup block {number}"
-                            + (block is null ? " (the block is missing or damaged)" : "")
-                            + ": queries by Message-ID or sender would miss it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks from the entries");
+                    // The stored text is the entry: its number, its link and its content are all read from what is hashed.
+                    if (EntryCodec.TryParse(text) is not { } entry)
+                        return Fail(result, "changed", expected, null, $"entry {expected} was changed: its stored text is no longer an entry of the chain");
+                    var problem = Check(entry, expected, prev, prevPrev, previous, anchor, head);
+                    if (problem is not null)
+                    {
+                        if (problem.Value.BlamesPrevious) result.Checked--; // counted as verified one step too early
+                        return Fail(result, problem.Value.Kind, problem.Value.Seq, problem.Value.Record, problem.Value.Message);
+                    }
+                    if (entry.Transaction is not null)
+                    {
+                        long number = LookupBlock.NumberOf(entry.Id);
+                        if (block?.Number != number) block = store.Lookup.Find(number);
+                        // Reported only if the chain holds: a forged entry is first of all a break of the chain.
+                        if (unlisted is null && (block is null || !block.Covers(entry)))
+                            unlisted = (entry.Id, entry.Describe(),
+                                $"entry {entry.Id} ({entry.Describe()}) is not listed in lookup block {number}"
+                                + (block is null ? " (the block is missing or damaged)" : "")
+                                + ": queries by Message-ID or sender would miss it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks from the entries");
+                    }
+                    result.Checked++;
+                    prevPrev = prev;
+                    prev = entry.Hash;
+                    previous = entry;
+                    expected = entry.Id + 1;
                 }
-                result.Checked++;
-                prev = entry.Hash;
-                previous = entry;
-                expected = entry.Id + 1;
             }
 
             long last = expected - 1;
@@ -46,8 +59,11 @@ internal static class ChainVerifier
                 return Fail(result, "removed", last + 1, null,
                     $"entries {last + 1}..{head.Seq} are missing: the chain ends at {last} but its head was recorded at {head.Seq}");
             if (prev != head.Hash)
+            {
+                if (previous is not null) result.Checked--;
                 return Fail(result, "changed", last, previous?.Describe(),
-                    $"entry {last} ({previous?.Describe()}) does not carry the head hash recorded in meta");
+                    $"entry {last} ({previous?.Describe()}) was changed: its hash is not the head hash recorded in meta");
+            }
 
             if (unlisted is { } u) return Fail(result, "unlisted", u.Seq, u.Record, u.Message);
 
@@ -59,40 +75,32 @@ internal static class ChainVerifier
         }
     }
 
-    private static (string Kind, long Seq, string? Record, string Message)? Check(
-        AuditEntry entry, long expected, string prev, AuditEntry? previous, ChainPoint anchor, ChainPoint head)
+    private static (string Kind, long Seq, string? Record, string Message, bool BlamesPrevious)? Check(
+        AuditEntry entry, long expected, string prev, string? prevPrev, AuditEntry? previous, ChainPoint anchor, ChainPoint head)
     {
         if (entry.Id > head.Seq)
-            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) lies beyond the recorded head {head.Seq}");
+            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) lies beyond the recorded head {head.Seq}", false);
         if (entry.Id <= anchor.Seq)
-            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) lies at or before the retention anchor {anchor.Seq}");
+            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) lies at or before the retention anchor {anchor.Seq}", false);
         if (entry.Id > expected)
             return ("removed", expected, null,
                 expected == entry.Id - 1
                     ? $"entry {expected} is missing (entry {entry.Id} follows {expected - 1})"
-                    : $"entries {expected}..{entry.Id - 1} are missing (entry {entry.Id} follows {expected - 1})");
-
-        bool selfConsistent = ChainHasher.Compute(entry.PrevHash, entry) == entry.Hash;
-        if (!selfConsistent)
-        {
-            // An entry that hashes right under a neighbouring number was renumbered to hide an insertion or removal.
-            if (ChainHasher.Compute(entry.PrevHash, entry, entry.Id - 1) == entry.Hash)
-                return ("inserted", entry.Id - 1, previous?.Describe(),
-                    $"entry {entry.Id - 1} ({previous?.Describe()}) was inserted: the entries after it were renumbered up by one");
-            if (ChainHasher.Compute(entry.PrevHash, entry, entry.Id + 1) == entry.Hash)
-                return ("removed", entry.Id, null,
-                    $"an entry before {entry.Id} was removed: the entries after it were renumbered down by one");
-            return ("changed", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) was changed: its content no longer matches its hash");
-        }
+                    : $"entries {expected}..{entry.Id - 1} are missing (entry {entry.Id} follows {expected - 1})", false);
         if (entry.PrevHash != prev)
         {
-            // The entry is intact but does not follow the one before it: that one was rewritten (hash recomputed),
-            // or this one was put in its place.
-            return previous is null
-                ? ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) does not follow the retention anchor {anchor.Seq}")
-                : ("changed", previous.Id, previous.Describe(),
-                    $"entry {previous.Id} ({previous.Describe()}) was changed: entry {entry.Id} recorded a different hash for it");
+            if (previous is null)
+                return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) does not follow the retention anchor {anchor.Seq}", false);
+            // Linked to the entry before the previous one: the previous one was put in between (and the rest renumbered).
+            if (entry.PrevHash == prevPrev)
+                return ("inserted", previous.Id, previous.Describe(),
+                    $"entry {previous.Id} ({previous.Describe()}) was inserted: the entry after it links to the one before it", true);
+            // The entry is intact but does not follow the one before it: that one was changed.
+            return ("changed", previous.Id, previous.Describe(),
+                $"entry {previous.Id} ({previous.Describe()}) was changed: its content no longer matches the hash entry {entry.Id} recorded for it", true);
         }
+        if (entry.Id < expected)
+            return ("inserted", entry.Id, entry.Describe(), $"entry {entry.Id} ({entry.Describe()}) comes again after entry {expected - 1}", false);
         return null;
     }
 
