@@ -268,6 +268,36 @@ public class AuditLookupTests
             "block 0 (entries 1..1023) was emptied by the purge; block 1 still holds entries");
     }
 
+    [Test]
+    public async Task Lookups_find_values_the_stored_text_escapes_or_that_are_not_ASCII_with_their_outcomes()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.FlushInterval = TimeSpan.FromMilliseconds(300); // the first outcomes in the same chunk as their transactions
+        await using var log = await AuditLog.OpenAsync(dir.Path, options);
+        var escaped = AuditTestData.Accepted("E1", AuditTestData.T0, "lanhdao@sotttt.hanoi.gov.vn");
+        escaped.MessageId = "<CAF+x&y=1'\"q\"@Mail.Gmail.com>";
+        escaped.MailFrom = "Van.Thu+gov@BNV.gov.vn";
+        var vietnamese = AuditTestData.Accepted("E2", AuditTestData.T0.AddSeconds(1), "lanhdao@sotttt.hanoi.gov.vn");
+        vietnamese.MessageId = "<THƯ-mời.45@bộ.gov.vn>";
+        log.AppendCarried(log.Carry(escaped));
+        log.AppendCarried(log.Carry(vietnamese));
+        log.RecordDelivery(AuditTestData.Delivery("E1", "lanhdao@sotttt.hanoi.gov.vn", "deferred", "451 later", AuditTestData.T0.AddSeconds(2)));
+        log.RecordDelivery(AuditTestData.Delivery("E2", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", AuditTestData.T0.AddSeconds(3)));
+        await log.WhenDurableAsync(now: true);
+        await log.FlushAsync();
+        await log.RecordDeliveryAsync(AuditTestData.Delivery("E1", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", AuditTestData.T0.AddMinutes(5)));
+        await log.FlushAsync();
+
+        var e1 = log.Query(new AuditQuery { MessageId = "caf+x&y=1'\"q\"@mail.gmail.com" }).Records.Single();
+        Assert.That(e1.Transaction.QueueId, Is.EqualTo("E1"));
+        Assert.That(e1.Deliveries.Select(d => d.Outcome), Is.EqualTo(new[] { "deferred", "delivered" }), "one outcome from its chunk, one through its reference");
+        Assert.That(log.Query(new AuditQuery { Sender = "van.thu+gov@bnv.gov.vn" }).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "E1" }));
+        var e2 = log.Query(new AuditQuery { MessageId = "thư-mời.45@bộ.gov.vn" }).Records.Single();
+        Assert.That((e2.Transaction.QueueId, e2.RecipientStatus.Single().Outcome), Is.EqualTo(("E2", "delivered")));
+        Assert.That(log.Query(new AuditQuery { Sender = "bnv.gov.vn" }).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "E2", "E1" }), "BNV.gov.vn and bnv.gov.vn alike");
+    }
+
     /// <summary>A closed log holding transactions Q1..Q5, a minute apart.</summary>
     private static async Task<TempDataDir> SeedFiveAsync()
     {

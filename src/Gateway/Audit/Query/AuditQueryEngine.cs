@@ -13,6 +13,7 @@ internal static class AuditQueryEngine
         var filter = new TransactionFilter(q);
         var result = new AuditQueryResult();
 
+        ChainChunk? chunk = null;
         foreach (var entry in Candidates(store, q))
         {
             if (entry.Transaction is null || !filter.Matches(entry.Transaction)) continue;
@@ -21,7 +22,7 @@ internal static class AuditQueryEngine
                 result.Truncated = true;
                 break;
             }
-            result.Records.Add(Join(store, entry));
+            result.Records.Add(Join(store, entry, store.OutcomesStoredWith(entry, ref chunk)));
         }
         return result;
     }
@@ -39,14 +40,17 @@ internal static class AuditQueryEngine
         return store.FindByKeys(keys, since, until);
     }
 
-    /// <summary>The transaction with every delivery entry of its queue id and each recipient's latest outcome.</summary>
-    internal static AuditRecordView Join(AuditStore store, AuditEntry entry)
+    /// <summary>
+    /// The transaction with every delivery entry of its queue id (<paramref name="stored"/>: those of its own chunk) and
+    /// each recipient's latest outcome.
+    /// </summary>
+    internal static AuditRecordView Join(AuditStore store, AuditEntry entry, IReadOnlyList<AuditEntry> stored)
     {
         var tx = entry.Transaction!;
         var later = string.IsNullOrEmpty(tx.QueueId)
             ? []
             : store.LaterDeliveries(tx.QueueId, entry.Id);
-        var deliveries = (entry.Outcomes ?? []).Concat(later)
+        var deliveries = stored.Concat(later)
             .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null)
             .OrderBy(e => e.Id)
             .Select(e => e.Delivery!)

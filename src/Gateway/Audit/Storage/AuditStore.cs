@@ -156,21 +156,35 @@ internal sealed class AuditStore : IDisposable
     public IEnumerable<AuditEntry> InRange(DateTime since, DateTime until)
     {
         foreach (var block in Lookup.Candidates([], since, until).OrderBy(b => b.Number))
-            foreach (var e in TransactionsIn(block, since, until, outcomes: false))
+            foreach (var e in TransactionsIn(block, since, until))
                 yield return e;
     }
 
-    /// <summary>The block's stored transactions with a time in [since, until), in chain order (with their chunk's outcomes if asked).</summary>
-    private IEnumerable<AuditEntry> TransactionsIn(LookupBlock block, DateTime since, DateTime until, bool outcomes)
+    /// <summary>
+    /// The block's stored transactions with a time in [since, until), in chain order, without their outcomes; with
+    /// <paramref name="needles"/>, only those whose text contains them all (<see cref="ChainChunk.ReadTransactions"/>).
+    /// </summary>
+    private IEnumerable<AuditEntry> TransactionsIn(LookupBlock block, DateTime since, DateTime until, IReadOnlyList<string>? needles = null)
     {
         foreach (var doc in _chain.Find(Query.GTE("_id", block.FirstSeq)))
         {
             var chunk = ChainChunk.FromDocument(doc);
             if (chunk.First > block.LastSeq) yield break;
-            foreach (var e in outcomes ? chunk.Read() : chunk.ReadTransactions())
-                if (e.Id >= block.FirstSeq && e.Id <= block.LastSeq && e.Kind == EntryKinds.Transaction && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until)
+            foreach (var e in chunk.ReadTransactions(needles))
+                if (e.Id >= block.FirstSeq && e.Id <= block.LastSeq && e.Transaction is not null && e.TimeUtc >= since && e.TimeUtc < until)
                     yield return e;
         }
+    }
+
+    /// <summary>
+    /// The outcomes stored in the same chunk as <paramref name="transaction"/> (read without them); the last chunk read
+    /// is kept in <paramref name="cache"/>, since the results of one query mostly come from the same few chunks.
+    /// </summary>
+    public List<AuditEntry> OutcomesStoredWith(AuditEntry transaction, ref ChainChunk? cache)
+    {
+        if (cache is null || transaction.Id < cache.First || transaction.Id > cache.Last)
+            cache = _chain.FindOne(Query.GTE("_id", transaction.Id)) is { } doc ? ChainChunk.FromDocument(doc) : null;
+        return cache is null || transaction.Id < cache.First ? [] : cache.OutcomesOf(transaction);
     }
 
     /// <summary>Delivery outcomes of <paramref name="queueId"/> stored in later chunks than their transaction (at <paramref name="afterSeq"/>).</summary>
@@ -364,19 +378,20 @@ internal sealed class AuditStore : IDisposable
     }
 
     /// <summary>
-    /// Transactions that have every key (none: all of them) in the time range, newest first (time, then number), read block by block:
+    /// Transactions (without their outcomes) that have every key (none: all of them) in the time range, newest first (time, then number), read block by block:
     /// a block is read only once no block left can hold anything newer than what is waiting to be returned.
     /// </summary>
     public IEnumerable<AuditEntry> FindByKeys(IReadOnlyList<string> keys, DateTime since, DateTime until)
     {
         var blocks = Lookup.Candidates(keys, since, until).OrderByDescending(b => b.MaxTimeUtc).ThenByDescending(b => b.Number).ToList();
+        var needles = keys.Select(LookupKeys.Needle).OfType<string>().ToList();
         var waiting = new PriorityQueue<AuditEntry, (DateTime, long)>(Comparer<(DateTime Time, long Id)>.Create((a, b) => b.CompareTo(a)));
         int next = 0;
         while (true)
         {
             while (next < blocks.Count && (waiting.Count == 0 || blocks[next].MaxTimeUtc >= waiting.Peek().TimeUtc))
             {
-                foreach (var e in TransactionsIn(blocks[next++], since, until, outcomes: true))
+                foreach (var e in TransactionsIn(blocks[next++], since, until, needles.Count > 0 ? needles : null))
                     if (keys.All(LookupKeys.Of(e.Transaction!).Contains)) waiting.Enqueue(e, (e.TimeUtc, e.Id));
             }
             if (waiting.Count == 0) yield break;

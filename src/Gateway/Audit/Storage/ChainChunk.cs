@@ -56,10 +56,41 @@ internal sealed class ChainChunk
         return entries;
     }
 
-    /// <summary>Only the transactions, without their outcomes: for counting, where parsing the outcomes would be half the work.</summary>
-    public IEnumerable<AuditEntry> ReadTransactions()
+    /// <summary>
+    /// Only the transactions, without their outcomes (<see cref="AuditStore.OutcomesStoredWith"/> finds those for the
+    /// few that need them), and of those only the ones whose text contains every needle (ignoring ASCII case): outcomes
+    /// are half the entries, and a lookup by key would otherwise parse every entry of its blocks.
+    /// </summary>
+    public IEnumerable<AuditEntry> ReadTransactions(IReadOnlyList<string>? needles = null)
     {
         foreach (var text in Entries)
-            if (!EntryCodec.IsDelivery(text) && EntryCodec.TryParse(text) is { Kind: EntryKinds.Transaction } e) yield return e;
+        {
+            if (EntryCodec.IsDelivery(text)) continue;
+            if (needles is not null && !needles.All(n => text.Contains(n, StringComparison.OrdinalIgnoreCase))) continue;
+            if (EntryCodec.TryParse(text) is { Kind: EntryKinds.Transaction } e) yield return e;
+        }
+    }
+
+    /// <summary>
+    /// The outcomes stored in this chunk for the accepted transaction <paramref name="transaction"/> (those
+    /// <see cref="AuditStore.Group"/> puts with it): deliveries of its queue id after it, up to another accepted
+    /// transaction of that queue id.
+    /// </summary>
+    public List<AuditEntry> OutcomesOf(AuditEntry transaction)
+    {
+        var outcomes = new List<AuditEntry>();
+        if (transaction.QueueId is not { } queue || transaction.Transaction?.Decision != AuditDecisions.Accepted) return outcomes;
+        long index = transaction.Id - First;
+        if (index < 0 || index >= Entries.Count) return outcomes;
+        string needle = $"\"queue\":\"{System.Text.Json.JsonEncodedText.Encode(queue)}\"";
+        for (int i = (int)index + 1; i < Entries.Count; i++)
+        {
+            var text = Entries[i];
+            if (!text.Contains(needle, StringComparison.Ordinal)) continue;
+            if (EntryCodec.TryParse(text) is not { } e || e.QueueId != queue) continue;
+            if (e.Kind == EntryKinds.Delivery) outcomes.Add(e);
+            else if (e.Transaction?.Decision == AuditDecisions.Accepted) break; // a later accepted one takes what follows
+        }
+        return outcomes;
     }
 }

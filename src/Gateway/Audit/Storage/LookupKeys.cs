@@ -41,4 +41,18 @@ internal static class LookupKeys
         var domain = s.TrimStart('@');
         return domain.Length == 0 ? null : "d:" + domain;
     }
+
+    /// <summary>
+    /// Text every stored entry having <paramref name="key"/> contains, to skip the others without parsing them: the
+    /// value as the canonical form escapes it (compared ignoring ASCII case). Null when no such text can be given: a
+    /// value with non-ASCII letters, whose lower case does not map back to what was stored.
+    /// </summary>
+    public static string? Needle(string key)
+    {
+        if (key.Length < 3 || key[1] != ':') return null;
+        var value = key[2..];
+        foreach (char c in value)
+            if (c > 0x7e) return null;
+        return System.Text.Json.JsonEncodedText.Encode(value).ToString();
+    }
 }
