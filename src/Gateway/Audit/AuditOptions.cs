@@ -19,9 +19,11 @@ public sealed class AuditOptions
 
     /// <summary>
     /// Longest time the background writer waits to fill a batch before writing it to LiteDB.
-    /// Records are durable in the journal before this; the interval only delays when queries see them.
+    /// Records are durable in the journal before this; the interval only delays when queries see them. Longer batches
+    /// mean fewer LiteDB commits and more delivery outcomes stored in their transaction's chunk: under 50-session load
+    /// 250 ms cost 2-3% less gateway CPU than 50 ms, and 500 ms no less than 250.
     /// </summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Longest time the journal holds an entry nobody waits for (an accepted message's record, which the spool keeps
