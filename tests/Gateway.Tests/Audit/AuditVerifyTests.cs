@@ -178,7 +178,7 @@ public class AuditVerifyTests
                 Transaction = AuditTestData.Accepted("FORGED", last.TimeUtc.AddMinutes(1)),
             };
             forged.Transaction.TimeUtc = forged.TimeUtc;
-            chain.AddChunk(ChainHasher.Canonical(last.Hash, forged, 11));
+            chain.AddChunk(ChainHasher.Link(last.Hash, forged).Canonical);
         });
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);
@@ -198,7 +198,7 @@ public class AuditVerifyTests
             var before = chain.Entry(4);
             var forged = new AuditEntry { Id = 5, Kind = "transaction", TimeUtc = before.TimeUtc, QueueId = "FORGED" };
             forged.Transaction = AuditTestData.Accepted("FORGED", before.TimeUtc);
-            chain.InsertBefore(6, ChainHasher.Canonical(before.Hash, forged, 5));
+            chain.InsertBefore(6, ChainHasher.Link(before.Hash, forged).Canonical);
         });
         var result = await VerifyAsync(dir);
         Assert.That(result.Ok, Is.False);

@@ -17,7 +17,7 @@ public class ChainHasherTests
         var d = AuditTestData.Delivery("Q1", "a@hanoi.gov.vn", AuditOutcomes.Delivered, "250 2.0.0 Ok", AuditTestData.T0.AddSeconds(1));
         var dl = new AuditEntry { Id = 8, Kind = EntryKinds.Delivery, TimeUtc = d.TimeUtc, QueueId = "Q1", Delivery = d };
 
-        Assert.That(ChainHasher.Compute(ChainHasher.Genesis, tx), Is.EqualTo("a2bd7a61002b667c861fe8edaa00302cccd00b41ba2dca227d6f92010c159350"));
-        Assert.That(ChainHasher.Compute("ab", dl), Is.EqualTo("9ea015a7a6ca1ad43a2191d85fe6b1d1271f5575fa3e56419a5962567c511268"));
+        Assert.That(ChainHasher.Link(ChainHasher.Genesis, tx).Hash, Is.EqualTo("a2bd7a61002b667c861fe8edaa00302cccd00b41ba2dca227d6f92010c159350"));
+        Assert.That(ChainHasher.Link("ab", dl).Hash, Is.EqualTo("9ea015a7a6ca1ad43a2191d85fe6b1d1271f5575fa3e56419a5962567c511268"));
     }
 }

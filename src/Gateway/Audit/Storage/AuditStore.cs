@@ -183,7 +183,7 @@ internal sealed class AuditStore : IDisposable
     public List<AuditEntry> OutcomesStoredWith(AuditEntry transaction, ref ChainChunk? cache)
     {
         if (cache is null || transaction.Id < cache.First || transaction.Id > cache.Last)
-            cache = _chain.FindOne(Query.GTE("_id", transaction.Id)) is { } doc ? ChainChunk.FromDocument(doc) : null;
+            cache = ChunkDocumentHolding(transaction.Id) is { } doc ? ChainChunk.FromDocument(doc) : null;
         return cache is null || transaction.Id < cache.First ? [] : cache.OutcomesOf(transaction);
     }
 
@@ -193,7 +193,7 @@ internal sealed class AuditStore : IDisposable
         foreach (var reference in _deliveryRefs.Find(Query.EQ("QueueId", queueId)))
         {
             long seq = reference["_id"].AsInt64;
-            if (seq <= afterSeq || _chain.FindOne(Query.GTE("_id", seq)) is not { } doc) continue;
+            if (seq <= afterSeq || ChunkDocumentHolding(seq) is not { } doc) continue;
             var chunk = ChainChunk.FromDocument(doc);
             long index = seq - chunk.First;
             if (index < 0 || index >= chunk.Entries.Count) continue;
@@ -201,6 +201,9 @@ internal sealed class AuditStore : IDisposable
                 yield return e;
         }
     }
+
+    /// <summary>The chunk document that holds <paramref name="seq"/> if any is stored: the first whose last entry is at or after it.</summary>
+    private BsonDocument? ChunkDocumentHolding(long seq) => _chain.FindOne(Query.GTE("_id", seq));
 
     public ChainPoint Anchor => Meta.FindById(AnchorId) ?? new ChainPoint { Id = AnchorId, Seq = 0, Hash = ChainHasher.Genesis };
 
@@ -328,7 +331,7 @@ internal sealed class AuditStore : IDisposable
             {
                 _chain.DeleteMany(Query.LTE("_id", through));
                 // The chunk the run ends in keeps the entries after it.
-                if (_chain.FindOne(Query.GT("_id", through)) is { } doc && ChainChunk.FromDocument(doc) is { } partial && partial.First <= through)
+                if (ChunkDocumentHolding(through + 1) is { } doc && ChainChunk.FromDocument(doc) is { } partial && partial.First <= through)
                 {
                     int cut = (int)Math.Min(through - partial.First + 1, partial.Entries.Count);
                     _chain.Delete(doc["_id"]);

@@ -21,22 +21,13 @@ internal static class ChainHasher
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    public static string Compute(string prevHash, AuditEntry entry) => Compute(prevHash, entry, entry.Id);
-
-    /// <summary>The hash the entry would have at sequence number <paramref name="seq"/>.</summary>
-    public static string Compute(string prevHash, AuditEntry entry, long seq) => HashOf(Write(prevHash, entry, seq));
-
     /// <summary>
-    /// The canonical form of the entry linked after <paramref name="prevHash"/> at <paramref name="seq"/>: the text the
-    /// chain stores and hashes (ASCII: the default JSON encoder escapes everything else).
+    /// The entry's canonical form at its own number after <paramref name="prevHash"/> (the text the chain stores and
+    /// hashes; ASCII, since the default JSON encoder escapes everything else), and its hash.
     /// </summary>
-    public static string Canonical(string prevHash, AuditEntry entry, long seq) =>
-        Encoding.ASCII.GetString(Write(prevHash, entry, seq));
-
-    /// <summary>The entry's canonical form at its own number after <paramref name="prevHash"/>, and its hash: what the writer stores.</summary>
     public static (string Canonical, string Hash) Link(string prevHash, AuditEntry entry)
     {
-        var bytes = Write(prevHash, entry, entry.Id);
+        var bytes = Write(prevHash, entry);
         return (Encoding.ASCII.GetString(bytes), HashOf(bytes));
     }
 
@@ -45,9 +36,9 @@ internal static class ChainHasher
 
     private static string HashOf(ReadOnlySpan<byte> canonical) => Convert.ToHexStringLower(SHA256.HashData(canonical));
 
-    private static ReadOnlySpan<byte> Write(string prevHash, AuditEntry entry, long seq)
+    private static ReadOnlySpan<byte> Write(string prevHash, AuditEntry entry)
     {
-        // One buffer and writer per thread: the audit writer hashes every entry it stores, the verifier every entry it reads.
+        // One buffer and writer per thread: the audit writer links every entry it stores (and migration every old one).
         var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
@@ -55,7 +46,7 @@ internal static class ChainHasher
         writer.WriteStartObject();
         writer.WriteNumber("v", FormatVersion);
         writer.WriteString("prev", prevHash);
-        writer.WriteNumber("seq", seq);
+        writer.WriteNumber("seq", entry.Id);
         writer.WriteString("kind", entry.Kind);
         writer.WriteString("time", Normalize(entry.TimeUtc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
         if (entry.QueueId is not null) writer.WriteString("queue", entry.QueueId);

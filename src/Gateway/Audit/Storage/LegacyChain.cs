@@ -32,8 +32,8 @@ internal static class LegacyChain
         foreach (var entry in Entries(transactions, deliveries))
         {
             var stored = entry.Hash;
-            string canonical = ChainHasher.Canonical(entry.PrevHash, entry, entry.Id);
-            if (ChainHasher.HashOf(canonical) != stored)
+            var (canonical, hash) = ChainHasher.Link(entry.PrevHash, entry);
+            if (hash != stored)
                 logger.LogWarning("Audit entry {Seq} did not match its stored hash before the move to chunks; verify will report it", entry.Id);
             if (chunk.Count == chunkEntries || (chunk.Count > 0 && bytes + canonical.Length > ChainChunk.MaxBytes))
             {
