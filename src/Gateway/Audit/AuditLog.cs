@@ -111,7 +111,7 @@ public sealed class AuditLog : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         Journal.ThrowIfFailed();
-        if (string.IsNullOrWhiteSpace(record.Id)) record.Id = Guid.CreateVersion7().ToString("N");
+        if (string.IsNullOrWhiteSpace(record.Id)) record.Id = AuditRecordId.New();
         if (record.TimeUtc == default) record.TimeUtc = DateTime.UtcNow;
         var payload = new JournalPayload { Kind = EntryKinds.Transaction, Transaction = record };
         return new CarriedAuditRecord(JournalJson.Serialize(payload), payload);

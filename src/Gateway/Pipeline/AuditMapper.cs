@@ -10,7 +10,7 @@ internal static class AuditMapper
     public static AuditTransaction Transaction(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream? content,
         string? queueId, string decision, SmtpReply reply, List<string>? recipients = null) => new()
     {
-        Id = Guid.CreateVersion7().ToString("N"),
+        Id = AuditRecordId.New(),
         TimeUtc = DateTime.UtcNow,
         QueueId = queueId,
         MessageId = verdict?.MessageId,

@@ -27,6 +27,37 @@ public class AuditCrashTests
     }
 
     [Test]
+    public async Task A_journal_left_by_the_previous_version_with_SHA_256_checksums_is_replayed()
+    {
+        using var dir = new TempDataDir();
+        var journal = Path.Combine(dir.Path, "audit", "journal");
+        Directory.CreateDirectory(journal);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        System.Buffers.BuffersExtensions.Write(buffer, "GGAUDJ1\n"u8);
+        for (int i = 0; i < 3; i++)
+        {
+            var payload = new JournalPayload { Kind = EntryKinds.Transaction, Transaction = AuditTestData.Accepted($"V{i}", AuditTestData.T0.AddSeconds(i)) };
+            payload.Transaction.Id = $"v1-{i}";
+            JournalFormat.Write(buffer, i + 1, JournalJson.Serialize(payload), version: 1);
+        }
+        var bytes = buffer.WrittenSpan.ToArray();
+        // Version 1's checksum is the first 8 bytes of SHA-256 over seq and payload; check one by hand, not through our code.
+        int length = BitConverter.ToInt32(bytes, 8);
+        var expected = System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(8 + 12, 8 + length))[..8];
+        Assert.That(bytes.AsSpan(8 + 4, 8).ToArray(), Is.EqualTo(expected));
+        await File.WriteAllBytesAsync(Path.Combine(journal, JournalFormat.SegmentName(1)), bytes);
+
+        await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
+        Assert.That(log.Query(new AuditQuery()).Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "V2", "V1", "V0" }));
+        Assert.That(log.Verify().Ok, Is.True);
+        await log.AppendAsync(AuditTestData.Accepted("V3", AuditTestData.T0.AddSeconds(3)));
+        await log.FlushAsync();
+        Assert.That(log.Query(new AuditQuery()).Records.First().Seq, Is.EqualTo(4));
+        var segment = Directory.GetFiles(journal).Single();
+        Assert.That(File.ReadAllBytes(segment)[..8], Is.EqualTo("GGAUDJ2\n"u8.ToArray()), "new segments are written in version 2");
+    }
+
+    [Test]
     public async Task Replay_is_idempotent_when_LiteDB_already_has_the_entries()
     {
         using var dir = new TempDataDir();

@@ -22,16 +22,17 @@ internal static class JournalReader
         foreach (var path in Segments(journalDir))
         {
             byte[] data = File.ReadAllBytes(path);
-            if (data.Length < JournalFormat.Magic.Length || !data.AsSpan(0, JournalFormat.Magic.Length).SequenceEqual(JournalFormat.Magic))
+            int version = JournalFormat.VersionOf(data);
+            if (version == 0)
             {
                 if (data.Length > 0)
                     logger.LogWarning("Audit journal segment {Segment} has no valid header ({Bytes} bytes); ignored", path, data.Length);
                 continue;
             }
-            int offset = JournalFormat.Magic.Length;
+            int offset = JournalFormat.MagicSize;
             while (offset < data.Length)
             {
-                if (!JournalFormat.TryRead(data.AsSpan(offset), out long seq, out var payload, out int consumed))
+                if (!JournalFormat.TryRead(data.AsSpan(offset), version, out long seq, out var payload, out int consumed))
                 {
                     logger.LogWarning("Audit journal segment {Segment}: {Bytes} bytes after offset {Offset} are a torn or corrupt entry; ignored",
                         path, data.Length - offset, offset);

@@ -13,7 +13,7 @@ internal static class AuditQueryEngine
         var filter = new TransactionFilter(q);
         var result = new AuditQueryResult();
 
-        ChainChunk? chunk = null;
+        var outcomes = new OutcomeFinder(store);
         foreach (var entry in Candidates(store, q))
         {
             if (entry.Transaction is null || !filter.Matches(entry.Transaction)) continue;
@@ -22,7 +22,7 @@ internal static class AuditQueryEngine
                 result.Truncated = true;
                 break;
             }
-            result.Records.Add(Join(store, entry, store.OutcomesStoredWith(entry, ref chunk)));
+            result.Records.Add(Join(entry, outcomes.Of(entry)));
         }
         return result;
     }
@@ -40,17 +40,11 @@ internal static class AuditQueryEngine
         return store.FindByKeys(keys, since, until);
     }
 
-    /// <summary>
-    /// The transaction with every delivery entry of its queue id (<paramref name="stored"/>: those of its own chunk) and
-    /// each recipient's latest outcome.
-    /// </summary>
-    internal static AuditRecordView Join(AuditStore store, AuditEntry entry, IReadOnlyList<AuditEntry> stored)
+    /// <summary>The transaction with its delivery entries (<paramref name="outcomes"/>, in chain order) and each recipient's latest outcome.</summary>
+    internal static AuditRecordView Join(AuditEntry entry, IReadOnlyList<AuditEntry> outcomes)
     {
         var tx = entry.Transaction!;
-        var later = string.IsNullOrEmpty(tx.QueueId)
-            ? []
-            : store.LaterDeliveries(tx.QueueId, entry.Id);
-        var deliveries = stored.Concat(later)
+        var deliveries = outcomes
             .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null)
             .OrderBy(e => e.Id)
             .Select(e => e.Delivery!)

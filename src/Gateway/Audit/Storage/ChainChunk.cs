@@ -57,8 +57,8 @@ internal sealed class ChainChunk
     }
 
     /// <summary>
-    /// Only the transactions, without their outcomes (<see cref="AuditStore.OutcomesStoredWith"/> finds those for the
-    /// few that need them), and of those only the ones whose text contains every needle (ignoring ASCII case): outcomes
+    /// Only the transactions, without their outcomes (<see cref="OutcomeFinder"/> finds those for the few that
+    /// need them), and of those only the ones whose text contains every needle (ignoring ASCII case): outcomes
     /// are half the entries, and a lookup by key would otherwise parse every entry of its blocks.
     /// </summary>
     public IEnumerable<AuditEntry> ReadTransactions(IReadOnlyList<string>? needles = null)
@@ -72,18 +72,18 @@ internal sealed class ChainChunk
     }
 
     /// <summary>
-    /// The outcomes stored in this chunk for the accepted transaction <paramref name="transaction"/> (those
-    /// <see cref="AuditStore.Group"/> puts with it): deliveries of its queue id after it, up to another accepted
-    /// transaction of that queue id.
+    /// Deliveries of <paramref name="queue"/> stored in this chunk after entry <paramref name="afterSeq"/> (an accepted
+    /// transaction of that queue id, here or in the chunk before), up to another accepted transaction of that queue id:
+    /// the outcomes <see cref="AuditStore.Group"/> puts with a transaction of its own chunk, or that the writer stored
+    /// in the next chunk without a reference.
     /// </summary>
-    public List<AuditEntry> OutcomesOf(AuditEntry transaction)
+    public List<AuditEntry> OutcomesOf(string queue, long afterSeq)
     {
         var outcomes = new List<AuditEntry>();
-        if (transaction.QueueId is not { } queue || transaction.Transaction?.Decision != AuditDecisions.Accepted) return outcomes;
-        long index = transaction.Id - First;
-        if (index < 0 || index >= Entries.Count) return outcomes;
+        long start = Math.Max(0, afterSeq - First + 1);
+        if (start >= Entries.Count) return outcomes;
         string needle = $"\"queue\":\"{System.Text.Json.JsonEncodedText.Encode(queue)}\"";
-        for (int i = (int)index + 1; i < Entries.Count; i++)
+        for (int i = (int)start; i < Entries.Count; i++)
         {
             var text = Entries[i];
             if (!text.Contains(needle, StringComparison.Ordinal)) continue;

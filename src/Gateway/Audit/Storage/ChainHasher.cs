@@ -1,22 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace GovGateway.Audit;
 
 /// <summary>
-/// Computes an entry's hash: SHA-256 over the previous hash and a canonical JSON form of the entry.
-/// The canonical form leaves out default values and empty lists, so adding an optional field to the record types later
-/// does not change the hash of entries written before; times are written in UTC to the millisecond, LiteDB's precision.
+/// Computes an entry's hash: SHA-256 over a canonical JSON form of the entry that includes the previous entry's hash
+/// (the content written by <see cref="CanonicalWriter"/>). Times are written in UTC to the millisecond, LiteDB's precision.
 /// </summary>
 internal static class ChainHasher
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private const int FormatVersion = 1;
-
-    private static readonly JsonSerializerOptions CanonicalOptions = CreateOptions();
 
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
@@ -48,17 +43,17 @@ internal static class ChainHasher
         writer.WriteString("prev", prevHash);
         writer.WriteNumber("seq", entry.Id);
         writer.WriteString("kind", entry.Kind);
-        writer.WriteString("time", Normalize(entry.TimeUtc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteString("time", CanonicalWriter.FormatTime(entry.TimeUtc));
         if (entry.QueueId is not null) writer.WriteString("queue", entry.QueueId);
         if (entry.Transaction is not null)
         {
             writer.WritePropertyName("transaction");
-            JsonSerializer.Serialize(writer, entry.Transaction, CanonicalOptions);
+            CanonicalWriter.Write(writer, entry.Transaction);
         }
         if (entry.Delivery is not null)
         {
             writer.WritePropertyName("delivery");
-            JsonSerializer.Serialize(writer, entry.Delivery, CanonicalOptions);
+            CanonicalWriter.Write(writer, entry.Delivery);
         }
         writer.WriteEndObject();
         writer.Flush();
@@ -83,35 +78,5 @@ internal static class ChainHasher
         var floor = Normalize(t);
         var utc = t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t;
         return utc.Ticks > floor.Ticks && floor < DateTime.MaxValue.AddMilliseconds(-1) ? floor.AddMilliseconds(1) : floor;
-    }
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var resolver = new DefaultJsonTypeInfoResolver();
-        resolver.Modifiers.Add(info =>
-        {
-            foreach (var property in info.Properties)
-            {
-                if (typeof(System.Collections.ICollection).IsAssignableFrom(property.PropertyType))
-                    property.ShouldSerialize = (_, value) => value is System.Collections.ICollection { Count: > 0 };
-            }
-        });
-        var options = new JsonSerializerOptions
-        {
-            TypeInfoResolver = resolver,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-            Converters = { new CanonicalDateTimeConverter() },
-        };
-        options.MakeReadOnly();
-        return options;
-    }
-
-    private sealed class CanonicalDateTimeConverter : JsonConverter<DateTime>
-    {
-        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            throw new NotSupportedException("The canonical form is only written.");
-
-        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Normalize(value).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -49,7 +49,8 @@ internal sealed class LookupBlock
         if (transaction.TimeUtc > MaxTimeUtc) MaxTimeUtc = transaction.TimeUtc;
     }
 
-    private void Add(string key)
+    /// <summary>Adds one key (<see cref="LookupKeys"/>) without touching the time range.</summary>
+    public void Add(string key)
     {
         var (h1, h2) = Hash(key);
         for (int i = 0; i < Hashes; i++)

@@ -3,33 +3,73 @@ using LiteDB;
 namespace GovGateway.Audit;
 
 /// <summary>
-/// The "lookup" collection: one <see cref="LookupBlock"/> per run of chain numbers, written in the same LiteDB
-/// transaction as the batch it describes. The writer keeps the newest block in memory, so a batch costs one upsert of
-/// the block(s) it touched, not a read. Callers hold the store's write lock for every method that changes it.
+/// The "lookup" collection: one <see cref="LookupBlock"/> per run of chain numbers, and "outcome_refs": the
+/// <see cref="OutcomeRefs"/> of the same runs, both written in the same LiteDB transaction as the batch they describe.
+/// The writer keeps the newest block and its references in memory, so a batch costs one upsert of each document it
+/// touched, not a read. Callers hold the store's write lock for every method that changes them.
 /// </summary>
-internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks)
+internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCollection<BsonDocument> refs)
 {
     public const string Collection = "lookup";
 
     private LookupBlock? _latest;
+    private OutcomeRefs? _latestRefs;
 
-    /// <summary>Adds a batch's transactions to their blocks and stores the blocks it touched (inside the caller's transaction).</summary>
-    public void Record(IEnumerable<AuditEntry> transactions)
+    /// <summary>
+    /// Adds a batch's transactions, and the outcomes that need a reference (see <see cref="AuditStore"/>), to their blocks
+    /// and stores the documents it touched (inside the caller's transaction).
+    /// </summary>
+    public void Record(IEnumerable<AuditEntry> transactions, IEnumerable<AuditEntry> referenced)
     {
-        List<LookupBlock>? touched = null;
+        var touched = new List<LookupBlock>();
         foreach (var entry in transactions)
         {
             if (entry.Transaction is null) continue;
             var block = Block(LookupBlock.NumberOf(entry.Id));
             block.Add(entry);
-            touched ??= [];
             if (!touched.Contains(block)) touched.Add(block);
         }
-        foreach (var block in touched ?? []) blocks.Upsert(block.ToDocument());
+        var touchedRefs = new List<OutcomeRefs>();
+        foreach (var outcome in referenced)
+        {
+            if (string.IsNullOrEmpty(outcome.QueueId)) continue;
+            long number = LookupBlock.NumberOf(outcome.Id);
+            var block = Block(number);
+            block.Add(LookupKeys.Outcome(outcome.QueueId));
+            if (!touched.Contains(block)) touched.Add(block);
+            var list = Refs(number);
+            list.Add(outcome.QueueId, outcome.Id);
+            if (!touchedRefs.Contains(list)) touchedRefs.Add(list);
+        }
+        foreach (var block in touched) blocks.Upsert(block.ToDocument());
+        foreach (var list in touchedRefs) refs.Upsert(list.ToDocument());
     }
 
-    /// <summary>Forgets the in-memory block: the LiteDB transaction that changed it was rolled back.</summary>
-    public void Discard() => _latest = null;
+    /// <summary>
+    /// Numbers after <paramref name="afterSeq"/> of outcomes of <paramref name="queue"/> stored under a reference, read
+    /// only from the blocks of <paramref name="candidates"/> (all blocks, in number order) whose filter may hold it.
+    /// </summary>
+    public IEnumerable<long> ReferencedOutcomes(IReadOnlyList<LookupBlock> candidates, string queue, long afterSeq)
+    {
+        string key = LookupKeys.Outcome(queue);
+        foreach (var block in candidates)
+        {
+            if (block.LastSeq <= afterSeq || !block.MayContain(key)) continue;
+            if (refs.FindById(block.Number) is not { } doc) continue;
+            foreach (var seq in OutcomeRefs.FromDocument(doc).Of(queue))
+                if (seq > afterSeq) yield return seq;
+        }
+    }
+
+    /// <summary>Every readable block, in number order.</summary>
+    public List<LookupBlock> All() => [.. blocks.FindAll().Select(LookupBlock.FromDocument).OfType<LookupBlock>().OrderBy(b => b.Number)];
+
+    /// <summary>Forgets the in-memory documents: the LiteDB transaction that changed them was rolled back.</summary>
+    public void Discard()
+    {
+        _latest = null;
+        _latestRefs = null;
+    }
 
     private LookupBlock Block(long number)
     {
@@ -40,25 +80,48 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks)
         return block;
     }
 
+    private OutcomeRefs Refs(long number)
+    {
+        if (_latestRefs?.Number == number) return _latestRefs;
+        var list = refs.FindById(number) is { } doc ? OutcomeRefs.FromDocument(doc) : OutcomeRefs.Empty(number);
+        if (_latestRefs is null || number >= _latestRefs.Number) _latestRefs = list;
+        return list;
+    }
+
     /// <summary>
-    /// Recomputes every block from the stored transactions (inside the caller's transaction): for a database written
-    /// before blocks existed, or whose blocks were lost.
+    /// Recomputes every block and reference from the stored chain (inside the caller's transaction): for a database
+    /// written before blocks existed, or whose blocks were lost. <paramref name="entries"/> is the chain in order, each
+    /// transaction carrying the outcomes of its own chunk; every other outcome gets a reference. Returns the
+    /// transactions listed.
     /// </summary>
-    public int Rebuild(IEnumerable<AuditEntry> transactions)
+    public int Rebuild(IEnumerable<AuditEntry> entries)
     {
         blocks.DeleteAll();
-        _latest = null;
+        refs.DeleteAll();
+        Discard();
         var built = new Dictionary<long, LookupBlock>();
+        var builtRefs = new Dictionary<long, OutcomeRefs>();
+        var grouped = new HashSet<long>();
         int count = 0;
-        foreach (var entry in transactions)
+        LookupBlock BlockOf(long number) => built.TryGetValue(number, out var b) ? b : built[number] = LookupBlock.Empty(number);
+        foreach (var entry in entries)
         {
-            if (entry.Transaction is null) continue;
             long number = LookupBlock.NumberOf(entry.Id);
-            if (!built.TryGetValue(number, out var block)) built[number] = block = LookupBlock.Empty(number);
-            block.Add(entry);
-            count++;
+            if (entry.Transaction is not null)
+            {
+                BlockOf(number).Add(entry);
+                foreach (var o in entry.Outcomes ?? []) grouped.Add(o.Id);
+                count++;
+            }
+            else if (entry.Kind == EntryKinds.Delivery && !grouped.Remove(entry.Id) && !string.IsNullOrEmpty(entry.QueueId))
+            {
+                BlockOf(number).Add(LookupKeys.Outcome(entry.QueueId));
+                if (!builtRefs.TryGetValue(number, out var list)) builtRefs[number] = list = OutcomeRefs.Empty(number);
+                list.Add(entry.QueueId, entry.Id);
+            }
         }
         foreach (var block in built.Values) blocks.Insert(block.ToDocument());
+        foreach (var list in builtRefs.Values) refs.Insert(list.ToDocument());
         return count;
     }
 
@@ -66,8 +129,11 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks)
     public void PurgeThrough(long seq)
     {
         long lastWhole = LookupBlock.NumberOf(seq + 1) - 1;
-        if (lastWhole >= 0) blocks.DeleteMany(Query.LTE("_id", lastWhole));
+        if (lastWhole < 0) return;
+        blocks.DeleteMany(Query.LTE("_id", lastWhole));
+        refs.DeleteMany(Query.LTE("_id", lastWhole));
         if (_latest is not null && _latest.Number <= lastWhole) _latest = null;
+        if (_latestRefs is not null && _latestRefs.Number <= lastWhole) _latestRefs = null;
     }
 
     public bool IsEmpty => !blocks.Exists(Query.All());

@@ -25,6 +25,9 @@ internal static class LookupKeys
         }
     }
 
+    /// <summary>The key a block's filter gets for a delivery outcome stored under a reference (<see cref="OutcomeRefs"/>).</summary>
+    public static string Outcome(string queueId) => "q:" + queueId;
+
     /// <summary>The key of a Message-ID, with or without its angle brackets; null for none.</summary>
     public static string? MessageId(string? messageId)
     {
