@@ -113,6 +113,7 @@ public sealed class AuditLog : IAsyncDisposable
         Journal.ThrowIfFailed();
         if (string.IsNullOrWhiteSpace(record.Id)) record.Id = AuditRecordId.New();
         if (record.TimeUtc == default) record.TimeUtc = DateTime.UtcNow;
+        AuditRecordLimits.Apply(record);
         var payload = new JournalPayload { Kind = EntryKinds.Transaction, Transaction = record };
         return new CarriedAuditRecord(JournalJson.Serialize(payload), payload);
     }
@@ -300,6 +301,7 @@ public sealed class AuditLog : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(outcome);
         if (string.IsNullOrWhiteSpace(outcome.QueueId)) throw new ArgumentException("A delivery outcome needs the transaction's queue id.", nameof(outcome));
         if (outcome.TimeUtc == default) outcome.TimeUtc = DateTime.UtcNow;
+        AuditRecordLimits.Apply(outcome);
         var payload = new JournalPayload { Kind = EntryKinds.Delivery, Delivery = outcome };
         return Journal.AppendAsync(JournalJson.Serialize(payload), payload, urgent);
     }

@@ -12,19 +12,21 @@ public class AuditLogTests
         using var dir = new TempDataDir();
         var options = AuditTestData.FastOptions();
         options.FlushInterval = TimeSpan.FromMilliseconds(300); // all of it in one batch
-        string subject = "Báo cáo tổng hợp " + new string('x', 100_000);
+        // ~100 KB per entry: 400 attachments with long names (within AuditRecordLimits).
+        static string Name(int tx, int k) => $"Báo cáo tổng hợp {tx}-{k} " + new string('x', 200) + ".pdf";
         await using (var log = await AuditLog.OpenAsync(dir.Path, options))
         {
             for (int i = 0; i < 30; i++)
             {
                 var tx = AuditTestData.Accepted($"BIG{i}", AuditTestData.T0.AddSeconds(i));
-                tx.Subject = subject + i;
+                tx.Attachments = Enumerable.Range(0, 400).Select(k => new AuditAttachment { Name = Name(i, k), Class = "report", Size = 1000 + k }).ToList();
                 log.AppendCarried(log.Carry(tx));
             }
             await log.WhenDurableAsync(now: true);
             await log.FlushAsync();
             var all = log.Query(new AuditQuery { Limit = 100 });
-            Assert.That(all.Records.Select(r => r.Transaction.Subject), Is.EqualTo(Enumerable.Range(0, 30).Reverse().Select(i => subject + i)));
+            Assert.That(all.Records.Select(r => r.Transaction.Attachments[^1].Name), Is.EqualTo(Enumerable.Range(0, 30).Reverse().Select(i => Name(i, 399))));
+            Assert.That(all.Records.Select(r => r.Transaction.Attachments.Count).Distinct(), Is.EqualTo(new[] { 400 }));
             var verify = log.Verify();
             Assert.That((verify.Ok, verify.Checked), Is.EqualTo((true, 30)), verify.Message);
         }

@@ -14,6 +14,8 @@ public sealed class AuditTransaction
     /// <summary>Envelope sender (MAIL FROM); empty string for the null sender.</summary>
     public string? MailFrom { get; set; }
     public List<string> Recipients { get; set; } = [];
+    /// <summary>Recipients the record does not list (past <see cref="AuditRecordLimits.MaxRecipients"/>); null when none.</summary>
+    public int? RecipientsOmitted { get; set; }
     public string? HeaderFrom { get; set; }
     public string? Subject { get; set; }
     public long Size { get; set; }
@@ -31,6 +33,8 @@ public sealed class AuditTransaction
     /// <summary>Document classes found in the message (e.g. "invitation", "report").</summary>
     public List<string> Classes { get; set; } = [];
     public List<AuditAttachment> Attachments { get; set; } = [];
+    /// <summary>Attachments the record does not list (past <see cref="AuditRecordLimits.MaxAttachments"/>); null when none.</summary>
+    public int? AttachmentsOmitted { get; set; }
     public AuditSmime? Smime { get; set; }
     /// <summary>Every rule that matched, enforced or audit-only.</summary>
     public List<AuditRuleHit> Rules { get; set; } = [];

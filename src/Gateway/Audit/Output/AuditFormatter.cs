@@ -108,10 +108,10 @@ public static class AuditFormatter
             WriteCsvRow(output,
             [
                 t.TimeUtc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), t.QueueId, t.MessageId, t.Decision, t.SmtpReply,
-                t.MailFrom, string.Join("; ", r.RecipientStatus.Select(s => $"{s.Recipient}={s.Outcome}")), t.HeaderFrom, t.Subject,
+                t.MailFrom, More(r.RecipientStatus.Select(s => $"{s.Recipient}={s.Outcome}"), t.RecipientsOmitted), t.HeaderFrom, t.Subject,
                 t.Size.ToString(CultureInfo.InvariantCulture), t.Sha256, t.ClientIp, t.Helo, t.TlsProtocol, t.AuthenticatedUser, t.Listener,
                 string.Join("; ", Classes(t)), string.Join("; ", t.Attachments.Select(a => a?.Symbol).Where(s => !string.IsNullOrEmpty(s))),
-                string.Join("; ", t.Attachments.Where(a => a is not null).Select(a => $"{a.Name} [{a.DetectedType}, {a.Class}, {a.SignatureStatus}]")),
+                More(t.Attachments.Where(a => a is not null).Select(a => $"{a.Name} [{a.DetectedType}, {a.Class}, {a.SignatureStatus}]"), t.AttachmentsOmitted),
                 t.Smime?.Status, t.Smime?.SignerSubject, t.Smime?.Issuer, t.Smime?.Serial,
                 string.Join("; ", t.Rules.Where(h => h is not null).Select(h => $"{h.Rule} ({h.Mode}/{h.Action}): {h.Message}")),
                 t.PolicyVersion, t.Id, r.Seq.ToString(CultureInfo.InvariantCulture),
@@ -134,6 +134,10 @@ public static class AuditFormatter
         sb.Append("\r\n");
         output.Write(sb.ToString());
     }
+
+    /// <summary>The items joined, and how many more the record does not list (<see cref="AuditRecordLimits"/>).</summary>
+    private static string More(IEnumerable<string> items, int? omitted) =>
+        string.Join("; ", omitted is > 0 ? items.Append($"... {omitted} more not recorded") : items);
 
     private static IEnumerable<string> Classes(AuditTransaction t) =>
         t.Classes.Concat(t.Attachments.Select(a => a?.Class)).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!).Distinct(StringComparer.OrdinalIgnoreCase);

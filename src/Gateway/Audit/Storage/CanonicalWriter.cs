@@ -25,6 +25,7 @@ internal static class CanonicalWriter
         String(w, Names.MessageId, t.MessageId);
         String(w, Names.MailFrom, t.MailFrom);
         Strings(w, Names.Recipients, t.Recipients);
+        if (t.RecipientsOmitted is { } unlisted) w.WriteNumber(Names.RecipientsOmitted, unlisted);
         String(w, Names.HeaderFrom, t.HeaderFrom);
         String(w, Names.Subject, t.Subject);
         Number(w, Names.Size, t.Size);
@@ -47,6 +48,7 @@ internal static class CanonicalWriter
             String(w, Names.Symbol, a.Symbol);
             String(w, Names.SignatureStatus, a.SignatureStatus);
         });
+        if (t.AttachmentsOmitted is { } omitted) w.WriteNumber(Names.AttachmentsOmitted, omitted);
         if (t.Smime is { } s)
         {
             w.WriteStartObject(Names.Smime);
@@ -136,6 +138,7 @@ internal static class CanonicalWriter
         public static readonly JsonEncodedText MessageId = JsonEncodedText.Encode("MessageId");
         public static readonly JsonEncodedText MailFrom = JsonEncodedText.Encode("MailFrom");
         public static readonly JsonEncodedText Recipients = JsonEncodedText.Encode("Recipients");
+        public static readonly JsonEncodedText RecipientsOmitted = JsonEncodedText.Encode("RecipientsOmitted");
         public static readonly JsonEncodedText HeaderFrom = JsonEncodedText.Encode("HeaderFrom");
         public static readonly JsonEncodedText Subject = JsonEncodedText.Encode("Subject");
         public static readonly JsonEncodedText Size = JsonEncodedText.Encode("Size");
@@ -154,6 +157,7 @@ internal static class CanonicalWriter
         public static readonly JsonEncodedText Class = JsonEncodedText.Encode("Class");
         public static readonly JsonEncodedText Symbol = JsonEncodedText.Encode("Symbol");
         public static readonly JsonEncodedText SignatureStatus = JsonEncodedText.Encode("SignatureStatus");
+        public static readonly JsonEncodedText AttachmentsOmitted = JsonEncodedText.Encode("AttachmentsOmitted");
         public static readonly JsonEncodedText Smime = JsonEncodedText.Encode("Smime");
         public static readonly JsonEncodedText Status = JsonEncodedText.Encode("Status");
         public static readonly JsonEncodedText SignerSubject = JsonEncodedText.Encode("SignerSubject");
