@@ -26,6 +26,13 @@ public class AuditRecordLimitsTests
         Assert.That(t.Attachments.Max(a => a.Name!.Length), Is.EqualTo(AuditRecordLimits.MaxShortText));
         Assert.That(t.Rules.Single().Message, Has.Length.EqualTo(AuditRecordLimits.MaxText));
 
+        var envelope = new List<string> { new string('a', 300) + "@bnv.gov.vn", "b@bnv.gov.vn" };
+        var shared = AuditTestData.Accepted("Q3", AuditTestData.T0);
+        shared.Recipients = envelope;
+        AuditRecordLimits.Apply(shared);
+        Assert.That(shared.Recipients[0], Has.Length.EqualTo(AuditRecordLimits.MaxShortText));
+        Assert.That(envelope[0], Has.Length.EqualTo(311), "the list the record was given (the envelope's) is not changed");
+
         var small = AuditTestData.Accepted("Q2", AuditTestData.T0);
         var before = System.Text.Json.JsonSerializer.Serialize(small, AuditJson.Options);
         AuditRecordLimits.Apply(small);

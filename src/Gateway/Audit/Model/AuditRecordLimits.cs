@@ -4,8 +4,8 @@ namespace GovGateway.Audit;
 /// Bounds on what one record lists, applied when it is logged, so that no message can make a record larger than what
 /// the chain stores as one LiteDB document (about 16 MiB): a message of tens of thousands of tiny MIME parts, or a
 /// megabyte-long Subject, would otherwise stop the audit writer at that record, retrying forever while every later
-/// record waited in the journal. Cut text ends with "…"; cut attachments are counted in
-/// <see cref="AuditTransaction.AttachmentsOmitted"/>. The message-level <see cref="AuditTransaction.Classes"/> still
+/// record waited in the journal. Cut text ends with "…"; attachments and recipients left out are counted in
+/// <see cref="AuditTransaction.AttachmentsOmitted"/> and <see cref="AuditTransaction.RecipientsOmitted"/>. The message-level <see cref="AuditTransaction.Classes"/> still
 /// names every class found, so filters and statistics by class see all of them.
 /// </summary>
 public static class AuditRecordLimits
@@ -97,10 +97,18 @@ public static class AuditRecordLimits
 
     private static List<T> Take<T>(List<T>? items, int max) => items is null ? [] : items.Count > max ? items.GetRange(0, max) : items;
 
+    /// <summary>The items, each cut; a new list when one changes, since the caller's list may be in use elsewhere (the envelope's).</summary>
     private static List<T> CutEach<T>(List<T>? items, Func<T, T> cut)
     {
         if (items is null) return [];
-        for (int i = 0; i < items.Count; i++) items[i] = cut(items[i]);
-        return items;
+        List<T>? copy = null;
+        for (int i = 0; i < items.Count; i++)
+        {
+            var item = cut(items[i]);
+            if (ReferenceEquals(item, items[i])) continue;
+            copy ??= [.. items];
+            copy[i] = item;
+        }
+        return copy ?? items;
     }
 }
