@@ -79,6 +79,7 @@ Console.WriteLine(string.Create(ci, $"process CPU for appends + LiteDB writes: {
 Console.WriteLine(string.Create(ci, $"database size open (db + -log): {dbBytesOpen / 1048576.0:F1} MiB; after close/checkpoint: {dbBytes / 1048576.0:F1} MiB = {dbBytes * 100_000.0 / records / 1048576.0:F1} MiB per 100,000 transactions; journal left: {journalBytes} bytes"));
 Console.WriteLine(string.Create(ci, $"query newest 100: {qRecent:F0} ms ({recent.Records.Count}); subject filter: {qSubject:F0} ms ({bySubject.Records.Count}); message-id: {qMsgId:F1} ms ({byMsgId.Records.Count})"));
 Console.WriteLine(string.Create(ci, $"stats over all: {tStats:F0} ms ({stats.Transactions}); verify: {tVerify:F0} ms ({verify.Checked} entries, ok={verify.Ok})"));
+if (!verify.Ok) Console.WriteLine($"verify: {verify.Message}");
 Directory.Delete(dir, recursive: true);
 return verify.Ok && stats.Transactions == records ? 0 : 1;
 

@@ -74,6 +74,35 @@ public class AuditOutcomePlacementTests
     }
 
     [Test]
+    public async Task A_batch_across_a_lookup_block_boundary_keeps_its_transactions_listed_when_an_outcome_falls_in_the_earlier_block()
+    {
+        using var dir = new TempDataDir();
+        var t0 = AuditTestData.T0;
+        var options = AuditTestData.FastOptions();
+        options.BatchSize = 2000;
+        await using (var log = await AuditLog.OpenAsync(dir.Path, options))
+        {
+            await log.AppendAsync(AuditTestData.Accepted("Q0", t0));
+            await log.FlushAsync();                                                   // chunk [1]
+            await log.AppendAsync(AuditTestData.Accepted("QX", t0.AddSeconds(1)));
+            await log.FlushAsync();                                                   // chunk [2]
+            options.FlushInterval = TimeSpan.FromSeconds(2);                          // the rest in one batch
+            for (int i = 3; i <= 1022; i++) log.AppendCarried(log.Carry(AuditTestData.Accepted($"B{i}", t0.AddSeconds(i))));
+            log.RecordDelivery(AuditTestData.Delivery("Q0", Rcpt, "delivered", "250 ok", t0.AddSeconds(1023))); // 1023: block 0, referenced
+            log.AppendCarried(log.Carry(AuditTestData.Accepted("B1024", t0.AddSeconds(1024))));                 // 1024: block 1
+            await log.WhenDurableAsync(now: true);
+            await log.FlushAsync();
+
+            var verify = log.Verify();
+            Assert.That(verify.Ok, Is.True, verify.Message);
+            Assert.That(log.Query(new AuditQuery { MessageId = "<B1022@mail.bnv.gov.vn>" }).Records, Has.Count.EqualTo(1));
+            Assert.That(log.Query(new AuditQuery { MessageId = "<Q0@mail.bnv.gov.vn>" }).Records.Single().RecipientStatus.Single().Outcome, Is.EqualTo("delivered"));
+        }
+        using var chain = new ChainFile(dir);
+        Assert.That(ReferencedSeqs(chain), Is.EqualTo(new[] { 1023L }));
+    }
+
+    [Test]
     public async Task References_of_the_previous_layout_are_rebuilt_on_open_and_their_collection_dropped()
     {
         using var dir = new TempDataDir();

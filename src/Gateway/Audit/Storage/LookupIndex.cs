@@ -21,28 +21,26 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCol
     /// </summary>
     public void Record(IEnumerable<AuditEntry> transactions, IEnumerable<AuditEntry> referenced)
     {
-        var touched = new List<LookupBlock>();
+        // Each document is taken once per batch: an outcome may fall in an earlier block than the batch's last
+        // transaction, and reading that block again from LiteDB would drop what this batch added to it.
+        var touched = new Dictionary<long, LookupBlock>();
+        var touchedRefs = new Dictionary<long, OutcomeRefs>();
+        LookupBlock BlockOf(long number) => touched.TryGetValue(number, out var b) ? b : touched[number] = Block(number);
         foreach (var entry in transactions)
         {
             if (entry.Transaction is null) continue;
-            var block = Block(LookupBlock.NumberOf(entry.Id));
-            block.Add(entry);
-            if (!touched.Contains(block)) touched.Add(block);
+            BlockOf(LookupBlock.NumberOf(entry.Id)).Add(entry);
         }
-        var touchedRefs = new List<OutcomeRefs>();
         foreach (var outcome in referenced)
         {
             if (string.IsNullOrEmpty(outcome.QueueId)) continue;
             long number = LookupBlock.NumberOf(outcome.Id);
-            var block = Block(number);
-            block.Add(LookupKeys.Outcome(outcome.QueueId));
-            if (!touched.Contains(block)) touched.Add(block);
-            var list = Refs(number);
+            BlockOf(number).Add(LookupKeys.Outcome(outcome.QueueId));
+            if (!touchedRefs.TryGetValue(number, out var list)) touchedRefs[number] = list = Refs(number);
             list.Add(outcome.QueueId, outcome.Id);
-            if (!touchedRefs.Contains(list)) touchedRefs.Add(list);
         }
-        foreach (var block in touched) blocks.Upsert(block.ToDocument());
-        foreach (var list in touchedRefs) refs.Upsert(list.ToDocument());
+        foreach (var block in touched.Values) blocks.Upsert(block.ToDocument());
+        foreach (var list in touchedRefs.Values) refs.Upsert(list.ToDocument());
     }
 
     /// <summary>
