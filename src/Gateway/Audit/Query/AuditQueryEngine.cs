@@ -13,8 +13,10 @@ internal static class AuditQueryEngine
         var filter = new TransactionFilter(q);
         var result = new AuditQueryResult();
 
-        var outcomes = new OutcomeFinder(store);
-        foreach (var entry in Candidates(store, q))
+        // The lookup blocks are read once per query, for the candidates and for outcome references alike.
+        var blocks = store.Lookup.All();
+        var outcomes = new OutcomeFinder(store, blocks);
+        foreach (var entry in Candidates(store, blocks, q))
         {
             if (entry.Transaction is null || !filter.Matches(entry.Transaction)) continue;
             if (result.Records.Count == q.Limit)
@@ -28,7 +30,7 @@ internal static class AuditQueryEngine
     }
 
     /// <summary>Transaction entries in the time range (and with the Message-ID and sender asked for), newest first.</summary>
-    private static IEnumerable<AuditEntry> Candidates(AuditStore store, AuditQuery q)
+    private static IEnumerable<AuditEntry> Candidates(AuditStore store, IReadOnlyList<LookupBlock> blocks, AuditQuery q)
     {
         var since = q.Since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
         var until = q.Until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
@@ -37,7 +39,7 @@ internal static class AuditQueryEngine
         var keys = new List<string>(2);
         if (LookupKeys.MessageId(q.MessageId) is { } m) keys.Add(m);
         if (LookupKeys.Sender(q.Sender) is { } sender) keys.Add(sender);
-        return store.FindByKeys(keys, since, until);
+        return store.FindByKeys(blocks, keys, since, until);
     }
 
     /// <summary>The transaction with its delivery entries (<paramref name="outcomes"/>, in chain order) and each recipient's latest outcome.</summary>
@@ -46,7 +48,6 @@ internal static class AuditQueryEngine
         var tx = entry.Transaction!;
         var deliveries = outcomes
             .Where(e => e.Kind == EntryKinds.Delivery && e.Delivery is not null)
-            .OrderBy(e => e.Id)
             .Select(e => e.Delivery!)
             .ToList();
 

@@ -160,7 +160,7 @@ internal sealed class AuditStore : IDisposable
     /// <summary>Transactions with a time in [since, until), in chain order, read block by block, without their outcomes.</summary>
     public IEnumerable<AuditEntry> InRange(DateTime since, DateTime until)
     {
-        foreach (var block in Lookup.Candidates([], since, until).OrderBy(b => b.Number))
+        foreach (var block in LookupIndex.Candidates(Lookup.All(), [], since, until))
             foreach (var e in TransactionsIn(block, since, until))
                 yield return e;
     }
@@ -383,19 +383,19 @@ internal sealed class AuditStore : IDisposable
     {
         lock (_writeLock)
         {
-            int count = InTransaction(() => Lookup.Rebuild(ChainAfter(long.MinValue)));
+            int count = InTransaction(() => Lookup.Rebuild(ChunksAfter(long.MinValue).Select(c => Group(c.Parse()))));
             _logger.LogInformation("Audit lookup blocks built for {Count} stored transactions", count);
             return count;
         }
     }
 
     /// <summary>
-    /// Transactions (without their outcomes) that have every key (none: all of them) in the time range, newest first (time, then number), read block by block:
-    /// a block is read only once no block left can hold anything newer than what is waiting to be returned.
+    /// Transactions (without their outcomes) that have every key (none: all of them) in the time range, newest first (time, then number), read block by block
+    /// (of <paramref name="all"/>, <see cref="LookupIndex.All"/>): a block is read only once no block left can hold anything newer than what is waiting to be returned.
     /// </summary>
-    public IEnumerable<AuditEntry> FindByKeys(IReadOnlyList<string> keys, DateTime since, DateTime until)
+    public IEnumerable<AuditEntry> FindByKeys(IReadOnlyList<LookupBlock> all, IReadOnlyList<string> keys, DateTime since, DateTime until)
     {
-        var blocks = Lookup.Candidates(keys, since, until).OrderByDescending(b => b.MaxTimeUtc).ThenByDescending(b => b.Number).ToList();
+        var blocks = LookupIndex.Candidates(all, keys, since, until).OrderByDescending(b => b.MaxTimeUtc).ThenByDescending(b => b.Number).ToList();
         var needles = keys.Select(LookupKeys.Needle).OfType<string>().ToList();
         var waiting = new PriorityQueue<AuditEntry, (DateTime, long)>(Comparer<(DateTime Time, long Id)>.Create((a, b) => b.CompareTo(a)));
         int next = 0;

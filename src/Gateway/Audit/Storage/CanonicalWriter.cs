@@ -16,6 +16,8 @@ namespace GovGateway.Audit;
 /// </remarks>
 internal static class CanonicalWriter
 {
+    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+
     public static void Write(Utf8JsonWriter w, AuditTransaction t)
     {
         w.WriteStartObject();
@@ -83,7 +85,7 @@ internal static class CanonicalWriter
 
     /// <summary>A time as the canonical form writes it: UTC, truncated to the millisecond, always three digits.</summary>
     public static string FormatTime(DateTime t) =>
-        ChainHasher.Normalize(t).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        ChainHasher.Normalize(t).ToString(TimeFormat, System.Globalization.CultureInfo.InvariantCulture);
 
     private static void String(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
@@ -99,7 +101,7 @@ internal static class CanonicalWriter
     {
         if (value == default) return;
         Span<char> text = stackalloc char[24];
-        if (!ChainHasher.Normalize(value).TryFormat(text, out int n, "yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))
+        if (!ChainHasher.Normalize(value).TryFormat(text, out int n, TimeFormat, System.Globalization.CultureInfo.InvariantCulture))
             throw new FormatException($"Time {value:o} does not fit the canonical form.");
         w.WriteString(name, text[..n]);
     }

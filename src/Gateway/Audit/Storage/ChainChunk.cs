@@ -49,10 +49,17 @@ internal sealed class ChainChunk
     /// </summary>
     public List<AuditEntry> Read()
     {
+        var entries = Parse();
+        AuditStore.Group(entries);
+        return entries;
+    }
+
+    /// <summary>The entries read back, in stored order, not grouped. Text that is not an entry is skipped.</summary>
+    public List<AuditEntry> Parse()
+    {
         var entries = new List<AuditEntry>(Entries.Count);
         foreach (var text in Entries)
             if (EntryCodec.TryParse(text) is { } e) entries.Add(e);
-        AuditStore.Group(entries);
         return entries;
     }
 

@@ -88,38 +88,21 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCol
 
     /// <summary>
     /// Recomputes every block and reference from the stored chain (inside the caller's transaction): for a database
-    /// written before blocks existed, or whose blocks were lost. <paramref name="entries"/> is the chain in order, each
-    /// transaction carrying the outcomes of its own chunk; every other outcome gets a reference. Returns the
-    /// transactions listed.
+    /// written before blocks existed, or whose blocks were lost. <paramref name="chunks"/> are the stored chunks in
+    /// order, each as <see cref="AuditStore.Group"/> splits it; every outcome not stored with its transaction gets a
+    /// reference. Returns the transactions listed.
     /// </summary>
-    public int Rebuild(IEnumerable<AuditEntry> entries)
+    public int Rebuild(IEnumerable<(List<AuditEntry> Transactions, List<AuditEntry> Later)> chunks)
     {
         blocks.DeleteAll();
         refs.DeleteAll();
         Discard();
-        var built = new Dictionary<long, LookupBlock>();
-        var builtRefs = new Dictionary<long, OutcomeRefs>();
-        var grouped = new HashSet<long>();
         int count = 0;
-        LookupBlock BlockOf(long number) => built.TryGetValue(number, out var b) ? b : built[number] = LookupBlock.Empty(number);
-        foreach (var entry in entries)
+        foreach (var (transactions, later) in chunks)
         {
-            long number = LookupBlock.NumberOf(entry.Id);
-            if (entry.Transaction is not null)
-            {
-                BlockOf(number).Add(entry);
-                foreach (var o in entry.Outcomes ?? []) grouped.Add(o.Id);
-                count++;
-            }
-            else if (entry.Kind == EntryKinds.Delivery && !grouped.Remove(entry.Id) && !string.IsNullOrEmpty(entry.QueueId))
-            {
-                BlockOf(number).Add(LookupKeys.Outcome(entry.QueueId));
-                if (!builtRefs.TryGetValue(number, out var list)) builtRefs[number] = list = OutcomeRefs.Empty(number);
-                list.Add(entry.QueueId, entry.Id);
-            }
+            Record(transactions, later);
+            count += transactions.Count;
         }
-        foreach (var block in built.Values) blocks.Insert(block.ToDocument());
-        foreach (var list in builtRefs.Values) refs.Insert(list.ToDocument());
         return count;
     }
 
@@ -140,7 +123,7 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCol
     /// <summary>The stored block with this number, or null when there is none or it is not a block.</summary>
     public LookupBlock? Find(long number) => blocks.FindById(number) is { } doc ? LookupBlock.FromDocument(doc) : null;
 
-    /// <summary>Blocks that may hold a transaction with every key in the time range.</summary>
-    public IEnumerable<LookupBlock> Candidates(IReadOnlyList<string> keys, DateTime since, DateTime until) =>
-        blocks.FindAll().Select(LookupBlock.FromDocument).OfType<LookupBlock>().Where(b => b.Overlaps(since, until) && keys.All(b.MayContain));
+    /// <summary>Of <paramref name="all"/> (<see cref="All"/>), the blocks that may hold a transaction with every key in the time range.</summary>
+    public static IEnumerable<LookupBlock> Candidates(IEnumerable<LookupBlock> all, IReadOnlyList<string> keys, DateTime since, DateTime until) =>
+        all.Where(b => b.Overlaps(since, until) && keys.All(b.MayContain));
 }

@@ -3,14 +3,14 @@ namespace GovGateway.Audit;
 /// <summary>
 /// Finds a transaction's delivery outcomes where the writer put them (<see cref="AuditStore.Store"/>): in the
 /// transaction's own chunk after it, in the chunk right after that one, and through a reference
-/// (<see cref="OutcomeRefs"/>) for any stored later still. One finder serves one query: it reads the lookup blocks once
-/// and keeps the two chunks it read last, since a query's results mostly come from the same few chunks in turn.
+/// (<see cref="OutcomeRefs"/>) for any stored later still. One finder serves one query, with the lookup blocks that
+/// query read (<see cref="LookupIndex.All"/>); it keeps the two chunks it read last, since a query's results mostly
+/// come from the same few chunks in turn.
 /// </summary>
-internal sealed class OutcomeFinder(AuditStore store)
+internal sealed class OutcomeFinder(AuditStore store, IReadOnlyList<LookupBlock> blocks)
 {
     private ChainChunk? _own;
     private ChainChunk? _next;
-    private List<LookupBlock>? _blocks;
 
     /// <summary>The outcomes of <paramref name="transaction"/>, in chain order.</summary>
     public List<AuditEntry> Of(AuditEntry transaction)
@@ -26,7 +26,7 @@ internal sealed class OutcomeFinder(AuditStore store)
             foreach (var e in next?.OutcomesOf(queue, transaction.Id) ?? []) found[e.Id] = e;
         }
         // After a restart, or in a rebuilt index, outcomes in the next chunk have a reference too: listed once.
-        foreach (var e in store.ReferencedOutcomes(_blocks ??= store.Lookup.All(), queue, transaction.Id)) found[e.Id] = e;
+        foreach (var e in store.ReferencedOutcomes(blocks, queue, transaction.Id)) found[e.Id] = e;
         return [.. found.Values];
     }
 
