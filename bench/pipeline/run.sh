@@ -563,6 +563,21 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 CONN_MODE="new connection per message"
 [ "$REUSE_CONN" = 1 ] && CONN_MODE="connections reused (-d)"
 
+# paired_ratios SCENARIO: audit on/off of each repetition in which both succeeded (the two runs of a repetition are
+# minutes apart, so a drift of the machine's speed over the whole bench cancels out), then their median.
+paired_ratios() {
+    local s=$1 r list="" values=""
+    for r in $(seq "$REPEAT"); do
+        local on=${RUNS[gateway,$s,$r]:-} off=${RUNS[gateway-audit-off,$s,$r]:-}
+        [ "$(field "$on" 5)" = ok ] && [ "$(field "$off" 5)" = ok ] || continue
+        local q; q=$(ratio "$(field "$on" 1)" "$(field "$off" 1)")
+        list+="${list:+, }$q"; values+="$q"$'\n'
+    done
+    [ -z "$values" ] && { echo "n/a"; return; }
+    local n mid; n=$(printf '%s' "$values" | grep -c .); mid=$(( (n + 1) / 2 ))
+    echo "$list ($(printf '%s' "$values" | sort -n | sed -n "${mid}p"))"
+}
+
 table() {
     echo "| scenario | N | Postfix end-to-end msg/s | Postfix submission msg/s | gateway end-to-end msg/s | gateway submission msg/s | ratio gateway/Postfix (end-to-end) | gateway peak RSS | gateway audit data | CPU ms/msg Postfix / gateway |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -572,11 +587,11 @@ table() {
     done
     if [ "$AUDIT_OFF" = 1 ]; then
         echo
-        echo "| scenario | gateway audit on msg/s | gateway audit off msg/s | on/off | audit data written (on / off) | CPU ms/msg (on / off) | audit-off peak RSS |"
-        echo "|---|---|---|---|---|---|---|"
+        echo "| scenario | gateway audit on msg/s | gateway audit off msg/s | on/off | on/off within each repetition (median) | audit data written (on / off) | CPU ms/msg (on / off) | audit-off peak RSS |"
+        echo "|---|---|---|---|---|---|---|---|"
         for s in "${SCEN_LIST[@]}"; do
             local g=${RES[gateway,$s]:-"n/a"} o=${RES[gateway-audit-off,$s]:-"n/a"}
-            echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(field "$g" 1) | $(field "$o" 1) | $(ratio "$(field "$g" 1)" "$(field "$o" 1)") | $(mb "${AUDITKB[gateway,$s]:-}") / $(mb "${AUDITKB[gateway-audit-off,$s]:-}") | $(field "$g" 6) / $(field "$o" 6) | $(mb "${PEAK[gateway-audit-off,$s]:-}") |"
+            echo "| $(echo "${s%x*}") sessions × $(human_size "$(scenario_size "$s")") | $(field "$g" 1) | $(field "$o" 1) | $(ratio "$(field "$g" 1)" "$(field "$o" 1)") | $(paired_ratios "$s") | $(mb "${AUDITKB[gateway,$s]:-}") / $(mb "${AUDITKB[gateway-audit-off,$s]:-}") | $(field "$g" 6) / $(field "$o" 6) | $(mb "${PEAK[gateway-audit-off,$s]:-}") |"
         done
     fi
 }
@@ -603,6 +618,7 @@ Machine: $MACHINE; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at 
 $(table)
 
 - Each rate is the median of $REPEAT run(s) per target, targets interleaved and rotated so each goes first once; before every measured run each target gets the same unmeasured warm-up ($WARMUP_10K messages of 10 KB or $WARMUP_1M of 1 MB, same sessions, drained at the sink), then \`sync\` and a $SETTLE s pause (ext4 skips inodes freed in the last 30 s, which taxes file creation right after another relay's run); peak RSS is the highest of those runs. CPU ms/msg is the relay's user+system CPU over the run divided by N (Postfix: master, its reaped children and live children; gateway: its process): steadier than rates when the machine is busy.
+$( [ "$AUDIT_OFF" = 1 ] && echo "- Audit on/off: \"on/off\" divides the two medians; \"within each repetition\" divides the audit-on and audit-off rates of each repetition (runs minutes apart, so a drift of the machine's speed over the bench cancels out) and gives their median." )
 - Load: \`smtp-source -s SESSIONS -m N -l SIZE -M $HELO_NAME -f $SENDER -t $RECIPIENT -S '$SUBJECT' 127.0.0.1:PORT\` ($CONN_MODE; header From is the -f address).
 - Sink: \`smtp-sink -c -u nobody 127.0.0.1:SINKPORT 256\`, one sink for all runs; end-to-end time ends when its message counter has grown by N.
 - Postfix $PF_VERSION: plain relay (\`relayhost = [127.0.0.1]:SINKPORT\`, \`mynetworks = 127.0.0.0/8\`, process limit 100, destination concurrency 50, no chroot, default queue fsync).

@@ -138,6 +138,48 @@ public class AuditOutcomePlacementTests
         }
     }
 
+    [Test]
+    public async Task Verify_names_an_outcome_whose_reference_was_removed_and_rebuild_lookup_restores_it()
+    {
+        using var dir = new TempDataDir();
+        var t0 = AuditTestData.T0;
+        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
+        {
+            await log.AppendAsync(AuditTestData.Accepted("Q1", t0));
+            await log.FlushAsync();                                                                            // chunk [1]
+            await log.AppendAsync(AuditTestData.Accepted("Q2", t0.AddSeconds(1)));
+            await log.FlushAsync();                                                                            // chunk [2]
+            await log.RecordDeliveryAsync(AuditTestData.Delivery("Q2", Rcpt, "delivered", "250 ok", t0.AddSeconds(2)));
+            await log.RecordDeliveryAsync(AuditTestData.Delivery("Q1", Rcpt, "delivered", "250 ok", t0.AddSeconds(3)));
+            await log.FlushAsync();                                                                            // chunk [3, 4]
+            Assert.That(log.Verify().Ok, Is.True, log.Verify().Message);
+        }
+        using (var chain = new ChainFile(dir))
+        {
+            Assert.That(ReferencedSeqs(chain), Is.EqualTo(new[] { 4L }), "Q2's outcome is in the chunk after Q2's; Q1's two chunks after Q1's");
+            // Someone hides Q1's delivery from queries without touching the chain.
+            var refs = chain.Database.GetCollection(OutcomeRefs.Collection);
+            var doc = refs.FindById(0L);
+            doc["Queues"] = new LiteDB.BsonArray();
+            doc["Seqs"] = new LiteDB.BsonArray();
+            refs.Update(doc);
+            chain.Database.Checkpoint();
+        }
+        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
+        {
+            Assert.That(log.Query(new AuditQuery { MessageId = "<Q1@mail.bnv.gov.vn>" }).Records.Single().Deliveries, Is.Empty, "hidden");
+            var broken = log.Verify();
+            Assert.That(broken.Ok, Is.False);
+            Assert.That(broken.Problem, Is.EqualTo("unlisted"));
+            Assert.That(broken.FirstBadSeq, Is.EqualTo(4));
+            Assert.That(broken.Message, Does.Contain("delivery outcome 4").And.Contain("rebuild-lookup"));
+
+            log.RebuildLookup();
+            Assert.That(log.Verify().Ok, Is.True, log.Verify().Message);
+            Assert.That(log.Query(new AuditQuery { MessageId = "<Q1@mail.bnv.gov.vn>" }).Records.Single().Deliveries.Select(d => d.Outcome), Is.EqualTo(new[] { "delivered" }));
+        }
+    }
+
     private static List<long> ReferencedSeqs(ChainFile chain) =>
         chain.Database.GetCollection(OutcomeRefs.Collection).FindAll().SelectMany(d => d["Seqs"].AsArray).Select(v => v.AsInt64).Order().ToList();
 }

@@ -57,6 +57,29 @@ public class AuditQueryServerTests
     }
 
     [Test]
+    public async Task A_query_sees_a_record_appended_just_before_it_even_with_long_batching_delays()
+    {
+        using var dir = new TempDataDir();
+        var options = AuditTestData.FastOptions();
+        options.CommitDelay = TimeSpan.FromSeconds(2);
+        options.FlushInterval = TimeSpan.FromSeconds(2);
+        await using var log = await AuditLog.OpenAsync(dir.Path, options);
+        await using var server = new AuditQueryServer(dir.Path, log);
+        await server.StartAsync(CancellationToken.None);
+        var client = new AuditClient(dir.Path);
+
+        // Carried, as an accepted message's record is: nobody waits for the journal, which holds it up to CommitDelay.
+        var carried = log.Carry(AuditTestData.Accepted("FRESH1", DateTime.UtcNow));
+        log.AppendCarried(carried);
+        log.RecordDelivery(AuditTestData.Delivery("FRESH1", "lanhdao@sotttt.hanoi.gov.vn", "delivered", "250 ok", DateTime.UtcNow));
+
+        var result = await client.QueryAsync(new AuditQuery { Limit = 10 });
+        Assert.That(result.Records.Select(r => r.Transaction.QueueId), Is.EqualTo(new[] { "FRESH1" }));
+        Assert.That(result.Records.Single().RecipientStatus.Single().Outcome, Is.EqualTo("delivered"));
+        Assert.That((await client.StatsAsync(null, null)).Transactions, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Bad_requests_get_an_error_answer_not_a_crash()
     {
         using var dir = new TempDataDir();

@@ -26,6 +26,25 @@ public class ChainHasherTests
         Assert.That(ChainHasher.Link("ab", dl).Hash, Is.EqualTo("9ea015a7a6ca1ad43a2191d85fe6b1d1271f5575fa3e56419a5962567c511268"));
     }
 
+    [Test]
+    public void Times_are_written_as_the_format_string_of_version_1_writes_them()
+    {
+        var times = new List<DateTime>
+        {
+            default, DateTime.MaxValue, new(1, 2, 3, 4, 5, 6, 7, DateTimeKind.Utc), new(999, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc),
+            new DateTime(2026, 12, 1, 16, 49, 56, DateTimeKind.Utc).AddTicks(1_234_567), new DateTime(2026, 3, 9, 7, 0, 0, DateTimeKind.Unspecified),
+            new DateTime(2026, 6, 30, 23, 30, 0, DateTimeKind.Local),
+        };
+        var random = new Random(5);
+        for (int i = 0; i < 10_000; i++) times.Add(new DateTime(random.NextInt64(DateTime.MaxValue.Ticks), (DateTimeKind)random.Next(3)));
+
+        foreach (var t in times)
+        {
+            var expected = ChainHasher.Normalize(t).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(CanonicalWriter.FormatTime(t), Is.EqualTo(expected), $"{t:o} ({t.Kind})");
+        }
+    }
+
     /// <summary>
     /// The canonical form as it was first defined, through System.Text.Json's serializer: declaration order, C# names,
     /// defaults and empty lists left out, times to the millisecond. <see cref="CanonicalWriter"/> must write exactly this.

@@ -14,6 +14,8 @@ namespace GovGateway.Audit;
 public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    // Longest an answer waits for records still on their way into LiteDB; past it, the answer shows what is stored.
+    private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(5);
     private const int MaxConnections = 32;
 
     private readonly AuditLog _log;
@@ -125,6 +127,7 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
             if (line is null) return;
             var request = JsonSerializer.Deserialize<AuditRequest>(line, AuditJson.Options)
                 ?? throw new InvalidDataException("Empty request.");
+            if (request.Op is "query" or "stats" or "verify") await CatchUpAsync(stopping).ConfigureAwait(false);
             // LiteDB calls are synchronous; keep them off the accept loop.
             response = await Task.Run(() => Execute(request), stopping).ConfigureAwait(false);
             timeout.CancelAfter(RequestTimeout);
@@ -150,6 +153,26 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {
             _logger.LogDebug(ex, "Audit query client went away before the answer");
+        }
+    }
+
+    /// <summary>
+    /// Waits until every record journaled before the request is in LiteDB, so an auditor sees the message that was just
+    /// answered (without this, records reach LiteDB up to Audit:CommitDelay + Audit:FlushInterval after their reply).
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await _log.FlushAsync(stopping).WaitAsync(CatchUpLimit, stopping).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Audit query answered from what LiteDB holds: the writer did not catch up within {Limit}", CatchUpLimit);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The log is closing; what it stored is the answer.
         }
     }
 

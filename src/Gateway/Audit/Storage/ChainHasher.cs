@@ -43,7 +43,9 @@ internal static class ChainHasher
         writer.WriteString("prev", prevHash);
         writer.WriteNumber("seq", entry.Id);
         writer.WriteString("kind", entry.Kind);
-        writer.WriteString("time", CanonicalWriter.FormatTime(entry.TimeUtc));
+        Span<byte> time = stackalloc byte[CanonicalWriter.TimeLength];
+        CanonicalWriter.FormatTime(entry.TimeUtc, time);
+        writer.WriteString("time", time);
         if (entry.QueueId is not null) writer.WriteString("queue", entry.QueueId);
         if (entry.Transaction is not null)
         {

@@ -4,7 +4,9 @@ namespace GovGateway.Audit;
 /// Walks the chain from the anchor (last purged entry, or the start) to the head recorded in "meta" and names the
 /// first entry that was changed, removed or inserted. Each entry is hashed as stored; a change shows where the next
 /// entry (or the head) no longer carries that hash. It also checks that the lookup blocks list every transaction
-/// (a block edited or deleted would hide records from queries by Message-ID or sender) and names the first one missed.
+/// (a block edited or deleted would hide records from queries by Message-ID or sender), and that every delivery outcome
+/// a query could not find next to its transaction has its reference (see <see cref="OutcomeLocator"/>), and names the
+/// first one missed.
 /// </summary>
 internal static class ChainVerifier
 {
@@ -22,8 +24,10 @@ internal static class ChainVerifier
             AuditEntry? previous = null;
             LookupBlock? block = null;
             (long Seq, string Record, string Message)? unlisted = null;
+            var outcomes = new OutcomeLocator(store.Lookup);
             foreach (var chunk in store.ChunksAfter(long.MinValue))
             {
+                outcomes.StartChunk(chunk);
                 foreach (var text in chunk.Entries)
                 {
                     // The stored text is the entry: its number, its link and its content are all read from what is hashed.
@@ -46,6 +50,10 @@ internal static class ChainVerifier
                                 + (block is null ? " (the block is missing or damaged)" : "")
                                 + ": queries by Message-ID or sender would miss it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks from the entries");
                     }
+                    if (unlisted is null && outcomes.Unreferenced(entry) is { } refsBlock)
+                        unlisted = (entry.Id, entry.Describe(),
+                            $"delivery outcome {entry.Id} ({entry.Describe()}) is stored apart from its transaction without a reference in lookup block {refsBlock}: "
+                            + "queries would not show it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks and references from the entries");
                     result.Checked++;
                     prevPrev = prev;
                     prev = entry.Hash;
@@ -114,3 +122,50 @@ internal static class ChainVerifier
         return result;
     }
 }
+
+/// <summary>
+/// Follows, chunk by chunk in chain order, where readers (<see cref="OutcomeFinder"/>) look for a delivery outcome: in
+/// its transaction's chunk after that transaction, in the chunk right after it, or through the reference in the lookup
+/// block of the outcome's number. Names the outcomes that none of these would find.
+/// </summary>
+internal sealed class OutcomeLocator(LookupIndex lookup)
+{
+    private HashSet<string> _acceptedHere = new(StringComparer.Ordinal);
+    private HashSet<string> _acceptedBefore = new(StringComparer.Ordinal);
+    private long _lastOfPrevious = long.MinValue;
+    private long _refsBlock = -1;
+    private HashSet<(string Queue, long Seq)> _refs = [];
+    private LookupBlock? _block;
+
+    public void StartChunk(ChainChunk chunk)
+    {
+        // The next-chunk rule holds only for the chunk right after: a gap (purge, damage) breaks it.
+        _acceptedBefore = chunk.First == _lastOfPrevious + 1 ? _acceptedHere : new HashSet<string>(StringComparer.Ordinal);
+        _acceptedHere = new HashSet<string>(StringComparer.Ordinal);
+        _lastOfPrevious = chunk.Last;
+    }
+
+    /// <summary>Null when a reader finds <paramref name="entry"/> (or it is not an outcome); else the block whose reference is missing.</summary>
+    public long? Unreferenced(AuditEntry entry)
+    {
+        if (entry.QueueId is not { Length: > 0 } queue) return null;
+        if (entry.Transaction is { Decision: AuditDecisions.Accepted })
+        {
+            _acceptedHere.Add(queue);
+            return null;
+        }
+        if (entry.Kind != EntryKinds.Delivery || _acceptedHere.Contains(queue) || _acceptedBefore.Contains(queue)) return null;
+
+        long number = LookupBlock.NumberOf(entry.Id);
+        if (_refsBlock != number)
+        {
+            var refs = lookup.FindRefs(number);
+            _refs = refs.Queues.Zip(refs.Seqs).ToHashSet();
+            _block = lookup.Find(number);
+            _refsBlock = number;
+        }
+        bool found = _refs.Contains((queue, entry.Id)) && _block is not null && _block.MayContain(LookupKeys.Outcome(queue));
+        return found ? null : number;
+    }
+}
+

@@ -120,6 +120,9 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCol
     public bool IsEmpty => !blocks.Exists(Query.All());
 
 
+    /// <summary>The outcome references stored for block <paramref name="number"/> (empty when there are none).</summary>
+    public OutcomeRefs FindRefs(long number) => refs.FindById(number) is { } doc ? OutcomeRefs.FromDocument(doc) : OutcomeRefs.Empty(number);
+
     /// <summary>The stored block with this number, or null when there is none or it is not a block.</summary>
     public LookupBlock? Find(long number) => blocks.FindById(number) is { } doc ? LookupBlock.FromDocument(doc) : null;
 
