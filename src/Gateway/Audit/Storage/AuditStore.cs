@@ -273,19 +273,33 @@ internal sealed class AuditStore : IDisposable
             var entries = linked.GetRange(start, end - start);
             _chain.Insert(new ChainChunk(entries[0].Id, canonical.GetRange(start, end - start)).ToDocument());
             var (transactions, later) = Group(entries);
-            bool follows = previous is not null && previous.Last == entries[0].Id - 1;
-            var referenced = later.Where(d => !(follows && d.QueueId is { } q && previous!.Accepted.Contains(q))).ToList();
+            long first = entries[0].Id;
+            var referenced = later.Where(d => previous?.TakesFromNextChunk(first, d) != true).ToList();
             Lookup.Record(transactions, referenced);
-            previous = new StoredChunk(entries[^1].Id, transactions
-                .Where(t => t.QueueId is not null && t.Transaction?.Decision == AuditDecisions.Accepted)
-                .Select(t => t.QueueId!).ToHashSet(StringComparer.Ordinal));
+            previous = StoredChunk.Of(entries[^1].Id, transactions);
             start = end;
         }
         return previous;
     }
 
-    /// <summary>The last entry of a stored chunk and the queue ids of its accepted transactions.</summary>
-    private sealed record StoredChunk(long Last, HashSet<string> Accepted);
+    /// <summary>
+    /// The last entry of a stored chunk and the queue ids of its accepted transactions: what decides which outcomes of the
+    /// chunk after it need no reference. The writer and the verifier (<see cref="OutcomeLocator"/>) both go through it.
+    /// </summary>
+    internal sealed record StoredChunk(long Last, HashSet<string> Accepted)
+    {
+        /// <summary>The chunk ending at <paramref name="last"/>, with <paramref name="transactions"/> as <see cref="Group"/> gives them.</summary>
+        public static StoredChunk Of(long last, IEnumerable<AuditEntry> transactions) => new(last, transactions
+            .Where(t => t.QueueId is not null && t.Transaction?.Decision == AuditDecisions.Accepted)
+            .Select(t => t.QueueId!).ToHashSet(StringComparer.Ordinal));
+
+        /// <summary>
+        /// Whether readers find <paramref name="outcome"/>, left over by <see cref="Group"/> in the chunk starting at
+        /// <paramref name="chunkFirst"/>, by looking in the chunk right after its accepted transaction's (this one).
+        /// </summary>
+        public bool TakesFromNextChunk(long chunkFirst, AuditEntry outcome) =>
+            Last == chunkFirst - 1 && outcome.QueueId is { } queue && Accepted.Contains(queue);
+    }
 
     /// <summary>
     /// Transactions of one chunk, each carrying the outcomes of the chunk that follow it (most messages are delivered

@@ -27,7 +27,7 @@ internal static class ChainVerifier
             var outcomes = new OutcomeLocator(store.Lookup);
             foreach (var chunk in store.ChunksAfter(long.MinValue))
             {
-                outcomes.StartChunk(chunk);
+                var parsed = new List<AuditEntry>(chunk.Entries.Count);
                 foreach (var text in chunk.Entries)
                 {
                     // The stored text is the entry: its number, its link and its content are all read from what is hashed.
@@ -50,16 +50,18 @@ internal static class ChainVerifier
                                 + (block is null ? " (the block is missing or damaged)" : "")
                                 + ": queries by Message-ID or sender would miss it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks from the entries");
                     }
-                    if (unlisted is null && outcomes.Unreferenced(entry) is { } refsBlock)
-                        unlisted = (entry.Id, entry.Describe(),
-                            $"delivery outcome {entry.Id} ({entry.Describe()}) is stored apart from its transaction without a reference in lookup block {refsBlock}: "
-                            + "queries would not show it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks and references from the entries");
+                    parsed.Add(entry);
                     result.Checked++;
                     prevPrev = prev;
                     prev = entry.Hash;
                     previous = entry;
                     expected = entry.Id + 1;
                 }
+                // The first unlisted entry by number: a transaction of this chunk may come before or after its outcomes.
+                if (outcomes.FirstUnreferenced(chunk, parsed) is (var outcome, var refsBlock) && (unlisted is null || outcome.Id < unlisted.Value.Seq))
+                    unlisted = (outcome.Id, outcome.Describe(),
+                        $"delivery outcome {outcome.Id} ({outcome.Describe()}) is stored apart from its transaction without a reference in lookup block {refsBlock}: "
+                        + "queries would not show it. The chain itself is intact; `gateway audit rebuild-lookup` rebuilds the blocks and references from the entries");
             }
 
             long last = expected - 1;

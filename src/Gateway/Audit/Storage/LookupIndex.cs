@@ -53,8 +53,7 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCol
         foreach (var block in candidates)
         {
             if (block.LastSeq <= afterSeq || !block.MayContain(key)) continue;
-            if (refs.FindById(block.Number) is not { } doc) continue;
-            foreach (var seq in OutcomeRefs.FromDocument(doc).Of(queue))
+            foreach (var seq in FindRefs(block.Number).Of(queue))
                 if (seq > afterSeq) yield return seq;
         }
     }
@@ -81,7 +80,7 @@ internal sealed class LookupIndex(ILiteCollection<BsonDocument> blocks, ILiteCol
     private OutcomeRefs Refs(long number)
     {
         if (_latestRefs?.Number == number) return _latestRefs;
-        var list = refs.FindById(number) is { } doc ? OutcomeRefs.FromDocument(doc) : OutcomeRefs.Empty(number);
+        var list = FindRefs(number);
         if (_latestRefs is null || number >= _latestRefs.Number) _latestRefs = list;
         return list;
     }

@@ -3,37 +3,41 @@ namespace GovGateway.Audit;
 /// <summary>
 /// Follows, chunk by chunk in chain order, where readers (<see cref="OutcomeFinder"/>) look for a delivery outcome: in
 /// its transaction's chunk after that transaction, in the chunk right after it, or through the reference in the lookup
-/// block of the outcome's number. Names the outcomes that none of these would find.
+/// block of the outcome's number. It splits each chunk by the writer's own rules (<see cref="AuditStore.Group"/>,
+/// <see cref="AuditStore.StoredChunk"/>) and names the first outcome that none of these would find.
 /// </summary>
 internal sealed class OutcomeLocator(LookupIndex lookup)
 {
-    private HashSet<string> _acceptedHere = new(StringComparer.Ordinal);
-    private HashSet<string> _acceptedBefore = new(StringComparer.Ordinal);
-    private long _lastOfPrevious = long.MinValue;
+    private AuditStore.StoredChunk? _previous;
     private long _refsBlock = -1;
     private HashSet<(string Queue, long Seq)> _refs = [];
     private LookupBlock? _block;
 
-    public void StartChunk(ChainChunk chunk)
+    /// <summary>
+    /// The first outcome of <paramref name="chunk"/> (its entries parsed, in order: <paramref name="entries"/>) that a
+    /// reader would not find, with the lookup block whose reference is missing; null when every one is found.
+    /// </summary>
+    public (AuditEntry Outcome, long Block)? FirstUnreferenced(ChainChunk chunk, List<AuditEntry> entries)
     {
-        // The next-chunk rule holds only for the chunk right after: a gap (purge, damage) breaks it.
-        _acceptedBefore = chunk.First == _lastOfPrevious + 1 ? _acceptedHere : new HashSet<string>(StringComparer.Ordinal);
-        _acceptedHere = new HashSet<string>(StringComparer.Ordinal);
-        _lastOfPrevious = chunk.Last;
+        var (transactions, later) = AuditStore.Group(entries);
+        (AuditEntry, long)? missing = null;
+        foreach (var outcome in later)
+        {
+            // The writer gives no reference to an outcome without a queue id: no transaction could be joined to it.
+            if (outcome.QueueId is not { Length: > 0 } queue || _previous?.TakesFromNextChunk(chunk.First, outcome) == true) continue;
+            long number = LookupBlock.NumberOf(outcome.Id);
+            if (!IsReferenced(number, queue, outcome.Id))
+            {
+                missing = (outcome, number);
+                break;
+            }
+        }
+        _previous = AuditStore.StoredChunk.Of(chunk.Last, transactions);
+        return missing;
     }
 
-    /// <summary>Null when a reader finds <paramref name="entry"/> (or it is not an outcome); else the block whose reference is missing.</summary>
-    public long? Unreferenced(AuditEntry entry)
+    private bool IsReferenced(long number, string queue, long seq)
     {
-        if (entry.QueueId is not { Length: > 0 } queue) return null;
-        if (entry.Transaction is { Decision: AuditDecisions.Accepted })
-        {
-            _acceptedHere.Add(queue);
-            return null;
-        }
-        if (entry.Kind != EntryKinds.Delivery || _acceptedHere.Contains(queue) || _acceptedBefore.Contains(queue)) return null;
-
-        long number = LookupBlock.NumberOf(entry.Id);
         if (_refsBlock != number)
         {
             var refs = lookup.FindRefs(number);
@@ -41,7 +45,6 @@ internal sealed class OutcomeLocator(LookupIndex lookup)
             _block = lookup.Find(number);
             _refsBlock = number;
         }
-        bool found = _refs.Contains((queue, entry.Id)) && _block is not null && _block.MayContain(LookupKeys.Outcome(queue));
-        return found ? null : number;
+        return _refs.Contains((queue, seq)) && _block is not null && _block.MayContain(LookupKeys.Outcome(queue));
     }
 }
