@@ -13,7 +13,7 @@ public static class Program
     public static int Main(string[] args)
     {
         GovGateway.Smtp.SocketCompletions.PreferInline();
-        return CreateRoot().Parse(args).Invoke();
+        return CommandLine.Invoke(args);
     }
 
     public static RootCommand CreateRoot()

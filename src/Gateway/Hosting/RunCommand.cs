@@ -37,13 +37,6 @@ public static class RunCommand
 
     private static async Task<int> RunAsync(GatewayPaths paths, string[] overrides, CancellationToken ct)
     {
-        var bad = overrides.FirstOrDefault(o => !o.StartsWith("--", StringComparison.Ordinal) || !o.Contains(':'));
-        if (bad is not null)
-        {
-            Console.Error.WriteLine($"gateway run: unknown argument '{bad}'. Settings are given as --Section:Key=value, e.g. --Smtp:Listeners:Relay:Port=2525");
-            return 2;
-        }
-
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(BuildConfiguration(paths, overrides));
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));

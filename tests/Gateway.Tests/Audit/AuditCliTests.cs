@@ -28,11 +28,9 @@ public class AuditCliTests
 
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(AuditCommands.Create());
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        int code = await GovGateway.Cli.CommandLine.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 

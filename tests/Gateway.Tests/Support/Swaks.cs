@@ -30,6 +30,6 @@ public static class Cli
     public static Task<int> RunAsync(GovGateway.Cli.GatewayPaths paths, params string[] args)
     {
         var all = args.Concat(["--config", paths.ConfigDir, "--data", paths.DataDir]).ToArray();
-        return GovGateway.Program.CreateRoot().Parse(all).InvokeAsync();
+        return GovGateway.Cli.CommandLine.InvokeAsync(all);
     }
 }
