@@ -34,6 +34,7 @@ public sealed class AccessComponents
         var users = backends.Contains("local")
             ? new LocalUserStore(LocalUserStore.ResolvePath(options.Auth, dataDir), loggers.CreateLogger<LocalUserStore>(), time)
             : null;
+        users?.CheckAtStart();
         var pass = backends.Contains("upstream") && upstream is not null
             ? new UpstreamAuthenticator(upstream, options.Auth, loggers.CreateLogger<UpstreamAuthenticator>(), time)
             : null;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Audit;
 
@@ -58,7 +59,7 @@ public sealed class AuditLog : IAsyncDisposable
         options.Validate();
         ILogger log = logger ?? (ILogger)NullLogger.Instance;
         string dir = AuditDir(Path.GetFullPath(dataDir));
-        Directory.CreateDirectory(dir);
+        PrivateFiles.CreateDirectory(dir);
         string journalDir = Path.Combine(dir, "journal");
 
         // LiteDB's direct mode is single-process, but its file sharing does not stop a second process on Linux;
@@ -66,7 +67,7 @@ public sealed class AuditLog : IAsyncDisposable
         FileStream ownerLock;
         try
         {
-            ownerLock = new FileStream(Path.Combine(dir, "audit.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            ownerLock = PrivateFiles.Open(Path.Combine(dir, "audit.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {

@@ -1,4 +1,5 @@
 using GovGateway.Spool;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Delivery;
 
@@ -14,7 +15,7 @@ internal sealed class OutboxTransport : IMessageTransport
     public OutboxTransport(string dataDir)
     {
         _outbox = Path.Combine(Path.GetFullPath(dataDir), "outbox");
-        Directory.CreateDirectory(_outbox);
+        PrivateFiles.CreateDirectory(_outbox);
         _sync = new DirectorySyncGroup(_outbox);
     }
 
@@ -27,7 +28,7 @@ internal sealed class OutboxTransport : IMessageTransport
         RecipientResult result;
         try
         {
-            await using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var file = PrivateFiles.Open(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
             {
                 await RawMessage.CopyToAsync(entry, file, ct).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);

@@ -9,6 +9,7 @@ using GovGateway.Smtp;
 using GovGateway.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Hosting;
 
@@ -65,7 +66,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
             deliveryOptions.HostName = hostName;
         _shutdownGrace = smtpSettings.ShutdownGrace;
 
-        Directory.CreateDirectory(Paths.DataDir);
+        PrivateFiles.CreateDirectory(Paths.DataDir);
         _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 

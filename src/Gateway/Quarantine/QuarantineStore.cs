@@ -2,6 +2,7 @@ using System.Text.Json;
 using GovGateway.Spool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Quarantine;
 
@@ -56,7 +57,7 @@ public sealed class QuarantineStore
         _spool = spool;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Directory = Path.Combine(_dataDir, "quarantine");
-        System.IO.Directory.CreateDirectory(Directory);
+        PrivateFiles.CreateDirectory(Directory);
         _sync = new DirectorySyncGroup(Directory);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Spool;
 
@@ -19,7 +20,7 @@ internal static class EnvelopeJson
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> and fsyncs the file (not its directory).</summary>
     public static void WriteDurable(string path, byte[] bytes)
     {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None);
+        using var file = PrivateFiles.Open(path, FileMode.Create, FileAccess.Write, FileShare.None);
         file.Write(bytes);
         file.Flush(flushToDisk: true);
     }

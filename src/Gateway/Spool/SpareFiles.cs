@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Spool;
 
@@ -21,7 +22,7 @@ internal sealed class SpareFiles
     {
         _dir = dir;
         _capacity = capacity;
-        Directory.CreateDirectory(dir);
+        PrivateFiles.CreateDirectory(dir);
         foreach (var path in Directory.EnumerateFiles(dir))
         {
             if (_count >= capacity) { Spool.TryDelete(path); continue; }

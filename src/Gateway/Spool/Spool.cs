@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Spool;
 
@@ -36,8 +37,8 @@ public sealed class Spool
         Root = Path.Combine(Path.GetFullPath(dataDir), "spool");
         IncomingDir = Path.Combine(Root, "incoming");
         QueueDir = Path.Combine(Root, "queue");
-        Directory.CreateDirectory(IncomingDir);
-        Directory.CreateDirectory(QueueDir);
+        PrivateFiles.CreateDirectory(IncomingDir);
+        PrivateFiles.CreateDirectory(QueueDir);
         _spares = new SpareFiles(Path.Combine(Root, "free"), SpareCapacity);
         _queueSync = new DirectorySyncGroup(QueueDir);
     }
@@ -280,7 +281,7 @@ public sealed class Spool
     public bool MarkForRetry(string id)
     {
         if (!QueueId.IsValid(id) || !File.Exists(Path.Combine(QueueDir, id + MessageExt))) return false;
-        File.WriteAllBytes(Path.Combine(QueueDir, id + RetryExt), []);
+        PrivateFiles.WriteAllBytes(Path.Combine(QueueDir, id + RetryExt), []);
         RetryRequested?.Invoke(id);
         return true;
     }

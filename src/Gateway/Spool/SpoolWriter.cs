@@ -1,3 +1,4 @@
+using GovGateway.FileSystem;
 namespace GovGateway.Spool;
 
 /// <summary>
@@ -17,8 +18,8 @@ public sealed class SpoolWriter : Stream
         _owner = owner;
         QueueId = queueId;
         FilePath = path;
-        _file = new FileStream(path, reuse ? FileMode.Truncate : FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete,
-            bufferSize: WriteBufferSize, FileOptions.None);
+        _file = PrivateFiles.Open(path, reuse ? FileMode.Truncate : FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete,
+            WriteBufferSize, FileOptions.None);
     }
 
     // Every FileStream allocates its buffer anew, and a message passes through four of them (received, checked,

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using GovGateway.FileSystem;
 using GovGateway.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -35,12 +36,13 @@ public static class CertificateProvider
             if (existing.NotAfter > DateTime.Now.AddDays(7))
                 return existing;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(devPath)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(devPath)!);
         var created = CreateSelfSigned(hostName);
         var tmp = devPath + ".tmp";
-        File.WriteAllBytes(tmp, created.Export(X509ContentType.Pkcs12));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // The key is 0600 from its first byte (a chmod after writing would leave it readable meanwhile); a temporary
+        // file left by an earlier crash is removed first, because an existing file keeps its old mode.
+        File.Delete(tmp);
+        PrivateFiles.WriteAllBytes(tmp, created.Export(X509ContentType.Pkcs12));
         File.Move(tmp, devPath, overwrite: true);
         logger.LogWarning("No TLS certificate configured: made a self-signed development certificate for {Host} at {Path}. Set Smtp:Tls:CertificatePath for production.", hostName, devPath);
         return X509CertificateLoader.LoadPkcs12FromFile(devPath, null);

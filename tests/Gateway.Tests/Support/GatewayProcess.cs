@@ -30,13 +30,17 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public int RelayPort { get; }
+    /// <summary>When set (e.g. "000"), the process starts under this umask, as a careless service manager might start it.</summary>
+    public string? Umask { get; init; }
     public string Output { get { lock (_output) return _output.ToString(); } }
     public int? Pid => _process?.Id;
 
     public async Task StartAsync()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Umask is null ? "dotnet" : "/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Umask is not null)
+            foreach (var a in new[] { "-c", $"umask {Umask} && exec dotnet \"$@\"", "sh" }) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(dll);
         foreach (var a in _args) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GovGateway.FileSystem;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -61,6 +62,12 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
         }
         return found && ok ? AuthOutcome.Success : AuthOutcome.Failed;
     }
+
+    /// <summary>
+    /// Reads the file now, so that a missing or unreadable users file (wrong owner after an edit as root, bad JSON) is
+    /// logged when the gateway starts instead of at the first login.
+    /// </summary>
+    public void CheckAtStart() => Current();
 
     public IReadOnlyList<string> AliasesOf(string user) =>
         Current().Users.TryGetValue(UserNames.Key(user), out var entry) ? entry.Aliases : [];
@@ -230,23 +237,48 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
     private LocalUser Update(Func<UsersFile, LocalUser> change)
     {
         var dir = System.IO.Path.GetDirectoryName(Path)!;
+        // Root editing a data folder that belongs to the service account: everything written here goes to that
+        // account, or the running gateway could no longer read its own users file (or take its lock).
+        var owner = OwnerForWrites(Path);
         if (!Directory.Exists(dir))
         {
-            if (OperatingSystem.IsWindows())
-                Directory.CreateDirectory(dir);
-            else
-                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            PrivateFiles.CreateDirectory(dir);
+            if (owner is { } o) GiveTo(dir, o);
         }
 
-        using var fileLock = AcquireLock(Path + ".lock");
+        using var fileLock = AcquireLock(Path + ".lock", owner);
         var file = File.Exists(Path) ? ReadFile(Path) : new UsersFile();
         var result = change(file);
-        WriteAtomically(Path, file);
+        WriteAtomically(Path, file, owner);
         _logger.LogInformation("Users file {Path} updated ({Count} users)", Path, file.Users.Count);
         return result;
     }
 
-    private static FileStream AcquireLock(string lockPath)
+    private static (uint Uid, uint Gid)? OwnerForWrites(string path)
+    {
+        try
+        {
+            return UnixOwner.ForNewFileAt(path);
+        }
+        catch (IOException ex)
+        {
+            throw new UsersFileException($"Users file {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static void GiveTo(string path, (uint Uid, uint Gid) owner)
+    {
+        try
+        {
+            UnixOwner.Set(path, owner);
+        }
+        catch (IOException ex)
+        {
+            throw new UsersFileException($"{ex.Message}. Run the command as the gateway's service account instead (sudo -u gateway gateway users ...).", ex);
+        }
+    }
+
+    private static FileStream AcquireLock(string lockPath, (uint Uid, uint Gid)? owner)
     {
         // Two admins running `gateway users` at once must not lose each other's change.
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -254,7 +286,17 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
         {
             try
             {
-                return new FileStream(lockPath, PrivateFile(FileMode.OpenOrCreate, FileAccess.ReadWrite));
+                var stream = new FileStream(lockPath, PrivateFile(FileMode.OpenOrCreate, FileAccess.ReadWrite));
+                try
+                {
+                    if (owner is { } o) GiveTo(lockPath, o);
+                }
+                catch
+                {
+                    stream.Dispose();
+                    throw;
+                }
+                return stream;
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -267,7 +309,7 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
         }
     }
 
-    private static void WriteAtomically(string path, UsersFile file)
+    private static void WriteAtomically(string path, UsersFile file, (uint Uid, uint Gid)? owner)
     {
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
@@ -277,11 +319,13 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
                 JsonSerializer.Serialize(stream, file, UsersFile.Json);
                 stream.Flush(flushToDisk: true);
             }
+            if (owner is { } o) GiveTo(temp, o);
             File.Move(temp, path, overwrite: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or UsersFileException)
         {
             File.Delete(temp);
+            if (ex is UsersFileException) throw;
             throw new UsersFileException($"Users file {path} cannot be written: {ex.Message}", ex);
         }
     }

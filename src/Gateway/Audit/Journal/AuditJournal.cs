@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Audit;
 
@@ -57,7 +58,7 @@ internal sealed class AuditJournal : IDisposable
     /// <summary>Starts a fresh segment; older segments are the caller's to replay and delete.</summary>
     public static AuditJournal Open(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
     {
-        Directory.CreateDirectory(dir);
+        PrivateFiles.CreateDirectory(dir);
         return new AuditJournal(dir, nextSeq, segmentBytes, commitDelay, onDurable, logger);
     }
 
@@ -274,7 +275,7 @@ internal sealed class AuditJournal : IDisposable
     private (FileStream, string) CreateSegment(long firstSeq)
     {
         string path = Path.Combine(_dir, JournalFormat.SegmentName(firstSeq));
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        var stream = PrivateFiles.Open(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         stream.Write(JournalFormat.Magic);
         stream.Flush(flushToDisk: true);
         NativeFsync.Path(_dir);

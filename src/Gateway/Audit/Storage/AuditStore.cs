@@ -1,5 +1,6 @@
 using LiteDB;
 using Microsoft.Extensions.Logging;
+using GovGateway.FileSystem;
 
 namespace GovGateway.Audit;
 
@@ -60,12 +61,12 @@ internal sealed class AuditStore : IDisposable
     {
         // LiteDB is given the files as streams: it then flushes each commit to the OS without an fsync of its own.
         // Durability comes from the audit journal, which is only deleted after Checkpoint() has fsynced both files.
-        var data = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192);
+        var data = PrivateFiles.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192);
         FileStream? log = null;
         LiteDatabase? db = null;
         try
         {
-            log = new FileStream(LogPathFor(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192);
+            log = PrivateFiles.Open(LogPathFor(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192);
             db = new LiteDatabase(data, CreateMapper(), log);
             db.UtcDate = true;
             db.CheckpointSize = options.CheckpointPages;
