@@ -13,6 +13,8 @@ namespace GovGateway.Delivery;
 /// after the original's blank line straight from the file. MailKit's Prepare() (7bit downgrade) is disabled
 /// in <see cref="GatewaySmtpClient"/>; MailKit only dot-stuffs, which the receiver undoes.
 /// The one normalisation left: a bare LF inside the header section goes out as CRLF, as SMTP requires.
+/// The changes made on purpose are in the original's header block only: X-GovVN-* fields from the sender are
+/// renamed (<see cref="UntrustedHeaders"/>) and the policy may tag the Subject (<see cref="SubjectTagger"/>).
 /// Verified byte-for-byte (including an openssl-signed S/MIME message) by the delivery tests.
 /// </summary>
 internal static class RawMessage
@@ -24,9 +26,7 @@ internal static class RawMessage
     {
         var prepend = PrependBytes(entry.Envelope.PrependHeaders);
         var (read, headerBlockLength, bodyOffset) = FindHeaderEnd(entry);
-        byte[] block = [.. prepend, .. read.AsSpan(0, headerBlockLength)];
-        if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
-            block = [.. prepend, .. SubjectTagger.Apply(block.AsSpan(prepend.Length), tag)];
+        byte[] block = [.. prepend, .. OriginalHeaderBlock(entry, read, headerBlockLength)];
 
         var body = new RawMessageBody(entry, bodyOffset, entry.Envelope.BodyType);
         var message = new RawMimeMessage { Body = body };
@@ -69,6 +69,16 @@ internal static class RawMessage
         // Headers only (or no blank line in reach): keep everything in the header block when it ends a line.
         if (filled == length && filled >= 2 && buffer[filled - 2] == '\r' && buffer[filled - 1] == '\n') return (buffer, filled, length);
         return (buffer, 0, 0);
+    }
+
+    /// <summary>
+    /// The original's header block as it goes out: X-GovVN-* fields a sender put there renamed (see
+    /// <see cref="UntrustedHeaders"/>), then the policy's subject tag. Both change only header bytes.
+    /// </summary>
+    static byte[] OriginalHeaderBlock(SpoolEntry entry, byte[] read, int headerBlockLength)
+    {
+        var block = UntrustedHeaders.Rename(read[..headerBlockLength]);
+        return entry.Envelope.SubjectTag is { Length: > 0 } tag ? SubjectTagger.Apply(block, tag) : block;
     }
 
     static Header AddSectionAsOneHeader(MimeMessage message, byte[] block, string queueId)
@@ -123,14 +133,11 @@ internal static class RawMessage
     {
         var prepend = PrependBytes(entry.Envelope.PrependHeaders);
         await destination.WriteAsync(prepend, ct).ConfigureAwait(false);
+        // The header block may be rewritten; the blank line and body that follow are copied as they are.
+        var (read, headerBlockLength, _) = FindHeaderEnd(entry);
+        await destination.WriteAsync(OriginalHeaderBlock(entry, read, headerBlockLength), ct).ConfigureAwait(false);
         await using var source = entry.OpenMessage();
-        if (entry.Envelope.SubjectTag is { Length: > 0 } tag)
-        {
-            // The header block is rewritten; the blank line and body that follow are copied as they are.
-            var (read, headerBlockLength, _) = FindHeaderEnd(entry);
-            source.Seek(headerBlockLength, SeekOrigin.Begin);
-            await destination.WriteAsync(SubjectTagger.Apply(read.AsSpan(0, headerBlockLength), tag), ct).ConfigureAwait(false);
-        }
+        source.Seek(headerBlockLength, SeekOrigin.Begin);
         await source.CopyToAsync(destination, 64 * 1024, ct).ConfigureAwait(false);
     }
 

@@ -24,6 +24,7 @@ public static class SmtpOptionsFactory
             MaxBadCommands = s.MaxBadCommands,
             MaxAuthFailuresPerIp = s.MaxAuthFailuresPerIp,
             AuthFailureDelay = s.AuthFailureDelay,
+            Replies = Pipeline.Bilingual.EngineReplies(),
         };
         Add(options, "relay", s.Listeners.Relay, ListenerRole.Relay, certificate);
         Add(options, "submission", s.Listeners.Submission, ListenerRole.Submission, certificate);

@@ -1,8 +1,14 @@
+using System.Globalization;
+using GovGateway.Access;
 using GovGateway.Smtp;
 
 namespace GovGateway.Pipeline;
 
-/// <summary>Replies staff read in their mail client: Vietnamese first, then English.</summary>
+/// <summary>
+/// Replies staff read in their mail client (or in a bounce): Vietnamese first, then English. The gateway's
+/// own texts are here, and so are those of the SMTP engine's own refusals (<see cref="EngineReplies"/>);
+/// the access rules' texts are in <see cref="AccessReplies"/>.
+/// </summary>
 public static class Bilingual
 {
     public static SmtpReply Reply(int code, string enhanced, string vietnamese, string english) =>
@@ -25,4 +31,70 @@ public static class Bilingual
     public static SmtpReply LocalError => Reply(451, "4.3.0",
         "Lỗi cục bộ khi xử lý thư, vui lòng gửi lại sau",
         "Local error in processing, please try again later");
+
+    /// <summary>A size in octets as megabytes (1 MB = 1,048,576 octets), as administrators set and users read it.</summary>
+    public static string Megabytes(long octets) =>
+        (octets / 1048576.0).ToString(octets % 1048576 == 0 ? "0" : "0.##", CultureInfo.InvariantCulture);
+
+    public static SmtpReply MessageTooBig(long limit) => Reply(552, "5.3.4",
+        $"Thư vượt quá kích thước tối đa {Megabytes(limit)} MB (kể cả tệp đính kèm); hãy gửi tệp nhỏ hơn hoặc chia thành nhiều thư",
+        $"Message size exceeds the maximum of {Megabytes(limit)} MB (attachments included); send smaller files or split the message");
+
+    /// <summary>The engine's own refusals (limits, timeouts, sequence, TLS, AUTH), in both languages, codes kept.</summary>
+    public static SmtpReplies EngineReplies() => new()
+    {
+        TooManyConnections = Reply(421, "4.7.0",
+            "Máy chủ đang có quá nhiều kết nối, vui lòng thử lại sau", "Too many connections, try again later"),
+        ShuttingDown = Reply(421, "4.3.2",
+            "Máy chủ đang dừng dịch vụ, đóng kết nối; vui lòng gửi lại sau", "Service shutting down, closing connection; try again later"),
+        TooManyErrors = Reply(421, "4.7.0",
+            "Quá nhiều lệnh sai, đóng kết nối", "Too many errors, closing connection"),
+        LocalError = Bilingual.LocalError,
+        LocalErrorClosing = Reply(421, "4.3.0",
+            "Lỗi cục bộ khi xử lý, đóng kết nối; vui lòng gửi lại sau", "Local error in processing, closing connection; try again later"),
+        InsufficientStorage = Bilingual.StorageFull,
+        CommandTimeout = Reply(421, "4.4.2",
+            "Quá thời gian chờ lệnh, đóng kết nối", "Timeout waiting for command, closing connection"),
+        DataTimeout = Reply(421, "4.4.2",
+            "Quá thời gian chờ nội dung thư, đóng kết nối; thư chưa được nhận", "Timeout waiting for message data, closing connection; the message was not accepted"),
+        WriteTimeout = Reply(421, "4.4.2",
+            "Quá thời gian gửi phản hồi, đóng kết nối", "Timeout writing reply, closing connection"),
+        SessionTimeLimit = Reply(421, "4.4.2",
+            "Phiên kết nối vượt quá thời gian cho phép, đóng kết nối", "Session time limit exceeded, closing connection"),
+        DataRateTooSlow = Reply(421, "4.4.2",
+            "Tốc độ gửi nội dung thư quá chậm, đóng kết nối; thư chưa được nhận", "Minimum data rate not met, closing connection; the message was not accepted"),
+        CommandLineTooLong = Reply(500, "5.5.6",
+            "Dòng lệnh quá dài", "Line too long"),
+        BareLineBreakInCommand = Reply(550, "5.5.2",
+            "Dòng lệnh kết thúc bằng ký tự CR hoặc LF đơn lẻ thay vì CRLF, đóng kết nối", "Bare <CR> or <LF> received, closing connection"),
+        BareLineBreakInContent = Reply(550, "5.5.2",
+            "Nội dung thư có ký tự CR hoặc LF đơn lẻ thay vì CRLF, thư bị từ chối; đóng kết nối",
+            "Bare <CR> or <LF> in message content, message refused; closing connection"),
+        MessageTooBig = Bilingual.MessageTooBig,
+        ContentLineTooLong = max => Reply(500, "5.5.6",
+            $"Thư có dòng dài hơn {max} byte, thư bị từ chối", $"Message line longer than {max} octets, message refused"),
+        CommandNotRecognized = Reply(500, "5.5.2",
+            "Lệnh không được hỗ trợ", "Command not recognized"),
+        NeedHelo = Reply(503, "5.5.1",
+            "Sai trình tự: cần gửi lệnh EHLO hoặc HELO trước", "Bad sequence: send EHLO or HELO first"),
+        NeedMail = Reply(503, "5.5.1",
+            "Sai trình tự: cần gửi lệnh MAIL trước", "Bad sequence: need MAIL command first"),
+        NestedMail = Reply(503, "5.5.1",
+            "Sai trình tự: đã có lệnh MAIL trong giao dịch này", "Bad sequence: nested MAIL command"),
+        NoValidRecipients = Reply(554, "5.5.1",
+            "Thư không có người nhận hợp lệ nào", "No valid recipients"),
+        TooManyRecipients = max => Reply(452, "4.5.3",
+            $"Quá nhiều người nhận (tối đa {max} người mỗi thư); hãy gửi cho những người còn lại bằng thư khác",
+            $"Too many recipients (at most {max} per message); send to the others in another message"),
+        NonAsciiNeedsSmtpUtf8 = Reply(553, "5.6.7",
+            "Địa chỉ có ký tự ngoài ASCII cần SMTPUTF8", "Non-ASCII address requires SMTPUTF8"),
+        StartTlsFirst = Reply(530, "5.7.0",
+            "Cần mã hóa kết nối (STARTTLS) trước khi gửi thư", "Must issue a STARTTLS command first"),
+        AuthenticationRequired = AccessReplies.AuthenticationRequired,
+        EncryptionRequiredForAuth = Reply(538, "5.7.11",
+            "Cần mã hóa kết nối trước khi đăng nhập", "Encryption required for requested authentication mechanism"),
+        AuthCredentialsInvalid = AccessReplies.AuthFailed,
+        AuthLockedOut = Reply(421, "4.7.0",
+            "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau; đóng kết nối", "Too many authentication failures, try again later; closing connection"),
+    };
 }

@@ -145,6 +145,57 @@ public sealed class GatewayHandler(
         }
     }
 
+    /// <summary>
+    /// A refusal the SMTP engine made by itself (size, bare CR/LF, line length, write failure, timeout, ...):
+    /// recorded like the gateway's own, "rejected" for a 5xx and "failed" for a 4xx or a client that left.
+    /// </summary>
+    public async ValueTask OnTransactionRefusedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, RefusalReason reason, CancellationToken ct)
+    {
+        // SIZE= at MAIL is refused before OnMailFromAsync: that envelope has no state of its own.
+        var state = session.Properties.TryGetValue(StateKey, out var s) && s is TransactionState t && ReferenceEquals(t.Envelope, envelope) ? t : null;
+        if (state is { Recorded: true }) return;
+        if (state is not null) state.Recorded = true;
+
+        var decision = reply.Code >= 500 ? AuditDecisions.Rejected : AuditDecisions.Failed;
+        var record = AuditMapper.Transaction(session, envelope, null, null, null, decision, reply);
+        record.Size = envelope.DeclaredSize ?? 0;
+        if (reply.Code == 0) record.SmtpReply = "none (" + reply.Text + ")"; // nothing could be sent
+        if (state is not null)
+        {
+            record.Recipients.AddRange(state.RefusedRecipients.Select(r => r.Recipient));
+            record.Rules.AddRange(state.RefusedRecipients.Select(r => RecipientHit(r.Recipient, r.Reply)));
+        }
+        var rule = "smtp-" + ReasonName(reason);
+        record.Rules.Add(new AuditRuleHit { Rule = rule, Mode = "enforce", Action = decision == AuditDecisions.Rejected ? "reject" : "defer", Message = reply.Text });
+        logger.LogInformation("Transaction from {Sender} on session {Session} ended by the SMTP engine: {Rule}, {Code} {Enhanced}",
+            envelope.MailFrom, session.SessionId, rule, reply.Code, reply.EnhancedCode);
+        try
+        {
+            await RecordAsync(record, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not record the refused transaction of session {Session}", session.SessionId);
+        }
+    }
+
+    private static string ReasonName(RefusalReason reason) => reason switch
+    {
+        RefusalReason.MessageTooBig => "size",
+        RefusalReason.BareLineBreak => "bare-line-break",
+        RefusalReason.LineTooLong => "line-length",
+        RefusalReason.WriteFailed => "write-failed",
+        RefusalReason.Timeout => "timeout",
+        RefusalReason.DataRateTooSlow => "data-rate",
+        RefusalReason.ProtocolViolation => "protocol",
+        RefusalReason.Shutdown => "shutdown",
+        RefusalReason.ConnectionLost => "connection-lost",
+        _ => "local-error",
+    };
+
+    private static AuditRuleHit RecipientHit(string recipient, SmtpReply reply) =>
+        new() { Rule = "recipient", Mode = "enforce", Action = "reject", Message = $"<{recipient}>: {reply.Code} {reply.EnhancedCode} {reply.Text}" };
+
     public void OnDisconnected(SessionInfo session)
     {
         // A transaction that ended at RCPT (every recipient refused) still gets its audit record.
@@ -162,7 +213,7 @@ public sealed class GatewayHandler(
         {
             var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", last);
             record.Recipients = state.RefusedRecipients.Select(r => r.Recipient).ToList();
-            record.Rules = state.RefusedRecipients.Select(r => new AuditRuleHit { Rule = "recipient", Mode = "enforce", Action = "reject", Message = $"<{r.Recipient}>: {r.Reply.Code} {r.Reply.EnhancedCode} {r.Reply.Text}" }).ToList();
+            record.Rules = state.RefusedRecipients.Select(r => RecipientHit(r.Recipient, r.Reply)).ToList();
             await RecordAsync(record, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)

@@ -53,6 +53,9 @@ public sealed class SmtpServerOptions
     /// <summary>Pause before every failed-AUTH reply, to slow password guessing.</summary>
     public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The texts of the engine's own refusals; English unless the host gives its own.</summary>
+    public SmtpReplies Replies { get; set; } = new();
+
     /// <summary>Checks the values and throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -60,6 +63,7 @@ public sealed class SmtpServerOptions
             throw new ArgumentException("HostName must be a non-empty name without spaces.", nameof(HostName));
         if (Listeners.Count == 0)
             throw new ArgumentException("At least one listener is required.", nameof(Listeners));
+        if (Replies is null) throw new ArgumentException("Replies may not be null.", nameof(Replies));
         Positive(MaxMessageSize, nameof(MaxMessageSize));
         Positive(MaxRecipients, nameof(MaxRecipients));
         if (MaxCommandLineLength < 512)

@@ -33,6 +33,17 @@ public interface ISmtpHandler
     /// <summary>The whole message was written to the stream from <see cref="OpenMessageAsync"/>; answer it.</summary>
     ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct);
 
+    /// <summary>
+    /// The engine itself refused or ended a transaction that had an accepted MAIL (or refused a MAIL for its
+    /// declared SIZE): <paramref name="reply"/> is what the client was told (for
+    /// <see cref="RefusalReason.ConnectionLost"/>, what it would have been told). Called once per transaction,
+    /// before the reply is sent when the session goes on, so the host can record it as it records its own
+    /// refusals. Refusals the handler's own hooks answer are not reported again. It may run while the session
+    /// ends, with <paramref name="ct"/> already cancelled: do not wait long.
+    /// </summary>
+    ValueTask OnTransactionRefusedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, RefusalReason reason, CancellationToken ct) =>
+        ValueTask.CompletedTask;
+
     /// <summary>The connection closed, for whatever reason.</summary>
     void OnDisconnected(SessionInfo session) { }
 }

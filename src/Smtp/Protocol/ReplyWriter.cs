@@ -24,6 +24,17 @@ internal static class ReplyWriter
         }
     }
 
+    /// <summary>The reply's bytes, for writing outside a session's pipe.</summary>
+    public static byte[] ToBytes(in SmtpReply reply)
+    {
+        var bytes = new MemoryStream();
+        var pipe = PipeWriter.Create(bytes, new StreamPipeWriterOptions(leaveOpen: true));
+        Write(pipe, reply);
+        pipe.FlushAsync().AsTask().GetAwaiter().GetResult();
+        pipe.Complete();
+        return bytes.ToArray();
+    }
+
     /// <summary>An EHLO-style reply: code and lines without enhanced codes (RFC 2034 exempts EHLO/HELO).</summary>
     public static void WriteLines(PipeWriter output, int code, IReadOnlyList<string> lines)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using GovGateway.Smtp.Protocol;
 using GovGateway.Smtp.Server;
 using GovGateway.Smtp.Session;
 using Microsoft.Extensions.Logging;
@@ -16,10 +17,10 @@ namespace GovGateway.Smtp;
 /// </summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
-    private static readonly byte[] TooManyConnections = Encoding.ASCII.GetBytes("421 4.7.0 Too many connections, try again later\r\n");
-    private static readonly byte[] ShuttingDownBytes = Encoding.ASCII.GetBytes("421 4.3.2 Service shutting down\r\n");
-
     private readonly SmtpServerOptions _options;
+    // Written to a connection refused before it has a session, so formatted once.
+    private readonly byte[] _tooManyConnections;
+    private readonly byte[] _shuttingDown;
     private readonly ISmtpHandler _handler;
     private readonly ILogger _logger;
     private readonly ConnectionLimiter _limiter;
@@ -43,6 +44,8 @@ public sealed class SmtpServer : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("GovGateway.Smtp");
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         _authFailures = new AuthFailureTracker(options.MaxAuthFailuresPerIp, options.AuthFailureWindow, TimeProvider.System);
+        _tooManyConnections = ReplyWriter.ToBytes(options.Replies.TooManyConnections);
+        _shuttingDown = ReplyWriter.ToBytes(options.Replies.ShuttingDown);
     }
 
     /// <summary>The actual end point of each listener, by listener name (useful with port 0). Filled by <see cref="StartAsync"/>.</summary>
@@ -127,14 +130,14 @@ public sealed class SmtpServer : IAsyncDisposable
         bool plaintext = context.Listener.Role != ListenerRole.Smtps;
         if (_stopping)
         {
-            Refuse(client, plaintext ? ShuttingDownBytes : null);
+            Refuse(client, plaintext ? _shuttingDown : null);
             return;
         }
         if (!_limiter.TryAcquire(remote.Address))
         {
             Log.ConnectionLimit(_logger, remote);
             // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
-            Refuse(client, plaintext ? TooManyConnections : null);
+            Refuse(client, plaintext ? _tooManyConnections : null);
             return;
         }
 

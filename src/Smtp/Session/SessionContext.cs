@@ -18,7 +18,9 @@ internal sealed class SessionContext
 }
 
 /// <summary>Ends the session after writing <see cref="Reply"/> (421 and the like).</summary>
-internal sealed class CloseSessionException(SmtpReply reply, string reason) : Exception(reason)
+internal sealed class CloseSessionException(SmtpReply reply, string reason, RefusalReason refusal = RefusalReason.ProtocolViolation) : Exception(reason)
 {
     public SmtpReply Reply { get; } = reply;
+    /// <summary>What the handler is told when a transaction was open.</summary>
+    public RefusalReason Refusal { get; } = refusal;
 }

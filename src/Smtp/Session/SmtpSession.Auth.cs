@@ -7,13 +7,11 @@ namespace GovGateway.Smtp.Session;
 /// <summary>AUTH PLAIN and LOGIN (RFC 4954, RFC 4616), only under TLS, slowed and limited on failure.</summary>
 internal sealed partial class SmtpSession
 {
-    private static readonly SmtpReply AuthLockedOut = new(421, "4.7.0", "Too many authentication failures, try again later; closing connection");
-
     private async ValueTask AuthAsync(string args)
     {
         if (!AuthRequired) { Reply(new SmtpReply(503, "5.5.1", "Authentication not enabled")); return; }
         if (!Info.IsExtended) { Reply(new SmtpReply(503, "5.5.1", "Send EHLO first")); return; }
-        if (!Info.IsSecure) { Reply(new SmtpReply(538, "5.7.11", "Encryption required for requested authentication mechanism")); return; }
+        if (!Info.IsSecure) { Reply(Replies.EncryptionRequiredForAuth); return; }
         if (Info.AuthenticatedUser is not null) { Reply(new SmtpReply(503, "5.5.1", "Already authenticated")); return; }
         if (_transaction is not null) { Reply(new SmtpReply(503, "5.5.1", "AUTH not permitted during a mail transaction")); return; }
 
@@ -21,7 +19,7 @@ internal sealed partial class SmtpSession
         if (_ctx.AuthFailures.IsLockedOut(address))
         {
             Log.AuthLockout(_ctx.Logger, Info.RemoteEndPoint);
-            throw new CloseSessionException(AuthLockedOut, "client locked out after AUTH failures");
+            throw new CloseSessionException(Replies.AuthLockedOut, "client locked out after AUTH failures");
         }
 
         var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -62,9 +60,9 @@ internal sealed partial class SmtpSession
         if (locked)
         {
             Log.AuthLockout(_ctx.Logger, Info.RemoteEndPoint);
-            throw new CloseSessionException(AuthLockedOut, "client locked out after AUTH failures");
+            throw new CloseSessionException(Replies.AuthLockedOut, "client locked out after AUTH failures");
         }
-        Reply(result.Reply ?? new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
+        Reply(result.Reply ?? Replies.AuthCredentialsInvalid);
     }
 
     /// <summary>RFC 4616: [authzid] NUL authcid NUL passwd. A different authzid (acting for someone else) is refused.</summary>
@@ -111,7 +109,7 @@ internal sealed partial class SmtpSession
             case LineKind.Closed:
                 throw new IOException("Connection closed during AUTH");
             case LineKind.BareLineBreak:
-                throw new CloseSessionException(new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> received, closing connection"), "bare CR/LF in AUTH");
+                throw new CloseSessionException(Replies.BareLineBreakInCommand, "bare CR/LF in AUTH", RefusalReason.BareLineBreak);
             case LineKind.TooLong:
                 Reply(new SmtpReply(500, "5.5.6", "Authentication exchange line is too long"));
                 return null;

@@ -9,9 +9,6 @@ internal sealed partial class SmtpSession
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly SmtpReply Ok = SmtpReply.Ok();
-    private static readonly SmtpReply BadSequenceHelo = new(503, "5.5.1", "Send EHLO or HELO first");
-    private static readonly SmtpReply BadSequenceMail = new(503, "5.5.1", "Need MAIL command first");
-    private static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");
 
     private bool AuthRequired => _ctx.Listener.Role != ListenerRole.Relay;
     private bool TlsAvailable => _ctx.Certificate is not null && !Info.IsSecure;
@@ -59,7 +56,7 @@ internal sealed partial class SmtpSession
             Reply(new SmtpReply(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH"));
         else if (Is(verb, "STARTTLS"u8)) await StartTlsCommandAsync(args).ConfigureAwait(false);
         else if (Is(verb, "AUTH"u8)) await AuthAsync(args).ConfigureAwait(false);
-        else Reply(new SmtpReply(500, "5.5.2", "Command not recognized"));
+        else Reply(Replies.CommandNotRecognized);
     }
 
     private static bool Is(ReadOnlySpan<byte> verb, ReadOnlySpan<byte> name) => System.Text.Ascii.EqualsIgnoreCase(verb, name);
@@ -101,10 +98,10 @@ internal sealed partial class SmtpSession
 
     private async ValueTask MailAsync(string args)
     {
-        if (Info.HeloName is null) { Reply(BadSequenceHelo); return; }
-        if (_transaction is not null) { Reply(new SmtpReply(503, "5.5.1", "Nested MAIL command")); return; }
-        if (AuthRequired && !Info.IsSecure) { Reply(new SmtpReply(530, "5.7.0", "Must issue a STARTTLS command first")); return; }
-        if (AuthRequired && Info.AuthenticatedUser is null) { Reply(new SmtpReply(530, "5.7.0", "Authentication required")); return; }
+        if (Info.HeloName is null) { Reply(Replies.NeedHelo); return; }
+        if (_transaction is not null) { Reply(Replies.NestedMail); return; }
+        if (AuthRequired && !Info.IsSecure) { Reply(Replies.StartTlsFirst); return; }
+        if (AuthRequired && Info.AuthenticatedUser is null) { Reply(Replies.AuthenticationRequired); return; }
         if (!args.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase)) { Reply(new SmtpReply(501, "5.5.4", "Syntax: MAIL FROM:<address>")); return; }
 
         var error = PathParser.TryParse(args[5..].TrimStart(' '), allowNull: true, allowPostmaster: false, out var address, out var rest, out bool nonAscii);
@@ -124,7 +121,14 @@ internal sealed partial class SmtpSession
                 case "SIZE":
                     if (value is null || value.Length > 18 || !value.All(char.IsAsciiDigit)) { Reply(new SmtpReply(501, "5.5.4", "Bad SIZE value")); return; }
                     size = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-                    if (size > _options.MaxMessageSize) { Reply(new SmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size")); return; }
+                    if (size > _options.MaxMessageSize)
+                    {
+                        // Refused before a transaction exists, but it is one the client tried: the host hears of it.
+                        var refusal = Replies.MessageTooBig(_options.MaxMessageSize);
+                        await ReportRefusedAsync(new Envelope { MailFrom = address, DeclaredSize = size }, refusal, RefusalReason.MessageTooBig).ConfigureAwait(false);
+                        Reply(refusal);
+                        return;
+                    }
                     break;
                 case "BODY":
                     body = value?.ToUpperInvariant() switch
@@ -156,7 +160,7 @@ internal sealed partial class SmtpSession
                     return;
             }
         }
-        if (nonAscii && !utf8) { Reply(new SmtpReply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8")); return; }
+        if (nonAscii && !utf8) { Reply(Replies.NonAsciiNeedsSmtpUtf8); return; }
 
         var envelope = new Envelope
         {
@@ -168,14 +172,14 @@ internal sealed partial class SmtpSession
             DsnEnvelopeId = envId,
             Parameters = parameters,
         };
-        var reply = await CallHookAsync("OnMailFrom", () => _ctx.Handler.OnMailFromAsync(Info, envelope, Lifetime), SmtpReply.LocalError).ConfigureAwait(false);
+        var reply = await CallHookAsync("OnMailFrom", () => _ctx.Handler.OnMailFromAsync(Info, envelope, Lifetime), Replies.LocalError).ConfigureAwait(false);
         if (reply.IsPositive) _transaction = new Transaction(envelope);
         Reply(reply);
     }
 
     private async ValueTask RcptAsync(string args)
     {
-        if (_transaction is null) { Reply(BadSequenceMail); return; }
+        if (_transaction is null) { Reply(Replies.NeedMail); return; }
         if (_transaction.ChunkingStarted) { Reply(new SmtpReply(503, "5.5.1", "RCPT not allowed after BDAT")); return; }
         if (!args.StartsWith("TO:", StringComparison.OrdinalIgnoreCase)) { Reply(new SmtpReply(501, "5.5.4", "Syntax: RCPT TO:<address>")); return; }
 
@@ -183,9 +187,9 @@ internal sealed partial class SmtpSession
         var error = PathParser.TryParse(args[3..].TrimStart(' '), allowNull: false, allowPostmaster: true, out var address, out var rest, out bool nonAscii);
         if (error != PathError.None) { Reply(PathErrorReply(error, "5.1.3", "recipient")); return; }
         if (rest.Length > 0 && rest[0] != ' ') { Reply(new SmtpReply(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]")); return; }
-        if (nonAscii && !envelope.SmtpUtf8) { Reply(new SmtpReply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8")); return; }
+        if (nonAscii && !envelope.SmtpUtf8) { Reply(Replies.NonAsciiNeedsSmtpUtf8); return; }
         if (!EsmtpParameters.TryParse(rest, out var parameters)) { Reply(new SmtpReply(501, "5.5.4", "Syntax error in parameters")); return; }
-        if (envelope.Recipients.Count >= _options.MaxRecipients) { Reply(new SmtpReply(452, "4.5.3", "Too many recipients")); return; }
+        if (envelope.Recipients.Count >= _options.MaxRecipients) { Reply(Replies.TooManyRecipients(_options.MaxRecipients)); return; }
 
         string? notify = null, orcpt = null;
         foreach (var (key, value) in parameters)
@@ -210,7 +214,7 @@ internal sealed partial class SmtpSession
         }
 
         var recipient = new Recipient { Address = address, Notify = notify, OriginalRecipient = orcpt };
-        var reply = await CallHookAsync("OnRcptTo", () => _ctx.Handler.OnRcptToAsync(Info, envelope, recipient, Lifetime), SmtpReply.LocalError).ConfigureAwait(false);
+        var reply = await CallHookAsync("OnRcptTo", () => _ctx.Handler.OnRcptToAsync(Info, envelope, recipient, Lifetime), Replies.LocalError).ConfigureAwait(false);
         // The transaction may have ended while the hook ran (it cannot today, but stay defensive).
         if (reply.IsPositive && _transaction?.Envelope == envelope) envelope.Recipients.Add(recipient);
         Reply(reply);

@@ -15,22 +15,25 @@ internal sealed partial class SmtpSession
     {
         if (args.Length > 0) { Reply(new SmtpReply(501, "5.5.4", "Syntax: DATA")); return; }
         var transaction = _transaction;
-        if (transaction is null) { Reply(BadSequenceMail); return; }
+        if (transaction is null) { Reply(Replies.NeedMail); return; }
         if (transaction.ChunkingStarted) { Reply(new SmtpReply(503, "5.5.1", "DATA not allowed after BDAT")); return; }
         if (transaction.Envelope.Body == BodyType.BinaryMime) { Reply(new SmtpReply(503, "5.5.1", "BODY=BINARYMIME requires BDAT")); return; }
-        if (transaction.Envelope.Recipients.Count == 0) { Reply(NoValidRecipients); return; }
+        if (transaction.Envelope.Recipients.Count == 0) { Reply(Replies.NoValidRecipients); return; }
 
         var sink = await OpenSinkAsync(transaction).ConfigureAwait(false);
         if (sink is null)
         {
+            await ReportRefusedAsync(transaction, Replies.LocalError, RefusalReason.WriteFailed).ConfigureAwait(false);
             await EndTransactionAsync().ConfigureAwait(false);
-            Reply(SmtpReply.LocalError);
+            Reply(Replies.LocalError);
             return;
         }
         Reply(new SmtpReply(354, "", "End data with <CR><LF>.<CR><LF>"));
 
         var outcome = await ReadDotStuffedAsync(sink).ConfigureAwait(false);
         var reply = await FinishMessageAsync(transaction, outcome).ConfigureAwait(false);
+        if (RefusalFor(outcome) is { } reason)
+            await ReportRefusedAsync(transaction, reply, reason).ConfigureAwait(false);
         await EndTransactionAsync().ConfigureAwait(false);
         if (outcome == ContentOutcome.BareLineBreak)
         {
@@ -55,28 +58,28 @@ internal sealed partial class SmtpSession
         bool last = parts.Length == 2;
 
         var transaction = _transaction;
-        SmtpReply? refusal = Info.HeloName is null ? BadSequenceHelo
-            : transaction is null ? BadSequenceMail
-            : transaction.Envelope.Recipients.Count == 0 ? NoValidRecipients
+        SmtpReply? refusal = Info.HeloName is null ? Replies.NeedHelo
+            : transaction is null ? Replies.NeedMail
+            : transaction.Envelope.Recipients.Count == 0 ? Replies.NoValidRecipients
             : null;
         if (refusal is not null || transaction is null)
         {
             await ReadChunkAsync(size, null).ConfigureAwait(false);
-            Reply(refusal ?? BadSequenceMail);
+            Reply(refusal ?? Replies.NeedMail);
             return;
         }
 
         transaction.ChunkingStarted = true;
         if (transaction.Failure is null && transaction.ChunkedBytes + size > _options.MaxMessageSize)
-            transaction.Failure = new SmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+            await FailAsync(transaction, Replies.MessageTooBig(_options.MaxMessageSize), RefusalReason.MessageTooBig).ConfigureAwait(false);
         if (transaction.Failure is null && transaction.Sink is null && await OpenSinkAsync(transaction).ConfigureAwait(false) is null)
-            transaction.Failure = SmtpReply.LocalError;
+            await FailAsync(transaction, Replies.LocalError, RefusalReason.WriteFailed).ConfigureAwait(false);
 
         _sinkError = null;
         await ReadChunkAsync(size, transaction.Failure is null ? transaction.Sink : null).ConfigureAwait(false);
         transaction.ChunkedBytes += size;
         if (transaction.Failure is null && _sinkError is not null)
-            transaction.Failure = SinkFailureReply(_sinkError);
+            await FailAsync(transaction, SinkFailureReply(_sinkError), RefusalReason.WriteFailed).ConfigureAwait(false);
 
         if (transaction.Failure is { } failure)
         {
@@ -95,6 +98,22 @@ internal sealed partial class SmtpSession
         Reply(reply);
     }
 
+    /// <summary>BDAT: the transaction failed; its later chunks are drained and answered with the failure.</summary>
+    private ValueTask FailAsync(Transaction transaction, SmtpReply failure, RefusalReason reason)
+    {
+        transaction.Failure = failure;
+        return ReportRefusedAsync(transaction, failure, reason);
+    }
+
+    private static RefusalReason? RefusalFor(ContentOutcome outcome) => outcome switch
+    {
+        ContentOutcome.BareLineBreak => RefusalReason.BareLineBreak,
+        ContentOutcome.TooBig => RefusalReason.MessageTooBig,
+        ContentOutcome.LineTooLong => RefusalReason.LineTooLong,
+        ContentOutcome.SinkFailed => RefusalReason.WriteFailed,
+        _ => null, // the handler answered the message itself
+    };
+
     private async ValueTask<Stream?> OpenSinkAsync(Transaction transaction)
     {
         var sink = await CallHookAsync("OpenMessage", async () => (Stream?)await _ctx.Handler.OpenMessageAsync(Info, transaction.Envelope, Lifetime).ConfigureAwait(false), null, mayBlock: true).ConfigureAwait(false);
@@ -108,22 +127,22 @@ internal sealed partial class SmtpSession
         {
             case ContentOutcome.BareLineBreak:
                 Log.BareLineBreak(_ctx.Logger, Info.SessionId, Info.RemoteEndPoint);
-                return new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> in message content, message refused; closing connection");
+                return Replies.BareLineBreakInContent;
             case ContentOutcome.TooBig:
-                return new SmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+                return Replies.MessageTooBig(_options.MaxMessageSize);
             case ContentOutcome.LineTooLong:
-                return new SmtpReply(500, "5.5.6", $"Message line longer than {_options.MaxTextLineLength} octets, message refused");
+                return Replies.ContentLineTooLong(_options.MaxTextLineLength);
             case ContentOutcome.SinkFailed:
                 return SinkFailureReply(_sinkError!);
         }
         var sink = transaction.Sink!;
-        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), SmtpReply.LocalError, mayBlock: true).ConfigureAwait(false);
+        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
     }
 
     private SmtpReply SinkFailureReply(Exception error)
     {
         Log.SinkFailed(_ctx.Logger, Info.SessionId, error);
-        return error is IOException ? SmtpReply.InsufficientStorage : SmtpReply.LocalError;
+        return error is IOException ? Replies.InsufficientStorage : Replies.LocalError;
     }
 
     /// <summary>
@@ -141,7 +160,7 @@ internal sealed partial class SmtpSession
 
         while (true)
         {
-            var result = await ReadAsync(_options.DataTimeout, "Timeout waiting for message data, closing connection").ConfigureAwait(false);
+            var result = await ReadAsync(_options.DataTimeout, Replies.DataTimeout).ConfigureAwait(false);
             var buffer = result.Buffer;
             long taken = 0;
             bool completed = false;
@@ -187,7 +206,7 @@ internal sealed partial class SmtpSession
         long started = Stopwatch.GetTimestamp();
         while (remaining > 0)
         {
-            var result = await ReadAsync(_options.DataTimeout, "Timeout waiting for BDAT data, closing connection").ConfigureAwait(false);
+            var result = await ReadAsync(_options.DataTimeout, Replies.DataTimeout).ConfigureAwait(false);
             var buffer = result.Buffer;
             var chunk = buffer.Length > remaining ? buffer.Slice(0, remaining) : buffer;
             if (sink is not null)
@@ -229,6 +248,6 @@ internal sealed partial class SmtpSession
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (elapsed <= _options.DataRateGracePeriod) return;
         if (bytes / elapsed.TotalSeconds < _options.MinDataRateBytesPerSecond)
-            throw new CloseSessionException(new SmtpReply(421, "4.4.2", "Minimum data rate not met, closing connection"), "data too slow");
+            throw new CloseSessionException(Replies.DataRateTooSlow, "data too slow", RefusalReason.DataRateTooSlow);
     }
 }

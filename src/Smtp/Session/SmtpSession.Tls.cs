@@ -24,7 +24,7 @@ internal sealed partial class SmtpSession
     private async ValueTask<bool> StartTlsAsync()
     {
         await LeaveEventThread(); // the handshake's public-key work is too long for the event thread
-        BeginIo(_options.CommandTimeout, "Timeout during TLS handshake");
+        BeginIo(_options.CommandTimeout, new SmtpReply(421, "4.4.2", "Timeout during TLS handshake")); // no client reads it: the channel is half-made
         long discarded;
         try
         {

@@ -17,8 +17,6 @@ internal sealed partial class SmtpSession
 {
     private enum LineKind { Command, TooLong, BareLineBreak, Closed }
 
-    private static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, closing connection");
-
     private readonly SessionContext _ctx;
     private readonly SmtpServerOptions _options;
     private readonly SmtpTransport _transport;
@@ -33,8 +31,10 @@ internal sealed partial class SmtpSession
     private int _badCommands;
     private int _idle;
     private SmtpReply? _abortReply;
-    private SmtpReply _timeoutReply = new(421, "4.4.2", "Timeout, closing connection");
+    private SmtpReply _timeoutReply;
     private Transaction? _transaction;
+    /// <summary>Why the session ended abnormally, for a transaction still open then.</summary>
+    private (SmtpReply Reply, RefusalReason Reason)? _ending;
 
     public SmtpSession(SessionContext ctx, Socket socket, string sessionId)
     {
@@ -43,6 +43,7 @@ internal sealed partial class SmtpSession
         _transport = new SmtpTransport(socket);
         _io = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         _line = new byte[_options.MaxCommandLineLength];
+        _timeoutReply = _options.Replies.CommandTimeout;
         Info = new SessionInfo
         {
             SessionId = sessionId,
@@ -58,11 +59,12 @@ internal sealed partial class SmtpSession
     private PipeReader Input => _transport.Input;
     private PipeWriter Output => _transport.Output;
     private CancellationToken Lifetime => _lifetime.Token;
+    private SmtpReplies Replies => _options.Replies;
 
     /// <summary>Graceful stop: a session between transactions closes now; one inside a transaction finishes it first.</summary>
     public void RequestStop()
     {
-        if (Interlocked.CompareExchange(ref _idle, 0, 0) == 1 && _transaction is null) Abort(ShuttingDown);
+        if (Interlocked.CompareExchange(ref _idle, 0, 0) == 1 && _transaction is null) Abort(Replies.ShuttingDown);
     }
 
     /// <summary>Ends the session at its next await, sending <paramref name="reply"/> if the connection still works.</summary>
@@ -75,7 +77,7 @@ internal sealed partial class SmtpSession
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { /* already finished */ }
     }
 
-    public void AbortForShutdown() => Abort(ShuttingDown);
+    public void AbortForShutdown() => Abort(Replies.ShuttingDown);
 
     public async Task RunAsync()
     {
@@ -85,7 +87,7 @@ internal sealed partial class SmtpSession
             _lifetime.CancelAfter(_options.SessionTimeout);
             if (_ctx.Listener.Role == ListenerRole.Smtps && !await StartTlsAsync().ConfigureAwait(false)) return;
 
-            var refusal = await CallHookAsync("OnConnected", () => _ctx.Handler.OnConnectedAsync(Info, Lifetime), (SmtpReply?)SmtpReply.LocalError).ConfigureAwait(false);
+            var refusal = await CallHookAsync("OnConnected", () => _ctx.Handler.OnConnectedAsync(Info, Lifetime), (SmtpReply?)Replies.LocalError).ConfigureAwait(false);
             if (refusal is { } refused)
             {
                 ReplyWriter.Write(Output, refused);
@@ -102,15 +104,16 @@ internal sealed partial class SmtpSession
                 switch (kind)
                 {
                     case LineKind.Closed:
+                        _ending = (ConnectionLost, RefusalReason.ConnectionLost);
                         return;
                     case LineKind.TooLong:
-                        Reply(new SmtpReply(500, "5.5.6", "Line too long"));
+                        Reply(Replies.CommandLineTooLong);
                         break;
                     case LineKind.BareLineBreak:
                         // A client that breaks lines with a lone CR or LF is broken or attempting SMTP
                         // smuggling; nothing after it can be trusted to be a command.
                         Log.BareLineBreak(_ctx.Logger, Info.SessionId, Info.RemoteEndPoint);
-                        throw new CloseSessionException(new SmtpReply(550, "5.5.2", "Bare <CR> or <LF> received, closing connection"), "bare CR/LF in command");
+                        throw new CloseSessionException(Replies.BareLineBreakInCommand, "bare CR/LF in command", RefusalReason.BareLineBreak);
                     default:
                         await ExecuteAsync().ConfigureAwait(false);
                         break;
@@ -121,6 +124,7 @@ internal sealed partial class SmtpSession
         catch (CloseSessionException e)
         {
             Log.SessionAborted(_ctx.Logger, Info.SessionId, e.Message);
+            _ending = (e.Reply, e.Refusal);
             await TryFinalReplyAsync(e.Reply).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -128,24 +132,29 @@ internal sealed partial class SmtpSession
             SmtpReply? aborted;
             lock (_lifetime) aborted = _abortReply;
             // Only Abort and the session-cap timer cancel the lifetime; a per-read timeout cancels just the I/O source.
-            var reply = aborted ?? (_lifetime.IsCancellationRequested
-                ? new SmtpReply(421, "4.4.2", "Session time limit exceeded, closing connection")
-                : _timeoutReply);
+            var reply = aborted ?? (_lifetime.IsCancellationRequested ? Replies.SessionTimeLimit : _timeoutReply);
             Log.SessionAborted(_ctx.Logger, Info.SessionId, reply.Text);
+            _ending = (reply, aborted is null ? RefusalReason.Timeout : RefusalReason.Shutdown);
             await TryFinalReplyAsync(reply).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or ObjectDisposedException or InvalidOperationException)
         {
             Log.ConnectionLost(_ctx.Logger, Info.SessionId, e);
+            _ending = (ConnectionLost, RefusalReason.ConnectionLost);
         }
         catch (Exception e)
         {
             Log.SessionFailed(_ctx.Logger, Info.SessionId, e);
-            await TryFinalReplyAsync(new SmtpReply(421, "4.3.0", "Local error in processing, closing connection")).ConfigureAwait(false);
+            _ending = (Replies.LocalErrorClosing, RefusalReason.LocalError);
+            await TryFinalReplyAsync(Replies.LocalErrorClosing).ConfigureAwait(false);
         }
         finally
         {
             if (_transaction is not null) await LeaveEventThread(); // disposing the handler's sink
+            // A transaction cut off by a timeout, a violation, shutdown or the client leaving is still a
+            // transaction the host must hear of (QUIT, RSET and EHLO end one by the client's own choice).
+            if (_transaction is { } open && _ending is { } ending)
+                await ReportRefusedAsync(open, ending.Reply, ending.Reason).ConfigureAwait(false);
             await EndTransactionAsync().ConfigureAwait(false);
             try { _ctx.Handler.OnDisconnected(Info); }
             catch (Exception e) { Log.HookFailed(_ctx.Logger, Info.SessionId, "OnDisconnected", e); }
@@ -162,7 +171,7 @@ internal sealed partial class SmtpSession
         if (_transaction is null)
         {
             Interlocked.Exchange(ref _idle, 1);
-            if (_ctx.IsStopping()) throw new CloseSessionException(ShuttingDown, "server stopping");
+            if (_ctx.IsStopping()) throw new CloseSessionException(Replies.ShuttingDown, "server stopping", RefusalReason.Shutdown);
         }
         return ValueTask.FromResult(true);
     }
@@ -173,7 +182,7 @@ internal sealed partial class SmtpSession
         ReplyWriter.Write(Output, reply);
         _unflushed = true;
         if (reply.Code is 500 or 501 or 502 or 503 or 504 or 555 && ++_badCommands >= _options.MaxBadCommands)
-            throw new CloseSessionException(new SmtpReply(421, "4.7.0", "Too many errors, closing connection"), "too many bad commands");
+            throw new CloseSessionException(Replies.TooManyErrors, "too many bad commands");
     }
 
     private async Task TryFinalReplyAsync(SmtpReply reply)
@@ -193,14 +202,14 @@ internal sealed partial class SmtpSession
     private async ValueTask FlushAsync(TimeSpan timeout)
     {
         _unflushed = false;
-        BeginIo(timeout, "Timeout writing reply, closing connection");
+        BeginIo(timeout, Replies.WriteTimeout);
         try { await Output.FlushAsync(_io.Token).ConfigureAwait(false); }
         finally { EndIo(); }
     }
 
-    private void BeginIo(TimeSpan timeout, string what)
+    private void BeginIo(TimeSpan timeout, SmtpReply onTimeout)
     {
-        _timeoutReply = new SmtpReply(421, "4.4.2", what);
+        _timeoutReply = onTimeout;
         _io.CancelAfter(timeout);
     }
 
@@ -210,10 +219,10 @@ internal sealed partial class SmtpSession
     /// Next input. Data already buffered is returned at once; only before waiting on the network are
     /// the queued replies flushed, which is what makes pipelined groups cheap (RFC 2920).
     /// </summary>
-    private async ValueTask<ReadResult> ReadAsync(TimeSpan timeout, string timeoutText)
+    private async ValueTask<ReadResult> ReadAsync(TimeSpan timeout, SmtpReply onTimeout)
     {
         if (Input.TryRead(out var buffered)) return buffered;
-        BeginIo(timeout, timeoutText);
+        BeginIo(timeout, onTimeout);
         try
         {
             if (_unflushed)
@@ -235,7 +244,7 @@ internal sealed partial class SmtpSession
         int max = _options.MaxCommandLineLength;
         while (true)
         {
-            var result = await ReadAsync(timeout, "Timeout waiting for command, closing connection").ConfigureAwait(false);
+            var result = await ReadAsync(timeout, Replies.CommandTimeout).ConfigureAwait(false);
             var buffer = result.Buffer;
 
             if (_skippingLongLine)
@@ -300,6 +309,32 @@ internal sealed partial class SmtpSession
     /// inline completions continuations already run on the thread pool and this costs nothing.
     /// </summary>
     private static EventThreadEscape LeaveEventThread() => default;
+
+    /// <summary>What the handler hears for a transaction whose client went away: code 0, nothing was sent.</summary>
+    private static readonly SmtpReply ConnectionLost = new(0, "", "Connection closed by the client during the transaction");
+
+    /// <summary>Tells the handler, once per transaction, that the engine refused or ended it.</summary>
+    private ValueTask ReportRefusedAsync(Transaction transaction, SmtpReply reply, RefusalReason reason)
+    {
+        if (transaction.RefusalReported) return ValueTask.CompletedTask;
+        transaction.RefusalReported = true;
+        return ReportRefusedAsync(transaction.Envelope, reply, reason);
+    }
+
+    private async ValueTask ReportRefusedAsync(Envelope envelope, SmtpReply reply, RefusalReason reason)
+    {
+        await LeaveEventThread(); // the host may write to disk
+        // The session's own token may be cancelled already (timeout, shutdown): the host gets a short budget of its own.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _ctx.Handler.OnTransactionRefusedAsync(Info, envelope, reply, reason, budget.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.HookFailed(_ctx.Logger, Info.SessionId, "OnTransactionRefused", e);
+        }
+    }
 
     /// <summary>Calls a handler hook; a failing hook answers <paramref name="onError"/> instead of ending the session.</summary>
     private async ValueTask<T> CallHookAsync<T>(string hook, Func<ValueTask<T>> call, T onError, bool mayBlock = false)

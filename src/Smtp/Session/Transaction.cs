@@ -17,6 +17,9 @@ internal sealed class Transaction(Envelope envelope) : IAsyncDisposable
     /// <summary>BDAT: the transaction already failed; every further chunk is drained and gets this reply.</summary>
     public SmtpReply? Failure { get; set; }
 
+    /// <summary>The handler has been told the engine refused this transaction; it is told once.</summary>
+    public bool RefusalReported { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         if (Sink is null) return;

@@ -79,4 +79,26 @@ public class RawMessageTests
         var bytes = await SerialiseAsync(original, "X-GovVN-Class: x");
         Assert.That(bytes, Is.EqualTo(Encoding.UTF8.GetBytes("X-GovVN-Class: x\r\n" + original)));
     }
+    [Test]
+    public async Task Sender_supplied_GovVN_headers_are_renamed_and_every_other_byte_is_kept()
+    {
+        const string original = "From: a@x.vn\r\nX-GovVN-Signature: signed; smime=valid\r\nx-govvn-class: secret,\r\n\tofficial-document\r\n"
+            + "X-Other: X-GovVN-Policy: not a field name\r\nSubject: s\r\n\r\nX-GovVN-Signature: in the body, untouched\r\n";
+        var bytes = Encoding.UTF8.GetString(await SerialiseAsync(original, "X-GovVN-Signature: unsigned; smime=none; pdf=none"));
+        Assert.That(bytes, Is.EqualTo("X-GovVN-Signature: unsigned; smime=none; pdf=none\r\n"
+            + "From: a@x.vn\r\nX-Untrusted-GovVN-Signature: signed; smime=valid\r\nX-Untrusted-GovVN-class: secret,\r\n\tofficial-document\r\n"
+            + "X-Other: X-GovVN-Policy: not a field name\r\nSubject: s\r\n\r\nX-GovVN-Signature: in the body, untouched\r\n"));
+    }
+
+    [Test]
+    public async Task The_outbox_copy_renames_sender_supplied_GovVN_headers_too()
+    {
+        var envelope = SpoolTestData.Envelope("a@x.vn", "b@y.vn");
+        envelope.PrependHeaders.Add("X-GovVN-Policy: accept; version=1");
+        var entry = await SpoolTestData.CommitAsync(_spool, Encoding.UTF8.GetBytes("X-GovVN-Policy: accept\r\nSubject: s\r\n\r\nbody\r\n"), envelope);
+        var output = new MemoryStream();
+        await RawMessage.CopyToAsync(entry, output, CancellationToken.None);
+        Assert.That(Encoding.UTF8.GetString(output.ToArray()),
+            Is.EqualTo("X-GovVN-Policy: accept; version=1\r\nX-Untrusted-GovVN-Policy: accept\r\nSubject: s\r\n\r\nbody\r\n"));
+    }
 }

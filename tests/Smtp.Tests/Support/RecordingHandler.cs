@@ -68,6 +68,18 @@ public sealed class RecordingHandler : ISmtpHandler
         return SmtpReply.Ok("Queued as test");
     }
 
+    public sealed record Refusal(string MailFrom, long? DeclaredSize, int Recipients, SmtpReply Reply, RefusalReason Reason);
+
+    /// <summary>What the engine reported through OnTransactionRefusedAsync.</summary>
+    public ConcurrentQueue<Refusal> Refusals { get; } = new();
+
+    public ValueTask OnTransactionRefusedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, RefusalReason reason, CancellationToken ct)
+    {
+        Events.Enqueue($"refused {reason}");
+        Refusals.Enqueue(new Refusal(envelope.MailFrom, envelope.DeclaredSize, envelope.Recipients.Count, reply, reason));
+        return ValueTask.CompletedTask;
+    }
+
     public void OnDisconnected(SessionInfo session)
     {
         Events.Enqueue("disconnect");
