@@ -89,7 +89,7 @@ public sealed class LoaderTests : PolicyFixture
     [TestCase("rules:\n  - name: a\n    add-header: {\"Bad Header\": x}\n", 3, "not a valid header name")]
     [TestCase("rules:\n  - name: a\n    copy-to: not-an-address\n", 3, "not an e-mail address")]
     [TestCase("rules:\n  - name: a\n", 2, "does nothing")]
-    [TestCase("rules:\n  - name: a\n    action: [accept\n", 4, "YAML syntax error")]
+    [TestCase("rules:\n  - name: a\n    action: [accept\n", 3, "YAML syntax error")]
     [TestCase("domains: {government: [gov.vn]}\n", 1, "no 'rules' section")]
     [TestCase("classes:\n  memo:\n    headings: [X]\nrules: []\n", 2, "unknown document class")]
     public void BadValuesAreExplained(string yaml, int line, string text)
@@ -121,6 +121,96 @@ public sealed class LoaderTests : PolicyFixture
             Assert.That(SignatureStatus.SignerMismatch.ToWireName(), Is.EqualTo("signer-mismatch"));
             Assert.That(RuleMode.Audit.ToWireName(), Is.EqualTo("audit"));
         });
+    }
+
+    // ---- Bad administrator edits (issue 15 §7) and syntax errors that say where (issue 14 §10) ----
+
+    private const string AcceptRule = "  - name: a\n    action: accept\n";
+
+    [Test, CancelAfter(20_000)]
+    public void FortyThousandNestedBracketsAreAPositionedErrorNotAStackOverflow()
+    {
+        // Before the guard this overflowed the stack in YamlDotNet's tree builder: the test host died.
+        var yaml = "rules:\n" + AcceptRule + "    when:\n      any: " + new string('[', 40_000) + new string(']', 40_000) + "\n";
+        var errors = Errors(yaml);
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0].Line, Is.EqualTo(5));
+        Assert.That(errors[0].ToString(), Does.Match(@"policy\.yaml:5:\d+: the policy is nested more than 64 levels deep"));
+    }
+
+    [Test, CancelAfter(20_000)]
+    public void DeepBlockIndentationIsAPositionedError()
+    {
+        var yaml = new System.Text.StringBuilder("rules:\n" + AcceptRule + "    when:\n");
+        for (var i = 0; i < 200; i++) yaml.Append(new string(' ', 6 + 2 * i)).Append("not:\n");
+        yaml.Append(new string(' ', 6 + 400)).Append("secret: true\n");
+        var errors = Errors(yaml.ToString());
+        Assert.That(errors.Single().Message, Does.StartWith("the policy is nested more than 64 levels deep"));
+        Assert.That(errors.Single().Line, Is.InRange(60, 70));
+    }
+
+    [Test, CancelAfter(20_000)]
+    public void AnAliasBombInConditionsIsRefusedQuickly()
+    {
+        // Each level names the previous one twice: 2^40 conditions if walked. The tree keeps aliases as
+        // shared nodes, but reading the conditions walks every path.
+        var yaml = new System.Text.StringBuilder("rules:\n" + AcceptRule + "    when:\n      all:\n        - &c0 {secret: true}\n");
+        for (var i = 1; i <= 40; i++) yaml.Append($"        - &c{i} {{any: [*c{i - 1}, *c{i - 1}]}}\n");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var errors = Errors(yaml.ToString());
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0].Message, Does.Contain("aliases ('*name') expand the policy to more than 100,000 items"));
+        Assert.That(errors[0].Line, Is.InRange(6, 46));
+    }
+
+    [Test]
+    public void AFewAliasesStillWork()
+    {
+        var yaml = "rules:\n  - name: a\n    when: &w {secret: true}\n    action: reject\n    message: {vi: x, en: y}\n" +
+                   "  - name: b\n    when: {not: *w}\n    action: accept\n";
+        var result = PolicyLoader.Load(Pki.WriteConfig(yaml));
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+    }
+
+    [Test]
+    public void AnOversizedPolicyFileIsRefusedWithoutParsing()
+    {
+        var yaml = "rules: []\n" + string.Concat(Enumerable.Repeat("# " + new string('x', 98) + "\n", 11_000));
+        var errors = Errors(yaml);
+        Assert.That(errors.Single().ToString(), Does.Match(@"policy\.yaml:1:1: the policy file is 1,111,010 bytes; a policy may be at most 1,048,576 bytes"));
+    }
+
+    [TestCase("\\0", "0000")]
+    [TestCase("\\N", "0085")]
+    [TestCase("\\L", "2028")]
+    [TestCase("\\x1b[2J", "001B")]
+    public void AddHeaderValuesRefuseControlCharacters(string escaped, string codePoint)
+    {
+        var errors = Errors("rules:\n  - name: a\n    action: accept\n    add-header:\n      X-GovVN-Note: \"ok" + escaped + "more\"\n");
+        Assert.That(errors.Single().ToString(), Does.Match($@"policy\.yaml:5:\d+: rule 'a': the value of header 'X-GovVN-Note' contains the control character U\+{codePoint}"));
+    }
+
+    [Test]
+    public void AnUnclosedBracketIsReportedOnItsOwnLineOnce()
+    {
+        var shipped = File.ReadAllLines(ShippedPolicyPath()).ToList();
+        var line = shipped.FindIndex(l => l.Contains("class: [invitation, meeting-document, report, notice, work-document]", StringComparison.Ordinal));
+        Assert.That(line, Is.GreaterThan(0));
+        shipped[line] = shipped[line].Replace("work-document]", "work-document", StringComparison.Ordinal);
+        var errors = Errors(string.Join("\n", shipped) + "\n");
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0].Line, Is.EqualTo(line + 1));
+        Assert.That(errors[0].Message, Does.Contain("this '[' is never closed"));
+    }
+
+    [Test]
+    public void AnUnclosedQuoteIsReportedOnItsOwnLine()
+    {
+        var errors = Errors("rules:\n  - name: a\n    message:\n      vi: \"Thư bị từ chối\n      en: rejected\n    action: reject\n");
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0].Message, Does.Contain("quote \" opened here is never closed"), errors[0].ToString());
+        Assert.That((errors[0].Line, errors[0].Column), Is.EqualTo((4, 11)), errors[0].ToString());
     }
 }
 

@@ -15,6 +15,8 @@ public sealed class PolicyHolder : IDisposable
     private readonly Timer _debounce;
     private readonly Lock _reloadLock = new();
     private volatile Policy _current;
+    // Set by a reload that failed, so the next good one says the policy is good again.
+    private bool _lastReloadFailed;
 
     private PolicyHolder(string configDir, Policy initial, ILogger logger, bool watch)
     {
@@ -84,7 +86,8 @@ public sealed class PolicyHolder : IDisposable
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _logger.LogError(ex, "Policy reload failed; the policy {Version} stays in force", _current.Version);
+                _logger.LogError("Policy reload failed: {Error}; the policy {Version} stays in force", ex.Message, _current.Version);
+                _lastReloadFailed = true;
                 var error = new[] { new PolicyError(Path.Combine(_configDir, "policy.yaml"), 0, 0, ex.Message) };
                 Reloaded?.Invoke(error);
                 return error;
@@ -94,11 +97,15 @@ public sealed class PolicyHolder : IDisposable
                 foreach (var error in result.Errors)
                     _logger.LogError("Policy error {Error}", error.ToString());
                 _logger.LogError("The edited policy has {Count} error(s) and was not used; policy {Version} stays in force", result.Errors.Count, _current.Version);
+                _lastReloadFailed = true;
                 Reloaded?.Invoke(result.Errors);
                 return result.Errors;
             }
-            if (result.Policy.Version != _current.Version)
+            if (_lastReloadFailed)
+                _logger.LogWarning("Policy {File} is valid again; policy {Version} is in force", result.Policy.Source, result.Policy.Version);
+            else if (result.Policy.Version != _current.Version)
                 _logger.LogInformation("Policy reloaded: {Old} -> {New}", _current.Version, result.Policy.Version);
+            _lastReloadFailed = false;
             _current = result.Policy;
             Reloaded?.Invoke([]);
             return [];

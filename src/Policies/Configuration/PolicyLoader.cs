@@ -27,6 +27,10 @@ public static class PolicyLoader
         {
             if (File.Exists(path))
             {
+                // Refuse an oversized file before reading it all into memory.
+                if (new FileInfo(path).Length > Configuration.PolicyYamlGuard.MaxFileBytes)
+                    return new PolicyLoadResult(null, [new PolicyError(path, 1, 1,
+                        $"the policy file is {new FileInfo(path).Length:N0} bytes; a policy may be at most {Configuration.PolicyYamlGuard.MaxFileBytes:N0} bytes (is this the right file?)")]);
                 bytes = File.ReadAllBytes(path);
                 source = path;
             }

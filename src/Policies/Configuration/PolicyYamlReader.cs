@@ -37,6 +37,13 @@ internal sealed class PolicyYamlReader
 
     private (PolicySettings?, IReadOnlyList<PolicyRule>) ReadDocument(string text)
     {
+        // Depth, alias expansion and syntax are checked on the event stream first: building the
+        // tree of a 40,000-level document overflows the stack, which ends the process whatever catches.
+        if (PolicyYamlGuard.Check(_file, text) is { } guarded)
+        {
+            _errors.Add(guarded);
+            return (null, []);
+        }
         var stream = new YamlStream();
         try
         {
@@ -44,19 +51,11 @@ internal sealed class PolicyYamlReader
         }
         catch (YamlException ex)
         {
+            // What the event pass accepted but the tree refuses, such as an alias to an undefined anchor.
             var message = ex.InnerException is { } inner && ex.Message.Contains("See inner", StringComparison.Ordinal) ? inner.Message : ex.Message;
-            // YamlDotNet prefixes "(Line: x, Col: y, Idx: z) - (...): "; the position is already in our prefix.
             var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith("(Line", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
-            _errors.Add(new PolicyError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "YAML syntax error: " + message));
-            return (null, []);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet throws this, without a position, for some unterminated constructs (e.g. "[a" at the end).
-            var lines = text.Split('\n');
-            _errors.Add(new PolicyError(_file, lines.Length, lines[^1].Length + 1,
-                "YAML syntax error: the file ends inside an unfinished construct (an unclosed '[', '{' or quote?) — " + ex.Message));
+            _errors.Add(new PolicyError(_file, (int)Math.Max(ex.Start.Line, 1), (int)Math.Max(ex.Start.Column, 1), "YAML error: " + message));
             return (null, []);
         }
 
@@ -195,6 +194,8 @@ internal sealed class PolicyYamlReader
                     Error(k, $"rule '{name}': '{key}' is not a valid header name (letters, digits and '-' only)");
                 else if (value.Contains('\n') || value.Contains('\r'))
                     Error(v, $"rule '{name}': header values must be on one line");
+                else if (value.Where(IsForbiddenInHeader).Cast<char?>().FirstOrDefault() is { } bad)
+                    Error(v, $"rule '{name}': the value of header '{key}' contains the control character U+{(int)bad:X4}; header values may hold only printable text");
                 else headers.Add(new(key, value));
             }
         }
@@ -401,6 +402,14 @@ internal sealed class PolicyYamlReader
         Error(node, $"'{where}' must be a mapping of 'key: value' lines");
         return null;
     }
+
+    /// <summary>
+    /// Control characters (C0 such as NUL, DEL, C1 such as U+0085 NEXT LINE) and the Unicode line and
+    /// paragraph separators: some mail software ends a header line at them, so a value holding one could
+    /// smuggle a second header or break the message.
+    /// </summary>
+    private static bool IsForbiddenInHeader(char c) =>
+        (char.IsControl(c) && c != '\t') || c is '\u2028' or '\u2029';
 
     private static YamlNode? Get(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

@@ -92,6 +92,36 @@ public sealed class PolicyAdministrationTests
         Assert.That(accepted.Rules.Single(r => r.Rule == "signature").Mode, Is.EqualTo("audit"));
     }
 
+    [Test, CancelAfter(120_000)]
+    public async Task A_forty_thousand_level_edit_is_an_error_the_running_gateway_survives_and_fixing_it_is_logged()
+    {
+        var data = RepoPaths.TempDir("policy-deep-data");
+        await using var gateway = new GatewayProcess(_config, data, new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
+        await gateway.StartAsync();
+        var original = await File.ReadAllTextAsync(PolicyPath);
+
+        // Before the depth limit, building this tree overflowed the stack and the process died on reload.
+        var deepLine = original.Split('\n').Length + 2;
+        await File.WriteAllTextAsync(PolicyPath, original + "  - name: deep\n    when:\n      any: " + new string('[', 40_000) + new string(']', 40_000) + "\n    action: accept\n");
+        await WaitForOutputAsync(gateway, "nested more than 64 levels");
+        Assert.That(gateway.Output, Does.Contain($"policy.yaml:{deepLine}:"), gateway.Output);
+
+        var sent = await Swaks.SendAsync(gateway.RelayPort, Mail.Sender, Mail.Recipient, null);
+        Assert.That(sent.ExitCode, Is.EqualTo(0), "the gateway still answers on the last good policy: " + sent.All + gateway.Output);
+
+        await File.WriteAllTextAsync(PolicyPath, original);
+        await WaitForOutputAsync(gateway, "is valid again");
+        Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0), gateway.Output);
+    }
+
+    private static async Task WaitForOutputAsync(GatewayProcess gateway, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!gateway.Output.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.That(gateway.Output, Does.Contain(text));
+    }
+
     private async Task<string> SendReportAsync(int port)
     {
         using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
