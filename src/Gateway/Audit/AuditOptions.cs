@@ -5,6 +5,12 @@ public sealed class AuditOptions
 {
     public const string SectionName = "Audit";
 
+    /// <summary>
+    /// The zone the audit verbs show times in and read bare dates in (an offset such as +07:00, UTC, or an IANA name);
+    /// `--tz` overrides it. The log itself always stores UTC.
+    /// </summary>
+    public string TimeZone { get; set; } = "+07:00";
+
     /// <summary>Days a record is kept; 0 keeps records forever.</summary>
     public int RetentionDays { get; set; }
 

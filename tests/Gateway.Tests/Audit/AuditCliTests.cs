@@ -40,7 +40,7 @@ public class AuditCliTests
         using var dir = await SeedAsync();
         var (code, output, error) = await RunAsync("audit", "query", "--data", dir.Path);
         Assert.That(code, Is.EqualTo(0), error);
-        Assert.That(output, Does.Contain("Time (UTC)"));
+        Assert.That(output, Does.Contain("Time (UTC+07:00)"), "auditors read the agency's time by default");
         Assert.That(output, Does.Contain("a@hanoi.gov.vn (delivered)"));
         Assert.That(output, Does.Contain("REJ1"));
         Assert.That(output, Does.Contain("2 transaction(s)"));
@@ -75,8 +75,9 @@ public class AuditCliTests
         using var dir = await SeedAsync();
         var (code, output, error) = await RunAsync("audit", "query", "--data", dir.Path, "--format", "csv", "--message-id", "CSV1@mail.bnv.gov.vn");
         Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.StartWith("\uFEFFtime_utc,"), "a UTF-8 byte-order mark first, so Excel reads Vietnamese right");
 
-        var python = new ProcessStartInfo("python3", ["-c", "import csv,sys,json; sys.stdout.write(json.dumps(list(csv.reader(sys.stdin)), ensure_ascii=False))"])
+        var python = new ProcessStartInfo("python3", ["-c", "import csv,sys,json; sys.stdin.reconfigure(encoding='utf-8-sig'); sys.stdout.write(json.dumps(list(csv.reader(sys.stdin)), ensure_ascii=False))"])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
             StandardInputEncoding = new System.Text.UTF8Encoding(false), StandardOutputEncoding = System.Text.Encoding.UTF8,

@@ -4,7 +4,8 @@ using GovGateway.Cli;
 namespace GovGateway.Audit;
 
 /// <summary>
-/// <c>gateway audit query|stats|verify|rebuild-lookup</c>. Exit codes: 0 success, 1 chain broken (verify), 2 bad input or no audit log.
+/// <c>gateway audit query|stats|verify|rebuild-lookup</c>. Exit codes (<see cref="Cli.CommandLine"/>): 0 success,
+/// 1 chain broken (verify), 2 bad input or no audit log.
 /// </summary>
 public static class AuditCommands
 {
@@ -22,42 +23,48 @@ public static class AuditCommands
     {
         var cmd = new Command("query", "List transactions (newest first) with their per-recipient delivery outcomes");
         var paths = CommonOptions.AddTo(cmd);
-        var since = Text("--since", "From this time (date = 00:00 UTC that day, or ISO 8601)");
-        var until = Text("--until", "Before this time (date = the whole day included, or ISO 8601)");
+        var since = Text("--since", "From this time (a date = 00:00 that day in the display zone, or ISO 8601)");
+        var until = Text("--until", "Before this time (a date = the whole day included, or ISO 8601)");
         var sender = Text("--sender", "Envelope sender: full address, or @domain / domain");
         var rcpt = Text("--rcpt", "A recipient address contains this");
-        var cls = Text("--class", "Message or attachment class (invitation, report, ...)");
-        var decision = Text("--decision", "accepted, rejected, quarantined or failed");
-        var signature = Text("--signature", "S/MIME or attachment signature status (valid, invalid, ...); 'none' for unsigned");
-        var rule = Text("--rule", "A rule that matched");
+        var cls = Text("--class", "Message or attachment class; 'official' = any official document. " + FilterValues.Class.Help);
+        var decision = Text("--decision", FilterValues.Decision.Help);
+        var signature = Text("--signature", "As the Signature column and audit stats show it; a bare status matches S/MIME or PDF. " + FilterValues.Signature.Help);
+        var rule = Text("--rule", "A rule that matched: a rule name of the policy in --config (gateway policy check lists them), or of older records");
         var subject = Text("--subject", "Subject contains this (ignores case and Vietnamese diacritics)");
         var messageId = Text("--message-id", "Message-ID, with or without <>");
         var symbol = Text("--symbol", "Document number/symbol contains this, e.g. 56/TB-VPCP");
         var limit = new Option<int>("--limit") { Description = "Most transactions shown", DefaultValueFactory = _ => 100 };
         var format = Format(AuditFormatter.QueryFormats);
-        foreach (var o in new Option[] { since, until, sender, rcpt, cls, decision, signature, rule, subject, messageId, symbol, limit, format })
+        var tz = TimeZoneOption();
+        foreach (var o in new Option[] { since, until, sender, rcpt, cls, decision, signature, rule, subject, messageId, symbol, limit, format, tz })
             cmd.Options.Add(o);
 
         cmd.SetAction((r, ct) => RunAsync(r, async output =>
         {
             if (r.GetValue(limit) <= 0) throw new AuditCliException("--limit must be positive.");
+            var zone = Zone(r, tz, paths(r));
             var q = new AuditQuery
             {
-                Since = TimeArgument.Parse(r.GetValue(since), "--since", endOfDay: false),
-                Until = TimeArgument.Parse(r.GetValue(until), "--until", endOfDay: true),
+                Since = TimeArgument.Parse(r.GetValue(since), "--since", endOfDay: false, zone),
+                Until = TimeArgument.Parse(r.GetValue(until), "--until", endOfDay: true, zone),
                 Sender = r.GetValue(sender),
                 Recipient = r.GetValue(rcpt),
-                Class = r.GetValue(cls),
-                Decision = r.GetValue(decision),
-                Signature = r.GetValue(signature),
-                Rule = r.GetValue(rule),
+                Class = FilterValues.Class.Canonical(r.GetValue(cls)),
+                Decision = FilterValues.Decision.Canonical(r.GetValue(decision)),
+                Signature = FilterValues.Signature.Canonical(r.GetValue(signature)),
+                Rule = r.GetValue(rule)?.Trim(),
                 Subject = r.GetValue(subject),
                 MessageId = r.GetValue(messageId),
                 Symbol = r.GetValue(symbol),
                 Limit = r.GetValue(limit),
             };
+            var known = KnownRule(q.Rule, paths(r), out var policyRules);
+            if (known is not null) q.Rule = known;
             var result = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.QueryAsync(q, t), log => log.Query(q), ct);
-            AuditFormatter.WriteQuery(output, result, r.GetValue(format)!);
+            if (q.Rule is not null && known is null && result.Records.Count == 0)
+                throw new AuditCliException(UnknownRule(q.Rule, policyRules));
+            AuditFormatter.WriteQuery(output, result, r.GetValue(format)!, zone);
             return 0;
         }));
         return cmd;
@@ -67,21 +74,60 @@ public static class AuditCommands
     {
         var cmd = new Command("stats", "Counts per day, class, decision, signature and sender domain, and the share of official documents sent signed");
         var paths = CommonOptions.AddTo(cmd);
-        var since = Text("--since", "From this time (date = 00:00 UTC that day, or ISO 8601)");
-        var until = Text("--until", "Before this time (date = the whole day included, or ISO 8601)");
+        var since = Text("--since", "From this time (a date = 00:00 that day in the display zone, or ISO 8601)");
+        var until = Text("--until", "Before this time (a date = the whole day included, or ISO 8601)");
         var format = Format(AuditFormatter.StatsFormats);
+        var tz = TimeZoneOption();
         cmd.Options.Add(since);
         cmd.Options.Add(until);
         cmd.Options.Add(format);
+        cmd.Options.Add(tz);
         cmd.SetAction((r, ct) => RunAsync(r, async output =>
         {
-            var from = TimeArgument.Parse(r.GetValue(since), "--since", endOfDay: false);
-            var to = TimeArgument.Parse(r.GetValue(until), "--until", endOfDay: true);
+            var zone = Zone(r, tz, paths(r));
+            var from = TimeArgument.Parse(r.GetValue(since), "--since", endOfDay: false, zone);
+            var to = TimeArgument.Parse(r.GetValue(until), "--until", endOfDay: true, zone);
             var stats = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.StatsAsync(from, to, t), log => log.Stats(from, to), ct);
-            AuditFormatter.WriteStats(output, stats, r.GetValue(format)!);
+            AuditFormatter.WriteStats(output, stats, r.GetValue(format)!, zone);
             return 0;
         }));
         return cmd;
+    }
+
+    private static Option<string> TimeZoneOption() => new("--tz")
+    {
+        Description = "Show times in this zone: +07:00, UTC, or a name such as Asia/Ho_Chi_Minh (default: Audit:TimeZone, else +07:00). Storage stays UTC",
+    };
+
+    /// <summary>--tz, else Audit:TimeZone of the configuration in --config, else the default of <see cref="AuditOptions"/>.</summary>
+    private static TimeZoneInfo Zone(ParseResult r, Option<string> tz, GatewayPaths paths)
+    {
+        if (r.GetValue(tz) is { Length: > 0 } given) return DisplayZone.Parse(given, "--tz");
+        var configured = Hosting.RunCommand.BuildConfiguration(paths, []).GetSection(AuditOptions.SectionName)["TimeZone"];
+        return configured is { Length: > 0 } ? DisplayZone.Parse(configured, "Audit:TimeZone") : DisplayZone.Parse(new AuditOptions().TimeZone, "Audit:TimeZone");
+    }
+
+    /// <summary>
+    /// The rule of the policy in --config that <paramref name="given"/> names (ignoring case), or null. A name the policy
+    /// does not know may still be in older records (a renamed rule); if it matches nothing either, it is a typo and an error.
+    /// </summary>
+    private static string? KnownRule(string? given, GatewayPaths paths, out IReadOnlyList<string>? policyRules)
+    {
+        policyRules = null;
+        if (string.IsNullOrWhiteSpace(given)) return null;
+        var loaded = Policies.PolicyLoader.Load(paths.ConfigDir);
+        if (loaded.Policy is null) return null;
+        policyRules = loaded.Policy.Rules.Select(x => x.Name).ToList();
+        return policyRules.FirstOrDefault(n => string.Equals(n, given.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string UnknownRule(string given, IReadOnlyList<string>? policyRules)
+    {
+        if (policyRules is null)
+            return $"--rule '{given}' matched no transaction, and there is no readable policy in --config to check the name against; give --config the gateway's configuration folder.";
+        var near = Cli.CommandLine.Nearest(given, policyRules);
+        return $"--rule '{given}' matched no transaction and is not a rule of the policy. Rules: {string.Join(", ", policyRules)}." +
+               (near is null ? "" : $" Did you mean '{near}'?");
     }
 
     private static Command CreateVerify()

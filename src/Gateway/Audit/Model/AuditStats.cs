@@ -11,13 +11,18 @@ public sealed class AuditStats
     /// <summary>Transactions per document class (a transaction counts once for each class it carries; "none" when it has none).</summary>
     public SortedDictionary<string, long> PerClass { get; set; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> PerDecision { get; set; } = new(StringComparer.Ordinal);
-    /// <summary>Transactions per signature status: S/MIME status when present, else the attachments' combined PDF status, else "none".</summary>
+    /// <summary>Transactions per signature word (<see cref="SignatureWords.Bucket"/>): smime:STATUS, pdf:STATUS, unsigned or not-checked.</summary>
     public SortedDictionary<string, long> PerSignature { get; set; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> PerSenderDomain { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Accepted transactions carrying an official document (invitation, meeting-document, report, notice, work-document).</summary>
     public long OfficialTransactions { get; set; }
     /// <summary>Of those, the ones that travelled signed: S/MIME valid, or every official attachment PDF-signed valid.</summary>
     public long OfficialSigned { get; set; }
+    /// <summary>
+    /// Of those, the ones that carried no signature at all (signature word "unsigned"); the same transactions as
+    /// <c>gateway audit query --class official --decision accepted --signature unsigned</c>.
+    /// </summary>
+    public long OfficialUnsigned { get; set; }
     /// <summary>OfficialSigned / OfficialTransactions as a percentage; null when there were none.</summary>
     public double? OfficialSignedPercent { get; set; }
 }

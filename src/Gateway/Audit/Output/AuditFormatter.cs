@@ -10,26 +10,29 @@ public static class AuditFormatter
     public static readonly string[] QueryFormats = ["table", "json", "csv"];
     public static readonly string[] StatsFormats = ["table", "json"];
 
-    public static void WriteQuery(TextWriter output, AuditQueryResult result, string format)
+    /// <param name="zone">Where times are shown for people (table; the CSV's time_local column); UTC when null. JSON stays UTC.</param>
+    public static void WriteQuery(TextWriter output, AuditQueryResult result, string format, TimeZoneInfo? zone = null)
     {
+        zone ??= TimeZoneInfo.Utc;
         switch (format)
         {
             case "json":
                 output.WriteLine(JsonSerializer.Serialize(result, AuditJson.Indented));
                 break;
             case "csv":
-                WriteCsv(output, result);
+                WriteCsv(output, result, zone);
                 break;
             case "table":
-                WriteTable(output, result);
+                WriteTable(output, result, zone);
                 break;
             default:
                 throw new ArgumentException($"Unknown format '{format}' (expected table, json or csv).", nameof(format));
         }
     }
 
-    public static void WriteStats(TextWriter output, AuditStats stats, string format)
+    public static void WriteStats(TextWriter output, AuditStats stats, string format, TimeZoneInfo? zone = null)
     {
+        zone ??= TimeZoneInfo.Utc;
         if (format == "json")
         {
             output.WriteLine(JsonSerializer.Serialize(stats, AuditJson.Indented));
@@ -37,11 +40,13 @@ public static class AuditFormatter
         }
         if (format != "table") throw new ArgumentException($"Unknown format '{format}' (expected table or json).", nameof(format));
 
-        output.WriteLine($"Period: {Time(stats.Since) ?? "beginning"} .. {Time(stats.Until) ?? "now"} (UTC)");
+        output.WriteLine($"Period: {Time(stats.Since, zone) ?? "beginning"} .. {Time(stats.Until, zone) ?? "now"} ({DisplayZone.Label(zone)})");
         output.WriteLine($"Transactions: {stats.Transactions}");
         var share = stats.OfficialSignedPercent is { } p ? p.ToString("0.##", CultureInfo.InvariantCulture) + "%" : "n/a";
-        output.WriteLine($"Official documents accepted: {stats.OfficialTransactions}, travelled signed: {stats.OfficialSigned} ({share})");
-        Section(output, "Per day (UTC)", stats.PerDay);
+        output.WriteLine($"Official documents accepted: {stats.OfficialTransactions}, travelled signed: {stats.OfficialSigned} ({share}), unsigned: {stats.OfficialUnsigned}");
+        if (stats.OfficialUnsigned > 0)
+            output.WriteLine($"  list the unsigned ones: gateway audit query --class {TransactionFilter.OfficialClass} --decision accepted --signature {SignatureWords.Unsigned}");
+        Section(output, "Per day (UTC days)", stats.PerDay);
         Section(output, "Per class", stats.PerClass);
         Section(output, "Per decision", stats.PerDecision);
         Section(output, "Per signature", stats.PerSignature);
@@ -75,16 +80,17 @@ public static class AuditFormatter
         table.Write(output);
     }
 
-    private static void WriteTable(TextWriter output, AuditQueryResult result)
+    private static void WriteTable(TextWriter output, AuditQueryResult result, TimeZoneInfo zone)
     {
-        var table = new TextTable(("Time (UTC)", 19), ("Queue", 16), ("Decision", 11), ("From", 32), ("Recipients", 48),
+        // The queue id is never clipped: people copy it into `gateway queue show`.
+        var table = new TextTable(($"Time ({DisplayZone.Label(zone)})", 19), ("Queue", int.MaxValue), ("Decision", 11), ("From", 32), ("Recipients", 48),
             ("Subject", 48), ("Classes", 24), ("Signature", 16), ("Rules", 32));
         foreach (var r in result.Records)
         {
             var t = r.Transaction;
-            table.Add(t.TimeUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.QueueId, t.Decision, t.MailFrom,
+            table.Add(DisplayZone.ToLocal(t.TimeUtc, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.QueueId, t.Decision, t.MailFrom,
                 string.Join(", ", r.RecipientStatus.Select(s => $"{s.Recipient} ({s.Outcome})")),
-                t.Subject, string.Join(",", Classes(t)), string.Join(",", TransactionFilter.SignatureStatuses(t).Distinct(StringComparer.OrdinalIgnoreCase)),
+                t.Subject, string.Join(",", Classes(t)), SignatureWords.Summary(t),
                 string.Join(",", t.Rules.Select(h => $"{h?.Rule}[{h?.Mode}]")));
         }
         table.Write(output);
@@ -95,12 +101,16 @@ public static class AuditFormatter
     [
         "time_utc", "queue_id", "message_id", "decision", "smtp_reply", "mail_from", "recipients", "header_from", "subject",
         "size", "sha256", "client_ip", "helo", "tls_protocol", "authenticated_user", "listener", "classes", "symbols",
-        "attachments", "smime_status", "smime_signer", "smime_issuer", "smime_serial", "rules", "policy_version", "id", "seq",
+        "attachments", "smime_status", "smime_signer", "smime_issuer", "smime_serial", "rules", "policy_version", "id", "seq", "time_local",
     ];
 
-    /// <summary>RFC 4180: comma-separated, CRLF line ends, fields with commas, quotes or line breaks quoted, quotes doubled.</summary>
-    private static void WriteCsv(TextWriter output, AuditQueryResult result)
+    /// <summary>
+    /// RFC 4180: comma-separated, CRLF line ends, fields with commas, quotes or line breaks quoted, quotes doubled.
+    /// It starts with a UTF-8 byte-order mark: without it Excel reads the file in the local code page and garbles Vietnamese.
+    /// </summary>
+    private static void WriteCsv(TextWriter output, AuditQueryResult result, TimeZoneInfo zone)
     {
+        output.Write('\uFEFF');
         WriteCsvRow(output, CsvHeader);
         foreach (var r in result.Records)
         {
@@ -114,7 +124,7 @@ public static class AuditFormatter
                 More(t.Attachments.Where(a => a is not null).Select(a => $"{a.Name} [{a.DetectedType}, {a.Class}, {a.SignatureStatus}]"), t.AttachmentsOmitted),
                 t.Smime?.Status, t.Smime?.SignerSubject, t.Smime?.Issuer, t.Smime?.Serial,
                 string.Join("; ", t.Rules.Where(h => h is not null).Select(h => $"{h.Rule} ({h.Mode}/{h.Action}): {h.Message}")),
-                t.PolicyVersion, t.Id, r.Seq.ToString(CultureInfo.InvariantCulture),
+                t.PolicyVersion, t.Id, r.Seq.ToString(CultureInfo.InvariantCulture), DisplayZone.Iso(t.TimeUtc, zone),
             ]);
         }
     }
@@ -142,5 +152,6 @@ public static class AuditFormatter
     private static IEnumerable<string> Classes(AuditTransaction t) =>
         t.Classes.Concat(t.Attachments.Select(a => a?.Class)).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    private static string? Time(DateTime? t) => t?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    private static string? Time(DateTime? t, TimeZoneInfo zone) =>
+        t is { } utc ? DisplayZone.ToLocal(utc, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : null;
 }

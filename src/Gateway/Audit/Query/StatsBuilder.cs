@@ -31,7 +31,7 @@ internal static class StatsBuilder
         foreach (var c in classes) Bump(stats.PerClass, c);
 
         Bump(stats.PerDecision, string.IsNullOrWhiteSpace(t.Decision) ? "unknown" : t.Decision.Trim().ToLowerInvariant());
-        Bump(stats.PerSignature, SignatureBucket(t));
+        Bump(stats.PerSignature, SignatureWords.Bucket(t));
         Bump(stats.PerSenderDomain, SenderDomain(t.MailFrom));
 
         // "Travelled" means the gateway accepted it for delivery.
@@ -39,18 +39,10 @@ internal static class StatsBuilder
         var official = t.Attachments.Where(a => a?.Class is not null && OfficialClasses.Contains(a.Class)).ToList();
         if (official.Count == 0 && !t.Classes.Any(c => c is not null && OfficialClasses.Contains(c))) return;
         stats.OfficialTransactions++;
+        if (SignatureWords.Bucket(t) == SignatureWords.Unsigned) stats.OfficialUnsigned++;
         bool smimeValid = IsValid(t.Smime?.Status);
         bool allPdfSigned = official.Count > 0 && official.All(a => IsValid(a.SignatureStatus));
         if (smimeValid || allPdfSigned) stats.OfficialSigned++;
-    }
-
-    /// <summary>S/MIME status when there is one; else "pdf:valid" when every signed-status attachment is valid, "pdf:&lt;status&gt;" for the first that is not; else "none".</summary>
-    private static string SignatureBucket(AuditTransaction t)
-    {
-        if (!string.IsNullOrWhiteSpace(t.Smime?.Status)) return "smime:" + t.Smime.Status!.Trim().ToLowerInvariant();
-        var pdf = t.Attachments.Select(a => a?.SignatureStatus).Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim().ToLowerInvariant()).ToList();
-        if (pdf.Count == 0) return "none";
-        return "pdf:" + (pdf.FirstOrDefault(s => s != "valid") ?? "valid");
     }
 
     private static string SenderDomain(string? mailFrom)

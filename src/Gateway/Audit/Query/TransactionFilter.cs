@@ -17,7 +17,7 @@ internal sealed class TransactionFilter(AuditQuery q)
     {
         if (_sender is not null && !SenderMatches(t.MailFrom)) return false;
         if (_recipient is not null && !t.Recipients.Any(r => r is not null && r.Contains(_recipient, StringComparison.OrdinalIgnoreCase))) return false;
-        if (_class is not null && !t.Classes.Concat(t.Attachments.Select(a => a?.Class)).Any(c => Same(c, _class))) return false;
+        if (_class is not null && !ClassMatches(t)) return false;
         if (_decision is not null && !Same(t.Decision, _decision)) return false;
         if (_signature is not null && !SignatureMatches(t)) return false;
         if (_rule is not null && !t.Rules.Any(r => Same(r?.Rule, _rule))) return false;
@@ -39,19 +39,18 @@ internal sealed class TransactionFilter(AuditQuery q)
         return senderDomain == domain || senderDomain.EndsWith("." + domain, StringComparison.Ordinal);
     }
 
-    private bool SignatureMatches(AuditTransaction t)
+    private bool SignatureMatches(AuditTransaction t) => SignatureWords.Matches(t, _signature!.ToLowerInvariant());
+
+    private bool ClassMatches(AuditTransaction t)
     {
-        var statuses = SignatureStatuses(t).ToList();
-        if (Same(_signature, "none")) return statuses.Count == 0;
-        return statuses.Any(s => Same(s, _signature));
+        var classes = t.Classes.Concat(t.Attachments.Select(a => a?.Class));
+        // "official": any class that counts as an official document in audit stats.
+        if (Same(_class, OfficialClass)) return classes.Any(c => c is not null && StatsBuilder.OfficialClasses.Contains(c.Trim()));
+        return classes.Any(c => Same(c, _class));
     }
 
-    internal static IEnumerable<string> SignatureStatuses(AuditTransaction t)
-    {
-        if (!string.IsNullOrWhiteSpace(t.Smime?.Status)) yield return t.Smime.Status!;
-        foreach (var a in t.Attachments)
-            if (!string.IsNullOrWhiteSpace(a?.SignatureStatus)) yield return a.SignatureStatus!;
-    }
+    /// <summary>The --class value that stands for every official-document class.</summary>
+    public const string OfficialClass = "official";
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a.Trim(), b, StringComparison.OrdinalIgnoreCase);
 
