@@ -152,6 +152,19 @@ public sealed class AuditLog : IAsyncDisposable
         await AppendDelivery(outcome, urgent: true).WaitAsync(ct).ConfigureAwait(false);
 
     /// <summary>
+    /// Records an administrator's action on a message (see <see cref="AdminAction"/>); returns once it is durable, so the
+    /// command takes effect only after. <paramref name="uid"/> is the user id the caller checked (socket peer or itself).
+    /// </summary>
+    public async Task RecordAdminAsync(AdminAction action, uint? uid, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        action.Validate();
+        var appended = action.Entries(uid, DateTime.UtcNow).Select(e => AppendDelivery(e, urgent: false)).ToList();
+        await WhenDurableAsync(now: true).WaitAsync(ct).ConfigureAwait(false);
+        await Task.WhenAll(appended).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Completes when every record queued before the call is on disk in the journal; faults when the journal failed.
     /// With <paramref name="now"/> the journal commits at once instead of within Audit:CommitDelay.
     /// </summary>

@@ -381,13 +381,17 @@ public sealed class DeliveryService : BackgroundService
             await dsn.WriteToAsync(format, writer, ct).ConfigureAwait(false);
             var dsnEnvelope = new SpoolEnvelope
             {
+                QueueId = writer.QueueId,
                 MailFrom = "",
                 Recipients = { new SpoolRecipient { Address = envelope.MailFrom } },
                 ReceivedUtc = now,
                 SmtpUtf8 = envelope.SmtpUtf8,
                 BodyType = envelope.BodyType,
             };
-            var committed = await _spool.CommitAsync(writer, dsnEnvelope, ct).ConfigureAwait(false);
+            // The bounce is a message the gateway sends: it gets its own audit record, carried in its queue file.
+            var carried = _observer.OnBounce(dsnEnvelope, entry.QueueId, notify.Select(f => (f.Recipient.Address, f.Reply)).ToList(), dsn.Subject);
+            if (carried is not null) dsnEnvelope.AuditRecord = carried.Json;
+            var committed = await _spool.CommitAsync(writer, dsnEnvelope, carried is null ? null : _ => carried.Committed(), ct).ConfigureAwait(false);
             _logger.LogInformation("Bounce {BounceId} queued to {Sender} for {QueueId} ({Count} recipients)",
                 committed.QueueId, envelope.MailFrom, entry.QueueId, notify.Count);
             return true;

@@ -1,3 +1,5 @@
+using GovGateway.Spool;
+
 namespace GovGateway.Delivery;
 
 /// <summary>Told about every per-recipient outcome (for the audit log): queued, delivered, deferred or bounced.</summary>
@@ -11,7 +13,18 @@ public interface IDeliveryObserver
     /// carry for it; a finished message's file is removed only after this.
     /// </summary>
     Task WhenRecordedAsync();
+
+    /// <summary>
+    /// The gateway is about to queue a bounce (a delivery status notification to <paramref name="bounce"/>'s recipient,
+    /// the original sender) for <paramref name="originalQueueId"/>'s failed recipients. Returns what the bounce's queue
+    /// file should carry for the observer (sealed with it, like an accepted message's audit record) and what to call once
+    /// it is committed; null when the observer keeps no record.
+    /// </summary>
+    CarriedRecord? OnBounce(SpoolEnvelope bounce, string originalQueueId, IReadOnlyList<(string Recipient, string Reply)> failed, string? subject) => null;
 }
+
+/// <summary>A record a queued message carries for the observer, and the call to make once the message is committed.</summary>
+public sealed record CarriedRecord(RawJson Json, Action Committed);
 
 public static class DeliveryOutcomes
 {

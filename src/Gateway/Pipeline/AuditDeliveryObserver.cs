@@ -1,5 +1,6 @@
 using GovGateway.Audit;
 using GovGateway.Delivery;
+using GovGateway.Spool;
 
 namespace GovGateway.Pipeline;
 
@@ -26,4 +27,32 @@ public sealed class AuditDeliveryObserver(AuditLog audit) : IDeliveryObserver
     }
 
     public Task WhenRecordedAsync() => audit.WhenDurableAsync();
+
+    /// <summary>
+    /// A bounce is recorded as a transaction of its own: null sender, the original sender as recipient, listener
+    /// "bounce", and a rule hit naming the message and the recipients it reports; its delivery outcomes follow.
+    /// </summary>
+    public CarriedRecord? OnBounce(SpoolEnvelope bounce, string originalQueueId, IReadOnlyList<(string Recipient, string Reply)> failed, string? subject)
+    {
+        var record = audit.Carry(new AuditTransaction
+        {
+            Id = AuditRecordId.New(),
+            TimeUtc = DateTime.UtcNow,
+            QueueId = bounce.QueueId,
+            MailFrom = "",
+            Recipients = bounce.Recipients.Select(r => r.Address).ToList(),
+            Subject = subject,
+            Listener = "bounce",
+            Decision = AuditDecisions.Accepted,
+            SmtpReply = $"bounce for {originalQueueId}",
+            Rules = failed.Select(f => new AuditRuleHit
+            {
+                Rule = "bounce",
+                Mode = "enforce",
+                Action = "bounce",
+                Message = $"{originalQueueId} <{f.Recipient}>: {f.Reply}",
+            }).ToList(),
+        });
+        return new CarriedRecord(new RawJson(record.Json), () => audit.AppendCarried(record));
+    }
 }

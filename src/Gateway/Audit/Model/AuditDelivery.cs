@@ -5,9 +5,9 @@ public sealed class AuditDelivery
 {
     public string QueueId { get; set; } = "";
     public string Recipient { get; set; } = "";
-    /// <summary>"queued", "delivered", "deferred" or "bounced" (see <see cref="AuditOutcomes"/>).</summary>
+    /// <summary>"queued", "delivered", "deferred", "bounced", or an administrator's "deleted", "released" or "retry-requested" (see <see cref="AuditOutcomes"/>).</summary>
     public string Outcome { get; set; } = "";
-    /// <summary>The upstream's reply text.</summary>
+    /// <summary>The upstream's reply text; for an administrator's action, the command, who ran it and the OS user id.</summary>
     public string? Reply { get; set; }
     public DateTime TimeUtc { get; set; }
 }
@@ -19,4 +19,15 @@ public static class AuditOutcomes
     public const string Delivered = "delivered";
     public const string Deferred = "deferred";
     public const string Bounced = "bounced";
+
+    // An administrator's actions (gateway queue / quarantine), recorded with who ran the command.
+    /// <summary>Removed from the queue or the quarantine without delivery: final.</summary>
+    public const string Deleted = "deleted";
+    /// <summary>Released from quarantine into the delivery queue; delivery outcomes follow.</summary>
+    public const string Released = "released";
+    /// <summary>An administrator asked for a delivery attempt now; delivery outcomes follow.</summary>
+    public const string RetryRequested = "retry-requested";
+
+    /// <summary>The outcomes an administrator's command may record.</summary>
+    public static readonly IReadOnlySet<string> AdminActions = new HashSet<string>(StringComparer.Ordinal) { Deleted, Released, RetryRequested };
 }

@@ -42,6 +42,13 @@ public sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
         (await SendAsync(new AuditRequest { Op = "rebuild-lookup" }, ct).ConfigureAwait(false)).Rebuilt
         ?? throw new AuditServerException("The gateway's answer had no rebuild count.");
 
+    /// <summary>Has the running gateway record an administrator's action (durable on return); the gateway adds the caller's uid.</summary>
+    public async Task RecordAdminAsync(AdminAction action, CancellationToken ct = default)
+    {
+        if ((await SendAsync(new AuditRequest { Op = "admin", Admin = action }, ct).ConfigureAwait(false)).Recorded != true)
+            throw new AuditServerException("The gateway did not confirm the record.");
+    }
+
     private async Task<AuditResponse> SendAsync(AuditRequest request, CancellationToken ct)
     {
         if (!File.Exists(SocketPath)) throw new AuditServerUnavailableException($"No audit socket at {SocketPath}.");

@@ -5,7 +5,7 @@ namespace GovGateway.Audit;
 
 /// <summary>
 /// The query socket's protocol: one request per connection, one JSON object per line each way.
-/// Request: {"op":"query"|"stats"|"verify"|"rebuild-lookup"|"ping", "query":{...}, "since":..., "until":...}.
+/// Request: {"op":"query"|"stats"|"verify"|"rebuild-lookup"|"admin"|"ping", "query":{...}, "since":..., "until":..., "admin":{...}}.
 /// Response: {"ok":true, "query"|"stats"|"verify": {...} or "rebuilt": N} or {"ok":false, "error":"..."}.
 /// </summary>
 internal static class AuditProtocol
@@ -46,6 +46,8 @@ internal sealed class AuditRequest
     public AuditQuery? Query { get; set; }
     public DateTime? Since { get; set; }
     public DateTime? Until { get; set; }
+    /// <summary>"admin": an administrator's action to record before it takes effect.</summary>
+    public AdminAction? Admin { get; set; }
 }
 
 internal sealed class AuditResponse
@@ -57,4 +59,6 @@ internal sealed class AuditResponse
     public AuditVerifyResult? Verify { get; set; }
     /// <summary>Transactions listed by a rebuild of the lookup blocks.</summary>
     public int? Rebuilt { get; set; }
+    /// <summary>"admin": the action is durable in the journal.</summary>
+    public bool? Recorded { get; set; }
 }

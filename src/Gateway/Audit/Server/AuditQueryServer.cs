@@ -128,13 +128,23 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
             var request = JsonSerializer.Deserialize<AuditRequest>(line, AuditJson.Options)
                 ?? throw new InvalidDataException("Empty request.");
             if (request.Op is "query" or "stats" or "verify") await CatchUpAsync(stopping).ConfigureAwait(false);
+            if (request.Op == "admin")
+            {
+                // Who asked is what the kernel says of the socket's peer, not only what the client claims.
+                await _log.RecordAdminAsync(request.Admin ?? throw new InvalidDataException("An admin request needs \"admin\"."), PeerUid(client), timeout.Token).ConfigureAwait(false);
+                response = new AuditResponse { Ok = true, Recorded = true };
+            }
             // LiteDB calls are synchronous; keep them off the accept loop.
-            response = await Task.Run(() => Execute(request), stopping).ConfigureAwait(false);
+            else response = await Task.Run(() => Execute(request), stopping).ConfigureAwait(false);
             timeout.CancelAfter(RequestTimeout);
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException or ArgumentException or NotSupportedException)
         {
             response = new AuditResponse { Ok = false, Error = ex.Message };
+        }
+        catch (AuditLogUnavailableException ex)
+        {
+            response = new AuditResponse { Ok = false, Error = "the audit log cannot record now: " + ex.Message };
         }
         catch (OperationCanceledException)
         {
@@ -176,6 +186,22 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>The connecting process's user id (SO_PEERCRED on Linux), or null where it cannot be had.</summary>
+    private static uint? PeerUid(Socket client)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        Span<byte> cred = stackalloc byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        try
+        {
+            const int SolSocket = 1, SoPeerCred = 17;
+            return client.GetRawSocketOption(SolSocket, SoPeerCred, cred) == 12 ? BitConverter.ToUInt32(cred[4..8]) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
     private AuditResponse Execute(AuditRequest request) => request.Op switch
     {
         "ping" => new AuditResponse { Ok = true },
@@ -183,6 +209,6 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
         "stats" => new AuditResponse { Ok = true, Stats = _log.Stats(request.Since, request.Until) },
         "verify" => new AuditResponse { Ok = true, Verify = _log.Verify() },
         "rebuild-lookup" => new AuditResponse { Ok = true, Rebuilt = _log.RebuildLookup() },
-        _ => new AuditResponse { Ok = false, Error = $"unknown op '{request.Op}' (expected query, stats, verify, rebuild-lookup or ping)" },
+        _ => new AuditResponse { Ok = false, Error = $"unknown op '{request.Op}' (expected query, stats, verify, rebuild-lookup, admin or ping)" },
     };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GovGateway.Audit;
 using GovGateway.Cli;
 using GovGateway.Spool;
 
@@ -42,17 +43,28 @@ public static class QuarantineCommands
         }));
         quarantine.Subcommands.Add(IdCommand("release", "Release a message for delivery", (store, id, output) =>
         {
+            if (store.Get(id) is not { } held) return false;
+            QueueCommands.RecordAdminAction(Path.GetDirectoryName(store.Directory)!, WithId(held), AuditOutcomes.Released, "gateway quarantine release");
             if (store.Release(id) is null) return false;
             output.WriteLine($"{id}: released to the delivery queue");
             return true;
         }));
         quarantine.Subcommands.Add(IdCommand("delete", "Delete a quarantined message", (store, id, output) =>
         {
+            if (store.Get(id) is not { } held) return false;
+            QueueCommands.RecordAdminAction(Path.GetDirectoryName(store.Directory)!, WithId(held), AuditOutcomes.Deleted, "gateway quarantine delete");
             if (!store.Delete(id)) return false;
             output.WriteLine($"{id}: deleted");
             return true;
         }));
         return quarantine;
+    }
+
+    /// <summary>The held envelope under the id it was received (and audited) with.</summary>
+    static SpoolEnvelope WithId(QuarantineEntry held)
+    {
+        held.Record.Envelope.QueueId = held.Id;
+        return held.Record.Envelope;
     }
 
     static Command IdCommand(string name, string description, Func<QuarantineStore, string, TextWriter, bool> action)
@@ -64,7 +76,14 @@ public static class QuarantineCommands
         command.SetAction(r =>
         {
             var value = r.GetValue(id)!;
-            if (action(new QuarantineStore(paths(r).DataDir), value, r.InvocationConfiguration.Output)) return 0;
+            try
+            {
+                if (action(new QuarantineStore(paths(r).DataDir), value, r.InvocationConfiguration.Output)) return 0;
+            }
+            catch (AdminAuditException ex)
+            {
+                return QueueCommands.NotRecorded(r, ex);
+            }
             r.InvocationConfiguration.Error.WriteLine($"No quarantined message with id '{value}' / Không có thư nào mang mã '{value}' trong khu cách ly");
             return 1;
         });

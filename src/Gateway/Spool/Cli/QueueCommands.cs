@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using GovGateway.Audit;
 using GovGateway.Cli;
 
 namespace GovGateway.Spool;
@@ -20,6 +21,8 @@ public static class QueueCommands
         queue.Subcommands.Add(IdCommand("retry", "Deliver a message now instead of at its next scheduled attempt",
             (spool, id, output) =>
             {
+                if (spool.Get(id) is not { } entry) return false;
+                RecordAdminAction(Path.GetDirectoryName(spool.Root)!, entry.Envelope, AuditOutcomes.RetryRequested, "gateway queue retry");
                 if (!spool.MarkForRetry(id)) return false;
                 output.WriteLine($"{id}: retry requested");
                 return true;
@@ -27,6 +30,8 @@ public static class QueueCommands
         queue.Subcommands.Add(IdCommand("delete", "Remove a message from the queue without delivering it (no bounce is sent)",
             (spool, id, output) =>
             {
+                if (spool.Get(id) is not { } entry) return false;
+                RecordAdminAction(Path.GetDirectoryName(spool.Root)!, entry.Envelope, AuditOutcomes.Deleted, "gateway queue delete");
                 if (!spool.Delete(id)) return false;
                 output.WriteLine($"{id}: deleted");
                 return true;
@@ -86,9 +91,39 @@ public static class QueueCommands
         command.SetAction(r =>
         {
             var queueId = r.GetValue(id)!;
-            return action(new Spool(paths(r).DataDir), queueId, r.InvocationConfiguration.Output) ? 0 : NotFound(r, queueId);
+            try
+            {
+                return action(new Spool(paths(r).DataDir), queueId, r.InvocationConfiguration.Output) ? 0 : NotFound(r, queueId);
+            }
+            catch (AdminAuditException ex)
+            {
+                return NotRecorded(r, ex);
+            }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Records an administrator's action on a queued or held message in the audit log before it takes effect (and
+    /// throws <see cref="AdminAuditException"/> when it cannot): its recipients still waiting, or all of them.
+    /// </summary>
+    internal static void RecordAdminAction(string dataDir, SpoolEnvelope e, string outcome, string command)
+    {
+        var waiting = e.Recipients.Where(x => x.Status == RecipientStatus.Pending).Select(x => x.Address).ToList();
+        AdminAction.RecordAsync(dataDir, new AdminAction
+        {
+            QueueId = e.QueueId,
+            Recipients = waiting.Count > 0 ? waiting : e.Recipients.Select(x => x.Address).ToList(),
+            Outcome = outcome,
+            Command = command,
+            User = AdminAction.CurrentUser(),
+        }).GetAwaiter().GetResult();
+    }
+
+    internal static int NotRecorded(ParseResult r, AdminAuditException ex)
+    {
+        r.InvocationConfiguration.Error.WriteLine($"Chưa thực hiện vì không ghi được vào nhật ký kiểm toán / Not done, because the audit log could not record it: {ex.Message}");
+        return 1;
     }
 
     static int NotFound(ParseResult r, string id)
