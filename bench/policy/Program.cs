@@ -6,6 +6,12 @@ using GovGateway.Policies.Tests.Fixtures;
 
 // Cost of Policy.Evaluate per message: CPU time of the evaluating thread (getrusage RUSAGE_THREAD),
 // for a ~100 KB message carrying one signed PDF report, under the shipped default policy.
+if (args.Length > 0 && args[0] == "hostile")
+{
+    HostileInputs.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
+    return;
+}
+
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
 var warmup = Math.Max(20, iterations / 10);
 
@@ -43,29 +49,34 @@ Console.WriteLine($"thread CPU per message: median {P(cpu, 0.5):F2} ms, p99 {P(c
 Console.WriteLine($"wall time per message:  median {P(wall, 0.5):F2} ms, p99 {P(wall, 0.99):F2} ms");
 Console.WriteLine($"=> about {1000 / P(cpu, 0.5):F0} messages per CPU-second");
 
-/// <summary>CPU time of the calling thread (Linux getrusage RUSAGE_THREAD, microsecond resolution).</summary>
-internal static class ThreadCpu
+/// <summary>
+/// Issue 15 §1: inputs that were quadratic in the regexes. Prints the evaluating thread's CPU time and the verdict for
+/// each; `dotnet run -c Release -- hostile [repetitions]`.
+/// </summary>
+internal static class HostileInputs
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeVal { public long Sec; public long Usec; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
+    public static void Run(int repetitions)
     {
-        public TimeVal User;
-        public TimeVal System;
-        [MarshalAs(UnmanagedType.ByValArray, SizeConst = 14)] public long[] Rest;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrusage(int who, ref RUsage usage);
-
-    public static TimeSpan Now()
-    {
-        if (!OperatingSystem.IsLinux()) return Process.GetCurrentProcess().TotalProcessorTime;
-        var usage = new RUsage { Rest = new long[14] };
-        if (getrusage(1 /* RUSAGE_THREAD */, ref usage) != 0) return Process.GetCurrentProcess().TotalProcessorTime;
-        var micros = (usage.User.Sec + usage.System.Sec) * 1_000_000 + usage.User.Usec + usage.System.Usec;
-        return TimeSpan.FromTicks(micros * 10);
+        var policy = PolicyLoader.Load(TestPki.Instance.WriteConfig()).Policy ?? throw new InvalidOperationException("policy did not load");
+        var envelope = TestMessages.Envelope();
+        // "Số" + 200,000 spaces + a letter: the symbol regex's "\s*[:.]?\s*" tried every split of the spaces. Base64 makes it ~274 KB.
+        var spaces = TestMessages.Bytes(TestMessages.Message("Báo cáo", "Số" + new string(' ', 200_000) + "x"));
+        // An HTML body of 1.6 million '<': the tag regex "<[^>]*>" scanned to the end from each '<'.
+        var html = new MimeKit.MimeMessage();
+        html.From.Add(MimeKit.MailboxAddress.Parse(TestMessages.From));
+        html.To.Add(MimeKit.MailboxAddress.Parse(TestMessages.To));
+        html.Subject = "html";
+        html.Body = new MimeKit.BodyBuilder { HtmlBody = new string('<', 1_600_000) }.ToMessageBody();
+        var htmlBytes = TestMessages.Bytes(html);
+        foreach (var (name, bytes) in new[] { ("'Số' + 200,000 spaces", spaces), ("HTML of 1,600,000 '<'", htmlBytes) })
+        {
+            for (var i = 0; i < repetitions; i++)
+            {
+                var c0 = ThreadCpu.Now();
+                var w0 = Stopwatch.GetTimestamp();
+                var verdict = policy.Evaluate(new MemoryStream(bytes), envelope);
+                Console.WriteLine($"{name}: {bytes.Length / 1024.0:F0} KiB message, thread CPU {(ThreadCpu.Now() - c0).TotalSeconds:F3} s, wall {Stopwatch.GetElapsedTime(w0).TotalSeconds:F3} s, verdict {verdict.Decision}");
+            }
+        }
     }
 }

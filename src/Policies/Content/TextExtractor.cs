@@ -1,4 +1,3 @@
-using System.Buffers;
 using GovGateway.Policies.Text;
 using System.IO.Compression;
 using System.Text;
@@ -41,37 +40,12 @@ internal static class TextExtractor
         }
     }
 
-    private static readonly SearchValues<char> LineBreaks = SearchValues.Create("\n\r\f\u2028\u2029");
-
-    /// <summary>Non-empty lines, trimmed, NFC.</summary>
-    public static IReadOnlyList<string> SplitLines(string text) => BodyLines(text, headLines: int.MaxValue, maxStampLength: 0);
-
-    /// <summary>
-    /// The lines of a message body that classification reads: the first <paramref name="headLines"/> non-empty
-    /// lines (heading, number/symbol, motto) and, after them, only lines that could be a stamp (short, upper
-    /// case). A 1 MB body is thousands of lines; only those few become strings. Lines end at CR, LF, FF, U+2028
-    /// or U+2029, found with a vectorised scan.
-    /// </summary>
-    public static IReadOnlyList<string> BodyLines(string text, int headLines, int maxStampLength)
+    /// <summary>Non-empty lines, trimmed, NFC, each at most <see cref="LineCollector.MaxLineChars"/> long.</summary>
+    public static IReadOnlyList<string> SplitLines(string text)
     {
-        var rest = text.Normalize(NormalizationForm.FormC).AsSpan();
-        var lines = new List<string>();
-        while (!rest.IsEmpty)
-        {
-            int end = rest.IndexOfAny(LineBreaks);
-            var line = (end < 0 ? rest : rest[..end]).Trim();
-            if (!line.IsEmpty && (lines.Count < headLines || (line.Length <= maxStampLength && VietnameseText.IsUpperCaseLine(line))))
-                lines.Add(line.ToString());
-            if (end < 0) break;
-            rest = rest[(end + 1)..];
-        }
-        return lines;
-    }
-
-    /// <summary>Text of a body part in its declared charset (UTF-8, else Latin-1, when none or unknown).</summary>
-    public static string DecodeBody(byte[] data, Encoding? declared)
-    {
-        return declared is null || declared.CodePage == Encoding.UTF8.CodePage ? DecodeText(data, int.MaxValue) : declared.GetString(data);
+        var lines = new LineCollector(headLines: int.MaxValue, maxStampLength: 0);
+        lines.Append(text);
+        return lines.Complete();
     }
 
     public static string DecodeText(byte[] data) => DecodeText(data, MaxChars);

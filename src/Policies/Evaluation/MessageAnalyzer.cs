@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using GovGateway.Policies.Classification;
@@ -24,13 +23,8 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
     private readonly SmimeVerifier _smime = new(new CmsVerifier(trust, clock));
     private readonly PdfSignatureVerifier _pdf = new(new CmsVerifier(trust, clock));
 
-    [GeneratedRegex(@"<(br|/p|/div|/tr|/h\d|/li)\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex HtmlBreak();
-
-    [GeneratedRegex(@"<[^>]*>", RegexOptions.CultureInvariant)]
-    private static partial Regex HtmlTag();
-
-    [GeneratedRegex(@"^METHOD:\s*REQUEST\s*$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    // Over the sender's text, so without backtracking (linear time).
+    [GeneratedRegex(@"^METHOD:\s*REQUEST\s*$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex MethodRequest();
 
     public MessageAnalysis Analyze(MimeMessage message, CancellationToken ct)
@@ -80,10 +74,8 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         var isBodyText = !isCalendar && !part.IsAttachment && part.FileName is null && part.ContentType.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase);
         if (isBodyText)
         {
-            // The whole body is read (a secret stamp may sit anywhere in it), decoded once.
-            var text = TextExtractor.DecodeBody(Decode(part), DeclaredCharset(part));
-            if (part.ContentType.IsMimeType("text", "html")) text = HtmlToText(text);
-            var lines = TextExtractor.BodyLines(text, DocumentClassifier.HeadLines, DocumentClassifier.MaxStampLength);
+            // The whole body is read (a secret stamp may sit anywhere in it), streamed from the spool file.
+            var lines = BodyText.ReadLines(part, DeclaredCharset(part), part.ContentType.IsMimeType("text", "html"), ct);
             if (_classifier.FromContent(lines) is { } found) walk.BodyClasses.Add(found.Class);
             if (_classifier.HasSecretStamp(lines)) walk.BodySecret = true;
             return;
@@ -169,6 +161,4 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         return stream.Length == stream.Capacity ? stream.GetBuffer() : stream.ToArray();
     }
 
-    private static string HtmlToText(string html) =>
-        WebUtility.HtmlDecode(HtmlTag().Replace(HtmlBreak().Replace(html, "\n"), " "));
 }

@@ -199,13 +199,17 @@ internal sealed class AttachmentTypeCondition(IReadOnlySet<string> types) : Cond
     }
 }
 
-/// <summary>File-name globs (* and ?), compared folded so case and diacritics do not matter.</summary>
+/// <summary>
+/// File-name globs (* and ?), compared folded so case and diacritics do not matter. The names are the sender's: the
+/// patterns run without backtracking, so "*a*a*a*a*b" against a long name costs time linear in the name, not a power of it.
+/// </summary>
 internal sealed class AttachmentNameCondition(IReadOnlyList<string> globs) : Condition
 {
     private readonly System.Text.RegularExpressions.Regex[] _patterns = globs
         .Select(g => new System.Text.RegularExpressions.Regex(
             "^" + System.Text.RegularExpressions.Regex.Escape(VietnameseText.Fold(g)).Replace("\\*", ".*").Replace("\\?", ".") + "$",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline
+            | System.Text.RegularExpressions.RegexOptions.NonBacktracking))
         .ToArray();
 
     public override bool? Evaluate(RuleContext context, List<string> details)

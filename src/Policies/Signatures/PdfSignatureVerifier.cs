@@ -11,10 +11,11 @@ namespace GovGateway.Policies.Signatures;
 /// </summary>
 internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
 {
-    [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", RegexOptions.CultureInvariant)]
+    // Both run over the sender's bytes, so without backtracking (linear time whatever the PDF holds).
+    [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ByteRange();
 
-    [GeneratedRegex(@"/SubFilter\s*/([A-Za-z0-9.#_-]+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"/SubFilter\s*/([A-Za-z0-9.#_-]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex SubFilter();
 
     private static readonly string[] Supported = ["adbe.pkcs7.detached", "ETSI.CAdES.detached"];
