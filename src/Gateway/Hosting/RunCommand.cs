@@ -86,6 +86,7 @@ internal sealed class GatewayHostedService(GatewayPaths paths, IConfiguration co
             {
                 ctx.Cancel = true;
                 _runtime.Policies.TryReload();
+                _runtime.Certificates?.Reload("SIGHUP");
             });
     }
 

@@ -45,4 +45,6 @@ public sealed class TlsSettings
     public string CertificatePassword { get; set; } = "";
     /// <summary>The PEM private key, when <see cref="CertificatePath"/> is a PEM certificate.</summary>
     public string KeyPath { get; set; } = "";
+    /// <summary>Days before the certificate's expiry from which start-up and a daily check log a warning.</summary>
+    public int ExpiryWarningDays { get; set; } = 30;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using GovGateway.Smtp.Server;
 using GovGateway.Smtp.Session;
@@ -174,6 +175,23 @@ public sealed class SmtpServer : IAsyncDisposable
         }
         catch (SocketException) { /* the client is gone already */ }
         client.Dispose();
+    }
+
+    /// <summary>
+    /// Serves <paramref name="certificate"/> from the next TLS handshake on, on every listener that
+    /// has TLS; sessions already encrypted keep the one they negotiated. For renewals without a restart.
+    /// </summary>
+    public void ReplaceCertificate(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!certificate.HasPrivateKey)
+            throw new ArgumentException("The certificate has no private key.", nameof(certificate));
+        var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null);
+        foreach (var (_, listener, _) in _listeners)
+        {
+            if (listener.Certificate is not null)
+                listener.Certificate = context;
+        }
     }
 
     /// <summary>
