@@ -36,6 +36,10 @@ public sealed class ListenerSettings
     public bool Enabled { get; set; } = true;
     public string Address { get; set; } = "127.0.0.1";
     public int Port { get; set; }
+    /// <summary>This listener's own connection budget; unset: Smtp:MaxConnections (each listener counts separately).</summary>
+    public int? MaxConnections { get; set; }
+    /// <summary>Unset: Smtp:MaxConnectionsPerIp.</summary>
+    public int? MaxConnectionsPerIp { get; set; }
 }
 
 public sealed class TlsSettings

@@ -23,7 +23,6 @@ public sealed class SmtpServer : IAsyncDisposable
     private readonly SmtpServerOptions _options;
     private readonly ISmtpHandler _handler;
     private readonly ILogger _logger;
-    private readonly ConnectionLimiter _limiter;
     private readonly AuthFailureTracker _authFailures;
     private readonly ConcurrentDictionary<SmtpSession, Task> _sessions = new();
     private readonly List<(Socket Socket, SessionContext Context, Task Loop)> _listeners = new();
@@ -42,7 +41,6 @@ public sealed class SmtpServer : IAsyncDisposable
         _options = options;
         _handler = handler;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("GovGateway.Smtp");
-        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         _authFailures = new AuthFailureTracker(options.MaxAuthFailuresPerIp, options.AuthFailureWindow, TimeProvider.System);
     }
 
@@ -76,6 +74,7 @@ public sealed class SmtpServer : IAsyncDisposable
                     Logger = _logger,
                     AuthFailures = _authFailures,
                     Listener = listener,
+                    Connections = new ConnectionLimiter(listener.MaxConnections ?? _options.MaxConnections, listener.MaxConnectionsPerIp ?? _options.MaxConnectionsPerIp),
                     Certificate = listener.Certificate is null ? null : SslStreamCertificateContext.Create(listener.Certificate, additionalCertificates: null),
                     IsStopping = () => _stopping,
                 };
@@ -131,7 +130,8 @@ public sealed class SmtpServer : IAsyncDisposable
             Refuse(client, plaintext ? ShuttingDownBytes : null);
             return;
         }
-        if (!_limiter.TryAcquire(remote.Address))
+        var limiter = context.Connections;
+        if (!limiter.TryAcquire(remote.Address))
         {
             Log.ConnectionLimit(_logger, remote);
             // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
@@ -147,7 +147,7 @@ public sealed class SmtpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _limiter.Release(remote.Address);
+            limiter.Release(remote.Address);
             client.Dispose();
             return;
         }
@@ -158,7 +158,7 @@ public sealed class SmtpServer : IAsyncDisposable
             try { await session.RunAsync().ConfigureAwait(false); }
             finally
             {
-                _limiter.Release(remote.Address);
+                limiter.Release(remote.Address);
                 _sessions.TryRemove(session, out _);
             }
         });

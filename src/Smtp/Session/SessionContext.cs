@@ -12,6 +12,8 @@ internal sealed class SessionContext
     public required ILogger Logger { get; init; }
     public required AuthFailureTracker AuthFailures { get; init; }
     public required SmtpListenerOptions Listener { get; init; }
+    /// <summary>This listener's own connection budget.</summary>
+    public required ConnectionLimiter Connections { get; init; }
     /// <summary>
     /// Prepared once per listener so each handshake does not rebuild the chain; replaced as a whole
     /// when the certificate is renewed (<see cref="SmtpServer.ReplaceCertificate"/>), so a handshake
