@@ -154,4 +154,39 @@ public class LimitTests
         await using var again = await RawClient.ConnectAsync(plain);
         Assert.That(await again.ReadReplyAsync(), Does.StartWith("220"), "a slot was freed");
     }
+
+    [Test]
+    public async Task Each_listener_has_its_own_connection_budget()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxConnections = 2;
+            o.Listeners.Single(l => l.Name == "smtps").MaxConnections = 1;
+        });
+        // A flood fills the MX (relay) listener...
+        var flood = new List<RawClient>();
+        for (var i = 0; i < 2; i++)
+        {
+            var c = await RawClient.ConnectAsync(server.Server.BoundEndPoints["plain"]);
+            Assert.That(await c.ReadReplyAsync(), Does.StartWith("220"));
+            flood.Add(c);
+        }
+        await using (var refused = await RawClient.ConnectAsync(server.Server.BoundEndPoints["plain"]))
+            Assert.That(await refused.ReadUntilClosedAsync(), Is.EqualTo(new[] { "421 4.7.0 Too many connections, try again later" }));
+
+        // ...and staff still reach submission and implicit TLS.
+        await using var staff = await server.ConnectAsync("submission");
+        Assert.That(await staff.ReadReplyAsync(), Does.StartWith("220"), "the MX flood does not use the submission listener's budget");
+        await using var tls = await RawClient.ConnectTlsAsync(server.Server.BoundEndPoints["smtps"]);
+        Assert.That(await tls.ReadReplyAsync(), Does.StartWith("220"));
+        // A listener's own figure replaces the server-wide one.
+        Assert.CatchAsync(async () =>
+        {
+            await using var second = await RawClient.ConnectTlsAsync(server.Server.BoundEndPoints["smtps"]);
+            await second.ReadReplyAsync();
+        }, "smtps allows one connection");
+
+        foreach (var c in flood)
+            await c.DisposeAsync();
+    }
 }

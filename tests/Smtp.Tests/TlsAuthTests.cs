@@ -140,7 +140,7 @@ public class TlsAuthTests
     }
 
     [Test]
-    public async Task A_temporary_auth_failure_is_answered_454_and_does_not_count_towards_lockout()
+    public async Task A_temporary_auth_failure_is_answered_454_and_leaves_the_connection_usable()
     {
         using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
         await client.ConnectAsync("127.0.0.1", _server.Port("submission"), SecureSocketOptions.StartTls);
@@ -149,6 +149,30 @@ public class TlsAuthTests
         // Still usable: the next, good login succeeds on the same connection.
         await client.AuthenticateAsync("alice", "s3cret");
         Assert.That(client.IsAuthenticated, Is.True);
+    }
+
+    [Test]
+    public async Task Temporary_auth_failures_are_slowed_and_counted_towards_the_lockout()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxAuthFailuresPerIp = 3;
+            o.AuthFailureDelay = TimeSpan.FromMilliseconds(300);
+        });
+        await using var c = await RawClient.ConnectTlsAsync(server.Server.BoundEndPoints["smtps"]);
+        await c.ReadReplyAsync();
+        await c.CommandAsync("EHLO c.example");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(await c.CommandAsync("AUTH PLAIN " + Plain("backend-down", "guess1")), Does.StartWith("454 4.7.0"));
+        Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(290)), "slowed like a wrong password");
+        Assert.That(await c.CommandAsync("AUTH PLAIN " + Plain("backend-down", "guess2")), Does.StartWith("454 4.7.0"));
+        Assert.That(await c.CommandAsync("AUTH PLAIN " + Plain("backend-down", "guess3")), Does.StartWith("421 4.7.0"), "the third attempt reaches the lockout");
+
+        await using var again = await RawClient.ConnectTlsAsync(server.Server.BoundEndPoints["smtps"]);
+        await again.ReadReplyAsync();
+        await again.CommandAsync("EHLO c.example");
+        Assert.That(await again.CommandAsync("AUTH PLAIN " + Plain("alice", "s3cret")), Does.StartWith("421 4.7.0"), "locked out, the right password is not even checked");
+        Assert.That(server.Handler.Events, Does.Not.Contain("auth alice"));
     }
 
     [Test]

@@ -54,8 +54,22 @@ public sealed class AuthOptions
     /// <summary>The local users file; a relative path is resolved against the data folder.</summary>
     public string UsersFile { get; set; } = "users.json";
 
-    /// <summary>Failed logins for one user within <see cref="LockoutWindow"/> that lock the user.</summary>
+    /// <summary>
+    /// Failed logins for one user from one client address (IPv6: one /64) within <see cref="LockoutWindow"/>
+    /// that lock the user from that address.
+    /// </summary>
     public int LockoutThreshold { get; set; } = 12;
+
+    /// <summary>
+    /// Failed logins for one user from all addresses together within <see cref="LockoutWindow"/> that
+    /// lock the user from every address it has not logged in from within <see cref="TrustedAddressMemory"/>.
+    /// Slower than <see cref="LockoutThreshold"/>: it stops guessing spread over many addresses, while
+    /// the official keeps working from the office.
+    /// </summary>
+    public int AccountLockoutThreshold { get; set; } = 50;
+
+    /// <summary>How long a successful login from an address exempts that address from the account-wide lock.</summary>
+    public TimeSpan TrustedAddressMemory { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// Failed logins from one client address within <see cref="LockoutWindow"/> that lock the address.

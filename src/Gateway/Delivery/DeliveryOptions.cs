@@ -1,3 +1,4 @@
+using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.Delivery;
@@ -10,13 +11,28 @@ public sealed class UpstreamOptions
     /// <summary>Host name or address; null or empty means "no upstream": messages go to DATA/outbox/.</summary>
     public string? Host { get; set; }
     public int Port { get; set; } = 25;
-    public UpstreamSecurity Security { get; set; } = UpstreamSecurity.StartTlsWhenAvailable;
+    /// <summary>
+    /// Unset: StartTls when <see cref="UserName"/> is set (a password never crosses the network in
+    /// clear), otherwise StartTlsWhenAvailable. See <see cref="EffectiveSecurity"/>.
+    /// </summary>
+    public UpstreamSecurity? Security { get; set; }
     public string? UserName { get; set; }
+    /// <summary>Prefer <see cref="PasswordFile"/>: a password given here shows in the configuration, the environment or the process list.</summary>
     public string? Password { get; set; }
+    /// <summary>
+    /// A file holding the password (one line). A relative name is looked up in systemd's
+    /// $CREDENTIALS_DIRECTORY (LoadCredential=). Unset, with <see cref="UserName"/> set and no
+    /// <see cref="Password"/>: the credential "upstream-password" there, if present.
+    /// </summary>
+    public string? PasswordFile { get; set; }
     /// <summary>Accept any server certificate (self-signed upstreams, tests). Off by default.</summary>
     public bool AcceptInvalidCertificates { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+
+    public bool HasCredentials => !string.IsNullOrEmpty(UserName);
+
+    public UpstreamSecurity EffectiveSecurity => Security ?? (HasCredentials ? UpstreamSecurity.StartTls : UpstreamSecurity.StartTlsWhenAvailable);
 }
 
 /// <summary>Configuration section "Delivery".</summary>
@@ -54,6 +70,8 @@ public sealed class DeliveryOptions
     {
         var options = new DeliveryOptions();
         configuration.GetSection(SectionName).Bind(options);
+        options.Upstream.Password = Secrets.Resolve(options.Upstream.Password, options.Upstream.PasswordFile,
+            "Delivery:Upstream:Password", "upstream-password", required: options.Upstream.HasCredentials && options.Upstream.IsConfigured);
         options.Validate();
         return options;
     }
@@ -63,6 +81,8 @@ public sealed class DeliveryOptions
     {
         if (MaxConcurrency < 1) throw new ArgumentException("Delivery:MaxConcurrency must be at least 1.");
         if (Upstream.Port is < 1 or > 65535) throw new ArgumentException("Delivery:Upstream:Port must be 1-65535.");
+        if (Upstream.IsConfigured && Upstream.HasCredentials && Upstream.Security == UpstreamSecurity.None)
+            throw new ArgumentException("Delivery:Upstream:Security is None but Delivery:Upstream:UserName is set: the password would cross the network in clear. Use StartTls or SslOnConnect.");
         if (RetryBaseDelay <= TimeSpan.Zero) throw new ArgumentException("Delivery:RetryBaseDelay must be positive.");
         if (RetryMaxDelay < RetryBaseDelay) throw new ArgumentException("Delivery:RetryMaxDelay must not be below RetryBaseDelay.");
         if (MaxAge <= TimeSpan.Zero) throw new ArgumentException("Delivery:MaxAge must be positive.");

@@ -102,7 +102,7 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
         try
         {
-            var security = Upstream.Security switch
+            var security = Upstream.EffectiveSecurity switch
             {
                 UpstreamSecurity.None => SecureSocketOptions.None,
                 UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
@@ -122,8 +122,18 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
                 throw;
             }
             await client.ConnectAsync(socket, Upstream.Host!, Upstream.Port, security, ct).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(Upstream.UserName))
-                await client.AuthenticateAsync(Upstream.UserName, Upstream.Password ?? "", ct).ConfigureAwait(false);
+            if (Upstream.HasCredentials)
+            {
+                // StartTlsWhenAvailable falls back to plain text when the upstream offers no STARTTLS
+                // (or a man in the middle strips it): then the password is not sent at all.
+                if (!client.IsSecure)
+                {
+                    _logger.LogError("Upstream {Host}:{Port} did not give TLS (Delivery:Upstream:Security {Security}): the gateway's login was NOT sent and delivery waits",
+                        Upstream.Host, Upstream.Port, Upstream.EffectiveSecurity);
+                    throw new UpstreamNotEncryptedException($"{Upstream.Host}:{Upstream.Port} offered no TLS; the upstream login is not sent in clear");
+                }
+                await client.AuthenticateAsync(Upstream.UserName!, Upstream.Password ?? "", ct).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -161,3 +171,6 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
 
     public async ValueTask DisposeAsync() => await DropAsync().ConfigureAwait(false);
 }
+
+/// <summary>The upstream connection is not encrypted and credentials would have to be sent on it.</summary>
+internal sealed class UpstreamNotEncryptedException(string message) : Exception(message);

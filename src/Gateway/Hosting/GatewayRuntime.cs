@@ -39,6 +39,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public PolicyHolder Policies => _policies!;
     public AuditLog? Audit => _audit;
     public Spool.Spool Spool { get; private set; } = null!;
+    /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
+    public CertificateWatcher? Certificates { get; private set; }
 
     public static async Task<GatewayRuntime> StartAsync(GatewayPaths paths, IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
@@ -96,6 +98,11 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
         _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
         await _smtp.StartAsync(ct).ConfigureAwait(false);
+        Certificates = new CertificateWatcher(certificate,
+            () => CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger),
+            _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
+            loggerFactory.CreateLogger<CertificateWatcher>());
+        _disposables.Add(Certificates);
         foreach (var (name, endPoint) in _smtp.BoundEndPoints)
             _logger.LogInformation("Listening: {Listener} on {EndPoint}", name, endPoint);
     }

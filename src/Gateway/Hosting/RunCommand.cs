@@ -79,6 +79,7 @@ internal sealed class GatewayHostedService(GatewayPaths paths, IConfiguration co
             {
                 ctx.Cancel = true;
                 _runtime.Policies.TryReload();
+                _runtime.Certificates?.Reload("SIGHUP");
             });
     }
 

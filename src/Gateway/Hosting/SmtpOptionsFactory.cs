@@ -47,6 +47,8 @@ public static class SmtpOptionsFactory
             EndPoint = new IPEndPoint(address, listener.Port),
             Role = role,
             Certificate = certificate,
+            MaxConnections = listener.MaxConnections,
+            MaxConnectionsPerIp = listener.MaxConnectionsPerIp,
         });
     }
 }

@@ -36,6 +36,10 @@ public sealed class ListenerSettings
     public bool Enabled { get; set; } = true;
     public string Address { get; set; } = "127.0.0.1";
     public int Port { get; set; }
+    /// <summary>This listener's own connection budget; unset: Smtp:MaxConnections (each listener counts separately).</summary>
+    public int? MaxConnections { get; set; }
+    /// <summary>Unset: Smtp:MaxConnectionsPerIp.</summary>
+    public int? MaxConnectionsPerIp { get; set; }
 }
 
 public sealed class TlsSettings
@@ -45,4 +49,6 @@ public sealed class TlsSettings
     public string CertificatePassword { get; set; } = "";
     /// <summary>The PEM private key, when <see cref="CertificatePath"/> is a PEM certificate.</summary>
     public string KeyPath { get; set; } = "";
+    /// <summary>Days before the certificate's expiry from which start-up and a daily check log a warning.</summary>
+    public int ExpiryWarningDays { get; set; } = 30;
 }

@@ -15,6 +15,8 @@ public static class CertificateProvider
 {
     public static X509Certificate2 Load(TlsSettings settings, string configDir, string dataDir, string hostName, ILogger logger)
     {
+        if (settings.ExpiryWarningDays < 0)
+            throw new InvalidOperationException($"Smtp:Tls:ExpiryWarningDays must not be negative: {settings.ExpiryWarningDays}");
         if (!string.IsNullOrWhiteSpace(settings.CertificatePath))
         {
             var path = Path.GetFullPath(settings.CertificatePath, configDir);
@@ -46,6 +48,17 @@ public static class CertificateProvider
         File.Move(tmp, devPath, overwrite: true);
         logger.LogWarning("No TLS certificate configured: made a self-signed development certificate for {Host} at {Path}. Set Smtp:Tls:CertificatePath for production.", hostName, devPath);
         return X509CertificateLoader.LoadPkcs12FromFile(devPath, null);
+    }
+
+    /// <summary>The configured certificate and key files (none for the development certificate).</summary>
+    public static IReadOnlyList<string> Files(TlsSettings settings, string configDir)
+    {
+        if (string.IsNullOrWhiteSpace(settings.CertificatePath))
+            return [];
+        var files = new List<string> { Path.GetFullPath(settings.CertificatePath, configDir) };
+        if (!string.IsNullOrWhiteSpace(settings.KeyPath))
+            files.Add(Path.GetFullPath(settings.KeyPath, configDir));
+        return files;
     }
 
     public static X509Certificate2 CreateSelfSigned(string hostName)

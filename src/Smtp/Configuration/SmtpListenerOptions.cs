@@ -16,4 +16,14 @@ public sealed class SmtpListenerOptions
 
     /// <summary>Certificate with private key for STARTTLS / implicit TLS; without it a Relay or Submission listener offers no TLS.</summary>
     public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>
+    /// Connections this listener serves at once; null: <see cref="SmtpServerOptions.MaxConnections"/>.
+    /// Each listener counts its own, so a flood on the MX cannot take the connections staff need on
+    /// submission and implicit TLS.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>Connections from one client address on this listener; null: <see cref="SmtpServerOptions.MaxConnectionsPerIp"/>.</summary>
+    public int? MaxConnectionsPerIp { get; set; }
 }

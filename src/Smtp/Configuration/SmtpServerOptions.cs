@@ -22,13 +22,20 @@ public sealed class SmtpServerOptions
     /// <summary>Longest text line in DATA, CRLF included (RFC 5321: 1000); may be set larger.</summary>
     public int MaxTextLineLength { get; set; } = 1000;
 
-    /// <summary>How long the server waits for a whole command line (RFC 5321 4.5.3.2.7: 5 minutes).</summary>
+    /// <summary>
+    /// How long the server waits for a whole command line, from the first wait to its CRLF, however the
+    /// bytes trickle in (RFC 5321 4.5.3.2.7: 5 minutes). A line once begun must also be finished within
+    /// <see cref="DataRateGracePeriod"/> plus <see cref="MaxCommandLineLength"/> at <see cref="MinDataRateBytesPerSecond"/>.
+    /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long the server waits for any further content bytes during DATA/BDAT (RFC 5321: 3 minutes).</summary>
     public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Slowest content rate tolerated once <see cref="DataRateGracePeriod"/> has passed; 0 disables the check.</summary>
+    /// <summary>
+    /// Slowest content rate tolerated once <see cref="DataRateGracePeriod"/> has passed; 0 disables the
+    /// check. Also bounds how long a begun command line may take (see <see cref="CommandTimeout"/>).
+    /// </summary>
     public int MinDataRateBytesPerSecond { get; set; } = 1024;
 
     /// <summary>Time a transfer may take before the minimum data rate is enforced.</summary>
@@ -37,8 +44,10 @@ public sealed class SmtpServerOptions
     /// <summary>Longest a connection may stay open at all.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Connections each listener serves at once, unless the listener sets its own (a budget per listener, not shared).</summary>
     public int MaxConnections { get; set; } = 1000;
 
+    /// <summary>Connections from one client address on each listener, unless the listener sets its own.</summary>
     public int MaxConnectionsPerIp { get; set; } = 50;
 
     /// <summary>Rejected commands (500/501/502/503/504/555) tolerated before the server says 421 and closes.</summary>
@@ -93,6 +102,8 @@ public sealed class SmtpServerOptions
                 throw new ArgumentException($"Listener '{listener.Name}' has no end point.", nameof(Listeners));
             if (listener.Role == ListenerRole.Smtps && listener.Certificate is null)
                 throw new ArgumentException($"Listener '{listener.Name}' is implicit TLS (Smtps) and needs a certificate.", nameof(Listeners));
+            if (listener.MaxConnections is < 1 || listener.MaxConnectionsPerIp is < 1)
+                throw new ArgumentException($"Listener '{listener.Name}': MaxConnections and MaxConnectionsPerIp must be positive.", nameof(Listeners));
             if (listener.Certificate is { HasPrivateKey: false })
                 throw new ArgumentException($"The certificate of listener '{listener.Name}' has no private key.", nameof(Listeners));
         }

@@ -13,6 +13,7 @@ internal sealed class AuthFailureTracker(int maxFailures, TimeSpan window, TimeP
 
     public bool IsLockedOut(IPAddress address)
     {
+        address = Key(address);
         if (!_failures.TryGetValue(address, out var queue)) return false;
         lock (queue)
         {
@@ -24,6 +25,7 @@ internal sealed class AuthFailureTracker(int maxFailures, TimeSpan window, TimeP
     /// <summary>Records a failure; returns true when the address is now locked out.</summary>
     public bool RecordFailure(IPAddress address)
     {
+        address = Key(address);
         var queue = _failures.GetOrAdd(address, _ => new Queue<DateTimeOffset>());
         lock (queue)
         {
@@ -33,6 +35,22 @@ internal sealed class AuthFailureTracker(int maxFailures, TimeSpan window, TimeP
             if (_failures.Count > 100_000) Sweep();
             return queue.Count >= maxFailures;
         }
+    }
+
+    /// <summary>
+    /// IPv4 (also IPv4-mapped) per address; IPv6 per /64, since one host usually holds a whole /64
+    /// and could otherwise use a fresh address for every attempt.
+    /// </summary>
+    internal static IPAddress Key(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+            return address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            return address;
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
     }
 
     private void Trim(Queue<DateTimeOffset> queue)

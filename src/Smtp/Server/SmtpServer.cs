@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using GovGateway.Smtp.Protocol;
 using GovGateway.Smtp.Server;
@@ -23,7 +24,6 @@ public sealed class SmtpServer : IAsyncDisposable
     private readonly byte[] _shuttingDown;
     private readonly ISmtpHandler _handler;
     private readonly ILogger _logger;
-    private readonly ConnectionLimiter _limiter;
     private readonly AuthFailureTracker _authFailures;
     private readonly ConcurrentDictionary<SmtpSession, Task> _sessions = new();
     private readonly List<(Socket Socket, SessionContext Context, Task Loop)> _listeners = new();
@@ -42,7 +42,6 @@ public sealed class SmtpServer : IAsyncDisposable
         _options = options;
         _handler = handler;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("GovGateway.Smtp");
-        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         _authFailures = new AuthFailureTracker(options.MaxAuthFailuresPerIp, options.AuthFailureWindow, TimeProvider.System);
         _tooManyConnections = ReplyWriter.ToBytes(options.Replies.TooManyConnections);
         _shuttingDown = ReplyWriter.ToBytes(options.Replies.ShuttingDown);
@@ -78,6 +77,7 @@ public sealed class SmtpServer : IAsyncDisposable
                     Logger = _logger,
                     AuthFailures = _authFailures,
                     Listener = listener,
+                    Connections = new ConnectionLimiter(listener.MaxConnections ?? _options.MaxConnections, listener.MaxConnectionsPerIp ?? _options.MaxConnectionsPerIp),
                     Certificate = listener.Certificate is null ? null : SslStreamCertificateContext.Create(listener.Certificate, additionalCertificates: null),
                     IsStopping = () => _stopping,
                 };
@@ -133,7 +133,8 @@ public sealed class SmtpServer : IAsyncDisposable
             Refuse(client, plaintext ? _shuttingDown : null);
             return;
         }
-        if (!_limiter.TryAcquire(remote.Address))
+        var limiter = context.Connections;
+        if (!limiter.TryAcquire(remote.Address))
         {
             Log.ConnectionLimit(_logger, remote);
             // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
@@ -149,7 +150,7 @@ public sealed class SmtpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _limiter.Release(remote.Address);
+            limiter.Release(remote.Address);
             client.Dispose();
             return;
         }
@@ -160,7 +161,7 @@ public sealed class SmtpServer : IAsyncDisposable
             try { await session.RunAsync().ConfigureAwait(false); }
             finally
             {
-                _limiter.Release(remote.Address);
+                limiter.Release(remote.Address);
                 _sessions.TryRemove(session, out _);
             }
         });
@@ -177,6 +178,23 @@ public sealed class SmtpServer : IAsyncDisposable
         }
         catch (SocketException) { /* the client is gone already */ }
         client.Dispose();
+    }
+
+    /// <summary>
+    /// Serves <paramref name="certificate"/> from the next TLS handshake on, on every listener that
+    /// has TLS; sessions already encrypted keep the one they negotiated. For renewals without a restart.
+    /// </summary>
+    public void ReplaceCertificate(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!certificate.HasPrivateKey)
+            throw new ArgumentException("The certificate has no private key.", nameof(certificate));
+        var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null);
+        foreach (var (_, listener, _) in _listeners)
+        {
+            if (listener.Certificate is not null)
+                listener.Certificate = context;
+        }
     }
 
     /// <summary>

@@ -12,8 +12,15 @@ internal sealed class SessionContext
     public required ILogger Logger { get; init; }
     public required AuthFailureTracker AuthFailures { get; init; }
     public required SmtpListenerOptions Listener { get; init; }
-    /// <summary>Prepared once per listener so each handshake does not rebuild the chain.</summary>
-    public SslStreamCertificateContext? Certificate { get; init; }
+    /// <summary>This listener's own connection budget.</summary>
+    public required ConnectionLimiter Connections { get; init; }
+    /// <summary>
+    /// Prepared once per listener so each handshake does not rebuild the chain; replaced as a whole
+    /// when the certificate is renewed (<see cref="SmtpServer.ReplaceCertificate"/>), so a handshake
+    /// sees either the old or the new one.
+    /// </summary>
+    public SslStreamCertificateContext? Certificate { get => Volatile.Read(ref _certificate); set => Volatile.Write(ref _certificate, value); }
+    private SslStreamCertificateContext? _certificate;
     public required Func<bool> IsStopping { get; init; }
 }
 

@@ -47,12 +47,9 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        if (result.Reply is { Code: >= 400 and < 500 } temporary)
-        {
-            // The password could not be checked (backend down): not the client's fault, not counted.
-            Reply(temporary);
-            return;
-        }
+        // A temporary failure (the password could not be checked, backend down) is counted and slowed
+        // like a wrong password: otherwise an outage of one backend is a window for unlimited guessing
+        // against the others.
         Log.AuthFailed(_ctx.Logger, Info.SessionId, c.User, Info.RemoteEndPoint);
         bool locked = _ctx.AuthFailures.RecordFailure(address);
         if (_options.AuthFailureDelay > TimeSpan.Zero)

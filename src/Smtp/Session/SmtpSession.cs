@@ -25,6 +25,8 @@ internal sealed partial class SmtpSession
     private readonly byte[] _line;
 
     private int _lineLength;
+    private long _lineWaitStarted;   // Stopwatch timestamp of the first wait for the current line; 0 = none yet
+    private long _linePartialSince;  // when part of the current line was first seen waiting for the rest; 0 = none
     private bool _skippingLongLine;
     private bool _unflushed;
     private bool _quit;
@@ -242,9 +244,11 @@ internal sealed partial class SmtpSession
     private async ValueTask<LineKind> ReadCommandLineAsync(TimeSpan timeout)
     {
         int max = _options.MaxCommandLineLength;
+        _lineWaitStarted = 0;
+        _linePartialSince = 0;
         while (true)
         {
-            var result = await ReadAsync(timeout, Replies.CommandTimeout).ConfigureAwait(false);
+            var result = Input.TryRead(out var buffered) ? buffered : await WaitForLineBytesAsync(timeout).ConfigureAwait(false);
             var buffer = result.Buffer;
 
             if (_skippingLongLine)
@@ -265,6 +269,8 @@ internal sealed partial class SmtpSession
             var lf = window.PositionOf((byte)'\n');
             if (lf is null)
             {
+                if (_linePartialSince == 0 && !buffer.IsEmpty)
+                    _linePartialSince = Stopwatch.GetTimestamp();
                 if (buffer.Length >= max)
                 {
                     Input.AdvanceTo(window.End);
@@ -291,6 +297,35 @@ internal sealed partial class SmtpSession
             _lineLength = length - 1;
             return LineKind.Command;
         }
+    }
+
+    /// <summary>
+    /// Waits for more of the current command line. <paramref name="timeout"/> covers the whole line,
+    /// not each read: a client sending a byte every few minutes cannot hold the connection until the
+    /// session limit. Once part of a line has arrived, the rest must follow within
+    /// <see cref="SmtpServerOptions.DataRateGracePeriod"/> plus the time a longest line takes at
+    /// <see cref="SmtpServerOptions.MinDataRateBytesPerSecond"/>. Called only when nothing is
+    /// buffered, so pipelined commands never read the clock.
+    /// </summary>
+    private ValueTask<ReadResult> WaitForLineBytesAsync(TimeSpan timeout)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (_lineWaitStarted == 0)
+            _lineWaitStarted = now;
+        var remaining = timeout - Stopwatch.GetElapsedTime(_lineWaitStarted, now);
+        if (_linePartialSince != 0 && _options.MinDataRateBytesPerSecond > 0)
+        {
+            var lineBudget = _options.DataRateGracePeriod + TimeSpan.FromSeconds((double)_options.MaxCommandLineLength / _options.MinDataRateBytesPerSecond);
+            var lineRemaining = lineBudget - Stopwatch.GetElapsedTime(_linePartialSince, now);
+            if (lineRemaining < remaining)
+                remaining = lineRemaining;
+        }
+        if (remaining <= TimeSpan.Zero)
+        {
+            _timeoutReply = Replies.CommandTimeout;
+            throw new OperationCanceledException(_timeoutReply.Text);
+        }
+        return ReadAsync(remaining, Replies.CommandTimeout);
     }
 
     private async ValueTask EndTransactionAsync()

@@ -52,7 +52,10 @@ internal sealed class SmtpTransport : IAsyncDisposable
         {
             ServerCertificateContext = certificate,
             ClientCertificateRequired = false,
-            EnabledSslProtocols = SslProtocols.None, // the operating system's current choice
+            // Set here rather than left to the operating system's policy, which differs between
+            // distributions and images: TLS 1.0/1.1 are broken (RFC 8996) and refused.
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CipherSuitesPolicy = TlsCipherSuites.Policy,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
         }, ct).ConfigureAwait(false);
 

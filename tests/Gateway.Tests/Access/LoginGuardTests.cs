@@ -25,7 +25,7 @@ public class LoginGuardTests
     }
 
     [Test]
-    public async Task Twelve_failures_lock_the_user_for_fifteen_minutes_without_checking_the_password()
+    public async Task Twelve_failures_lock_the_user_from_that_address_for_fifteen_minutes_without_checking_the_password()
     {
         var clock = new FakeClock();
         var inner = new CountingAuthenticator("right");
@@ -38,8 +38,8 @@ public class LoginGuardTests
             clock.Advance(TimeSpan.FromSeconds(10));
         }
         var callsBefore = inner.Calls;
-        var locked = await guard.AuthenticateAsync("NguyenVanA@hatinh.gov.vn", "right", Elsewhere, default);
-        Assert.That(locked.Status, Is.EqualTo(AuthStatus.LockedOut), "the right password does not help, from any address");
+        var locked = await guard.AuthenticateAsync("NguyenVanA@hatinh.gov.vn", "right", Office, default);
+        Assert.That(locked.Status, Is.EqualTo(AuthStatus.LockedOut), "the right password does not help from that address");
         Assert.That(inner.Calls, Is.EqualTo(callsBefore), "password not checked while locked");
         var expectedUntil = new FakeClock().GetUtcNow() + TimeSpan.FromSeconds(110) + TimeSpan.FromMinutes(15);
         Assert.That(locked.LockedUntil, Is.EqualTo(expectedUntil));
@@ -48,6 +48,8 @@ public class LoginGuardTests
 
         Assert.That((await guard.AuthenticateAsync("tranthib@hatinh.gov.vn", "right", Office, default)).IsSuccess, Is.True,
             "other users from the same office are not affected");
+        Assert.That((await guard.AuthenticateAsync("nguyenvana@hatinh.gov.vn", "right", Elsewhere, default)).IsSuccess, Is.True,
+            "twelve guesses from one address do not lock the official out from everywhere");
 
         clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1) - TimeSpan.FromSeconds(10));
         Assert.That((await guard.AuthenticateAsync("nguyenvana@hatinh.gov.vn", "right", Office, default)).Status, Is.EqualTo(AuthStatus.LockedOut));
@@ -122,5 +124,60 @@ public class LoginGuardTests
         {
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
+    }
+
+    [Test]
+    public async Task Guessing_from_many_addresses_meets_a_slower_account_wide_limit_that_spares_the_officials_own_addresses()
+    {
+        var clock = new FakeClock();
+        var inner = new CountingAuthenticator("right");
+        var guard = new LoginGuard(inner, new AuthOptions { LockoutThreshold = 3, AccountLockoutThreshold = 8 }, clock);
+        const string official = "chutich@hatinh.gov.vn";
+        Assert.That((await guard.AuthenticateAsync(official, "right", Office, default)).IsSuccess, Is.True, "the official works from the office");
+
+        // Four outside addresses, two guesses each: none reaches its own limit of 3, together they reach 8.
+        for (var host = 1; host <= 4; host++)
+            for (var i = 0; i < 2; i++)
+                Assert.That((await guard.AuthenticateAsync(official, "guess", IPAddress.Parse($"203.0.113.{host}"), default)).Status, Is.EqualTo(AuthStatus.Failed));
+
+        var fresh = IPAddress.Parse("203.0.113.99");
+        var callsBefore = inner.Calls;
+        Assert.That((await guard.AuthenticateAsync(official, "right", fresh, default)).Status, Is.EqualTo(AuthStatus.LockedOut),
+            "from an address the account never logged in from, even the right password waits");
+        Assert.That(inner.Calls, Is.EqualTo(callsBefore), "the password was not checked");
+        Assert.That((await guard.AuthenticateAsync(official, "right", Office, default)).IsSuccess, Is.True,
+            "the outsider cannot lock the official out of the office");
+        Assert.That((await guard.AuthenticateAsync("other@hatinh.gov.vn", "right", fresh, default)).IsSuccess, Is.True, "other accounts unaffected");
+
+        clock.Advance(new AuthOptions().LockoutDuration);
+        Assert.That((await guard.AuthenticateAsync(official, "right", fresh, default)).IsSuccess, Is.True, "not for ever");
+    }
+
+    [Test]
+    public async Task Ipv6_clients_are_counted_per_64()
+    {
+        var guard = new LoginGuard(new CountingAuthenticator("right"), new AuthOptions { LockoutThreshold = 3 }, new FakeClock());
+        for (var i = 1; i <= 3; i++)
+            await guard.AuthenticateAsync("u@x.gov.vn", "bad", IPAddress.Parse($"2001:db8:1:2::{i:x}"), default);
+        Assert.That((await guard.AuthenticateAsync("u@x.gov.vn", "right", IPAddress.Parse("2001:db8:1:2:ffff::99"), default)).Status,
+            Is.EqualTo(AuthStatus.LockedOut), "a new address in the same /64 is the same client");
+        Assert.That((await guard.AuthenticateAsync("u@x.gov.vn", "right", IPAddress.Parse("2001:db8:1:3::1"), default)).IsSuccess, Is.True,
+            "the next /64 is another client");
+    }
+
+    [Test]
+    public async Task Wrong_local_passwords_count_while_the_upstream_is_unreachable()
+    {
+        // Access:Auth:Backend=local,upstream with the upstream down: the users file refuses, the upstream cannot answer.
+        var local = new CountingAuthenticator("right");
+        var upstreamDown = new CountingAuthenticator("unused") { Forced = AuthStatus.Unavailable };
+        var guard = new LoginGuard(new CompositeAuthenticator([local, upstreamDown]), new AuthOptions(), new FakeClock());
+        for (var i = 0; i < 12; i++)
+        {
+            var outcome = await guard.AuthenticateAsync("u@x.gov.vn", "guess" + i, Office, default);
+            Assert.That(outcome.ToReply().Code, Is.EqualTo(454), "the user is not told the password is wrong: the upstream might know it");
+        }
+        Assert.That((await guard.AuthenticateAsync("u@x.gov.vn", "right", Office, default)).Status, Is.EqualTo(AuthStatus.LockedOut),
+            "twelve guesses during an outage lock like twelve wrong passwords (before: 39 guesses, then the right one passed)");
     }
 }

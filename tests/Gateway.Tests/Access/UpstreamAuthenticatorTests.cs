@@ -11,7 +11,7 @@ namespace Gateway.Tests.Access;
 
 /// <summary>
 /// Pass-through AUTH against a real SMTP server nobody here wrote: Python's aiosmtpd with an
-/// authenticator, on 127.0.0.1 (AUTH without TLS is allowed there only for the test).
+/// authenticator and STARTTLS (a self-signed certificate the tests trust), on 127.0.0.1.
 /// </summary>
 [NonParallelizable]
 public class UpstreamAuthenticatorTests
@@ -22,19 +22,71 @@ public class UpstreamAuthenticatorTests
 
     private AiosmtpdUpstream _server = null!;
     private int _port;
+    private string _certDir = null!;
 
     [OneTimeSetUp]
     public async Task StartUpstream()
     {
-        _server = await AiosmtpdUpstream.StartAsync(User, Password);
+        _certDir = Directory.CreateTempSubdirectory("access-upstream-tls-").FullName;
+        var (certPath, keyPath) = await WriteSelfSignedAsync(_certDir);
+        _server = await AiosmtpdUpstream.StartAsync(User, Password, certPath, keyPath);
         _port = _server.Port;
     }
 
     [OneTimeTearDown]
-    public void StopUpstream() => _server.Dispose();
+    public void StopUpstream()
+    {
+        _server.Dispose();
+        Directory.Delete(_certDir, recursive: true);
+    }
 
     private UpstreamAuthenticator Authenticator(FakeClock clock) =>
-        new(new UpstreamEndpoint("127.0.0.1", _port, SecureSocketOptions.None), new AuthOptions(), time: clock);
+        new(new UpstreamEndpoint("127.0.0.1", _port, SecureSocketOptions.StartTls) { CertificateValidation = (_, _, _, _) => true },
+            new AuthOptions(), time: clock);
+
+    private static async Task<(string Cert, string Key)> WriteSelfSignedAsync(string dir)
+    {
+        var (certPem, keyPem) = SelfSignedPem();
+        var certPath = Path.Combine(dir, "cert.pem");
+        var keyPath = Path.Combine(dir, "key.pem");
+        await File.WriteAllTextAsync(certPath, certPem);
+        await File.WriteAllTextAsync(keyPath, keyPem);
+        return (certPath, keyPath);
+    }
+
+    private static (string Cert, string Key) SelfSignedPem()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=upstream.hatinh.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    [Test]
+    public async Task No_password_is_sent_to_an_upstream_that_gives_no_tls()
+    {
+        // An upstream that offers AUTH in clear and no STARTTLS (or one whose STARTTLS an attacker stripped).
+        using var plain = await AiosmtpdUpstream.StartAsync(User, Password);
+        foreach (var security in new[] { SecureSocketOptions.StartTlsWhenAvailable, SecureSocketOptions.None, SecureSocketOptions.Auto })
+        {
+            var upstream = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", plain.Port, security), new AuthOptions());
+            var outcome = await upstream.AuthenticateAsync(User, Password, Client, default);
+            Assert.That(outcome.Status, Is.EqualTo(AuthStatus.Unavailable), security.ToString());
+            Assert.That(outcome.Detail, Does.Contain("not encrypted"));
+        }
+        Assert.That(await plain.AuthLogAsync(1), Is.Empty, "the upstream never saw an AUTH");
+
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Delivery:Upstream:Host"] = "mail.hatinh.gov.vn",
+            ["Delivery:Upstream:Security"] = "None",
+        }).Build();
+        var ex = Assert.Throws<ArgumentException>(() => UpstreamEndpoint.FromConfiguration(config.GetSection("Delivery:Upstream")));
+        Assert.That(ex!.Message, Does.Contain("Delivery:Upstream:Security").And.Contain("in clear"));
+    }
 
     [Test]
     public async Task Good_password_passes_and_is_cached_for_five_minutes()
@@ -76,7 +128,7 @@ public class UpstreamAuthenticatorTests
     public async Task Upstream_down_is_unavailable_and_maps_to_454()
     {
         var closedPort = FreePortNobodyListensOn();
-        var upstream = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", closedPort, SecureSocketOptions.None), new AuthOptions());
+        var upstream = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", closedPort, SecureSocketOptions.StartTls), new AuthOptions());
         var outcome = await upstream.AuthenticateAsync(User, Password, Client, default);
         Assert.That(outcome.Status, Is.EqualTo(AuthStatus.Unavailable));
         Assert.That(outcome.ToReply().Code, Is.EqualTo(454));
@@ -101,11 +153,12 @@ public class UpstreamAuthenticatorTests
             var upstreamOnly = CompositeAuthenticator.FromConfiguration("upstream", local, upstream);
             Assert.That((await upstreamOnly.AuthenticateAsync("service@hatinh.gov.vn", "local-only", Client, default)).Status, Is.EqualTo(AuthStatus.Failed));
 
-            var down = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", FreePortNobodyListensOn(), SecureSocketOptions.None), new AuthOptions());
+            var down = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", FreePortNobodyListensOn(), SecureSocketOptions.StartTls), new AuthOptions());
             var withDown = CompositeAuthenticator.FromConfiguration(" Local , UPSTREAM ", local, down);
             Assert.That((await withDown.AuthenticateAsync("service@hatinh.gov.vn", "local-only", Client, default)).IsSuccess, Is.True);
-            Assert.That((await withDown.AuthenticateAsync(User, Password, Client, default)).Status, Is.EqualTo(AuthStatus.Unavailable),
-                "a temporary failure, not 'wrong password'");
+            var downOutcome = await withDown.AuthenticateAsync(User, Password, Client, default);
+            Assert.That(downOutcome.Status, Is.EqualTo(AuthStatus.Unavailable), "a temporary failure, not 'wrong password'");
+            Assert.That(downOutcome.RefusedByABackend, Is.True, "the users file did refuse it, so it counts towards lockouts");
 
             Assert.Throws<ArgumentException>(() => CompositeAuthenticator.FromConfiguration("ldap", local, upstream));
             Assert.Throws<ArgumentException>(() => CompositeAuthenticator.FromConfiguration("upstream", local, null));

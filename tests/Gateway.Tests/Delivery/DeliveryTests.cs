@@ -175,6 +175,31 @@ public class DeliveryTests
         Assert.That(_upstream.Messages, Is.Empty);
     }
 
+    [TestCase(UpstreamSecurity.StartTlsWhenAvailable)]
+    [TestCase(null)]
+    public async Task The_gateways_upstream_login_is_never_sent_without_tls(UpstreamSecurity? security)
+    {
+        // An upstream that offers AUTH in clear and no STARTTLS (or whose STARTTLS an attacker stripped).
+        _upstream.Capabilities += "\r\nAUTH PLAIN";
+        var options = Options(_upstream.Port);
+        options.Upstream.Security = security;
+        options.Upstream.UserName = "relay";
+        options.Upstream.Password = "mật khẩu";
+        Assert.That(options.Upstream.EffectiveSecurity, Is.Not.EqualTo(UpstreamSecurity.None));
+        await StartAsync(options);
+        var entry = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), SpoolTestData.Envelope("a@agency.gov.vn", "r@upstream.test"));
+
+        await UntilAsync(() => _spool.Get(entry.QueueId)?.Envelope.Attempts >= 1, Wait, "attempt recorded");
+        var recipient = _spool.Get(entry.QueueId)!.Envelope.Recipients[0];
+        Assert.That(recipient.Status, Is.EqualTo(RecipientStatus.Pending), "deferred, not bounced: a configuration problem on our side");
+        Assert.That(_upstream.Logins, Is.Empty, "the password never crossed the network");
+        Assert.That(_upstream.Messages, Is.Empty);
+        if (security is not null)
+            Assert.That(recipient.LastReply, Does.Contain("not sent in clear"));
+
+        Assert.Throws<ArgumentException>(() => new DeliveryOptions { Upstream = { Host = "mail.x", UserName = "relay", Password = "p", Security = UpstreamSecurity.None } }.Validate());
+    }
+
     [Test]
     public async Task Messages_queue_while_the_upstream_is_down_and_all_drain_when_it_returns()
     {

@@ -10,11 +10,13 @@ namespace Gateway.Tests.Support;
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly string[] _args;
+    private readonly IDictionary<string, string> _environment;
     private Process? _process;
     private readonly StringBuilder _output = new();
 
-    public GatewayProcess(string configDir, string dataDir, IDictionary<string, string> settings)
+    public GatewayProcess(string configDir, string dataDir, IDictionary<string, string> settings, IDictionary<string, string>? environment = null)
     {
+        _environment = environment ?? new Dictionary<string, string>();
         RelayPort = Ports.Free();
         var all = new Dictionary<string, string>
         {
@@ -42,6 +44,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         if (Umask is not null)
             foreach (var a in new[] { "-c", $"umask {Umask} && exec dotnet \"$@\"", "sh" }) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(dll);
+        foreach (var (name, value) in _environment) psi.Environment[name] = value;
         foreach (var a in _args) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };

@@ -12,7 +12,9 @@ public enum AuthStatus
 }
 
 /// <summary>What an <see cref="IAuthenticator"/> decided.</summary>
-public readonly record struct AuthOutcome(AuthStatus Status, DateTimeOffset? LockedUntil = null, string? Detail = null)
+/// <param name="RefusedByABackend">With <see cref="AuthStatus.Unavailable"/>: another backend did check the password and refused it
+/// (e.g. local said no, the upstream was down), so the attempt counts towards lockouts.</param>
+public readonly record struct AuthOutcome(AuthStatus Status, DateTimeOffset? LockedUntil = null, string? Detail = null, bool RefusedByABackend = false)
 {
     public static AuthOutcome Success => new(AuthStatus.Success);
     public static AuthOutcome Failed => new(AuthStatus.Failed);

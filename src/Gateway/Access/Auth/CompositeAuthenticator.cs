@@ -6,7 +6,8 @@ namespace GovGateway.Access;
 /// Tries backends in the configured order (Access:Auth:Backend = "local", "upstream" or
 /// "local,upstream"): the first success wins. When none succeeds, an unavailable backend makes the
 /// answer a temporary failure (454) rather than "wrong password", so a user is not told their
-/// password is wrong (nor counted towards a lockout) because the upstream server was down.
+/// password is wrong because the upstream server was down; it still counts towards lockouts when
+/// another backend refused the password (see <see cref="AuthOutcome.RefusedByABackend"/>).
 /// </summary>
 public sealed class CompositeAuthenticator : IAuthenticator
 {
@@ -43,6 +44,7 @@ public sealed class CompositeAuthenticator : IAuthenticator
     public async ValueTask<AuthOutcome> AuthenticateAsync(string user, string password, IPAddress client, CancellationToken ct)
     {
         AuthOutcome? unavailable = null;
+        var refused = false;
         foreach (var backend in _backends)
         {
             var outcome = await backend.AuthenticateAsync(user, password, client, ct).ConfigureAwait(false);
@@ -54,8 +56,11 @@ public sealed class CompositeAuthenticator : IAuthenticator
                 case AuthStatus.Unavailable:
                     unavailable ??= outcome;
                     break;
+                case AuthStatus.Failed:
+                    refused = true;
+                    break;
             }
         }
-        return unavailable ?? AuthOutcome.Failed;
+        return unavailable is { } down ? down with { RefusedByABackend = refused } : AuthOutcome.Failed;
     }
 }

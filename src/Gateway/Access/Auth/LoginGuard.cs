@@ -6,28 +6,44 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GovGateway.Access;
 
 /// <summary>
-/// Lockout after repeated failed logins, per user and per client address (provincial rule:
-/// 12 failures lock the account). While a user or address is locked, AUTH fails without the
-/// password being checked, so guessing stops costing the backend anything. Wraps any authenticator.
+/// Lockout after repeated failed logins (provincial rule: 12 failures lock the account), counted
+/// three ways, each within <see cref="AuthOptions.LockoutWindow"/>:
+/// <list type="bullet">
+/// <item>per account and client address (IPv6 per /64): <see cref="AuthOptions.LockoutThreshold"/>
+/// failures lock that account from that address;</item>
+/// <item>per client address over all accounts: <see cref="AuthOptions.IpLockoutThreshold"/>;</item>
+/// <item>per account over all addresses, a slower limit (<see cref="AuthOptions.AccountLockoutThreshold"/>)
+/// against guessing from many addresses. It does not lock the account out from the addresses it
+/// logged in from successfully recently, so an outsider cannot lock a named official out from
+/// everywhere, and the lock ends after <see cref="AuthOptions.LockoutDuration"/>.</item>
+/// </list>
+/// While locked, AUTH fails without the password being checked, so guessing stops costing the
+/// backend anything. An answer of "unavailable" after another backend refused the password (the
+/// users file said no, the upstream was down) counts as a failure too: an outage is no window for
+/// unlimited guessing. Wraps any authenticator.
 /// </summary>
 public sealed class LoginGuard : IAuthenticator
 {
+    private const int TrustedAddressesPerAccount = 16;
+
     private readonly IAuthenticator _inner;
     private readonly AuthOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, FailureLog> _users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FailureLog> _accountAtAddress = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FailureLog> _addresses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FailureLog> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TrustedAddresses> _trusted = new(StringComparer.Ordinal);
     private int _callsSinceSweep;
 
     public LoginGuard(IAuthenticator inner, AuthOptions options, TimeProvider? time = null, ILogger<LoginGuard>? logger = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        if (options.LockoutThreshold < 1 || options.IpLockoutThreshold < 1)
+        if (options.LockoutThreshold < 1 || options.IpLockoutThreshold < 1 || options.AccountLockoutThreshold < 1)
             throw new ArgumentException("Access:Auth lockout thresholds must be at least 1.", nameof(options));
-        if (options.LockoutWindow <= TimeSpan.Zero || options.LockoutDuration <= TimeSpan.Zero)
-            throw new ArgumentException("Access:Auth LockoutWindow and LockoutDuration must be positive.", nameof(options));
+        if (options.LockoutWindow <= TimeSpan.Zero || options.LockoutDuration <= TimeSpan.Zero || options.TrustedAddressMemory <= TimeSpan.Zero)
+            throw new ArgumentException("Access:Auth LockoutWindow, LockoutDuration and TrustedAddressMemory must be positive.", nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<LoginGuard>.Instance;
     }
@@ -36,11 +52,11 @@ public sealed class LoginGuard : IAuthenticator
     {
         var userKey = UserNames.Key(user);
         var addressKey = ClientAddress.Key(client);
+        var pairKey = userKey + "\n" + addressKey;
         var now = _time.GetUtcNow();
         SweepNowAndThen(now);
 
-        var lockedUntil = Max(LockedUntil(_users, userKey, now), LockedUntil(_addresses, addressKey, now));
-        if (lockedUntil is { } until)
+        if (LockedUntil(userKey, addressKey, pairKey, now) is { } until)
         {
             _logger.LogWarning("AUTH refused without checking: {User} from {Client} locked until {Until}", userKey, addressKey, until);
             return AuthOutcome.LockedOut(until);
@@ -51,25 +67,41 @@ public sealed class LoginGuard : IAuthenticator
         switch (outcome.Status)
         {
             case AuthStatus.Success:
-                // A good login clears the user's record; the address keeps its count, so one valid
+                // A good login clears this account's count from this address and makes the address
+                // one the account-wide lock spares; the address keeps its own count, so one valid
                 // account cannot be used to reset guessing at others from the same place.
-                _users.TryRemove(userKey, out _);
+                _accountAtAddress.TryRemove(pairKey, out _);
+                _trusted.GetOrAdd(userKey, _ => new TrustedAddresses()).Add(addressKey, now, TrustedAddressesPerAccount);
                 break;
             case AuthStatus.Failed:
-                if (Record(_users, userKey, _options.LockoutThreshold, now) is { } userLock)
-                    _logger.LogWarning("User {User} locked until {Until} after {Count} failed logins", userKey, userLock, _options.LockoutThreshold);
+            case AuthStatus.Unavailable when outcome.RefusedByABackend:
+                if (Record(_accountAtAddress, pairKey, _options.LockoutThreshold, now) is { } pairLock)
+                    _logger.LogWarning("User {User} locked from {Client} until {Until} after {Count} failed logins", userKey, addressKey, pairLock, _options.LockoutThreshold);
                 if (Record(_addresses, addressKey, _options.IpLockoutThreshold, now) is { } addressLock)
                     _logger.LogWarning("Client {Client} locked until {Until} after {Count} failed logins", addressKey, addressLock, _options.IpLockoutThreshold);
+                if (Record(_accounts, userKey, _options.AccountLockoutThreshold, now) is { } accountLock)
+                    _logger.LogWarning("User {User} locked from addresses it has not logged in from until {Until} after {Count} failed logins from anywhere",
+                        userKey, accountLock, _options.AccountLockoutThreshold);
                 break;
         }
         return outcome;
     }
 
-    /// <summary>When the user or the address is locked, until when; otherwise null.</summary>
+    /// <summary>When the user is locked from this client address, until when; otherwise null.</summary>
     public DateTimeOffset? LockedUntil(string user, IPAddress client)
     {
-        var now = _time.GetUtcNow();
-        return Max(LockedUntil(_users, UserNames.Key(user), now), LockedUntil(_addresses, ClientAddress.Key(client), now));
+        var userKey = UserNames.Key(user);
+        var addressKey = ClientAddress.Key(client);
+        return LockedUntil(userKey, addressKey, userKey + "\n" + addressKey, _time.GetUtcNow());
+    }
+
+    private DateTimeOffset? LockedUntil(string userKey, string addressKey, string pairKey, DateTimeOffset now)
+    {
+        var until = Max(LockedUntil(_accountAtAddress, pairKey, now), LockedUntil(_addresses, addressKey, now));
+        if (LockedUntil(_accounts, userKey, now) is { } accountWide
+            && !(_trusted.TryGetValue(userKey, out var trusted) && trusted.Contains(addressKey, now - _options.TrustedAddressMemory)))
+            until = Max(until, accountWide);
+        return until;
     }
 
     private static DateTimeOffset? LockedUntil(ConcurrentDictionary<string, FailureLog> logs, string key, DateTimeOffset now) =>
@@ -86,12 +118,52 @@ public sealed class LoginGuard : IAuthenticator
     {
         if (Interlocked.Increment(ref _callsSinceSweep) % 512 != 0)
             return;
-        foreach (var logs in new[] { _users, _addresses })
+        foreach (var logs in new[] { _accountAtAddress, _addresses, _accounts })
         {
             foreach (var (key, log) in logs)
             {
                 if (log.IsIdle(now, _options.LockoutWindow))
                     logs.TryRemove(key, out _);
+            }
+        }
+        foreach (var (key, trusted) in _trusted)
+        {
+            if (trusted.IsEmptyAfterForgetting(now - _options.TrustedAddressMemory))
+                _trusted.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Client addresses (keys) an account logged in from, and when last.</summary>
+    private sealed class TrustedAddresses
+    {
+        private readonly Dictionary<string, DateTimeOffset> _lastSuccess = new(StringComparer.Ordinal);
+
+        public void Add(string address, DateTimeOffset now, int max)
+        {
+            lock (_lastSuccess)
+            {
+                _lastSuccess[address] = now;
+                if (_lastSuccess.Count > max)
+                    _lastSuccess.Remove(_lastSuccess.MinBy(kv => kv.Value).Key);
+            }
+        }
+
+        public bool Contains(string address, DateTimeOffset since)
+        {
+            lock (_lastSuccess)
+                return _lastSuccess.TryGetValue(address, out var last) && last > since;
+        }
+
+        public bool IsEmptyAfterForgetting(DateTimeOffset since)
+        {
+            lock (_lastSuccess)
+            {
+                foreach (var (address, last) in _lastSuccess.ToList())
+                {
+                    if (last <= since)
+                        _lastSuccess.Remove(address);
+                }
+                return _lastSuccess.Count == 0;
             }
         }
     }

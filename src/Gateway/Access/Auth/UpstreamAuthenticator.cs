@@ -78,6 +78,14 @@ public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
         try
         {
             await smtp.ConnectAsync(_endpoint.Host, _endpoint.Port, _endpoint.Security, timeout.Token).ConfigureAwait(false);
+            if (!smtp.IsSecure)
+            {
+                // Whatever the mechanism, a user's password is not handed to a connection anyone on the path can read or tamper with.
+                _logger.LogError("Upstream {Host}:{Port} did not give TLS (security {Security}): the user's password was NOT sent; pass-through AUTH unavailable",
+                    _endpoint.Host, _endpoint.Port, _endpoint.Security);
+                await QuitQuietlyAsync(smtp).ConfigureAwait(false);
+                return AuthOutcome.Unavailable("upstream connection not encrypted");
+            }
             var mechanism = smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication)
                 ? ChooseMechanism(smtp.AuthenticationMechanisms, new NetworkCredential(user, password))
                 : null;

@@ -12,8 +12,9 @@ public sealed record UpstreamEndpoint(string Host, int Port, SecureSocketOptions
 
     /// <summary>
     /// Reads Host, Port and Security from a section such as "Delivery:Upstream". Security is one of
-    /// None, StartTls, StartTlsWhenAvailable, SslOnConnect, Auto (MailKit's names, any case);
-    /// default StartTls, port 25.
+    /// StartTls, StartTlsWhenAvailable, SslOnConnect, Auto (MailKit's names, any case); None is
+    /// refused (passwords would travel in clear), and a connection that ends up without TLS is not
+    /// given a password either. Default StartTls, port 25.
     /// </summary>
     public static UpstreamEndpoint FromConfiguration(IConfiguration section)
     {
@@ -26,6 +27,8 @@ public sealed record UpstreamEndpoint(string Host, int Port, SecureSocketOptions
         var security = SecureSocketOptions.StartTls;
         if (section["Security"] is { Length: > 0 } securityText && !Enum.TryParse(securityText, ignoreCase: true, out security))
             throw new ArgumentException($"{SectionPath(section)}:Security '{securityText}' is not one of None, StartTls, StartTlsWhenAvailable, SslOnConnect, Auto.");
+        if (security == SecureSocketOptions.None)
+            throw new ArgumentException($"{SectionPath(section)}:Security is None: pass-through AUTH (Access:Auth:Backend=upstream) would send users' passwords in clear. Use StartTls or SslOnConnect.");
         return new UpstreamEndpoint(host.Trim(), port, security);
     }
 
