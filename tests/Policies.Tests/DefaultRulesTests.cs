@@ -30,12 +30,65 @@ public sealed class DefaultRulesTests : PolicyFixture
     [Test]
     public void EvaluateSenderDecidesAtMailFrom()
     {
-        var early = Default.EvaluateSender(new PolicyEnvelope("x@yahoo.com", []));
-        Assert.That(early?.Rule, Is.EqualTo("sender-domain"));
+        var early = Default.EvaluateSender(new PolicyEnvelope("x@yahoo.com", [], "vanthu", null, "submission"));
+        Assert.That(early?.Rule, Is.EqualTo("sender-domain"), "staff submitting from an outside address are refused at MAIL FROM");
         Assert.That(early?.Action, Is.EqualTo(RuleActionKind.Reject));
+        Assert.That(Default.EvaluateSender(new PolicyEnvelope("x@yahoo.com", [], null, null, "relay")), Is.Null,
+            "on the MX an outside sender is judged once the message's documents are known");
         Assert.That(Default.EvaluateSender(new PolicyEnvelope("vanthu@stttt.hatinh.gov.vn", [])), Is.Null);
         Assert.That(Default.EvaluateSender(new PolicyEnvelope("vanthu@stttt.hatinh.gov.vn", ["a@gmail.com"])), Is.Null,
             "recipient-domain needs the message's classes, so it cannot decide early");
+    }
+
+    // ---- The MX is not a wall (issue 14 §9) ----
+
+    private static PolicyEnvelope FromOutside(string mailFrom) =>
+        new(mailFrom, ["vanthu@stttt.hatinh.gov.vn"], null, "203.0.113.7", "relay");
+
+    [Test]
+    public void ACitizensPlainLetterArrivesThroughTheMx()
+    {
+        var env = FromOutside("nguoi.dan@gmail.com");
+        Assert.That(Default.EvaluateSender(env), Is.Null);
+        var v = Evaluate(TestMessages.Message("nguoi.dan@gmail.com", "Đề nghị cấp giấy phép", "Kính gửi Sở, tôi xin hỏi về thủ tục ..."), env);
+        Assert.That(v.Decision, Is.EqualTo(Decision.Accept), Describe(v));
+        Assert.That(v.Hits, Is.Empty);
+    }
+
+    [Test]
+    public void ABusinessLetterWithAPhotoArrivesThroughTheMx()
+    {
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', .. new byte[100]];
+        var v = Evaluate(TestMessages.Message("hotro@congty.com.vn", "Hồ sơ", "Gửi kèm ảnh", ("anh.png", "image/png", png)), FromOutside("hotro@congty.com.vn"));
+        Assert.That(v.Decision, Is.EqualTo(Decision.Accept), Describe(v));
+    }
+
+    [Test]
+    public void AnOfficialDocumentFromOutsideThroughTheMxIsRefusedBySenderDomain()
+    {
+        var pdf = TestPdf.CreateSigned(Pki.Valid, TestDocuments.Invitation());
+        var v = Evaluate(TestMessages.Message("nguoi.dan@gmail.com", "Giấy mời", "x", ("gm.pdf", "application/pdf", pdf)), FromOutside("nguoi.dan@gmail.com"));
+        Assert.That(v.Decision, Is.EqualTo(Decision.Reject), Describe(v));
+        Assert.That(v.Reasons.Select(r => r.Rule), Does.Contain("sender-domain"));
+    }
+
+    [TestCase("submission")]
+    [TestCase("smtps")]
+    public void StaffSubmittingAPlainLetterFromAnOutsideAddressAreRefused(string listener)
+    {
+        var env = new PolicyEnvelope("canbo@gmail.com", ["ban@gmail.com"], "canbo", "10.0.0.5", listener);
+        Assert.That(Default.EvaluateSender(env)?.Rule, Is.EqualTo("sender-domain"));
+        var v = Evaluate(TestMessages.Message("canbo@gmail.com", "Chào", "Thư thường."), env);
+        Assert.That(v.Reasons.Select(r => r.Rule), Is.EqualTo(new[] { "sender-domain" }));
+    }
+
+    [Test]
+    public void AForgedGovernmentHeaderFromOnTheMxWithAPlainLetterIsLeftToTheAccessChecks()
+    {
+        // A government envelope with a gmail header From on the MX: neither side carries a document, so
+        // sender-domain stays out; refusing mail that claims the agency's own domains is Access:OwnDomains' job.
+        var v = Evaluate(TestMessages.Message("nguoi.dan@gmail.com", "Chào", "x"), new PolicyEnvelope("vanthu@ubnd.hatinh.gov.vn", ["a@stttt.hatinh.gov.vn"], null, null, "relay"));
+        Assert.That(v.Decision, Is.EqualTo(Decision.Accept), Describe(v));
     }
 
     [TestCase("MẬT")]

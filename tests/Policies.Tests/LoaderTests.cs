@@ -90,6 +90,7 @@ public sealed class LoaderTests : PolicyFixture
     [TestCase("rules:\n  - name: a\n    copy-to: not-an-address\n", 3, "not an e-mail address")]
     [TestCase("rules:\n  - name: a\n", 2, "does nothing")]
     [TestCase("rules:\n  - name: a\n    action: [accept\n", 3, "YAML syntax error")]
+    [TestCase("rules:\n  - name: a\n    when:\n      listener: [submision]\n    action: accept\n", 4, "unknown listener 'submision'")]
     [TestCase("domains: {government: [gov.vn]}\n", 1, "no 'rules' section")]
     [TestCase("classes:\n  memo:\n    headings: [X]\nrules: []\n", 2, "unknown document class")]
     public void BadValuesAreExplained(string yaml, int line, string text)

@@ -58,13 +58,20 @@ public static class PolicyCommands
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
-        var user = new Option<string?>("--auth-user") { Description = "Authenticated SMTP user, if any" };
+        var user = new Option<string?>("--auth-user") { Description = "Authenticated SMTP user, if any (staff sending through submission or smtps)" };
+        var listener = new Option<string?>("--listener")
+        {
+            Description = "Listener the message arrives on: relay (the MX, no login; default without --auth-user), " +
+                          "submission (default with --auth-user) or smtps",
+        };
+        listener.AcceptOnlyFromAmong("relay", "submission", "smtps");
         var json = new Option<bool>("--json") { Description = "Print the verdict as JSON" };
         var config = CommonOptions.Config();
         test.Arguments.Add(file);
         test.Options.Add(mailFrom);
         test.Options.Add(rcpt);
         test.Options.Add(user);
+        test.Options.Add(listener);
         test.Options.Add(config);
         test.Options.Add(json);
         test.SetAction(r =>
@@ -82,7 +89,20 @@ public static class PolicyCommands
                 Console.Error.WriteLine("error: the policy has errors; fix them first (gateway policy check)");
                 return 1;
             }
-            var envelope = new PolicyEnvelope(r.GetValue(mailFrom)!, r.GetValue(rcpt) ?? [], r.GetValue(user), null, "cli");
+            var login = r.GetValue(user);
+            var via = r.GetValue(listener) ?? (login is null ? "relay" : "submission");
+            // The gateway offers no AUTH on the relay listener and requires it on the other two.
+            if (login is not null && via == "relay")
+            {
+                Console.Error.WriteLine("error: --auth-user with --listener relay: the relay listener (MX) has no login; use --listener submission or smtps");
+                return 2;
+            }
+            if (login is null && via != "relay")
+            {
+                Console.Error.WriteLine($"error: --listener {via} requires --auth-user: staff must log in on {via}");
+                return 2;
+            }
+            var envelope = new PolicyEnvelope(r.GetValue(mailFrom)!, r.GetValue(rcpt) ?? [], login, null, via);
             Verdict verdict;
             try
             {

@@ -23,6 +23,9 @@ internal sealed class PolicyYamlReader
         "attachment-type", "attachment-name", "attachment-size-over", "authenticated", "listener",
     ];
 
+    /// <summary>The gateway's listeners, as Smtp:Listeners names them (the engine reports them in lower case).</summary>
+    private static readonly string[] ListenerNames = ["relay", "submission", "smtps"];
+
     private readonly string _file;
     private readonly List<PolicyError> _errors = [];
 
@@ -271,7 +274,11 @@ internal sealed class PolicyYamlReader
             case "attachment-size-over":
                 return ParseSize(value, key) is { } size ? new AttachmentSizeCondition(size) : null;
             case "listener":
-                return ReadStrings(value, key, nonEmpty: true) is { } listeners ? new ListenerCondition(listeners.ToHashSet(StringComparer.OrdinalIgnoreCase)) : null;
+                if (ReadStrings(value, key, nonEmpty: true) is not { } listeners) return null;
+                // A mistyped listener would silently never match.
+                foreach (var unknown in listeners.Where(l => !ListenerNames.Contains(l, StringComparer.OrdinalIgnoreCase)))
+                    Error(value, $"rule '{rule}': unknown listener '{unknown}' in 'listener'; expected {string.Join(", ", ListenerNames)}");
+                return new ListenerCondition(listeners.ToHashSet(StringComparer.OrdinalIgnoreCase));
             default:
                 return null; // already reported by CheckKeys
         }

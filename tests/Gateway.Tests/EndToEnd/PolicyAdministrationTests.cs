@@ -66,6 +66,30 @@ public sealed class PolicyAdministrationTests
         Assert.That(attachment.GetProperty("signature").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 
+    [Test]
+    public async Task Policy_test_takes_the_listener_so_both_directions_can_be_tried()
+    {
+        var eml = Mail.WriteEml(Mail.Plain("Đề nghị hướng dẫn", "Kính gửi Sở ...", from: "nguoi.dan@gmail.com"), _config);
+
+        var inbound = await Gateway("policy", "test", eml, "--mail-from", "nguoi.dan@gmail.com", "--rcpt", Mail.Recipient,
+            "--listener", "relay", "--config", _config, "--json");
+        Assert.That(inbound.ExitCode, Is.EqualTo(0), inbound.All);
+        Assert.That(JsonDocument.Parse(inbound.StdOut).RootElement.GetProperty("decision").GetString(), Is.EqualTo("accept"), inbound.All);
+
+        var submitted = await Gateway("policy", "test", eml, "--mail-from", "nguoi.dan@gmail.com", "--rcpt", Mail.Recipient,
+            "--auth-user", "canbo", "--config", _config, "--json");
+        using var json = JsonDocument.Parse(submitted.StdOut);
+        Assert.That(json.RootElement.GetProperty("decision").GetString(), Is.EqualTo("reject"), submitted.All);
+        Assert.That(json.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("rule").GetString()), Does.Contain("sender-domain"));
+
+        var typo = await Gateway("policy", "test", eml, "--mail-from", "a@gmail.com", "--rcpt", Mail.Recipient, "--listener", "submision", "--config", _config);
+        Assert.That(typo.ExitCode, Is.Not.EqualTo(0), typo.All);
+        Assert.That(typo.StdErr, Does.Contain("submision").And.Contain("'smtps'"));
+        var impossible = await Gateway("policy", "test", eml, "--mail-from", "a@gmail.com", "--rcpt", Mail.Recipient, "--listener", "relay", "--auth-user", "x", "--config", _config);
+        Assert.That(impossible.ExitCode, Is.EqualTo(2), impossible.All);
+        Assert.That(impossible.StdErr, Does.Contain("the relay listener (MX) has no login"));
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task A_bad_edit_keeps_the_last_good_policy_and_a_good_edit_takes_effect_without_restart()
     {

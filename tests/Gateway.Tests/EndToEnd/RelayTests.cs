@@ -52,16 +52,39 @@ public sealed class RelayTests
         var result = await Swaks.SendAsync(_gateway.Relay.Port, Mail.Sender, Mail.Recipient, null,
             "--header", "Subject: Thông tin chung", "--body", "Xin chào");
         Assert.That(result.All, Does.Contain("<-  250 2.0.0 OK: queued as"), result.All);
-        var received = await _upstream.WaitForAsync(1, TimeSpan.FromSeconds(20));
-        Assert.That(received.Select(m => m.Recipients[0]), Does.Contain(Mail.Recipient));
+        Assert.That(await WaitForRecipientAsync(Mail.Recipient), Is.Not.Null);
     }
 
     [Test]
-    public async Task A_sender_outside_government_domains_is_refused_at_mail_from()
+    public async Task A_citizens_plain_letter_from_gmail_arrives_through_the_mx()
     {
-        var result = await Python.SmtpAsync(_gateway.Relay.Port, """
-            print(s.docmd('MAIL FROM:<someone@gmail.com>'))
-            """);
-        Assert.That(result.StdOut, Does.Match(@"\(550, b.5\.7\.1"), result.All);
+        // The relay listener is the agency's MX: before, the shipped sender-domain rule refused this at MAIL FROM.
+        var result = await Swaks.SendAsync(_gateway.Relay.Port, "nguoi.dan@gmail.com", "tiepnhan@stttt.hatinh.gov.vn", null,
+            "--header", "Subject: Đề nghị hướng dẫn thủ tục", "--header", "From: nguoi.dan@gmail.com", "--body", "Kính gửi Sở, tôi xin hỏi thủ tục cấp phép.");
+        Assert.That(result.All, Does.Contain("<-  250 2.0.0 OK: queued as"), result.All);
+        var received = await WaitForRecipientAsync("tiepnhan@stttt.hatinh.gov.vn");
+        Assert.That(received, Is.Not.Null, "the letter reached the agency's mail server");
+        Assert.That(received!.MailFrom, Is.EqualTo("nguoi.dan@gmail.com"));
+        Assert.That(received.Text, Does.Contain("From: nguoi.dan@gmail.com"));
+    }
+
+    [Test]
+    public async Task An_official_document_from_gmail_through_the_mx_is_still_refused()
+    {
+        var eml = Mail.WriteEml(Mail.WithAttachment("Báo cáo", "bao-cao.txt", Mail.ReportText, from: "nguoi.dan@gmail.com"), RepoPaths.TempDir("mx-doc"));
+        var result = await Swaks.SendAsync(_gateway.Relay.Port, "nguoi.dan@gmail.com", Mail.Recipient, eml);
+        Assert.That(result.All, Does.Match(@"<\*\* +550[- ]5\.7\.1 \[sender-domain\] .*hộp thư công vụ"), result.All);
+    }
+
+    /// <summary>The fixture's upstream is shared by its tests: find the message by its recipient.</summary>
+    private async Task<ReceivedMessage?> WaitForRecipientAsync(string recipient)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var found = _upstream.Messages().FirstOrDefault(m => m.Recipients.Contains(recipient));
+            if (found is not null || DateTime.UtcNow > deadline) return found;
+            await Task.Delay(100);
+        }
     }
 }
