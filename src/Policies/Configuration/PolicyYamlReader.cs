@@ -48,9 +48,10 @@ internal sealed class PolicyYamlReader
             return (null, []);
         }
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
@@ -59,6 +60,18 @@ internal sealed class PolicyYamlReader
             var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith("(Line", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
             _errors.Add(new PolicyError(_file, (int)Math.Max(ex.Start.Line, 1), (int)Math.Max(ex.Start.Column, 1), "YAML error: " + message));
+            return (null, []);
+        }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet's document model throws this, at the end of the mapping, for an entry without a key
+            // (": x" indented under a key, "? : x"; found by fuzzing, fuzz/ policy-yaml). Name that entry's line.
+            var lines = text.Split('\n');
+            var keyless = Array.FindIndex(lines, l => l.TrimStart(' ', '?').StartsWith(':'));
+            var at = parser.Current?.Start;
+            _errors.Add(keyless >= 0
+                ? new PolicyError(_file, keyless + 1, lines[keyless].IndexOf(':') + 1, "YAML syntax error: a mapping entry without a key")
+                : new PolicyError(_file, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1), "YAML syntax error: " + ex.Message));
             return (null, []);
         }
 

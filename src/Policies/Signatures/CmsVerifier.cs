@@ -49,6 +49,20 @@ internal sealed class CmsVerifier(TrustStore trust, TimeProvider clock)
 
     public CmsResult Verify(CmsSignedData signed)
     {
+        try
+        {
+            return VerifySigners(signed);
+        }
+        catch (Exception ex) when (IsCryptoError(ex))
+        {
+            // BouncyCastle parses certificates, attributes and algorithm names lazily, so a crafted signature
+            // fails here, not when it is read (found by fuzzing): it is not a valid signature, never an error of the message.
+            return new CmsResult(SignatureStatus.Invalid, null, null, $"signature is not valid CMS: {ex.Message}");
+        }
+    }
+
+    private CmsResult VerifySigners(CmsSignedData signed)
+    {
         var certificates = signed.GetCertificates().EnumerateMatches(null).ToList();
         var signers = signed.GetSignerInfos().GetSigners().ToList();
         if (signers.Count == 0) return new CmsResult(SignatureStatus.Invalid, null, null, "the signature has no signer");
@@ -99,5 +113,6 @@ internal sealed class CmsVerifier(TrustStore trust, TimeProvider clock)
 
     private static bool IsCryptoError(Exception ex) =>
         ex is CmsException or ArgumentException or InvalidOperationException or IOException or Asn1Exception
-            or Org.BouncyCastle.Security.GeneralSecurityException or InvalidCastException or FormatException;
+            or Org.BouncyCastle.Security.GeneralSecurityException or Org.BouncyCastle.Security.SecurityUtilityException
+            or InvalidCastException or FormatException;
 }

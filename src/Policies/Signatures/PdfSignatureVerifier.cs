@@ -52,7 +52,9 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
     {
         PdfSignatureDetail Fail(string why) => new(SignatureStatus.Invalid, null, null, null, null, subFilter, covers, why);
 
-        if (a != 0 || b <= 0 || c < a + b + 2 || d < 0 || c + d > pdf.Length)
+        // Each bound is checked against the file length on its own: the numbers come from the file and can be
+        // anything up to long.MaxValue, so a sum such as c + d could wrap around and pass (found writing the fuzzing harness).
+        if (a != 0 || b <= 0 || b >= pdf.Length || c < b + 2 || c > pdf.Length || d < 0 || d > pdf.Length - c)
             return Fail("the signature's byte ranges are malformed or point outside the file");
         if (subFilter is not null && !Supported.Contains(subFilter, StringComparer.Ordinal))
             return Fail($"unsupported signature type /{subFilter}");
