@@ -18,12 +18,22 @@ public static class CommonOptions
     };
 
     /// <summary>Adds --config and --data to a command and returns a reader for them.</summary>
-    public static Func<ParseResult, GatewayPaths> AddTo(Command command)
+    /// <param name="dataMustExist">
+    /// For verbs that read the data folder: a --data that does not exist is a usage error (exit 2), not "0 messages".
+    /// </param>
+    public static Func<ParseResult, GatewayPaths> AddTo(Command command, bool dataMustExist = false)
     {
         var config = Config();
         var data = Data();
         command.Options.Add(config);
         command.Options.Add(data);
+        if (dataMustExist)
+            command.Validators.Add(result =>
+            {
+                var dir = Path.GetFullPath(result.GetValue(data)!);
+                if (!Directory.Exists(dir))
+                    result.AddError($"--data: no data folder at {dir}; give the gateway's data folder (the one `gateway run --data` uses).");
+            });
         return r => new GatewayPaths(
             Path.GetFullPath(r.GetValue(config)!),
             Path.GetFullPath(r.GetValue(data)!));

@@ -88,7 +88,7 @@ public class UsersCliTests
     public async Task Passwd_remove_and_list_apply_to_a_running_store()
     {
         Assert.That(Gateway("first-pass\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin").Code, Is.EqualTo(0));
-        Assert.That(Gateway("", "users", "add", "b@hatinh.gov.vn", "--password", "b-pass").Code, Is.EqualTo(0));
+        Assert.That(Gateway("", "users", "add", "b@hatinh.gov.vn", "--password", "b-password-1").Code, Is.EqualTo(0));
         var store = new LocalUserStore(UsersPath);
         Assert.That((await store.AuthenticateAsync("a@hatinh.gov.vn", "first-pass", Client, default)).IsSuccess, Is.True);
 
@@ -108,17 +108,17 @@ public class UsersCliTests
 
         var remove = Gateway("", "users", "remove", "b@hatinh.gov.vn");
         Assert.That(remove.Code, Is.EqualTo(0), remove.Err);
-        Assert.That((await store.AuthenticateAsync("b@hatinh.gov.vn", "b-pass", Client, default)).Status, Is.EqualTo(AuthStatus.Failed));
+        Assert.That((await store.AuthenticateAsync("b@hatinh.gov.vn", "b-password-1", Client, default)).Status, Is.EqualTo(AuthStatus.Failed));
         Assert.That(Gateway("", "users", "list").Out, Does.Contain("1 user(s)").And.Not.Contain("b@hatinh.gov.vn"));
     }
 
     [Test]
     public void Mistakes_give_clear_errors_and_exit_code_1()
     {
-        Assert.That(Gateway("p\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin").Code, Is.EqualTo(0));
+        Assert.That(Gateway("pass-word-1\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin").Code, Is.EqualTo(0));
         Assert.Multiple(() =>
         {
-            var duplicate = Gateway("p\n", "users", "add", "A@HATINH.GOV.VN", "--password-stdin");
+            var duplicate = Gateway("pass-word-1\n", "users", "add", "A@HATINH.GOV.VN", "--password-stdin");
             Assert.That((duplicate.Code, duplicate.Err), Is.EqualTo((1, "error: User 'A@HATINH.GOV.VN' already exists (use 'passwd' to change the password).\n")));
 
             var noPassword = Gateway("", "users", "add", "c@hatinh.gov.vn");
@@ -131,14 +131,21 @@ public class UsersCliTests
             var both = Gateway("x\n", "users", "passwd", "a@hatinh.gov.vn", "--password-stdin", "--password", "y");
             Assert.That(both.Err, Does.Contain("either"));
 
-            var badAlias = Gateway("p\n", "users", "add", "d@hatinh.gov.vn", "--password-stdin", "--alias", "u%x@hatinh.gov.vn");
+            var badAlias = Gateway("pass-word-1\n", "users", "add", "d@hatinh.gov.vn", "--password-stdin", "--alias", "u%x@hatinh.gov.vn");
             Assert.That((badAlias.Code, badAlias.Err.Contains("not a valid address")), Is.EqualTo((1, true)));
 
             var missing = Gateway("", "users", "remove", "zz@hatinh.gov.vn");
             Assert.That((missing.Code, missing.Err.Contains("No user")), Is.EqualTo((1, true)));
 
-            var plain = Gateway("", "users", "passwd", "a@hatinh.gov.vn", "--password", "visible");
+            var plain = Gateway("", "users", "passwd", "a@hatinh.gov.vn", "--password", "visible-password");
             Assert.That((plain.Code, plain.Err.Contains("visible in the process list")), Is.EqualTo((0, true)));
+
+            var nine = Gateway("mật-khẩu9\n", "users", "add", "e@hatinh.gov.vn", "--password-stdin");
+            Assert.That(nine.Code, Is.EqualTo(2), "a password shorter than 10 characters is refused");
+            Assert.That(nine.Err, Does.Contain("at least 10 characters (it has 9)"));
+            var shortChange = Gateway("", "users", "passwd", "a@hatinh.gov.vn", "--password", "short");
+            Assert.That(shortChange.Code, Is.EqualTo(2));
+            Assert.That(Gateway("", "users", "list").Out, Does.Not.Contain("e@hatinh.gov.vn"), "nothing written");
         });
     }
 
@@ -148,7 +155,7 @@ public class UsersCliTests
         var elsewhere = Path.Combine(_root, "secrets", "smtp-users.json");
         await File.WriteAllTextAsync(Path.Combine(ConfigDir, "appsettings.json"),
             JsonSerializer.Serialize(new { Access = new { Auth = new { UsersFile = elsewhere } } }));
-        var add = Gateway("p\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin");
+        var add = Gateway("pass-word-1\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin");
         Assert.That(add.Code, Is.EqualTo(0), add.Err);
         Assert.That(File.Exists(elsewhere), Is.True);
         Assert.That(File.Exists(UsersPath), Is.False);
@@ -158,12 +165,12 @@ public class UsersCliTests
     [Test]
     public async Task A_broken_file_keeps_the_last_good_users_in_a_running_gateway()
     {
-        Assert.That(Gateway("p\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin").Code, Is.EqualTo(0));
+        Assert.That(Gateway("pass-word-1\n", "users", "add", "a@hatinh.gov.vn", "--password-stdin").Code, Is.EqualTo(0));
         var store = new LocalUserStore(UsersPath);
-        Assert.That((await store.AuthenticateAsync("a@hatinh.gov.vn", "p", Client, default)).IsSuccess, Is.True);
+        Assert.That((await store.AuthenticateAsync("a@hatinh.gov.vn", "pass-word-1", Client, default)).IsSuccess, Is.True);
 
         await File.WriteAllTextAsync(UsersPath, "{ \"version\": 1, \"users\": [ { broken");
-        Assert.That((await store.AuthenticateAsync("a@hatinh.gov.vn", "p", Client, default)).IsSuccess, Is.True);
+        Assert.That((await store.AuthenticateAsync("a@hatinh.gov.vn", "pass-word-1", Client, default)).IsSuccess, Is.True);
 
         var list = Gateway("", "users", "list");
         Assert.That(list.Code, Is.EqualTo(1));

@@ -50,7 +50,7 @@ public class QueueCommandsTests
         Assert.That(retry.Code, Is.EqualTo(0));
         Assert.That(File.Exists(Path.Combine(spool.QueueDir, entry.QueueId + ".retry")), Is.True);
 
-        Assert.That(Cli("queue", "show", "01ABCDEFGHJKMNPQRS").Code, Is.EqualTo(1));
+        Assert.That(Cli("queue", "show", "01ABCDEFGHJKMNPQRS").Code, Is.EqualTo(2), "an unknown id is a usage error");
         Assert.That(Cli("queue", "retry", "nonsense").Err, Does.Contain("No queued message"));
 
         var delete = Cli("queue", "delete", entry.QueueId);

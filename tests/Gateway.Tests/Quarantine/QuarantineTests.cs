@@ -78,7 +78,7 @@ public class QuarantineTests
             var delete = Cli("quarantine", "delete", other, "--data", _data.Path);
             Assert.That(delete.Code, Is.EqualTo(0));
             Assert.That(store.List(), Is.Empty);
-            Assert.That(Cli("quarantine", "release", other, "--data", _data.Path).Code, Is.EqualTo(1));
+            Assert.That(Cli("quarantine", "release", other, "--data", _data.Path).Code, Is.EqualTo(2));
             Assert.That(Cli("quarantine", "show", "../../etc/passwd", "--data", _data.Path).Err, Does.Contain("No quarantined message"));
         }
         finally

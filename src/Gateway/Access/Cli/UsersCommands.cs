@@ -13,6 +13,9 @@ public static class UsersCommands
         "CONFIG/appsettings.json (relative paths are under DATA). It holds Argon2id password hashes, " +
         "never passwords, is written atomically with mode 600, and a running gateway re-reads it when it changes.";
 
+    /// <summary>Shortest password `users add` and `users passwd` accept, in characters.</summary>
+    public const int MinPasswordLength = 10;
+
     public static Command Create() => Create(() => Console.In, () => !Console.IsInputRedirected);
 
     /// <summary>For tests: where --password-stdin reads, and whether a terminal prompt is possible.</summary>
@@ -141,10 +144,15 @@ public static class UsersCommands
             action();
             return 0;
         }
+        catch (PasswordRefusedException ex)
+        {
+            r.InvocationConfiguration.Error.WriteLine($"error: {ex.Message}");
+            return CommandLine.Usage;
+        }
         catch (Exception ex) when (ex is UsersFileException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             r.InvocationConfiguration.Error.WriteLine($"error: {ex.Message}");
-            return 1;
+            return CommandLine.Finding;
         }
     }
 
@@ -160,9 +168,23 @@ public static class UsersCommands
         return new PasswordInput(fromStdin, plain);
     }
 
+    /// <summary>A password the command refuses to store (too short): a usage error, nothing is written.</summary>
+    private sealed class PasswordRefusedException(string message) : Exception(message);
+
     private sealed record PasswordInput(Option<bool> FromStdin, Option<string> Plain)
     {
         public string Read(ParseResult r, Func<TextReader> stdin, Func<bool> isTerminal)
+        {
+            var secret = ReadAny(r, stdin, isTerminal);
+            // Counted in characters as people see them: "mật khẩu" is 8 whatever its normalization.
+            var length = new System.Globalization.StringInfo(secret.Normalize(NormalizationForm.FormC)).LengthInTextElements;
+            if (length < MinPasswordLength)
+                throw new PasswordRefusedException(
+                    $"Mật khẩu quá ngắn: cần ít nhất {MinPasswordLength} ký tự / The password is too short: at least {MinPasswordLength} characters (it has {length}).");
+            return secret;
+        }
+
+        private string ReadAny(ParseResult r, Func<TextReader> stdin, Func<bool> isTerminal)
         {
             if (r.GetValue(Plain) is { } given)
             {

@@ -14,7 +14,7 @@ public static class QuarantineCommands
         var quarantine = new Command("quarantine", "Show and release messages held in quarantine");
 
         var list = new Command("list", "List quarantined messages");
-        var listPaths = CommonOptions.AddTo(list);
+        var listPaths = CommonOptions.AddTo(list, dataMustExist: true);
         list.SetAction(r =>
         {
             var output = r.InvocationConfiguration.Output;
@@ -32,15 +32,7 @@ public static class QuarantineCommands
         });
         quarantine.Subcommands.Add(list);
 
-        quarantine.Subcommands.Add(IdCommand("show", "Show one quarantined message", (store, id, output) =>
-        {
-            var q = store.Get(id);
-            if (q is null) return false;
-            output.WriteLine($"Reason:        {q.Record.Reason}");
-            output.WriteLine($"Quarantined:   {q.Record.QuarantinedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
-            QueueCommands.WriteDetails(output, q.Record.Envelope, q.Size, q.OpenMessage);
-            return true;
-        }));
+        quarantine.Subcommands.Add(ShowCommand());
         quarantine.Subcommands.Add(IdCommand("release", "Release a message for delivery", (store, id, output) =>
         {
             if (store.Get(id) is not { } held) return false;
@@ -67,12 +59,41 @@ public static class QuarantineCommands
         return held.Record.Envelope;
     }
 
+    static Command ShowCommand()
+    {
+        var command = new Command("show", "Show one quarantined message: reason, envelope, headers (decoded) and attachments; --save writes it to a file");
+        var id = new Argument<string>("id") { Description = "Quarantine id (the queue id it was received under)" };
+        command.Arguments.Add(id);
+        var save = QueueCommands.SaveOption();
+        command.Options.Add(save);
+        var paths = CommonOptions.AddTo(command, dataMustExist: true);
+        command.SetAction(r =>
+        {
+            var value = r.GetValue(id)!;
+            var q = new QuarantineStore(paths(r).DataDir).Get(value);
+            if (q is null) return NotFound(r, value);
+            if (r.GetValue(save) is { } file) return QueueCommands.SaveMessage(r, q.OpenMessage, file);
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine($"Reason:        {q.Record.Reason}");
+            output.WriteLine($"Quarantined:   {q.Record.QuarantinedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
+            QueueCommands.WriteDetails(output, q.Record.Envelope, q.Size, q.OpenMessage);
+            return CommandLine.Ok;
+        });
+        return command;
+    }
+
+    static int NotFound(ParseResult r, string value)
+    {
+        r.InvocationConfiguration.Error.WriteLine($"No quarantined message with id '{value}' / Không có thư nào mang mã '{value}' trong khu cách ly");
+        return CommandLine.Usage;
+    }
+
     static Command IdCommand(string name, string description, Func<QuarantineStore, string, TextWriter, bool> action)
     {
         var command = new Command(name, description);
         var id = new Argument<string>("id") { Description = "Quarantine id (the queue id it was received under)" };
         command.Arguments.Add(id);
-        var paths = CommonOptions.AddTo(command);
+        var paths = CommonOptions.AddTo(command, dataMustExist: true);
         command.SetAction(r =>
         {
             var value = r.GetValue(id)!;
@@ -84,8 +105,7 @@ public static class QuarantineCommands
             {
                 return QueueCommands.NotRecorded(r, ex);
             }
-            r.InvocationConfiguration.Error.WriteLine($"No quarantined message with id '{value}' / Không có thư nào mang mã '{value}' trong khu cách ly");
-            return 1;
+            return NotFound(r, value);
         });
         return command;
     }

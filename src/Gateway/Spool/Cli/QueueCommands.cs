@@ -42,7 +42,7 @@ public static class QueueCommands
     static Command ListCommand()
     {
         var command = new Command("list", "List queued messages with per-recipient status");
-        var paths = CommonOptions.AddTo(command);
+        var paths = CommonOptions.AddTo(command, dataMustExist: true);
         command.SetAction(r =>
         {
             var output = r.InvocationConfiguration.Output;
@@ -66,20 +66,49 @@ public static class QueueCommands
 
     static Command ShowCommand()
     {
-        var command = new Command("show", "Show one queued message: envelope, delivery state and headers");
+        var command = new Command("show", "Show one queued message: envelope, delivery state, headers (decoded) and attachments; --save writes it to a file");
         var id = new Argument<string>("id") { Description = "Queue id" };
         command.Arguments.Add(id);
-        var paths = CommonOptions.AddTo(command);
+        var save = SaveOption();
+        command.Options.Add(save);
+        var paths = CommonOptions.AddTo(command, dataMustExist: true);
         command.SetAction(r =>
         {
             var output = r.InvocationConfiguration.Output;
             var queueId = r.GetValue(id)!;
             var entry = new Spool(paths(r).DataDir).Get(queueId);
             if (entry is null) return NotFound(r, queueId);
+            if (r.GetValue(save) is { } file) return SaveMessage(r, () => entry.OpenMessage(), file);
             WriteDetails(output, entry.Envelope, entry.Size, () => entry.OpenMessage());
             return 0;
         });
         return command;
+    }
+
+    /// <summary>--save FILE (-o FILE), shared with `gateway quarantine show`.</summary>
+    internal static Option<string> SaveOption() => new("--save", "-o")
+    {
+        Description = "Write the message as received (.eml) to this new file, readable only by you, instead of showing it",
+    };
+
+    internal static int SaveMessage(ParseResult r, Func<Stream> open, string file)
+    {
+        try
+        {
+            var bytes = MessageContent.Save(open, file);
+            r.InvocationConfiguration.Output.WriteLine($"saved {bytes} bytes to {Path.GetFullPath(file)}");
+            return CommandLine.Ok;
+        }
+        catch (IOException ex) when (File.Exists(file))
+        {
+            r.InvocationConfiguration.Error.WriteLine($"error: {file} already exists; give a new file name ({ex.Message})");
+            return CommandLine.Usage;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            r.InvocationConfiguration.Error.WriteLine($"error: cannot write {file}: {ex.Message}");
+            return CommandLine.Finding;
+        }
     }
 
     static Command IdCommand(string name, string description, Func<Spool, string, TextWriter, bool> action)
@@ -87,7 +116,7 @@ public static class QueueCommands
         var command = new Command(name, description);
         var id = new Argument<string>("id") { Description = "Queue id" };
         command.Arguments.Add(id);
-        var paths = CommonOptions.AddTo(command);
+        var paths = CommonOptions.AddTo(command, dataMustExist: true);
         command.SetAction(r =>
         {
             var queueId = r.GetValue(id)!;
@@ -129,7 +158,7 @@ public static class QueueCommands
     static int NotFound(ParseResult r, string id)
     {
         r.InvocationConfiguration.Error.WriteLine($"No queued message with id '{id}' / Không có thư nào mang mã '{id}' trong hàng đợi");
-        return 1;
+        return CommandLine.Usage;
     }
 
     /// <summary>Envelope, recipients and the message's header section, shared with `gateway quarantine show`.</summary>
@@ -156,16 +185,7 @@ public static class QueueCommands
             output.WriteLine("Added headers:");
             foreach (var h in e.PrependHeaders) output.WriteLine("  " + h.Replace("\r\n", "\n  "));
         }
-        output.WriteLine("Headers:");
-        foreach (var line in HeaderLines(open)) output.WriteLine("  " + line);
-    }
-
-    static IEnumerable<string> HeaderLines(Func<Stream> open)
-    {
-        using var reader = new StreamReader(open(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
-        var lines = 0;
-        while (reader.ReadLine() is { Length: > 0 } line && lines++ < 200)
-            yield return line;
+        MessageContent.Write(output, open);
     }
 
     internal static string FormatAge(TimeSpan age)
