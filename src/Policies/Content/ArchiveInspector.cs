@@ -34,12 +34,12 @@ internal sealed class ArchiveInspector(PolicySettings settings)
         if (settings.BlockedTypes.Contains(type))
         {
             result.Blocked = true;
-            result.Findings.Add($"blocked executable content ({type}): {path}");
+            result.Findings.Add(InspectionFindings.Executable(type, path));
         }
         else if (FileNames.BlockedExtension(path, settings.BlockedExtensions) is { } ext)
         {
             result.Blocked = true;
-            result.Findings.Add($"blocked file type (.{ext}): {path}");
+            result.Findings.Add(InspectionFindings.FileType(ext, path));
         }
         if (!ContentSniffer.IsArchive(type)) return;
         if (depth >= _limits.MaxDepth)
@@ -58,10 +58,11 @@ internal sealed class ArchiveInspector(PolicySettings settings)
         {
             archive = ArchiveFactory.OpenArchive(new MemoryStream(data, writable: false), new ReaderOptions());
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             result.Blocked = true;
-            result.Findings.Add($"blocked unreadable archive: {path} ({ex.Message})");
+            // The library's message is for no one: a damaged file is called damaged (and still not let through).
+            result.Findings.Add(InspectionFindings.Damaged(path));
             return;
         }
         using (archive)
@@ -87,7 +88,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
                         if (FileNames.BlockedExtension(entry.Key ?? string.Empty, settings.BlockedExtensions) is { } ext)
                         {
                             result.Blocked = true;
-                            result.Findings.Add($"blocked file type (.{ext}): {entryPath}");
+                            result.Findings.Add(InspectionFindings.FileType(ext, entryPath));
                         }
                         continue;
                     }
@@ -109,10 +110,10 @@ internal sealed class ArchiveInspector(PolicySettings settings)
                     CheckFile(entryPath, type, content, depth, budget, result, ct);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 result.Blocked = true;
-                result.Findings.Add($"blocked unreadable archive: {path} ({ex.Message})");
+                result.Findings.Add(InspectionFindings.Damaged(path));
             }
         }
     }
@@ -142,5 +143,50 @@ internal sealed class ArchiveInspector(PolicySettings settings)
     {
         public int Entries = entries;
         public long Bytes = bytes;
+    }
+}
+
+/// <summary>
+/// The findings of an inspection, as written to the verdict (English, for logs and the audit log) and as told to the
+/// sender in the blocked-attachment rule's "{details}", per file, in both languages: a program, a forbidden file type,
+/// a damaged file, or an archive past the inspection limits.
+/// </summary>
+internal static class InspectionFindings
+{
+    private const string ExecutablePrefix = "blocked executable content (";
+    private const string FileTypePrefix = "blocked file type (.";
+    private const string DamagedPrefix = "damaged or unreadable file: ";
+    private const string BlockedPrefix = "blocked ";
+
+    public static string Executable(string type, string path) => $"{ExecutablePrefix}{type}): {path}";
+    public static string FileType(string ext, string path) => $"{FileTypePrefix}{ext}): {path}";
+    public static string Damaged(string path) => DamagedPrefix + path;
+
+    /// <summary>The bilingual "{details}" item for a finding that blocks the file; null for one that does not (encrypted entry).</summary>
+    public static string? Describe(string finding)
+    {
+        if (finding.StartsWith(DamagedPrefix, StringComparison.Ordinal))
+        {
+            var path = finding[DamagedPrefix.Length..];
+            return Rules.Detail.Bilingual($"{path}: tệp bị hỏng hoặc không đọc được", $"{path}: the file is damaged or unreadable");
+        }
+        if (Split(finding, ExecutablePrefix) is var (type, program))
+            return Rules.Detail.Bilingual($"{program}: chương trình hoặc mã lệnh ({type})", $"{program}: a program or script ({type})");
+        if (Split(finding, FileTypePrefix) is var (ext, file))
+            return Rules.Detail.Bilingual($"{file}: loại tệp bị cấm (.{ext})", $"{file}: a forbidden file type (.{ext})");
+        if (finding.StartsWith(BlockedPrefix, StringComparison.Ordinal))
+        {
+            var at = finding.LastIndexOf(": ", StringComparison.Ordinal);
+            var path = at < 0 ? finding : finding[(at + 2)..];
+            return Rules.Detail.Bilingual($"{path}: tệp nén vượt giới hạn kiểm tra", $"{path}: an archive beyond the inspection limits ({finding[BlockedPrefix.Length..(at < 0 ? finding.Length : at)]})");
+        }
+        return null;
+    }
+
+    private static (string What, string Path)? Split(string finding, string prefix)
+    {
+        if (!finding.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var close = finding.IndexOf("): ", prefix.Length, StringComparison.Ordinal);
+        return close < 0 ? null : (finding[prefix.Length..close], finding[(close + 3)..]);
     }
 }

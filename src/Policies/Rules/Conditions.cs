@@ -142,12 +142,19 @@ internal sealed class UnsignedCondition(IReadOnlySet<DocumentClass> classes) : C
         if (message is null) return null;
         if (!message.Classes.Any(classes.Contains)) return false;
         if (message.Smime.Status == SignatureStatus.Valid) return false;
+        // Per document, what is wrong: the sender has to know what to fix. A bad S/MIME signature is said once.
+        var smime = message.Smime.Status == SignatureStatus.None ? null : Detail.Signature("S/MIME", message.Smime.Status);
         // A document in the body itself can only be signed by S/MIME.
-        if (message.BodyClasses.Any(classes.Contains)) { details.Add("body"); return true; }
+        if (message.BodyClasses.Any(classes.Contains))
+        {
+            details.Add(smime ?? Detail.Bilingual("nội dung thư: không có chữ ký S/MIME", "message body: no S/MIME signature"));
+            return true;
+        }
         var unsigned = message.Attachments
             .Where(a => classes.Contains(a.Class))
             .Where(a => a.Signature is not { Status: SignatureStatus.Valid })
-            .Select(a => a.FileName).ToList();
+            .Select(a => Detail.Signature(a.FileName, a.Signature?.Status ?? SignatureStatus.None)).ToList();
+        if (unsigned.Count > 0 && smime is not null) details.Add(smime);
         details.AddRange(unsigned);
         return unsigned.Count > 0;
     }
@@ -172,7 +179,7 @@ internal sealed class BlockedAttachmentCondition(bool expected) : Condition
         if (context.Message is null) return null;
         var blocked = context.Message.Attachments.Where(a => a.Blocked).ToList();
         if (expected)
-            details.AddRange(blocked.SelectMany(a => a.Findings.Where(f => f.StartsWith("blocked", StringComparison.Ordinal)).DefaultIfEmpty(a.FileName)));
+            details.AddRange(blocked.SelectMany(a => a.Findings.Select(Content.InspectionFindings.Describe).OfType<string>().DefaultIfEmpty(a.FileName)));
         return (blocked.Count > 0) == expected;
     }
 }

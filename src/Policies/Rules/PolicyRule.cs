@@ -15,8 +15,10 @@ internal sealed record PolicyRule(
     /// <summary>Builds the hit for this rule; "{details}" in the messages becomes the offending items.</summary>
     public RuleHit ToHit(IReadOnlyList<string> details)
     {
-        var list = string.Join(", ", details.Distinct(StringComparer.Ordinal));
-        return new RuleHit(Name, Mode, Action, Fill(MessageVi, list), Fill(MessageEn, list));
+        var distinct = details.Distinct(StringComparer.Ordinal).ToList();
+        return new RuleHit(Name, Mode, Action,
+            Fill(MessageVi, string.Join(", ", distinct.Select(Detail.Vietnamese))),
+            Fill(MessageEn, string.Join(", ", distinct.Select(Detail.English))));
     }
 
     private static string Fill(string template, string details) =>
