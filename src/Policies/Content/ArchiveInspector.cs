@@ -9,6 +9,8 @@ internal sealed class InspectionResult
 {
     public bool Blocked { get; set; }
     public bool Encrypted { get; set; }
+    /// <summary>Some content could not be looked at (corrupt or encrypted archive).</summary>
+    public bool Unreadable { get; set; }
     public List<string> Findings { get; } = [];
 }
 
@@ -61,6 +63,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             result.Blocked = true;
+            result.Unreadable = true;
             result.Findings.Add($"blocked unreadable archive: {path} ({ex.Message})");
             return;
         }
@@ -82,6 +85,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
                     if (entry.IsEncrypted)
                     {
                         result.Encrypted = true;
+                        result.Unreadable = true;
                         result.Findings.Add($"encrypted archive entry: {entryPath}");
                         // The name is still visible: a blocked name inside an encrypted archive is blocked.
                         if (FileNames.BlockedExtension(entry.Key ?? string.Empty, settings.BlockedExtensions) is { } ext)
@@ -112,6 +116,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 result.Blocked = true;
+                result.Unreadable = true;
                 result.Findings.Add($"blocked unreadable archive: {path} ({ex.Message})");
             }
         }
