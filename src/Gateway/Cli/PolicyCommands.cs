@@ -158,6 +158,7 @@ public static class PolicyCommands
                 secret = a.SecretMarking,
                 blocked = a.Blocked,
                 encrypted = a.Encrypted,
+                unreadable = a.Unreadable,
                 findings = a.Findings,
                 signature = a.Signature is null ? null : new
                 {
@@ -204,6 +205,7 @@ public static class PolicyCommands
         {
             sb.AppendLine($"attachment: {a.FileName} [{a.ContentType}, detected {a.DetectedType}, {a.Size} bytes]");
             sb.AppendLine($"  class: {a.Class.ToWireName()} (by {a.ClassifiedBy}){(a.DocumentSymbol is null ? "" : $", symbol {a.DocumentSymbol}")}{(a.SecretMarking ? ", SECRET STAMP" : "")}");
+            if (a.Unreadable) sb.AppendLine("  status: unreadable (its content could not be read; see the findings)");
             if (a.Signature is not null)
             {
                 sb.AppendLine($"  pdf signature: {a.Signature.Status.ToWireName()}");

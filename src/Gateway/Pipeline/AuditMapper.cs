@@ -37,6 +37,7 @@ internal static class AuditMapper
             Class = a.Class.ToWireName(),
             Symbol = a.DocumentSymbol,
             SignatureStatus = a.Signature?.Status.ToWireName(),
+            Status = a.Unreadable ? "unreadable" : null,
         }).ToList() ?? [],
         Smime = verdict is null ? null : new AuditSmime
         {

@@ -19,7 +19,7 @@ internal sealed class PolicyYamlReader
     private static readonly string[] ConditionKeys =
     [
         "any", "all", "not", "mail-from-in", "mail-from-not-in", "from-in", "from-not-in", "any-recipient-in", "any-recipient-not-in",
-        "all-recipients-in", "class", "smime", "pdf-signature", "unsigned", "secret", "blocked-attachment", "encrypted-archive",
+        "all-recipients-in", "class", "smime", "pdf-signature", "unsigned", "secret", "blocked-attachment", "encrypted-archive", "unreadable",
         "attachment-type", "attachment-name", "attachment-size-over", "authenticated", "listener",
     ];
 
@@ -279,6 +279,7 @@ internal sealed class PolicyYamlReader
             case "secret": return ReadBool(value, rule, key) is { } secret ? new SecretCondition(secret) : null;
             case "blocked-attachment": return ReadBool(value, rule, key) is { } blocked ? new BlockedAttachmentCondition(blocked) : null;
             case "encrypted-archive": return ReadBool(value, rule, key) is { } enc ? new EncryptedArchiveCondition(enc) : null;
+            case "unreadable": return ReadBool(value, rule, key) is { } unreadable ? new UnreadableCondition(unreadable) : null;
             case "authenticated": return ReadBool(value, rule, key) is { } auth ? new AuthenticatedCondition(auth) : null;
             case "attachment-type":
                 return ReadStrings(value, key, nonEmpty: true) is { } types ? new AttachmentTypeCondition(types.Select(x => x.ToLowerInvariant()).ToHashSet()) : null;

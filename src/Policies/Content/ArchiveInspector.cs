@@ -9,6 +9,8 @@ internal sealed class InspectionResult
 {
     public bool Blocked { get; set; }
     public bool Encrypted { get; set; }
+    /// <summary>Some content could not be looked at (corrupt or encrypted archive).</summary>
+    public bool Unreadable { get; set; }
     public List<string> Findings { get; } = [];
 }
 
@@ -62,6 +64,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
         {
             result.Blocked = true;
             // The library's message is for no one: a damaged file is called damaged (and still not let through).
+            result.Unreadable = true;
             result.Findings.Add(InspectionFindings.Damaged(path));
             return;
         }
@@ -83,6 +86,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
                     if (entry.IsEncrypted)
                     {
                         result.Encrypted = true;
+                        result.Unreadable = true;
                         result.Findings.Add($"encrypted archive entry: {entryPath}");
                         // The name is still visible: a blocked name inside an encrypted archive is blocked.
                         if (FileNames.BlockedExtension(entry.Key ?? string.Empty, settings.BlockedExtensions) is { } ext)
@@ -113,6 +117,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 result.Blocked = true;
+                result.Unreadable = true;
                 result.Findings.Add(InspectionFindings.Damaged(path));
             }
         }

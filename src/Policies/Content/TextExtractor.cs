@@ -5,7 +5,6 @@ using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
-using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace GovGateway.Policies.Content;
 
@@ -14,12 +13,15 @@ namespace GovGateway.Policies.Content;
 /// Only the first pages are read: the number/symbol line, type heading and secrecy stamp are on page one.
 /// Returns an empty list when the file has no extractable text (scans, legacy .doc).
 /// </summary>
+/// <summary>The lines of a document, or why it could not be read (<see cref="Lines"/> is then empty).</summary>
+internal sealed record TextExtraction(IReadOnlyList<string> Lines, string? Unreadable);
+
 internal static class TextExtractor
 {
     private const int MaxPdfPages = 3;
     private const int MaxChars = 200_000;
 
-    public static IReadOnlyList<string> ExtractLines(string detectedType, byte[] data)
+    public static TextExtraction ExtractLines(string detectedType, byte[] data)
     {
         try
         {
@@ -31,12 +33,13 @@ internal static class TextExtractor
                 "text" => DecodeText(data),
                 _ => string.Empty,
             };
-            return SplitLines(text);
+            return new TextExtraction(SplitLines(text), null);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
-            // A damaged document is classified by its name instead; it is not an error of the message.
-            return [];
+            // Fail closed: a document we cannot read may carry anything (a stamp, a symbol); it is classified by its name
+            // as before, and marked unreadable so that policy can hold it.
+            return new TextExtraction([], $"unreadable {detectedType}: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -99,23 +102,48 @@ internal static class TextExtractor
         sb.Append('\n');
     }
 
+    /// <summary>XML of documents is read with DTDs ignored (never processed, never fetched): a DOCTYPE line is no reason
+    /// to give up on a document, and no entity can expand or reach out.</summary>
+    private static readonly XmlReaderSettings SafeXml = new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+    };
+
+    private const string WordNs = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+    /// <summary>
+    /// The main document part's text. The package (content types, relationships) is opened by the Open XML SDK; the
+    /// part itself is read with our own XmlReader, because the SDK's refuses any DOCTYPE and a document with one
+    /// (an empty "&lt;!DOCTYPE&gt;" is enough) went unread and was taken for "other". See <see cref="DoctypeFreeReader"/>.
+    /// </summary>
     private static string FromDocx(byte[] data)
     {
         using var stream = new MemoryStream(data, writable: false);
         using var document = WordprocessingDocument.Open(stream, false);
-        var body = document.MainDocumentPart?.Document?.Body;
-        if (body is null) return string.Empty;
+        var part = document.MainDocumentPart ?? throw new InvalidDataException("the package has no main document part");
+        using var reader = XmlReader.Create(DoctypeFreeReader.Open(part.GetStream(FileMode.Open, FileAccess.Read)), SafeXml);
         var sb = new StringBuilder();
-        foreach (var paragraph in body.Descendants<W.Paragraph>())
+        var inText = false;
+        while (reader.Read() && sb.Length < MaxChars)
         {
-            foreach (var node in paragraph.Descendants())
+            switch (reader.NodeType)
             {
-                if (node is W.Text t) sb.Append(t.Text);
-                else if (node is W.TabChar) sb.Append('\t');
-                else if (node is W.Break) sb.Append('\n');
+                case XmlNodeType.Element when reader.NamespaceURI == WordNs:
+                    if (reader.LocalName == "t") inText = !reader.IsEmptyElement;
+                    else if (reader.LocalName == "tab") sb.Append('\t');
+                    else if (reader.LocalName is "br" or "cr") sb.Append('\n');
+                    break;
+                case XmlNodeType.EndElement when reader.NamespaceURI == WordNs:
+                    if (reader.LocalName == "t") inText = false;
+                    else if (reader.LocalName == "p") sb.Append('\n');
+                    break;
+                case XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace or XmlNodeType.CDATA when inText:
+                    sb.Append(reader.Value);
+                    break;
             }
-            sb.Append('\n');
-            if (sb.Length > MaxChars) break;
         }
         return sb.ToString();
     }
@@ -125,7 +153,7 @@ internal static class TextExtractor
         using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
         var entry = zip.GetEntry("content.xml");
         if (entry is null) return string.Empty;
-        using var reader = XmlReader.Create(entry.Open(), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        using var reader = XmlReader.Create(entry.Open(), SafeXml);
         const string textNs = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
         var sb = new StringBuilder();
         while (reader.Read() && sb.Length < MaxChars)

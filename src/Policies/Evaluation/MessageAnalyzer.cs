@@ -92,6 +92,7 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
 
         ClassificationResult classification;
         PdfSignatureReport? signature = null;
+        string? unreadable = null;
         if (isCalendar)
         {
             var text = TextExtractor.DecodeText(data);
@@ -104,9 +105,10 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         {
             // An executable is never an official document, whatever its name says.
             var isDocument = DocumentTypes.Contains(detected) && !inspection.Blocked;
-            var lines = isDocument ? TextExtractor.ExtractLines(detected, data) : [];
-            classification = isDocument
-                ? _classifier.Classify(lines, fileName, subject, isDocumentType: true)
+            var extraction = isDocument ? TextExtractor.ExtractLines(detected, data) : null;
+            if (extraction?.Unreadable is { } why) unreadable = why;
+            classification = extraction is not null
+                ? _classifier.Classify(extraction.Lines, fileName, subject, isDocumentType: true)
                 : ClassificationResult.Nothing;
             if (detected == "pdf") signature = _pdf.Verify(data);
         }
@@ -125,7 +127,8 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
             Signature = signature,
             Blocked = inspection.Blocked,
             Encrypted = inspection.Encrypted,
-            Findings = inspection.Findings,
+            Unreadable = inspection.Unreadable || unreadable is not null,
+            Findings = unreadable is null ? inspection.Findings : [.. inspection.Findings, unreadable],
         };
     }
 

@@ -51,6 +51,11 @@ public sealed record AttachmentReport
     public bool Blocked { get; init; }
     /// <summary>True when it is, or contains, an encrypted archive or entry.</summary>
     public bool Encrypted { get; init; }
+    /// <summary>
+    /// True when the gateway could not read it (a document its parser refuses, an encrypted PDF, a corrupt or encrypted
+    /// archive): its class and stamps are unknown, so it is never taken for a harmless "other". See <see cref="Findings"/>.
+    /// </summary>
+    public bool Unreadable { get; init; }
     /// <summary>Human-readable findings, e.g. "blocked executable: a.zip/x/setup.exe".</summary>
     public IReadOnlyList<string> Findings { get; init; } = [];
 }

@@ -195,6 +195,18 @@ internal sealed class EncryptedArchiveCondition(bool expected) : Condition
     }
 }
 
+/// <summary>True when an attachment could not be read (see <see cref="AttachmentReport.Unreadable"/>).</summary>
+internal sealed class UnreadableCondition(bool expected) : Condition
+{
+    public override bool? Evaluate(RuleContext context, List<string> details)
+    {
+        if (context.Message is null) return null;
+        var files = context.Message.Attachments.Where(a => a.Unreadable).Select(a => a.FileName).ToList();
+        if (expected) details.AddRange(files);
+        return (files.Count > 0) == expected;
+    }
+}
+
 internal sealed class AttachmentTypeCondition(IReadOnlySet<string> types) : Condition
 {
     public override bool? Evaluate(RuleContext context, List<string> details)

@@ -146,6 +146,67 @@ public sealed class PolicyAdministrationTests
         Assert.That(gateway.Output, Does.Contain(text));
     }
 
+    /// <summary>A DOCX package whose main document part no XML parser accepts.</summary>
+    private static byte[] UnreadableDocx()
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string name, string text)
+            {
+                using var entry = zip.CreateEntry(name).Open();
+                entry.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            }
+            Add("[Content_Types].xml", """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>""");
+            Add("_rels/.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>""");
+            Add("word/document.xml", """<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><<MẬT""");
+        }
+        return stream.ToArray();
+    }
+
+    private static MimeKit.MimeMessage WithUnreadableDocx(string to)
+    {
+        var message = Mail.Plain("Tài liệu", "Xin gửi kèm.", to: to);
+        var body = new MimeKit.BodyBuilder { TextBody = "Xin gửi kèm." };
+        body.Attachments.Add("tai-lieu.docx", UnreadableDocx());
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    [Test, CancelAfter(120_000)]
+    public async Task An_unreadable_document_is_shown_by_policy_test_held_when_bound_outside_and_audited_as_unreadable()
+    {
+        const string outside = "ban.be@gmail.com";
+        var eml = Mail.WriteEml(WithUnreadableDocx(outside), _config);
+
+        var json = await Gateway("policy", "test", eml, "--mail-from", Mail.Sender, "--rcpt", outside, "--config", _config, "--json");
+        Assert.That(json.ExitCode, Is.EqualTo(0), json.All);
+        using (var doc = JsonDocument.Parse(json.StdOut))
+        {
+            Assert.That(doc.RootElement.GetProperty("decision").GetString(), Is.EqualTo("quarantine"));
+            Assert.That(doc.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("rule").GetString()), Is.EqualTo(new[] { "unreadable-outside" }));
+            var attachment = doc.RootElement.GetProperty("attachments").EnumerateArray().Single();
+            Assert.That(attachment.GetProperty("unreadable").GetBoolean(), Is.True);
+            Assert.That(attachment.GetProperty("detectedType").GetString(), Is.EqualTo("docx"));
+        }
+        var text = await Gateway("policy", "test", eml, "--mail-from", Mail.Sender, "--rcpt", outside, "--config", _config);
+        Assert.That(text.StdOut, Does.Contain("status: unreadable"), text.All);
+
+        await using var gateway = await TestGateway.StartAsync(configDir: _config);
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", Mail.Sender, "--password", "Mật-khẩu-2025!"), Is.EqualTo(0));
+        using (var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true })
+        {
+            await client.ConnectAsync("127.0.0.1", gateway.Submission.Port, SecureSocketOptions.StartTls);
+            await client.AuthenticateAsync(Mail.Sender, "Mật-khẩu-2025!");
+            var reply = await client.SendAsync(WithUnreadableDocx(outside));
+            Assert.That(reply, Does.Contain("kiểm tra").And.Contain("held for review"));
+        }
+        await gateway.Runtime.Audit!.FlushAsync();
+        var held = gateway.Runtime.Audit.Query(new GovGateway.Audit.AuditQuery { Decision = "quarantined" }).Records.Single().Transaction;
+        Assert.That(held.Attachments.Single().Status, Is.EqualTo("unreadable"));
+        Assert.That(held.Rules.Select(r => r.Rule), Does.Contain("unreadable-outside"));
+    }
+
     private async Task<string> SendReportAsync(int port)
     {
         using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };

@@ -59,6 +59,7 @@ public static class AuditRecordLimits
             a.Class = Cut(a.Class, MaxShortText);
             a.Symbol = Cut(a.Symbol, MaxShortText);
             a.SignatureStatus = Cut(a.SignatureStatus, MaxShortText);
+            a.Status = Cut(a.Status, MaxShortText);
         }
         if (t.Smime is { } s)
         {

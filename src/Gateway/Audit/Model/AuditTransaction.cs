@@ -55,6 +55,8 @@ public sealed class AuditAttachment
     public string? Symbol { get; set; }
     /// <summary>PDF signature result; "valid" counts as signed.</summary>
     public string? SignatureStatus { get; set; }
+    /// <summary>"unreadable" when the gateway could not read the attachment; absent otherwise.</summary>
+    public string? Status { get; set; }
 }
 
 /// <summary>S/MIME result of an audited message.</summary>

@@ -121,7 +121,7 @@ public static class AuditFormatter
                 t.MailFrom, More(r.RecipientStatus.Select(s => $"{s.Recipient}={s.Outcome}"), t.RecipientsOmitted), t.HeaderFrom, t.Subject,
                 t.Size.ToString(CultureInfo.InvariantCulture), t.Sha256, t.ClientIp, t.Helo, t.TlsProtocol, t.AuthenticatedUser, t.Listener,
                 string.Join("; ", Classes(t)), string.Join("; ", t.Attachments.Select(a => a?.Symbol).Where(s => !string.IsNullOrEmpty(s))),
-                More(t.Attachments.Where(a => a is not null).Select(a => $"{a.Name} [{a.DetectedType}, {a.Class}, {a.SignatureStatus}]"), t.AttachmentsOmitted),
+                More(t.Attachments.Where(a => a is not null).Select(a => $"{a.Name} [{a.DetectedType}, {a.Class}, {a.SignatureStatus}{(a.Status is null ? "" : $", {a.Status}")}]"), t.AttachmentsOmitted),
                 t.Smime?.Status, t.Smime?.SignerSubject, t.Smime?.Issuer, t.Smime?.Serial,
                 string.Join("; ", t.Rules.Where(h => h is not null).Select(h => $"{h.Rule} ({h.Mode}/{h.Action}): {h.Message}")),
                 t.PolicyVersion, t.Id, r.Seq.ToString(CultureInfo.InvariantCulture), DisplayZone.Iso(t.TimeUtc, zone),

@@ -47,6 +47,7 @@ internal static class CanonicalWriter
             String(w, Names.Class, a.Class);
             String(w, Names.Symbol, a.Symbol);
             String(w, Names.SignatureStatus, a.SignatureStatus);
+            String(w, Names.Status, a.Status);
         });
         if (t.AttachmentsOmitted is { } omitted) w.WriteNumber(Names.AttachmentsOmitted, omitted);
         if (t.Smime is { } s)
