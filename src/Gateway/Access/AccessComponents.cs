@@ -17,6 +17,8 @@ public sealed class AccessComponents
     /// <summary>The lockout guard wrapping the configured backends: call this one at AUTH.</summary>
     public required LoginGuard Authenticator { get; init; }
     public required RateLimiter RateLimits { get; init; }
+    /// <summary>Own domains and internal networks: forged-sender checks on the relay listener, and whom to bounce to.</summary>
+    public required SenderOrigin Origin { get; init; }
     /// <summary>The users file store, when "local" is a configured backend.</summary>
     public LocalUserStore? Users { get; init; }
     /// <summary>The pass-through backend, when "upstream" is a configured backend.</summary>
@@ -47,6 +49,7 @@ public sealed class AccessComponents
             Senders = new SenderIdentity(options, users),
             Authenticator = new LoginGuard(ordered, options.Auth, time, loggers.CreateLogger<LoginGuard>()),
             RateLimits = new RateLimiter(options.RateLimits, time),
+            Origin = new SenderOrigin(options),
             Users = users,
             Upstream = pass,
         };

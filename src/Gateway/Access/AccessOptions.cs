@@ -23,12 +23,25 @@ public sealed class AccessOptions
     /// </summary>
     public Dictionary<string, List<string>> Aliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The agency's own domains (same matching as <see cref="LocalDomains"/>). Mail on the relay
+    /// listener that claims one of them (MAIL FROM or header From/Sender) without login and from
+    /// outside <see cref="InternalNetworks"/> is forged and refused. Empty: no such check.
+    /// </summary>
+    public List<string> OwnDomains { get; set; } = [];
+
+    /// <summary>
+    /// Networks (CIDR) the agency's own mail servers send from. Mail from them may claim an own
+    /// domain without login, and their delivery failures are bounced. Default: loopback only.
+    /// </summary>
+    public List<string> InternalNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
+
     public AuthOptions Auth { get; set; } = new();
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>
-    /// Binds the "Access" section. A configured LocalDomains list replaces the default rather than
+    /// Binds the "Access" section. A configured LocalDomains or InternalNetworks list replaces the default rather than
     /// being appended to it (the binder's behaviour for lists with an initial value), so an agency
     /// that lists only its own domains does not silently keep accepting all of gov.vn.
     /// </summary>
@@ -40,6 +53,8 @@ public sealed class AccessOptions
         var domains = section.GetSection(nameof(LocalDomains));
         if (domains.GetChildren().Any())
             options.LocalDomains = [];
+        if (section.GetSection(nameof(InternalNetworks)).GetChildren().Any())
+            options.InternalNetworks = [];
         section.Bind(options);
         return options;
     }

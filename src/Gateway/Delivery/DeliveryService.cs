@@ -20,6 +20,7 @@ public sealed class DeliveryService : BackgroundService
     readonly IDeliveryObserver _observer;
     readonly ILogger _logger;
     readonly TimeProvider _time;
+    readonly Func<SpoolEnvelope, bool> _mayBounce;
 
     readonly object _gate = new();
     // Authoritative due time per known id; the priority queue may hold stale entries, checked against this.
@@ -39,9 +40,12 @@ public sealed class DeliveryService : BackgroundService
         public static OutcomeEvent Release(string queueId) => new(queueId, "", null, null, default);
     }
 
+    /// <param name="mayBounce">Whether a failure of this message may be reported to its envelope sender; null: always.
+    /// The host answers "only for mail from a logged-in user or an internal server" (no backscatter to forged senders).</param>
     public DeliveryService(Spool.Spool spool, DeliveryOptions options, IDeliveryObserver? observer = null,
-        ILogger<DeliveryService>? logger = null, TimeProvider? timeProvider = null)
+        ILogger<DeliveryService>? logger = null, TimeProvider? timeProvider = null, Func<SpoolEnvelope, bool>? mayBounce = null)
     {
+        _mayBounce = mayBounce ?? (_ => true);
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -366,10 +370,13 @@ public sealed class DeliveryService : BackgroundService
     {
         var envelope = entry.Envelope;
         var notify = failed.Where(f => BounceBuilder.WantsFailureNotice(f.Recipient)).ToList();
-        if (envelope.IsBounce || notify.Count == 0)
+        var unverified = !envelope.IsBounce && notify.Count > 0 && !_mayBounce(envelope);
+        if (envelope.IsBounce || notify.Count == 0 || unverified)
         {
             _logger.LogWarning("Message {QueueId} failed for {Count} recipients; no notice sent ({Reason})",
-                entry.QueueId, failed.Count, envelope.IsBounce ? "null sender" : "NOTIFY=NEVER");
+                entry.QueueId, failed.Count, envelope.IsBounce ? "null sender"
+                : unverified ? $"sender <{envelope.MailFrom}> unverified: came from {envelope.ClientIp} without login, a bounce could be backscatter"
+                : "NOTIFY=NEVER");
             return true;
         }
         try

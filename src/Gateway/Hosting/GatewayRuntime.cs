@@ -88,11 +88,12 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>());
-        await _delivery.StartAsync(ct).ConfigureAwait(false);
-
         var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory);
         _disposables.Add(access);
+
+        _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),
+            mayBounce: e => access.Origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
+        await _delivery.StartAsync(ct).ConfigureAwait(false);
         var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
             loggerFactory.CreateLogger<GatewayHandler>());
 

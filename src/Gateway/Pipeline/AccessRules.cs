@@ -33,8 +33,12 @@ public sealed class AccessRules : IDisposable
         return new AccessRules(AccessComponents.Create(options, paths.DataDir, upstream, loggers));
     }
 
-    /// <summary>MAIL FROM: a well-formed address the logged-in user owns; the null sender only on the relay listener (bounces).</summary>
-    public SmtpReply? CheckSender(ListenerRole role, string? user, string mailFrom)
+    /// <summary>
+    /// MAIL FROM: a well-formed address the logged-in user owns; the null sender only on the relay
+    /// listener (bounces); on the relay listener without login, an own-domain sender only from the
+    /// internal networks.
+    /// </summary>
+    public SmtpReply? CheckSender(ListenerRole role, string? user, string mailFrom, IPAddress client)
     {
         if (role != ListenerRole.Relay && user is null)
             return AccessReplies.AuthenticationRequired;
@@ -45,8 +49,46 @@ public sealed class AccessRules : IDisposable
             return AccessReplies.BadAddress(check.Reason);
         if (user is not null && !_components.Senders.MayUse(user, mailFrom))
             return AccessReplies.SenderNotOwned(mailFrom);
+        if (IsUnverifiedOutsider(role, user, client) && _components.Origin.ClaimsOwnDomain(mailFrom))
+            return AccessReplies.OwnDomainFromOutside(mailFrom);
         return null;
     }
+
+    /// <summary>
+    /// The message's header senders. A logged-in user: exactly one From field, and every address in
+    /// From and Sender the user's own or an alias. The relay listener without login and from outside
+    /// the internal networks: no From or Sender address in an own domain.
+    /// </summary>
+    public SmtpReply? CheckHeaderSenders(ListenerRole role, string? user, IPAddress client, HeaderSenders senders)
+    {
+        if (user is not null)
+        {
+            if (senders.Unreadable is { } unreadable)
+                return AccessReplies.HeaderSenderUnreadable(unreadable);
+            if (senders.FromFields > 1)
+                return AccessReplies.SecondFromField;
+            foreach (var address in senders.From)
+                if (!_components.Senders.MayUse(user, address))
+                    return AccessReplies.HeaderSenderNotOwned("From", address);
+            foreach (var address in senders.Sender)
+                if (!_components.Senders.MayUse(user, address))
+                    return AccessReplies.HeaderSenderNotOwned("Sender", address);
+            return null;
+        }
+        if (IsUnverifiedOutsider(role, user, client))
+        {
+            foreach (var address in senders.All)
+                if (_components.Origin.ClaimsOwnDomain(address))
+                    return AccessReplies.OwnDomainFromOutside(address);
+        }
+        return null;
+    }
+
+    /// <summary>Whether a delivery failure of this message may be bounced to its envelope sender (see <see cref="SenderOrigin.MayBounce"/>).</summary>
+    public SenderOrigin Origin => _components.Origin;
+
+    private bool IsUnverifiedOutsider(ListenerRole role, string? user, IPAddress client) =>
+        role == ListenerRole.Relay && user is null && _components.Origin.HasOwnDomains && !_components.Origin.IsInternal(client);
 
     public SmtpReply CheckRecipient(ListenerRole role, string? user, string recipient) =>
         _components.Relay.CheckRecipient(role, user is not null, recipient);

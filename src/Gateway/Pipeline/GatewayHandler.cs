@@ -43,7 +43,7 @@ public sealed class GatewayHandler(
         var state = new TransactionState { Envelope = envelope };
         session.Properties[StateKey] = state;
 
-        if (access.CheckSender(session.Role, session.AuthenticatedUser, envelope.MailFrom) is { } refusal)
+        if (access.CheckSender(session.Role, session.AuthenticatedUser, envelope.MailFrom, session.RemoteEndPoint.Address) is { } refusal)
         {
             await RecordRejectionAsync(session, state, refusal, [], ct).ConfigureAwait(false);
             return refusal;
@@ -82,6 +82,15 @@ public sealed class GatewayHandler(
             {
                 await AppendAsync(session, envelope, null, hashing, writer.QueueId, "rejected", limited, ct).ConfigureAwait(false);
                 return limited;
+            }
+
+            HeaderSenders senders;
+            await using (var read = writer.OpenRead())
+                senders = HeaderSenders.Read(read);
+            if (access.CheckHeaderSenders(session.Role, session.AuthenticatedUser, session.RemoteEndPoint.Address, senders) is { } forged)
+            {
+                await AppendAsync(session, envelope, null, hashing, writer.QueueId, "rejected", forged, ct).ConfigureAwait(false);
+                return forged;
             }
 
             var policy = policies.Current;

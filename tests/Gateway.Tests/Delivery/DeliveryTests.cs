@@ -289,6 +289,37 @@ public class DeliveryTests
         Assert.Throws<ArgumentException>(() => new DeliveryOptions { MaxConcurrency = 0 }.Validate());
     }
 
+    [TestCase("203.0.113.5", null, false)]
+    [TestCase("127.0.0.1", null, true)]
+    [TestCase("203.0.113.5", "vanthu@agency.gov.vn", true)]
+    public async Task Only_mail_from_a_logged_in_user_or_an_internal_server_is_bounced(string clientIp, string? user, bool bounced)
+    {
+        // Mail from outside may carry a forged envelope sender: a bounce would go to an innocent third party.
+        var origin = new GovGateway.Access.SenderOrigin(new GovGateway.Access.AccessOptions());
+        _upstream.RcptReply = a => a.StartsWith("bad") ? "550 5.1.1 <" + a + ">: user unknown" : null;
+        _service = new DeliveryService(_spool, Options(_upstream.Port), _observer, mayBounce: e => origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
+        await _service.StartAsync(CancellationToken.None);
+        var envelope = SpoolTestData.Envelope("forged-or-not@victim.example", "bad@upstream.test");
+        envelope.ClientIp = clientIp;
+        envelope.AuthenticatedUser = user;
+        var original = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("Spam?"), envelope);
+
+        await UntilAsync(() => _observer.Has("bad@upstream.test", DeliveryOutcomes.Bounced), Wait, "failure recorded");
+        await UntilAsync(() => !_spool.List().Any() || _upstream.Messages.Count > 0, Wait, "queue settled");
+        if (bounced)
+        {
+            var received = await _upstream.WaitForMessagesAsync(1, Wait);
+            Assert.That(received.Single().Recipients, Is.EqualTo(new[] { "forged-or-not@victim.example" }), "the bounce");
+        }
+        else
+        {
+            await UntilAsync(() => !_spool.List().Any(), Wait, "finished");
+            await Task.Delay(500);
+            Assert.That(_upstream.Messages, Is.Empty, "no bounce to a sender nobody vouched for");
+        }
+        Assert.That(_spool.Get(original.QueueId), Is.Null, "the failed message left the queue either way");
+    }
+
     [Test]
     public async Task Permanent_failure_bounces_at_once_with_a_valid_delivery_status_report()
     {

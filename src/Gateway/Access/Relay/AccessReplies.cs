@@ -23,6 +23,18 @@ public static class AccessReplies
     public static SmtpReply SenderNotOwned(string address) => new(553, "5.7.1",
         $"Bạn không được gửi thư với địa chỉ {Printable(address)} / Sender address not owned by the authenticated user: {Printable(address)}");
 
+    public static SmtpReply SecondFromField => new(550, "5.7.1",
+        "Thư có nhiều hơn một trường From; mỗi thư chỉ được có một / The message has more than one From header field; exactly one is allowed");
+
+    public static SmtpReply HeaderSenderNotOwned(string field, string address) => new(550, "5.7.1",
+        $"Địa chỉ {Printable(address)} trong trường {field} không phải của bạn; hãy gửi từ hộp thư của chính bạn / The {field} address {Printable(address)} is not yours; send from your own mailbox");
+
+    public static SmtpReply HeaderSenderUnreadable(string what) => new(550, "5.7.1",
+        $"Không đọc được người gửi trong tiêu đề thư ({Printable(what)}) / The message's sender header cannot be read: {Printable(what)}");
+
+    public static SmtpReply OwnDomainFromOutside(string address) => new(550, "5.7.1",
+        $"Thư mang địa chỉ {Printable(address)} của cơ quan nhưng gửi từ bên ngoài, không đăng nhập / Message claims the agency's own address {Printable(address)} but comes from outside without login");
+
     public static SmtpReply AuthFailed => new(535, "5.7.8",
         "Tên đăng nhập hoặc mật khẩu không đúng / Authentication credentials invalid");
 
