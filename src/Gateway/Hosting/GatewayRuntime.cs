@@ -94,9 +94,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
             loggerFactory.CreateLogger<GatewayHandler>());
 
         _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
-        await _smtp.StartAsync(ct).ConfigureAwait(false);
-        foreach (var (name, endPoint) in _smtp.BoundEndPoints)
-            _logger.LogInformation("Listening: {Listener} on {EndPoint}", name, endPoint);
+        await _smtp.StartAsync(ct).ConfigureAwait(false); // the engine logs each listener it binds
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
