@@ -60,7 +60,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
-        var hostName = string.IsNullOrWhiteSpace(smtpSettings.HostName) ? Dns.GetHostName() : smtpSettings.HostName;
+        var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
+        // Bounces (Reporting-MTA, postmaster@) and the upstream EHLO say the same name as the greeting.
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
             deliveryOptions.HostName = hostName;
         _shutdownGrace = smtpSettings.ShutdownGrace;
