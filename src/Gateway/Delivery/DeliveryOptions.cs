@@ -51,8 +51,8 @@ public sealed class DeliveryOptions
     /// <summary>First retry delay; each further attempt doubles it up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
-    /// <summary>Name used in EHLO and as Reporting-MTA in bounces.</summary>
-    public string HostName { get; set; } = System.Net.Dns.GetHostName();
+    /// <summary>Name used in EHLO and as Reporting-MTA in bounces. Empty: Smtp:HostName, the gateway's own name.</summary>
+    public string HostName { get; set; } = "";
     /// <summary>From: of bounces; null means postmaster@<see cref="HostName"/>.</summary>
     public string? BounceFrom { get; set; }
     /// <summary>An idle upstream connection is closed after this long.</summary>
@@ -86,7 +86,6 @@ public sealed class DeliveryOptions
         if (RetryBaseDelay <= TimeSpan.Zero) throw new ArgumentException("Delivery:RetryBaseDelay must be positive.");
         if (RetryMaxDelay < RetryBaseDelay) throw new ArgumentException("Delivery:RetryMaxDelay must not be below RetryBaseDelay.");
         if (MaxAge <= TimeSpan.Zero) throw new ArgumentException("Delivery:MaxAge must be positive.");
-        if (string.IsNullOrWhiteSpace(HostName)) throw new ArgumentException("Delivery:HostName must not be empty.");
     }
 
     /// <summary>Delay before attempt number <paramref name="attemptsSoFar"/> + 1: base × 2^(n−1), capped.</summary>

@@ -351,15 +351,22 @@ public sealed class DeliveryService : BackgroundService
         if (envelope.Recipients.All(r => r.Status != RecipientStatus.Pending))
         {
             Release(entry.QueueId);
-            _logger.LogInformation("Message {QueueId} finished after {Attempts} attempts", entry.QueueId, envelope.Attempts);
+            LogOutcomes(entry.QueueId, outcomes, transport.RemoteMta, envelope.Attempts, null);
             return null;
         }
 
         envelope.NextAttemptUtc = now + _options.RetryDelay(envelope.Attempts);
         if (!await _spool.UpdateAsync(entry, ct).ConfigureAwait(false)) return null; // deleted meanwhile
-        _logger.LogInformation("Message {QueueId} deferred for {Count} recipients until {Next:o}",
-            entry.QueueId, envelope.Recipients.Count(r => r.Status == RecipientStatus.Pending), envelope.NextAttemptUtc);
+        LogOutcomes(entry.QueueId, outcomes, transport.RemoteMta, envelope.Attempts, envelope.NextAttemptUtc);
         return envelope.NextAttemptUtc;
+    }
+
+    /// <summary>One line per outcome and reply of this attempt (Postfix logs one per recipient; most messages have one reply for all).</summary>
+    void LogOutcomes(string queueId, List<OutcomeEvent> outcomes, string? remoteMta, int attempts, DateTime? next)
+    {
+        foreach (var group in outcomes.GroupBy(o => (o.Outcome, o.Reply)))
+            Pipeline.MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
+                remoteMta ?? "outbox", group.Key.Reply, attempts, group.Key.Outcome == DeliveryOutcomes.Deferred ? next : null);
     }
 
     /// <summary>

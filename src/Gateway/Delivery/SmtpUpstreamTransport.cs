@@ -40,7 +40,8 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
             var reply = ex is SmtpCommandException command
                 ? SmtpReplyText.Format((int)command.StatusCode, command.Message)
                 : $"connect to {Upstream.Host}:{Upstream.Port} failed: {ex.Message}";
-            _logger.LogWarning("Upstream {Host}:{Port} unavailable for {QueueId}: {Reply}", Upstream.Host, Upstream.Port, entry.QueueId, reply);
+            // The message's "deferred" line carries this reply; Debug keeps it from being said twice.
+            _logger.LogDebug("Upstream {Host}:{Port} unavailable for {QueueId}: {Reply}", Upstream.Host, Upstream.Port, entry.QueueId, reply);
             // Even a 5xx greeting or AUTH refusal is a configuration problem on our side: retry, don't bounce.
             return All(pending, new RecipientResult(ResultKind.Deferred, reply));
         }
@@ -73,7 +74,7 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
         {
             await DropAsync().ConfigureAwait(false);
             var reply = $"conversation with {Upstream.Host}:{Upstream.Port} failed: {ex.Message}";
-            _logger.LogWarning("Delivery of {QueueId} interrupted: {Reply}", entry.QueueId, reply);
+            _logger.LogDebug("Delivery of {QueueId} interrupted: {Reply}", entry.QueueId, reply);
             return All(pending, new RecipientResult(ResultKind.Deferred, reply));
         }
     }

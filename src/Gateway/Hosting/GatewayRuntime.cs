@@ -63,7 +63,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
-        var hostName = string.IsNullOrWhiteSpace(smtpSettings.HostName) ? Dns.GetHostName() : smtpSettings.HostName;
+        var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
+        // Bounces (Reporting-MTA, postmaster@) and the upstream EHLO say the same name as the greeting.
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
             deliveryOptions.HostName = hostName;
         _shutdownGrace = smtpSettings.ShutdownGrace;
@@ -98,14 +99,12 @@ public sealed class GatewayRuntime : IAsyncDisposable
             loggerFactory.CreateLogger<GatewayHandler>());
 
         _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
-        await _smtp.StartAsync(ct).ConfigureAwait(false);
+        await _smtp.StartAsync(ct).ConfigureAwait(false); // the engine logs each listener it binds
         Certificates = new CertificateWatcher(certificate,
             () => CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger),
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
-        foreach (var (name, endPoint) in _smtp.BoundEndPoints)
-            _logger.LogInformation("Listening: {Listener} on {EndPoint}", name, endPoint);
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>

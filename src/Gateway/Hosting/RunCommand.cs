@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace GovGateway.Hosting;
 
@@ -35,13 +36,39 @@ public static class RunCommand
             .Build();
     }
 
+    /// <summary>
+    /// In a terminal: one line per event, local time with its offset, Vietnamese as written (Microsoft's default
+    /// puts the category on a line of its own). Under systemd: its formatter (journald keeps the time and level).
+    /// Logging:Console:FormatterName=json gives one JSON object per line, with Vietnamese unescaped. Settings under
+    /// Logging:Console:FormatterOptions still override these defaults.
+    /// </summary>
+    internal static void ConfigureConsoleLog(HostApplicationBuilder builder)
+    {
+        // Without a formatter name the console logger ignores the formatter's options for its legacy ones.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Simple);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff zzz ";
+            o.IncludeScopes = false;
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+            o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddConsole();
+        // The host logs a failed start with the exception's stack trace; RunAsync says it in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Services.AddSystemd();
+        // AddSystemd picks its own formatter under systemd; a formatter the administrator names still wins.
+        if (builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } chosen)
+            builder.Services.PostConfigure<ConsoleLoggerOptions>(o => o.FormatterName = chosen);
+    }
+
     private static async Task<int> RunAsync(GatewayPaths paths, string[] overrides, CancellationToken ct)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(BuildConfiguration(paths, overrides));
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddConsole();
-        builder.Services.AddSystemd();
+        ConfigureConsoleLog(builder);
         builder.Services.AddSingleton(paths);
         builder.Services.AddHostedService<GatewayHostedService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));

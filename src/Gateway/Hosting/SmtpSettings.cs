@@ -3,7 +3,7 @@ namespace GovGateway.Hosting;
 /// <summary>The "Smtp" configuration section.</summary>
 public sealed class SmtpSettings
 {
-    /// <summary>Name used in the greeting, EHLO reply and Received lines. Empty: the machine's host name.</summary>
+    /// <summary>Name used in the greeting, EHLO reply, Received lines and bounces. Empty: the machine's fully qualified name (see <see cref="HostNames"/>).</summary>
     public string HostName { get; set; } = "";
     public long MaxMessageSize { get; set; } = 50L * 1024 * 1024;
     public int MaxRecipients { get; set; } = 100;

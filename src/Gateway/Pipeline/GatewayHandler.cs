@@ -112,7 +112,6 @@ public sealed class GatewayHandler(
                     var reasons = verdict.Reasons.Count > 0 ? verdict.Reasons : verdict.Hits;
                     var reply = new SmtpReply(550, "5.7.1", string.Join("\n", reasons.Select(r => $"[{r.Rule}] {r.MessageVi} / {r.MessageEn}")));
                     await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
-                    logger.LogInformation("Rejected {QueueId} from {Sender}: {Rules}", writer.QueueId, envelope.MailFrom, string.Join(",", reasons.Select(r => r.Rule)));
                     return reply;
                 }
                 case Decision.Quarantine:
@@ -132,10 +131,12 @@ public sealed class GatewayHandler(
                     // makes both durable before the 250. The journal takes its copy with its next group commit (queued
                     // before delivery can see the message, which keeps the file until the journal has it). Should
                     // the spool fail, only "failed" is recorded and the client gets a 4xx.
-                    var record = audit?.Carry(AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
-                        spoolEnvelope.Recipients.Select(r => r.Address).ToList()));
+                    var transaction = AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
+                        spoolEnvelope.Recipients.Select(r => r.Address).ToList());
+                    var record = audit?.Carry(transaction);
                     if (record is not null) spoolEnvelope.AuditRecord = new RawJson(record.Json);
                     await spool.CommitAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
+                    MessageLog.Transaction(logger, transaction);
                     return reply;
                 }
             }
@@ -231,8 +232,11 @@ public sealed class GatewayHandler(
         }
     }
 
-    private ValueTask RecordAsync(AuditTransaction record, CancellationToken ct) =>
-        audit is null ? ValueTask.CompletedTask : audit.AppendAsync(record, ct);
+    private ValueTask RecordAsync(AuditTransaction record, CancellationToken ct)
+    {
+        MessageLog.Transaction(logger, record);
+        return audit is null ? ValueTask.CompletedTask : audit.AppendAsync(record, ct);
+    }
 
     private async ValueTask RecordRejectionAsync(SessionInfo session, TransactionState state, SmtpReply reply, IReadOnlyList<RuleHit> hits, CancellationToken ct)
     {

@@ -93,7 +93,7 @@ public sealed class QuarantineStore
             Spool.Spool.TryDelete(tmp);
             throw;
         }
-        _logger.LogInformation("Quarantined message {QueueId}: {Reason}", id, reason);
+        _logger.LogDebug("Quarantined message {QueueId}: {Reason}", id, reason); // the message's own line says it, with the client's reply
         return id;
     }
 

@@ -36,7 +36,8 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Session {SessionId}: bare CR or LF from {Remote}; input refused")]
     public static partial void BareLineBreak(ILogger logger, string sessionId, IPEndPoint remote);
 
-    [LoggerMessage(11, LogLevel.Warning, "Session {SessionId}: authentication failed for {User} from {Remote}")]
+    // Debug: the handler that checks the password logs the outcome with its reason; one line per AUTH.
+    [LoggerMessage(11, LogLevel.Debug, "Session {SessionId}: authentication failed for {User} from {Remote}")]
     public static partial void AuthFailed(ILogger logger, string sessionId, string user, IPEndPoint remote);
 
     [LoggerMessage(12, LogLevel.Warning, "Client {Remote} locked out after repeated authentication failures")]

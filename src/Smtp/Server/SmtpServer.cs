@@ -66,8 +66,23 @@ public sealed class SmtpServer : IAsyncDisposable
                 var socket = new Socket(listener.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 if (listener.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && listener.EndPoint.Address.Equals(IPAddress.IPv6Any))
                     socket.DualMode = true;
-                socket.Bind(listener.EndPoint);
-                socket.Listen(512);
+                try
+                {
+                    socket.Bind(listener.EndPoint);
+                    socket.Listen(512);
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    // The administrator needs the address and port, which the socket's own message leaves out.
+                    throw new IOException(ex.SocketErrorCode switch
+                    {
+                        SocketError.AddressAlreadyInUse => $"cannot listen on {listener.EndPoint} for the {listener.Name} listener: the port is already in use by another program (another gateway, Postfix?)",
+                        SocketError.AccessDenied => $"cannot listen on {listener.EndPoint} for the {listener.Name} listener: permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)",
+                        SocketError.AddressNotAvailable => $"cannot listen on {listener.EndPoint} for the {listener.Name} listener: this machine has no such address",
+                        _ => $"cannot listen on {listener.EndPoint} for the {listener.Name} listener: {ex.Message}",
+                    }, ex);
+                }
                 var bound = (IPEndPoint)socket.LocalEndPoint!;
                 _bound[listener.Name] = bound;
                 var context = new SessionContext
