@@ -20,12 +20,17 @@ public static class PolicyCommands
 
     private static Command CreateCheck()
     {
-        var check = new Command("check", "Validate policy.yaml and the trust folder; exit 0 when usable, 1 with the errors");
+        var check = new Command("check", "Validate policy.yaml and the trust folder; exit 0 when usable, 1 with the errors, 2 when --config is not a configuration folder");
         var config = CommonOptions.Config();
         check.Options.Add(config);
         check.SetAction(r =>
         {
             var dir = Path.GetFullPath(r.GetValue(config)!);
+            if (Hosting.ConfigurationCheck.ConfigFolderProblem(dir) is { } folderProblem)
+            {
+                Console.Error.WriteLine("error: " + folderProblem);
+                return CommandLine.Usage;
+            }
             var result = PolicyLoader.Load(dir);
             if (result.Policy is null)
             {
@@ -49,7 +54,9 @@ public static class PolicyCommands
 
     private static Command CreateTest()
     {
-        var test = new Command("test", "Evaluate a message file (.eml) against the policy and print the verdict");
+        var test = new Command("test",
+            $"Evaluate a message file (.eml) against the policy and print the verdict. Exit status: {CommandLine.Ok} accept, " +
+            $"{ExitQuarantine} quarantine, {ExitReject} reject, {CommandLine.Finding} the policy has errors, {CommandLine.Usage} usage (bad option, file not found)");
         var file = new Argument<string>("FILE") { Description = "The message, as raw RFC 5322 bytes (.eml)" };
         var mailFrom = new Option<string>("--mail-from") { Description = "Envelope sender (MAIL FROM)", Required = true };
         var rcpt = new Option<string[]>("--rcpt")
@@ -82,7 +89,13 @@ public static class PolicyCommands
                 Console.Error.WriteLine($"error: message file not found: {path}");
                 return 2;
             }
-            var loaded = PolicyLoader.Load(Path.GetFullPath(r.GetValue(config)!));
+            var dir = Path.GetFullPath(r.GetValue(config)!);
+            if (Hosting.ConfigurationCheck.ConfigFolderProblem(dir) is { } folderProblem)
+            {
+                Console.Error.WriteLine("error: " + folderProblem);
+                return CommandLine.Usage;
+            }
+            var loaded = PolicyLoader.Load(dir);
             if (loaded.Policy is null)
             {
                 foreach (var error in loaded.Errors) Console.Error.WriteLine(error);
@@ -116,10 +129,24 @@ public static class PolicyCommands
             }
             Console.OutputEncoding = Encoding.UTF8;
             Console.WriteLine(r.GetValue(json) ? ToJson(verdict) : ToText(verdict));
-            return 0;
+            return ExitStatus(verdict.Decision);
         });
         return test;
     }
+
+    /// <summary>`policy test` exit status when the policy would quarantine the message.</summary>
+    public const int ExitQuarantine = 3;
+    /// <summary>`policy test` exit status when the policy would reject the message.</summary>
+    public const int ExitReject = 4;
+
+    /// <summary>The decision as `policy test`'s exit status, so scripts can test a policy without reading its output.</summary>
+    public static int ExitStatus(Decision decision) => decision switch
+    {
+        Decision.Accept => CommandLine.Ok,
+        Decision.Quarantine => ExitQuarantine,
+        Decision.Reject => ExitReject,
+        _ => throw new ArgumentOutOfRangeException(nameof(decision)),
+    };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -313,9 +313,10 @@ public sealed class DeliveryService : BackgroundService
             r.LastReply = result.Reply;
             switch (result.Kind)
             {
-                case ResultKind.Delivered:
+                case ResultKind.Delivered or ResultKind.Outbox:
+                    // Done as far as the queue is concerned; the audit log says which: an outbox file is not a delivery.
                     r.Status = RecipientStatus.Delivered;
-                    outcomes.Add(new(entry.QueueId, r.Address, DeliveryOutcomes.Delivered, result.Reply, now));
+                    outcomes.Add(new(entry.QueueId, r.Address, result.Kind == ResultKind.Outbox ? DeliveryOutcomes.Outbox : DeliveryOutcomes.Delivered, result.Reply, now));
                     break;
                 case ResultKind.Failed:
                     failed.Add(new FailedRecipient(r, SmtpReplyText.Status(result.Reply, '5'), result.Reply, Expired: false));

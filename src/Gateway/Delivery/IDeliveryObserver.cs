@@ -30,6 +30,8 @@ public static class DeliveryOutcomes
 {
     public const string Queued = "queued";
     public const string Delivered = "delivered";
+    /// <summary>No upstream is configured: the message was written to DATA/outbox, not delivered to a mail server.</summary>
+    public const string Outbox = "outbox";
     public const string Deferred = "deferred";
     public const string Bounced = "bounced";
 }

@@ -35,7 +35,7 @@ internal sealed class OutboxTransport : IMessageTransport
             }
             File.Move(tmp, target, overwrite: true);
             await _sync.SyncAsync().ConfigureAwait(false);
-            result = new RecipientResult(ResultKind.Delivered, "250 2.0.0 written to outbox " + target);
+            result = new RecipientResult(ResultKind.Outbox, "250 2.0.0 written to outbox " + target);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

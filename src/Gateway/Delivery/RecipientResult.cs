@@ -1,6 +1,7 @@
 namespace GovGateway.Delivery;
 
-internal enum ResultKind { Delivered, Deferred, Failed }
+/// <summary>Outbox: written to DATA/outbox for another program; not delivered to any mail server.</summary>
+internal enum ResultKind { Delivered, Deferred, Failed, Outbox }
 
 /// <summary>What one attempt did for one recipient.</summary>
 internal readonly record struct RecipientResult(ResultKind Kind, string Reply);

@@ -68,6 +68,9 @@ public sealed class GatewayRuntime : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
             deliveryOptions.HostName = hostName;
         _shutdownGrace = smtpSettings.ShutdownGrace;
+        if (!deliveryOptions.Upstream.IsConfigured)
+            _logger.LogWarning("No upstream configured (Delivery:Upstream:Host is empty): accepted mail is written to {Outbox} for another program to pick up, " +
+                               "recorded with the outcome 'outbox', and delivered to no mail server.", Path.Combine(Paths.DataDir, "outbox"));
 
         PrivateFiles.CreateDirectory(Paths.DataDir);
         _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());

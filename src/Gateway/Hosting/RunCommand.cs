@@ -66,6 +66,18 @@ public static class RunCommand
 
     private static async Task<int> RunAsync(GatewayPaths paths, string[] overrides, CancellationToken ct)
     {
+        if (ConfigurationCheck.ConfigFolderProblem(paths.ConfigDir) is { } folderProblem)
+        {
+            Console.Error.WriteLine("gateway run: " + folderProblem);
+            return CommandLine.Usage;
+        }
+        var unknown = ConfigurationCheck.UnknownKeys(BuildConfiguration(paths, overrides));
+        if (unknown.Count > 0)
+        {
+            foreach (var problem in unknown) Console.Error.WriteLine("gateway run: " + problem);
+            return CommandLine.Finding;
+        }
+
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(BuildConfiguration(paths, overrides));
         ConfigureConsoleLog(builder);

@@ -431,7 +431,8 @@ public class DeliveryTests
         await UntilAsync(() => File.Exists(outboxFile) && _spool.Get(entry.QueueId) is null, Wait, "outbox delivery");
         Assert.That(File.ReadAllBytes(outboxFile), Is.EqualTo(ExpectedOnWire(original)));
         Assert.That(Directory.GetFiles(Path.Combine(_data.Path, "outbox")), Has.Length.EqualTo(1), "no temporary files left");
-        await UntilAsync(() => _observer.Has("rcpt@upstream.test", DeliveryOutcomes.Delivered), Wait, "delivered event");
+        await UntilAsync(() => _observer.Has("rcpt@upstream.test", DeliveryOutcomes.Outbox), Wait, "outbox event");
+        Assert.That(_observer.Has("rcpt@upstream.test", DeliveryOutcomes.Delivered), Is.False, "an outbox file is not a delivery");
     }
 
     [Test]

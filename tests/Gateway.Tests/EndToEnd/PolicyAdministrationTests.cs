@@ -53,7 +53,7 @@ public sealed class PolicyAdministrationTests
 
         var result = await Gateway("policy", "test", eml, "--mail-from", Mail.Sender, "--rcpt", Mail.Recipient, "--config", _config, "--json");
 
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.All);
+        Assert.That(result.ExitCode, Is.EqualTo(4), "exit status 4: the policy rejects it. " + result.All);
         using var json = JsonDocument.Parse(result.StdOut);
         var root = json.RootElement;
         Assert.That(root.GetProperty("decision").GetString(), Is.EqualTo("reject"));

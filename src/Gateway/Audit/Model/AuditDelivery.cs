@@ -5,7 +5,7 @@ public sealed class AuditDelivery
 {
     public string QueueId { get; set; } = "";
     public string Recipient { get; set; } = "";
-    /// <summary>"queued", "delivered", "deferred", "bounced", or an administrator's "deleted", "released" or "retry-requested" (see <see cref="AuditOutcomes"/>).</summary>
+    /// <summary>"queued", "delivered", "outbox", "deferred", "bounced", or an administrator's "deleted", "released" or "retry-requested" (see <see cref="AuditOutcomes"/>).</summary>
     public string Outcome { get; set; } = "";
     /// <summary>The upstream's reply text; for an administrator's action, the command, who ran it and the OS user id.</summary>
     public string? Reply { get; set; }
@@ -17,6 +17,8 @@ public static class AuditOutcomes
 {
     public const string Queued = "queued";
     public const string Delivered = "delivered";
+    /// <summary>Written to the outbox folder because no upstream is configured; not delivered to a mail server.</summary>
+    public const string Outbox = "outbox";
     public const string Deferred = "deferred";
     public const string Bounced = "bounced";
 

@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Reflection;
+using GovGateway.Access;
+using GovGateway.Audit;
+using GovGateway.Cli;
+using GovGateway.Delivery;
+using Microsoft.Extensions.Configuration;
+
+namespace GovGateway.Hosting;
+
+/// <summary>
+/// Refuses what `gateway run` would otherwise ignore: a --config folder that does not exist or holds no configuration,
+/// and keys inside the gateway's own sections that no setting has (the binder skips them, so a typo such as
+/// Delivery:Upstream:Hots would silently leave the default). The known keys are read from the options types
+/// themselves, so a setting added to them is known here at once.
+/// </summary>
+public static class ConfigurationCheck
+{
+    /// <summary>The gateway's own sections and the type each binds to. Logging belongs to .NET and is not checked.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Smtp"] = typeof(SmtpSettings),
+        [DeliveryOptions.SectionName] = typeof(DeliveryOptions),
+        [AccessOptions.SectionName] = typeof(AccessOptions),
+        [AuditOptions.SectionName] = typeof(AuditOptions),
+    };
+
+    /// <summary>Why <paramref name="configDir"/> cannot be the configuration folder, or null when it can.</summary>
+    public static string? ConfigFolderProblem(string configDir)
+    {
+        if (!Directory.Exists(configDir))
+            return $"--config: no configuration folder at {configDir}.";
+        if (!File.Exists(Path.Combine(configDir, "appsettings.json")) && !File.Exists(Path.Combine(configDir, Policies.PolicyLoader.PolicyFileName)))
+            return $"--config: {configDir} holds neither appsettings.json nor {Policies.PolicyLoader.PolicyFileName}; give the gateway's configuration folder.";
+        return null;
+    }
+
+    /// <summary>One message per key that no setting has, naming the nearest known key.</summary>
+    public static IReadOnlyList<string> UnknownKeys(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        foreach (var (name, type) in Sections)
+        {
+            var section = configuration.GetSection(name);
+            Walk(section, type, problems);
+        }
+        return problems;
+    }
+
+    private static void Walk(IConfigurationSection section, Type type, List<string> problems)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (IsScalar(type)) return;
+        if (ElementType(type) is { } element)
+        {
+            // A list or a dictionary: any key (an index or a name) holds an element.
+            foreach (var child in section.GetChildren()) Walk(child, element, problems);
+            return;
+        }
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && (p.CanWrite || !IsScalar(p.PropertyType)))
+            .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            if (properties.TryGetValue(child.Key, out var property))
+            {
+                Walk(child, property.PropertyType, problems);
+                continue;
+            }
+            var near = CommandLine.Nearest(child.Key, properties.Keys);
+            var parent = section.Path;
+            problems.Add($"unknown setting '{child.Path}'." +
+                         (near is null ? "" : $" Did you mean '{parent}:{near}'?") +
+                         $" Settings of {parent}: {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}.");
+        }
+    }
+
+    private static bool IsScalar(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
+               || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(Uri) || type == typeof(Guid)
+               || type == typeof(System.Net.IPAddress) || type == typeof(object);
+    }
+
+    /// <summary>The element type of an array, list, set or dictionary; null for a settings class.</summary>
+    private static Type? ElementType(Type type)
+    {
+        if (type.IsArray) return type.GetElementType();
+        if (!typeof(IEnumerable).IsAssignableFrom(type)) return null;
+        var dictionary = type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() is var d && (d == typeof(IDictionary<,>) || d == typeof(IReadOnlyDictionary<,>)));
+        if (dictionary is not null) return dictionary.GetGenericArguments()[1];
+        var enumerable = type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+        return enumerable?.GetGenericArguments()[0] ?? typeof(object);
+    }
+}
