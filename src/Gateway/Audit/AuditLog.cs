@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using GovGateway.FileSystem;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using GovGateway.FileSystem;
 
 namespace GovGateway.Audit;
 
@@ -20,7 +20,8 @@ namespace GovGateway.Audit;
 /// </summary>
 public sealed class AuditLog : IAsyncDisposable
 {
-    private readonly AuditStore _store;
+    // Replaced when LiteDB is opened again after a failed write (see ReopenStore); readers take the current one.
+    private volatile AuditStore _store;
     private readonly FileStream _ownerLock;
     private readonly AuditOptions _options;
     private readonly ILogger _logger;
@@ -77,7 +78,7 @@ public sealed class AuditLog : IAsyncDisposable
         AuditStore? store = null;
         try
         {
-            store = await Task.Run(() => AuditStore.Open(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false);
+            store = await Task.Run(() => OpenStore(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false);
             var auditLog = new AuditLog(store, ownerLock, options, log, journalDir);
             await Task.Run(auditLog.Replay, ct).ConfigureAwait(false);
             auditLog.Start();
@@ -87,6 +88,50 @@ public sealed class AuditLog : IAsyncDisposable
         {
             store?.Dispose();
             ownerLock.Dispose();
+            throw;
+        }
+    }
+
+    private const string WhatToDo =
+        " The gateway does not start on it. Restore audit.db, audit.db-log and the journal folder from the backup taken with the head file, "
+        + "and check the copy with `gateway audit verify`; or, to start a new chain, move the whole audit folder aside (keep it as evidence).";
+
+    /// <summary>
+    /// Opens audit.db and checks it against the head kept in DATA/audit/head (see <see cref="HeadFile"/>); writes that
+    /// file when there is none yet. Throws <see cref="AuditLogDamagedException"/> naming the file and what to do.
+    /// </summary>
+    private static AuditStore OpenStore(string path, AuditOptions options, ILogger log)
+    {
+        string headPath = HeadFile.PathFor(path);
+        var recorded = HeadFile.Read(headPath);
+        AuditStore store;
+        try
+        {
+            store = AuditStore.Open(path, options, log);
+        }
+        catch (Exception ex) when (ex is not (IOException or OperationCanceledException or AuditLogDamagedException))
+        {
+            // LiteDB's own errors for a file that is not (or no longer) a database it wrote.
+            throw new AuditLogDamagedException($"The audit database {path} cannot be read: {ex.Message}." + WhatToDo, ex);
+        }
+        try
+        {
+            if (recorded is { } head)
+            {
+                if (HeadFile.Check(store, path, head) is { } problem)
+                    throw new AuditLogDamagedException(problem + WhatToDo);
+            }
+            else
+            {
+                if (store.StoredHead.Seq > 0)
+                    log.LogWarning("Audit chain head {Path} was missing; recorded now at entry {Seq} from {Database}", headPath, store.StoredHead.Seq, path);
+                store.Checkpoint();
+            }
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
             throw;
         }
     }
@@ -205,6 +250,34 @@ public sealed class AuditLog : IAsyncDisposable
             _logger.LogWarning("Audit log recovered {Count} transaction records from the spool (written within the commit delay before a crash)", missing);
         }
         return missing;
+    }
+
+    /// <summary>Bytes free on a path's file system; tests replace it to stand for a full disk.</summary>
+    internal Func<string, long> FreeSpace { get; set; } = DiskSpace.Available;
+
+    /// <summary>
+    /// True when new transactions should be refused for lack of room: the journal's file system has less than
+    /// Audit:MinFreeBytes free, or a failed journal write has not recovered yet. <paramref name="freeBytes"/> is what
+    /// was measured (-1 when it could not be).
+    /// </summary>
+    public bool IsShortOfSpace(out long freeBytes)
+    {
+        freeBytes = -1;
+        if (Volatile.Read(ref _disposed) != 0) return false;
+        if (_options.MinFreeBytes > 0)
+        {
+            try
+            {
+                freeBytes = FreeSpace(_journalDir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(ex, "Cannot tell the free space in {Dir}; treated as none", _journalDir);
+                return true; // unknown is not enough (fail closed)
+            }
+            if (freeBytes < _options.MinFreeBytes) return true;
+        }
+        return _journal.IsFailed;
     }
 
     /// <summary>Removes the oldest entries (in chain order) older than the cutoff, keeping the chain verifiable from an anchor.</summary>
@@ -339,7 +412,8 @@ public sealed class AuditLog : IAsyncDisposable
 
     private void Start()
     {
-        _journal = AuditJournal.Open(_journalDir, _appliedSeq + 1, _options.JournalSegmentBytes, _options.CommitDelay, OnDurable, _logger);
+        _journal = AuditJournal.Open(_journalDir, _appliedSeq + 1, _options.JournalSegmentBytes, _options.CommitDelay, OnDurable, _logger,
+            () => FreeSpace(_journalDir));
         _writer = Task.Run(async () =>
         {
             try
@@ -401,6 +475,10 @@ public sealed class AuditLog : IAsyncDisposable
                 // Nothing is lost: the entries stay in the journal. Retry with back-off.
                 _logger.LogError(ex, "Audit writer failed to store {Count} entries (attempt {Attempt}); retrying", entries.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt))).ConfigureAwait(false);
+                // LiteDB does not recover in place from a failed disk write (disk full): open its files again, and take
+                // from the journal everything the reopened database lacks up to this batch (earlier batches it had
+                // taken only in memory too).
+                if (ReopenStore(batch[^1].Seq) is { } refill) entries = refill;
             }
         }
 
@@ -420,6 +498,36 @@ public sealed class AuditLog : IAsyncDisposable
             {
                 _logger.LogError(ex, "Audit writer could not checkpoint LiteDB; {Count} journal segments kept for replay", covered.Count);
             }
+        }
+    }
+
+    /// <summary>
+    /// Opens audit.db again after a failed write; returns the journal's entries after the reopened head up to
+    /// <paramref name="lastSeq"/>, or null when the database cannot be opened yet (the caller retries).
+    /// </summary>
+    private List<AuditEntry>? ReopenStore(long lastSeq)
+    {
+        try
+        {
+            _store.Dispose();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "Closing the failed audit database");
+        }
+        try
+        {
+            var store = AuditStore.Open(Path.Combine(Path.GetDirectoryName(_journalDir)!, "audit.db"), _options, _logger);
+            _store = store;
+            long head = store.Head.Seq;
+            var missing = JournalReader.ReadAll(_journalDir, _logger).Where(r => r.Seq > head && r.Seq <= lastSeq).Select(EntryFactory.FromJournal).ToList();
+            _logger.LogWarning("Audit database opened again at entry {Head}; storing {Count} entries from the journal", head, missing.Count);
+            return missing;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Audit database cannot be opened again yet; the entries stay in the journal");
+            return null;
         }
     }
 

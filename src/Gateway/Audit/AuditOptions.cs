@@ -50,8 +50,16 @@ public sealed class AuditOptions
     /// <summary>How often retention runs while the log is open (when <see cref="RetentionDays"/> &gt; 0).</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Free space (bytes) the data folder's file system keeps in reserve: below it MAIL FROM gets 452 4.3.1, so the
+    /// spool stops taking messages while the audit journal still has room to record what is in flight and what is
+    /// delivered. 0 turns the check off.
+    /// </summary>
+    public long MinFreeBytes { get; set; } = 100L * 1024 * 1024;
+
     internal void Validate()
     {
+        if (MinFreeBytes < 0) throw new ArgumentOutOfRangeException(nameof(MinFreeBytes), MinFreeBytes, "Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
         if (RetentionDays < 0) throw new ArgumentOutOfRangeException(nameof(RetentionDays), RetentionDays, "Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Audit:BatchSize must be positive.");
         if (FlushInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "Audit:FlushInterval must not be negative.");

@@ -208,8 +208,12 @@ public sealed class DeliveryService : BackgroundService
                 foreach (var id in gone) _scheduled.Remove(id);
         foreach (var id in unknown)
         {
-            var entry = _spool.Get(id);
-            if (entry is null) continue;
+            var entry = _spool.Get(id, out var damage);
+            if (entry is null)
+            {
+                if (damage is not null) _spool.MoveAside(id, damage); // else deleted meanwhile
+                continue;
+            }
             lock (_gate)
             {
                 if (!_scheduled.ContainsKey(id)) Schedule(new ScheduledItem(id, entry.Envelope.NextAttemptUtc, null));
@@ -287,8 +291,19 @@ public sealed class DeliveryService : BackgroundService
     async Task<DateTime?> AttemptAsync(ScheduledItem item, IMessageTransport transport, CancellationToken ct)
     {
         // Re-read unless just committed: an administrator may have deleted or changed it.
-        var entry = item.Entry is { } fresh && File.Exists(fresh.MessagePath) ? fresh : _spool.Get(item.QueueId);
-        if (entry is null) return null;
+        string? damage = null;
+        var entry = item.Entry is { } fresh && File.Exists(fresh.MessagePath) ? fresh : _spool.Get(item.QueueId, out damage);
+        if (entry is null)
+        {
+            if (damage is not null) _spool.MoveAside(item.QueueId, damage);
+            return null;
+        }
+        // Held, not delivered: bytes that changed on disk after the 250 are not what the policy passed.
+        if (Spool.Spool.CheckContent(entry) is { } changed)
+        {
+            _spool.MoveAside(entry.QueueId, changed);
+            return null;
+        }
         var envelope = entry.Envelope;
         var pending = envelope.Recipients.Where(r => r.Status == RecipientStatus.Pending).ToList();
         if (pending.Count == 0)

@@ -43,6 +43,9 @@ public sealed class GatewayHandler(
         var state = new TransactionState { Envelope = envelope };
         session.Properties[StateKey] = state;
 
+        if (audit is not null && audit.IsShortOfSpace(out var freeBytes))
+            return await RefuseForSpaceAsync(session, state, freeBytes, ct).ConfigureAwait(false);
+
         if (access.CheckSender(session.Role, session.AuthenticatedUser, envelope.MailFrom, session.RemoteEndPoint.Address) is { } refusal)
         {
             await RecordRejectionAsync(session, state, refusal, [], ct).ConfigureAwait(false);
@@ -117,6 +120,7 @@ public sealed class GatewayHandler(
                 case Decision.Quarantine:
                 {
                     var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
+                    spoolEnvelope.Sha256 = hashing.Sha256; // delivery holds the message if its bytes change on disk
                     var reason = string.Join("; ", verdict.Reasons.Select(r => $"{r.Rule}: {r.MessageEn}"));
                     var id = await quarantine.AddAsync(writer, spoolEnvelope, reason, ct).ConfigureAwait(false);
                     var reply = Bilingual.Quarantined(id);
@@ -126,6 +130,7 @@ public sealed class GatewayHandler(
                 default:
                 {
                     var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
+                    spoolEnvelope.Sha256 = hashing.Sha256; // delivery holds the message if its bytes change on disk
                     var reply = Bilingual.Queued(writer.QueueId);
                     // The audit record travels inside the queue file, sealed and fsynced with the message: one fsync
                     // makes both durable before the 250. The journal takes its copy with its next group commit (queued
@@ -230,6 +235,29 @@ public sealed class GatewayHandler(
         {
             logger.LogError(ex, "Could not record refused recipients for session {Session}", session.SessionId);
         }
+    }
+
+    /// <summary>
+    /// 452 4.3.1 while the data folder is below its free-space reserve (Audit:MinFreeBytes) or the audit journal
+    /// cannot write: refusing at MAIL FROM keeps room for the journal to record what is in flight and delivered.
+    /// </summary>
+    private async ValueTask<SmtpReply> RefuseForSpaceAsync(SessionInfo session, TransactionState state, long freeBytes, CancellationToken ct)
+    {
+        var reply = Bilingual.StorageFull;
+        logger.LogWarning("MAIL FROM {Sender} refused with 452: {FreeMiB} MiB free for the data folder, under Audit:MinFreeBytes, or the audit journal cannot write",
+            state.Envelope.MailFrom, freeBytes < 0 ? "?" : (freeBytes >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        state.Recorded = true;
+        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, AuditDecisions.Failed, reply);
+        record.Rules.Add(new AuditRuleHit { Rule = "free-space", Mode = "enforce", Action = "defer", Message = reply.Text });
+        try
+        {
+            await RecordAsync(record, ct).ConfigureAwait(false);
+        }
+        catch (AuditLogUnavailableException ex)
+        {
+            logger.LogError(ex, "Could not record the 452 to {Sender}: the audit journal cannot write", state.Envelope.MailFrom);
+        }
+        return reply;
     }
 
     private ValueTask RecordAsync(AuditTransaction record, CancellationToken ct)

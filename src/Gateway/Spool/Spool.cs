@@ -21,6 +21,7 @@ public sealed class Spool
     const string EnvelopeExt = ".json";
     const string TempExt = ".tmp";
     const string RetryExt = ".retry";
+    const string ReasonExt = ".reason";
 
     /// <summary>How many emptied queue files are kept for reuse (see <see cref="SpareFiles"/>).</summary>
     const int SpareCapacity = 512;
@@ -46,6 +47,13 @@ public sealed class Spool
     public string Root { get; }
     public string IncomingDir { get; }
     public string QueueDir { get; }
+    /// <summary>spool/corrupt/: queue files moved aside because their envelope is damaged or their bytes changed (<see cref="MoveAside"/>).</summary>
+    public string CorruptDir => Path.Combine(Root, "corrupt");
+
+    int _movedAside;
+
+    /// <summary>How many queue files this process has moved aside.</summary>
+    public int MovedAsideCount => Volatile.Read(ref _movedAside);
 
     /// <summary>Raised after a message is committed (in this process), so delivery can start at once.</summary>
     public event Action<SpoolEntry>? MessageCommitted;
@@ -224,8 +232,15 @@ public sealed class Spool
     public bool Contains(string id) => QueueId.IsValid(id) && File.Exists(Path.Combine(QueueDir, id + MessageExt));
 
     /// <summary>The committed message with this id, or null (unknown id, not committed, or unreadable envelope).</summary>
-    public SpoolEntry? Get(string id)
+    public SpoolEntry? Get(string id) => Get(id, out _);
+
+    /// <summary>
+    /// The committed message with this id, or null; when its file is there but its envelope cannot be read,
+    /// <paramref name="damage"/> says what is wrong (see <see cref="MoveAside"/>).
+    /// </summary>
+    public SpoolEntry? Get(string id, out string? damage)
     {
+        damage = null;
         if (!QueueId.IsValid(id)) return null;
         var path = Path.Combine(QueueDir, id + MessageExt);
         try
@@ -235,6 +250,7 @@ public sealed class Spool
                 sealedEnvelope = QueueFile.ReadEnvelope(file);
             if (sealedEnvelope is not { } found)
             {
+                damage = "the queue file has no envelope at its end (truncated or overwritten)";
                 _logger.LogError("Queued message {QueueId} has no envelope at its end", id);
                 return null;
             }
@@ -246,7 +262,11 @@ public sealed class Spool
             }
             catch (FileNotFoundException) { }
             var envelope = EnvelopeJson.Deserialize<SpoolEnvelope>(json);
-            if (envelope is null) return null;
+            if (envelope is null)
+            {
+                damage = "the envelope is empty";
+                return null;
+            }
             envelope.QueueId = id;
             return new SpoolEntry(envelope, path, found.Length);
         }
@@ -256,9 +276,75 @@ public sealed class Spool
         }
         catch (JsonException ex)
         {
+            damage = "the envelope is unreadable: " + ex.Message;
             _logger.LogError(ex, "Envelope of queued message {QueueId} is unreadable", id);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Null when the message bytes still have the SHA-256 recorded when they were accepted (or none was recorded);
+    /// otherwise what is wrong. A message that changed on disk after its 250 is not the one the policy passed.
+    /// </summary>
+    public static string? CheckContent(SpoolEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Envelope.Sha256 is not { } expected) return null;
+        string actual;
+        using (var stream = entry.OpenMessage())
+            actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+        return string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase) ? null
+            : $"the message bytes changed after acceptance (SHA-256 recorded {expected}, now {actual})";
+    }
+
+    /// <summary>
+    /// Takes a damaged message out of the queue into spool/corrupt/ (with its newer envelope, if any, and a .reason
+    /// file saying why), so it is neither delivered nor retried, and stays for an administrator (`gateway queue list`).
+    /// Returns false when the message was no longer queued.
+    /// </summary>
+    public bool MoveAside(string id, string reason)
+    {
+        if (!QueueId.IsValid(id)) return false;
+        var message = Path.Combine(QueueDir, id + MessageExt);
+        if (!File.Exists(message)) return false;
+        PrivateFiles.CreateDirectory(CorruptDir);
+        var reasonPath = Path.Combine(CorruptDir, id + ReasonExt);
+        // The reason first: a file in corrupt/ always says why it is there.
+        EnvelopeJson.WriteDurable(reasonPath, System.Text.Encoding.UTF8.GetBytes($"{DateTime.UtcNow:O} {reason}\n"));
+        try
+        {
+            File.Move(message, Path.Combine(CorruptDir, id + MessageExt), overwrite: true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            TryDelete(reasonPath);
+            return false;
+        }
+        try { File.Move(Path.Combine(QueueDir, id + EnvelopeExt), Path.Combine(CorruptDir, id + EnvelopeExt), overwrite: true); }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException) { }
+        TryDelete(Path.Combine(QueueDir, id + RetryExt));
+        DirectoryFsync.Sync(QueueDir);
+        DirectoryFsync.Sync(CorruptDir);
+        Interlocked.Increment(ref _movedAside);
+        _logger.LogError("Queued message {QueueId} moved aside to {Dir} and not delivered: {Reason}", id, CorruptDir, reason);
+        return true;
+    }
+
+    /// <summary>The messages in spool/corrupt/, oldest first, with why they were moved there.</summary>
+    public IReadOnlyList<CorruptQueueFile> ListCorrupt()
+    {
+        if (!Directory.Exists(CorruptDir)) return [];
+        var list = new List<CorruptQueueFile>();
+        foreach (var path in Directory.EnumerateFiles(CorruptDir, "*" + MessageExt))
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            string reason;
+            try { reason = File.ReadAllText(Path.Combine(CorruptDir, id + ReasonExt)).Trim(); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { reason = "(no reason recorded)"; }
+            var info = new FileInfo(path);
+            list.Add(new CorruptQueueFile(id, reason, info.LastWriteTimeUtc, info.Exists ? info.Length : 0));
+        }
+        return list.OrderBy(c => c.QueueId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Removes a message from the queue. Returns false when there was no such message.</summary>
@@ -402,3 +488,6 @@ public sealed class Spool
         }
     }
 }
+
+/// <summary>A queue file moved to spool/corrupt/ (see <see cref="Spool.MoveAside"/>).</summary>
+public sealed record CorruptQueueFile(string QueueId, string Reason, DateTime MovedUtc, long Size);

@@ -45,5 +45,11 @@ public sealed class SpoolEnvelope
     /// </summary>
     public RawJson? AuditRecord { get; set; }
 
+    /// <summary>
+    /// Lowercase hex SHA-256 of the message bytes as accepted (the audit record's hash); delivery holds a message whose
+    /// bytes no longer match (<see cref="Spool.CheckContent"/>). Null for messages the gateway made itself (bounces).
+    /// </summary>
+    public string? Sha256 { get; set; }
+
     public bool IsBounce => MailFrom.Length == 0;
 }

@@ -183,6 +183,7 @@ public sealed class ReliabilityTests
             {
                 ["Delivery:Upstream:Host"] = "127.0.0.1",
                 ["Delivery:Upstream:Port"] = upstream.Port.ToString(),
+                ["Audit:MinFreeBytes"] = "0", // the disk is smaller than the reserve; this test is about writes that fail
             }, dataDir: data))
             {
                 var big = Mail.Plain("Kiểm thử dung lượng", new string('x', 76) + "\r\n" + string.Concat(Enumerable.Repeat(new string('y', 76) + "\r\n", 120_000)));

@@ -171,6 +171,12 @@ public static class AuditCommands
             await r.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
             return 2;
         }
+        catch (AuditLogDamagedException ex)
+        {
+            // A finding, like a broken chain: exit 1.
+            await r.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
+            return 1;
+        }
     }
 
     private static Option<string> Text(string name, string description) => new(name) { Description = description };

@@ -21,6 +21,8 @@ internal static class AuditSource
             throw new AuditCliException(ex.Message);
         }
 
+        if (!File.Exists(AuditLog.DatabasePath(dataDir)) && File.Exists(HeadFile.PathFor(AuditLog.DatabasePath(dataDir))))
+            throw new AuditLogDamagedException($"{AuditLog.DatabasePath(dataDir)} is gone, but {HeadFile.PathFor(AuditLog.DatabasePath(dataDir))} records an audit chain: the audit database was deleted. Restore it from the backup.");
         if (!File.Exists(AuditLog.DatabasePath(dataDir)))
             throw new AuditCliException($"No audit log at {AuditLog.DatabasePath(dataDir)} (is --data the gateway's data folder?).");
 

@@ -12,6 +12,9 @@ namespace GovGateway.Audit;
 /// durability is already kept elsewhere until the journal has it, or that nobody waits for) lets the flusher wait up
 /// to the commit delay for company, so a busy gateway pays one fsync per delay instead of one per entry.
 /// The journal is split into segments so that segments already moved into LiteDB can be deleted.
+/// A failed write (disk full, I/O error) cuts the segment back to its last whole entry and refuses urgent entries
+/// (whose callers answer 4xx) while deferred ones wait; once the disk has room again (checked every second) the
+/// journal writes them and takes appends again, without a restart.
 /// </summary>
 internal sealed class AuditJournal : IDisposable
 {
@@ -20,6 +23,7 @@ internal sealed class AuditJournal : IDisposable
     private readonly Action<IReadOnlyList<JournalRecord>> _onDurable;
     private readonly TimeSpan _commitDelay;
     private readonly ILogger _logger;
+    private readonly Func<long> _freeSpace;
     private readonly object _gate = new();
     // No spinning before the flusher sleeps: SemaphoreSlim's spin (sched_yield) cost ~3% of the gateway's CPU
     // under load, taken from the sessions on a small machine.
@@ -38,11 +42,20 @@ internal sealed class AuditJournal : IDisposable
     private Exception? _fault;
     private FileStream _segment;
     private string _segmentPath;
+    private long _goodLength; // bytes of _segment that hold whole, fsynced entries
     private long _nextSeq;
     private long _lastDurableSeq;
 
-    private AuditJournal(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
+    /// <summary>How often a failed journal checks whether it can write again.</summary>
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Free space the journal's file system needs before a failed journal writes again.</summary>
+    internal const long ResumeFreeBytes = 1024 * 1024;
+
+    private AuditJournal(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger,
+        Func<long>? freeSpace)
     {
+        _freeSpace = freeSpace ?? (() => DiskSpace.Available(dir));
         _dir = dir;
         _segmentBytes = segmentBytes;
         _commitDelay = commitDelay;
@@ -51,15 +64,24 @@ internal sealed class AuditJournal : IDisposable
         _nextSeq = nextSeq;
         _lastDurableSeq = nextSeq - 1;
         (_segment, _segmentPath) = CreateSegment(nextSeq);
+        _goodLength = _segment.Length;
         _thread = new Thread(FlushLoop) { IsBackground = true, Name = "audit-journal" };
         _thread.Start();
     }
 
     /// <summary>Starts a fresh segment; older segments are the caller's to replay and delete.</summary>
-    public static AuditJournal Open(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger)
+    /// <param name="freeSpace">Bytes free on the journal's file system (tests inject one); statvfs of the folder when null.</param>
+    public static AuditJournal Open(string dir, long nextSeq, long segmentBytes, TimeSpan commitDelay, Action<IReadOnlyList<JournalRecord>> onDurable, ILogger logger,
+        Func<long>? freeSpace = null)
     {
         PrivateFiles.CreateDirectory(dir);
-        return new AuditJournal(dir, nextSeq, segmentBytes, commitDelay, onDurable, logger);
+        return new AuditJournal(dir, nextSeq, segmentBytes, commitDelay, onDurable, logger, freeSpace);
+    }
+
+    /// <summary>True while a failed write keeps the journal from taking urgent entries (it recovers by itself).</summary>
+    public bool IsFailed
+    {
+        get { lock (_gate) return _fault is not null; }
     }
 
     /// <summary>Highest sequence number known to be on disk.</summary>
@@ -70,23 +92,26 @@ internal sealed class AuditJournal : IDisposable
     /// from parsing it again); completes with its sequence number once it is fsynced. An urgent entry is written at once
     /// with whatever else is queued; a deferred one within the commit delay.
     /// </summary>
+    /// While the journal is failed (see <see cref="IsFailed"/>) an urgent entry is refused with
+    /// <see cref="AuditLogUnavailableException"/> and a deferred one waits until the journal can write again.
     public Task<long> AppendAsync(byte[] payload, JournalPayload? parsed = null, bool urgent = true)
     {
-        var pending = new Pending(payload, parsed);
+        var pending = new Pending(payload, parsed, urgent);
         lock (_gate)
         {
-            ThrowIfFailedLocked();
             if (_stopping) throw new ObjectDisposedException(nameof(AuditLog), "The audit log is closing.");
+            if (urgent) ThrowIfFailedLocked();
             if (_pending.Count == 0) _deferredSinceTicks = Environment.TickCount64;
             _pending.Add(pending);
             _last = pending;
-            if (urgent || _commitDelay <= TimeSpan.Zero) Wake(urgent: true);
+            if (_fault is not null) { } // the flusher retries on its own every RetryInterval
+            else if (urgent || _commitDelay <= TimeSpan.Zero) Wake(urgent: true);
             else if (!_scheduled) Wake(urgent: false);
         }
         return pending.Done.Task;
     }
 
-    /// <summary>Throws <see cref="AuditLogUnavailableException"/> when a write has failed (appends are refused until restart).</summary>
+    /// <summary>Throws <see cref="AuditLogUnavailableException"/> while a failed write keeps the journal from taking urgent entries.</summary>
     public void ThrowIfFailed()
     {
         lock (_gate) ThrowIfFailedLocked();
@@ -95,7 +120,8 @@ internal sealed class AuditJournal : IDisposable
     // Caller holds _gate.
     private void ThrowIfFailedLocked()
     {
-        if (_fault is not null) throw new AuditLogUnavailableException("The audit journal failed earlier; restart the gateway to recover.", _fault);
+        if (_fault is not null)
+            throw new AuditLogUnavailableException("The audit journal cannot write (disk full or I/O error); it resumes by itself once it can.", _fault);
     }
 
     /// <summary>
@@ -172,8 +198,23 @@ internal sealed class AuditJournal : IDisposable
     {
         while (true)
         {
-            _signal.Wait();
+            if (Volatile.Read(ref _fault) is null) _signal.Wait();
+            else _signal.Wait(RetryInterval);
             _signal.Reset(); // set again below while entries are pending, so none is missed
+            if (Volatile.Read(ref _fault) is not null)
+            {
+                lock (_gate)
+                {
+                    if (_stopping)
+                    {
+                        // Closing (or abandoned) while failed: what waits is not written; its owners keep their copies.
+                        foreach (var p in _pending) p.Done.TrySetException(new AuditLogUnavailableException("The audit journal is closed or failed.", _fault!));
+                        _pending.Clear();
+                        return;
+                    }
+                }
+                if (!TryResume()) continue;
+            }
             WaitForCompany();
             List<Pending> batch;
             lock (_gate)
@@ -186,13 +227,19 @@ internal sealed class AuditJournal : IDisposable
 
             if (batch.Count > 0)
             {
-                if (_fault is null) WriteBatch(batch);
-                else foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit journal is closed or failed.", _fault));
+                // Only Abandon (a simulated crash) sets a fault from outside this thread: then nothing more is written.
+                if (Volatile.Read(ref _fault) is null) WriteBatch(batch);
+                else foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit journal is closed or failed.", _fault!));
                 batch.Clear();
             }
 
             lock (_gate)
             {
+                if (_fault is not null)
+                {
+                    _scheduled = false;
+                    continue; // the top of the loop retries, or fails what waits when stopping
+                }
                 if (_pending.Count > 0)
                 {
                     _signal.Set();
@@ -239,20 +286,67 @@ internal sealed class AuditJournal : IDisposable
         }
         catch (Exception ex)
         {
-            // The file may now hold a partial entry; writing after it would hide later entries from replay.
-            // Refuse further appends: the pipeline answers 4xx and the operator restarts, which replays what is whole.
-            _logger.LogCritical(ex, "Audit journal write failed; audit appends refused until restart");
-            lock (_gate) _fault = ex;
-            foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("Writing the audit journal failed.", ex));
+            // The file may now hold a partial entry; writing after it would hide later entries from replay (and a
+            // whole entry of a failed write would take the number of the entry written later in its place), so the
+            // segment is cut back to its last whole entry, now or when the journal resumes (TryResume).
+            _logger.LogCritical(ex, "Audit journal write failed in {Dir}; transactions get a temporary refusal until it can write again (free disk space there), checked every {Seconds} s",
+                _dir, RetryInterval.TotalSeconds);
+            TryCutBack();
+            var refused = new List<Pending>();
+            lock (_gate)
+            {
+                _fault = ex;
+                // Deferred entries (records an accepted message carries, delivery outcomes) wait for the journal to
+                // resume, in their order and before anything queued since; urgent ones fail, and their callers answer 4xx.
+                _pending.InsertRange(0, batch.Where(p => !p.Urgent));
+                refused.AddRange(batch.Where(p => p.Urgent));
+                if (_last is not null && _last.Urgent && refused.Contains(_last))
+                    _last = _pending.Count > 0 ? _pending[^1] : null;
+            }
+            foreach (var p in refused) p.Done.TrySetException(new AuditLogUnavailableException("Writing the audit journal failed.", ex));
             return;
         }
 
+        _goodLength = _segment.Position;
         _nextSeq += batch.Count;
         Interlocked.Exchange(ref _lastDurableSeq, _nextSeq - 1);
         _onDurable(records);
         foreach (var (p, r) in batch.Zip(records)) p.Done.TrySetResult(r.Seq);
 
         if (_segment.Length >= _segmentBytes) Rotate();
+    }
+
+    private bool TryCutBack()
+    {
+        try
+        {
+            _segment.SetLength(_goodLength);
+            _segment.Position = _goodLength;
+            _segment.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>After a failed write: true, and appends taken again, once the disk has room and the segment ends on a whole entry.</summary>
+    private bool TryResume()
+    {
+        long free;
+        try
+        {
+            free = _freeSpace();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        if (free < ResumeFreeBytes || !TryCutBack()) return false;
+        lock (_gate) _fault = null;
+        _logger.LogWarning("Audit journal in {Dir} writes again ({FreeMiB} MiB free); transactions are accepted again", _dir, free >> 20);
+        return true;
     }
 
     private void Rotate()
@@ -264,6 +358,7 @@ internal sealed class AuditJournal : IDisposable
             lock (_closedSegments) _closedSegments.Add((_segmentPath, _nextSeq - 1));
             _segment = next;
             _segmentPath = nextPath;
+            _goodLength = next.Length;
         }
         catch (Exception ex)
         {
@@ -282,8 +377,9 @@ internal sealed class AuditJournal : IDisposable
         return (stream, path);
     }
 
-    private sealed class Pending(byte[] payload, JournalPayload? parsed)
+    private sealed class Pending(byte[] payload, JournalPayload? parsed, bool urgent)
     {
+        public bool Urgent { get; } = urgent;
         public byte[] Payload { get; } = payload;
         public JournalPayload? Parsed { get; } = parsed;
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -426,7 +426,7 @@ internal sealed class AuditStore : IDisposable
         }
     }
 
-    /// <summary>Folds LiteDB's -log file into the data file and makes both durable.</summary>
+    /// <summary>Folds LiteDB's -log file into the data file, makes both durable, and records the head in DATA/audit/head.</summary>
     public void Checkpoint()
     {
         lock (_writeLock)
@@ -434,6 +434,8 @@ internal sealed class AuditStore : IDisposable
             _db.Checkpoint();
             NativeFsync.Path(_path);
             NativeFsync.Path(LogPath);
+            // Only now, with the database durable up to it, may the head kept outside it move (see HeadFile).
+            HeadFile.Write(HeadFile.PathFor(_path), Head);
         }
     }
 

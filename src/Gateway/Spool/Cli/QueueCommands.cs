@@ -49,8 +49,15 @@ public static class QueueCommands
             var spool = new Spool(paths(r).DataDir);
             var now = DateTime.UtcNow;
             var count = 0;
-            foreach (var entry in spool.List())
+            var damaged = new List<(string Id, string Why)>();
+            foreach (var id in spool.ListIds())
             {
+                var entry = spool.Get(id, out var damage);
+                if (entry is null)
+                {
+                    if (damage is not null) damaged.Add((id, damage)); // the running gateway moves it aside at its next scan
+                    continue;
+                }
                 var e = entry.Envelope;
                 output.WriteLine($"{e.QueueId}  age {FormatAge(now - e.ReceivedUtc)}  {FormatSize(entry.Size)}  from <{e.MailFrom}>  " +
                                  $"attempts {e.Attempts}  next {FormatTime(e.NextAttemptUtc)}");
@@ -59,6 +66,14 @@ public static class QueueCommands
                 count++;
             }
             output.WriteLine(count == 1 ? "1 message" : $"{count} messages");
+            // Damaged messages are never delivered: an administrator decides (look at the file, then delete it or re-send it).
+            var corrupt = spool.ListCorrupt();
+            foreach (var (id, why) in damaged)
+                output.WriteLine($"{id}  DAMAGED, not delivered: {why}");
+            foreach (var c in corrupt)
+                output.WriteLine($"{c.QueueId}  DAMAGED, moved to {spool.CorruptDir}: {c.Reason}");
+            if (damaged.Count + corrupt.Count > 0)
+                output.WriteLine($"{damaged.Count + corrupt.Count} damaged (not delivered; see {spool.CorruptDir})");
             return 0;
         });
         return command;

@@ -1,0 +1,100 @@
+using Gateway.Tests.Support;
+using GovGateway.Audit;
+using NUnit.Framework;
+
+namespace Gateway.Tests.Audit;
+
+/// <summary>
+/// The chain head is also kept in DATA/audit/head: an audit.db that was emptied, truncated, put back to an older
+/// copy or overwritten fails `gateway audit verify` (exit 1) and the gateway's start, naming the file and what to do,
+/// instead of silently starting a new chain or crashing.
+/// </summary>
+[TestFixture]
+public class AuditHeadTests
+{
+    private static async Task SeedAsync(string data, string prefix, int count)
+    {
+        await using var log = await AuditLog.OpenAsync(data, AuditTestData.FastOptions());
+        for (int i = 0; i < count; i++) await log.AppendAsync(AuditTestData.Accepted($"{prefix}{i}", AuditTestData.T0.AddSeconds(i)));
+    }
+
+    private static string Db(string data) => AuditLog.DatabasePath(data);
+
+    private static async Task<ToolResult> VerifyProcessAsync(string data) =>
+        await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "audit", "verify",
+            "--config", RepoPaths.ShippedConfig, "--data", data], timeout: TimeSpan.FromSeconds(60));
+
+    [Test]
+    public async Task A_zero_byte_audit_db_fails_verify_and_opening_instead_of_starting_a_new_chain()
+    {
+        using var dir = new TempDataDir();
+        await SeedAsync(dir.Path, "Z", 5);
+        Assert.That(File.ReadAllText(Path.Combine(dir.Path, "audit", "head")), Does.StartWith("5 "));
+        File.WriteAllBytes(Db(dir.Path), []);
+        File.Delete(Db(dir.Path).Replace("audit.db", "audit-log.db"));
+
+        var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()));
+        Assert.That(ex!.Message, Does.Contain(Db(dir.Path)).And.Contain("reached entry 5").And.Contain("Restore"));
+
+        var verify = await VerifyProcessAsync(dir.Path);
+        Assert.That(verify.ExitCode, Is.EqualTo(1), verify.All);
+        Assert.That(verify.StdErr, Does.Contain("audit.db").And.Contain("wiped"));
+    }
+
+    [Test]
+    public async Task An_audit_db_put_back_to_an_older_copy_fails_verify()
+    {
+        using var dir = new TempDataDir();
+        await SeedAsync(dir.Path, "A", 3);
+        var copy = Path.Combine(dir.Path, "old-audit.db");
+        File.Copy(Db(dir.Path), copy);
+        await SeedAsync(dir.Path, "B", 4);
+        File.Copy(copy, Db(dir.Path), overwrite: true);
+
+        var verify = await VerifyProcessAsync(dir.Path);
+        Assert.That(verify.ExitCode, Is.EqualTo(1), verify.All);
+        Assert.That(verify.StdErr, Does.Contain("ends at entry 3").And.Contain("reached entry 7").And.Contain("older copy"));
+    }
+
+    [Test]
+    public async Task An_overwritten_audit_db_is_reported_by_name_instead_of_an_unhandled_exception()
+    {
+        using var dir = new TempDataDir();
+        await SeedAsync(dir.Path, "O", 3);
+        var garbage = new byte[64 * 1024];
+        new Random(15).NextBytes(garbage);
+        File.WriteAllBytes(Db(dir.Path), garbage);
+
+        var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()));
+        Assert.That(ex!.Message, Does.Contain(Db(dir.Path)).And.Contain("cannot be read"));
+        var verify = await VerifyProcessAsync(dir.Path);
+        Assert.That(verify.ExitCode, Is.EqualTo(1), verify.All);
+    }
+
+    [Test]
+    public async Task After_a_crash_the_journal_takes_the_log_past_the_head_file_without_a_false_alarm()
+    {
+        using var dir = new TempDataDir();
+        await SeedAsync(dir.Path, "S", 2);
+        var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
+        for (int i = 0; i < 5; i++) await log.AppendAsync(AuditTestData.Accepted($"C{i}", AuditTestData.T0.AddMinutes(i)));
+        await log.FlushAsync(); // in LiteDB, not checkpointed: the head file still says 2
+        await log.SimulateCrashAsync();
+        Assert.That(File.ReadAllText(Path.Combine(dir.Path, "audit", "head")), Does.StartWith("2 "));
+
+        await using var reopened = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
+        Assert.That(reopened.Verify().Ok, Is.True);
+        Assert.That(File.ReadAllText(Path.Combine(dir.Path, "audit", "head")), Does.StartWith("7 "));
+    }
+
+    [Test]
+    public async Task A_gateway_does_not_start_on_an_emptied_audit_log()
+    {
+        var data = RepoPaths.TempDir("gw-head");
+        await SeedAsync(data, "G", 2);
+        File.WriteAllBytes(Db(data), []);
+        var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await (await TestGateway.StartAsync(dataDir: data)).DisposeAsync());
+        Assert.That(ex!.Message, Does.Contain(Db(data)).And.Contain("does not start"));
+        Directory.Delete(data, recursive: true);
+    }
+}
