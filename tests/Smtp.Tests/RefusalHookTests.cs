@@ -132,6 +132,7 @@ public class RefusalHookTests
             o.Replies.MessageTooBig = limit => new SmtpReply(552, "5.3.4", $"Thư quá lớn (tối đa {limit / 1048576} MB) / Message too big (max {limit / 1048576} MB)");
             o.Replies.TooManyRecipients = max => new SmtpReply(452, "4.5.3", $"Tối đa {max} người nhận / At most {max} recipients");
             o.Replies.NeedMail = new SmtpReply(503, "5.5.1", "Cần lệnh MAIL trước / Need MAIL command first");
+            o.Replies.Other = r => new SmtpReply(r.Code, r.EnhancedCode, "Lỗi / " + r.Text);
         });
         await using var c = await server.ConnectAsync();
         await c.ReadReplyAsync();
@@ -141,6 +142,10 @@ public class RefusalHookTests
         Assert.That(await c.CommandAsync("MAIL FROM:<a@example.com>"), Does.StartWith("250"));
         Assert.That(await c.CommandAsync("RCPT TO:<b@example.com>"), Does.StartWith("250"));
         Assert.That(await c.CommandAsync("RCPT TO:<c@example.com>"), Is.EqualTo("452 4.5.3 Tối đa 1 người nhận / At most 1 recipients"));
+        Assert.That(await c.CommandAsync("RSET"), Is.EqualTo("250 2.0.0 OK"));
+        Assert.That(await c.CommandAsync("MAIL FROM:<a@example.com> FOO=1"), Is.EqualTo("555 5.5.4 Lỗi / Unsupported parameter FOO"));
+        Assert.That(await c.CommandAsync("EXPN staff"), Is.EqualTo("502 5.5.1 Lỗi / EXPN not available"));
+        Assert.That(await c.CommandAsync("NOOP"), Is.EqualTo("250 2.0.0 OK"), "positive replies are the engine's own");
     }
 
     [Test]

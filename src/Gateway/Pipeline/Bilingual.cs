@@ -96,5 +96,24 @@ public static class Bilingual
         AuthCredentialsInvalid = AccessReplies.AuthFailed,
         AuthLockedOut = Reply(421, "4.7.0",
             "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau; đóng kết nối", "Too many authentication failures, try again later; closing connection"),
+        Other = reply => Reply(reply.Code, reply.EnhancedCode, ProtocolRefusal(reply), reply.Text),
+    };
+
+    /// <summary>
+    /// The Vietnamese half of the engine's other refusals: what kind of mistake it is; the English half keeps the
+    /// engine's exact words (which name the command syntax or the parameter).
+    /// </summary>
+    private static string ProtocolRefusal(SmtpReply reply) => reply.Code switch
+    {
+        500 => "Dòng lệnh không hợp lệ",
+        501 when reply.EnhancedCode is "5.1.3" or "5.1.7" => "Địa chỉ thư không đúng cú pháp",
+        501 => "Lệnh hoặc tham số sai cú pháp",
+        502 => "Lệnh không được hỗ trợ",
+        503 => "Sai trình tự lệnh",
+        504 => "Cơ chế đăng nhập không được hỗ trợ",
+        553 => "Địa chỉ thư quá dài hoặc không hợp lệ",
+        555 => "Tham số không được hỗ trợ",
+        454 => "Tạm thời không thể mã hóa kết nối",
+        _ => "Yêu cầu bị từ chối",
     };
 }

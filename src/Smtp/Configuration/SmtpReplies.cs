@@ -5,7 +5,7 @@ namespace GovGateway.Smtp;
 /// The engine knows only the protocol, so these default to plain English; a host whose users read the
 /// replies (in a bounce or their mail client's error box) gives its own texts here. Codes and enhanced
 /// codes are part of the protocol: a host should keep them and change only the text.
-/// Pure syntax errors (501 "Syntax: ...", 555 parameters) stay in the engine: only broken software sees them.
+/// Every other refusal (syntax, unsupported parameters, AUTH and TLS state) goes through <see cref="Other"/>.
 /// </summary>
 public sealed class SmtpReplies
 {
@@ -51,4 +51,10 @@ public sealed class SmtpReplies
     public SmtpReply EncryptionRequiredForAuth { get; set; } = new(538, "5.7.11", "Encryption required for requested authentication mechanism");
     public SmtpReply AuthCredentialsInvalid { get; set; } = new(535, "5.7.8", "Authentication credentials invalid");
     public SmtpReply AuthLockedOut { get; set; } = new(421, "4.7.0", "Too many authentication failures, try again later; closing connection");
+
+    /// <summary>
+    /// Every other refusal the engine writes (e.g. 501 "Syntax: MAIL FROM:&lt;address&gt;", 553 "Local part of sender
+    /// address too long", 504, 555), given in English: the host may add its own language. Default: unchanged.
+    /// </summary>
+    public Func<SmtpReply, SmtpReply> Other { get; set; } = reply => reply;
 }

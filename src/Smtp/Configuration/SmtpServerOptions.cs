@@ -72,7 +72,8 @@ public sealed class SmtpServerOptions
             throw new ArgumentException("HostName must be a non-empty name without spaces.", nameof(HostName));
         if (Listeners.Count == 0)
             throw new ArgumentException("At least one listener is required.", nameof(Listeners));
-        if (Replies is null) throw new ArgumentException("Replies may not be null.", nameof(Replies));
+        if (Replies is null || Replies.Other is null || Replies.MessageTooBig is null || Replies.ContentLineTooLong is null || Replies.TooManyRecipients is null)
+            throw new ArgumentException("Replies and its functions may not be null.", nameof(Replies));
         Positive(MaxMessageSize, nameof(MaxMessageSize));
         Positive(MaxRecipients, nameof(MaxRecipients));
         if (MaxCommandLineLength < 512)

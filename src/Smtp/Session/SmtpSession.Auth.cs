@@ -9,11 +9,11 @@ internal sealed partial class SmtpSession
 {
     private async ValueTask AuthAsync(string args)
     {
-        if (!AuthRequired) { Reply(new SmtpReply(503, "5.5.1", "Authentication not enabled")); return; }
-        if (!Info.IsExtended) { Reply(new SmtpReply(503, "5.5.1", "Send EHLO first")); return; }
+        if (!AuthRequired) { Reply(Refuse(503, "5.5.1", "Authentication not enabled")); return; }
+        if (!Info.IsExtended) { Reply(Refuse(503, "5.5.1", "Send EHLO first")); return; }
         if (!Info.IsSecure) { Reply(Replies.EncryptionRequiredForAuth); return; }
-        if (Info.AuthenticatedUser is not null) { Reply(new SmtpReply(503, "5.5.1", "Already authenticated")); return; }
-        if (_transaction is not null) { Reply(new SmtpReply(503, "5.5.1", "AUTH not permitted during a mail transaction")); return; }
+        if (Info.AuthenticatedUser is not null) { Reply(Refuse(503, "5.5.1", "Already authenticated")); return; }
+        if (_transaction is not null) { Reply(Refuse(503, "5.5.1", "AUTH not permitted during a mail transaction")); return; }
 
         var address = Info.RemoteEndPoint.Address;
         if (_ctx.AuthFailures.IsLockedOut(address))
@@ -23,7 +23,7 @@ internal sealed partial class SmtpSession
         }
 
         var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length is < 1 or > 2) { Reply(new SmtpReply(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]")); return; }
+        if (parts.Length is < 1 or > 2) { Reply(Refuse(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]")); return; }
         string? initial = parts.Length == 2 ? parts[1] : null;
 
         (string User, string Password)? credentials;
@@ -33,7 +33,7 @@ internal sealed partial class SmtpSession
             credentials = await ReadLoginAsync(initial).ConfigureAwait(false);
         else
         {
-            Reply(new SmtpReply(504, "5.5.4", "Unrecognized authentication mechanism"));
+            Reply(Refuse(504, "5.5.4", "Unrecognized authentication mechanism"));
             return;
         }
         if (credentials is not { } c) return; // cancelled or malformed; already answered
@@ -72,7 +72,7 @@ internal sealed partial class SmtpSession
         var fields = decoded.Split('\0');
         if (fields.Length != 3 || fields[0].Length > 0 && fields[0] != fields[1])
         {
-            Reply(new SmtpReply(501, "5.5.2", "Malformed PLAIN response"));
+            Reply(Refuse(501, "5.5.2", "Malformed PLAIN response"));
             return null;
         }
         return (fields[1], fields[2]);
@@ -108,13 +108,13 @@ internal sealed partial class SmtpSession
             case LineKind.BareLineBreak:
                 throw new CloseSessionException(Replies.BareLineBreakInCommand, "bare CR/LF in AUTH", RefusalReason.BareLineBreak);
             case LineKind.TooLong:
-                Reply(new SmtpReply(500, "5.5.6", "Authentication exchange line is too long"));
+                Reply(Refuse(500, "5.5.6", "Authentication exchange line is too long"));
                 return null;
         }
         var text = Encoding.ASCII.GetString(_line, 0, _lineLength).Trim();
         if (text == "*")
         {
-            Reply(new SmtpReply(501, "5.0.0", "Authentication cancelled"));
+            Reply(Refuse(501, "5.0.0", "Authentication cancelled"));
             return null;
         }
         return text;
@@ -128,7 +128,7 @@ internal sealed partial class SmtpSession
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
-            Reply(new SmtpReply(501, "5.5.2", "Invalid base64 data"));
+            Reply(Refuse(501, "5.5.2", "Invalid base64 data"));
             return null;
         }
     }

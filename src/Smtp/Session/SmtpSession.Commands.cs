@@ -24,7 +24,7 @@ internal sealed partial class SmtpSession
         try { args = argBytes.IsEmpty ? "" : StrictUtf8.GetString(argBytes).TrimEnd(' '); }
         catch (DecoderFallbackException)
         {
-            Reply(new SmtpReply(501, "5.5.2", "Invalid UTF-8 in command"));
+            Reply(Refuse(501, "5.5.2", "Invalid UTF-8 in command"));
             return;
         }
 
@@ -48,10 +48,10 @@ internal sealed partial class SmtpSession
         else if (Is(verb, "VRFY"u8))
         {
             Reply(args.Length == 0
-                ? new SmtpReply(501, "5.5.4", "Syntax: VRFY address")
+                ? Refuse(501, "5.5.4", "Syntax: VRFY address")
                 : new SmtpReply(252, "2.0.0", "Cannot VRFY user, but will accept message and attempt delivery"));
         }
-        else if (Is(verb, "EXPN"u8)) Reply(new SmtpReply(502, "5.5.1", "EXPN not available"));
+        else if (Is(verb, "EXPN"u8)) Reply(Refuse(502, "5.5.1", "EXPN not available"));
         else if (Is(verb, "HELP"u8))
             Reply(new SmtpReply(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH"));
         else if (Is(verb, "STARTTLS"u8)) await StartTlsCommandAsync(args).ConfigureAwait(false);
@@ -65,7 +65,7 @@ internal sealed partial class SmtpSession
     {
         if (args.Length == 0 || args.Contains(' ') && !extended)
         {
-            Reply(new SmtpReply(501, "5.5.4", extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+            Reply(Refuse(501, "5.5.4", extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
             return;
         }
         // A new greeting resets the session to its post-greeting state (RFC 5321 4.1.4).
@@ -102,13 +102,13 @@ internal sealed partial class SmtpSession
         if (_transaction is not null) { Reply(Replies.NestedMail); return; }
         if (AuthRequired && !Info.IsSecure) { Reply(Replies.StartTlsFirst); return; }
         if (AuthRequired && Info.AuthenticatedUser is null) { Reply(Replies.AuthenticationRequired); return; }
-        if (!args.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase)) { Reply(new SmtpReply(501, "5.5.4", "Syntax: MAIL FROM:<address>")); return; }
+        if (!args.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase)) { Reply(Refuse(501, "5.5.4", "Syntax: MAIL FROM:<address>")); return; }
 
         var error = PathParser.TryParse(args[5..].TrimStart(' '), allowNull: true, allowPostmaster: false, out var address, out var rest, out bool nonAscii);
         if (error != PathError.None) { Reply(PathErrorReply(error, "5.1.7", "sender")); return; }
-        if (rest.Length > 0 && rest[0] != ' ') { Reply(new SmtpReply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]")); return; }
-        if (!EsmtpParameters.TryParse(rest, out var parameters)) { Reply(new SmtpReply(501, "5.5.4", "Syntax error in parameters")); return; }
-        if (parameters.Count > 0 && !Info.IsExtended) { Reply(new SmtpReply(555, "5.5.4", "Parameters need EHLO")); return; }
+        if (rest.Length > 0 && rest[0] != ' ') { Reply(Refuse(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]")); return; }
+        if (!EsmtpParameters.TryParse(rest, out var parameters)) { Reply(Refuse(501, "5.5.4", "Syntax error in parameters")); return; }
+        if (parameters.Count > 0 && !Info.IsExtended) { Reply(Refuse(555, "5.5.4", "Parameters need EHLO")); return; }
 
         long? size = null;
         var body = BodyType.Unspecified;
@@ -119,7 +119,7 @@ internal sealed partial class SmtpSession
             switch (key.ToUpperInvariant())
             {
                 case "SIZE":
-                    if (value is null || value.Length > 18 || !value.All(char.IsAsciiDigit)) { Reply(new SmtpReply(501, "5.5.4", "Bad SIZE value")); return; }
+                    if (value is null || value.Length > 18 || !value.All(char.IsAsciiDigit)) { Reply(Refuse(501, "5.5.4", "Bad SIZE value")); return; }
                     size = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     if (size > _options.MaxMessageSize)
                     {
@@ -138,25 +138,25 @@ internal sealed partial class SmtpSession
                         "BINARYMIME" => BodyType.BinaryMime,
                         _ => (BodyType)(-1),
                     };
-                    if (body == (BodyType)(-1)) { Reply(new SmtpReply(501, "5.5.4", "Bad BODY value")); return; }
+                    if (body == (BodyType)(-1)) { Reply(Refuse(501, "5.5.4", "Bad BODY value")); return; }
                     break;
                 case "SMTPUTF8":
-                    if (value is not null) { Reply(new SmtpReply(501, "5.5.4", "SMTPUTF8 takes no value")); return; }
+                    if (value is not null) { Reply(Refuse(501, "5.5.4", "SMTPUTF8 takes no value")); return; }
                     utf8 = true;
                     break;
                 case "RET":
                     ret = value?.ToUpperInvariant();
-                    if (ret is not ("FULL" or "HDRS")) { Reply(new SmtpReply(501, "5.5.4", "Bad RET value")); return; }
+                    if (ret is not ("FULL" or "HDRS")) { Reply(Refuse(501, "5.5.4", "Bad RET value")); return; }
                     break;
                 case "ENVID":
-                    if (value is null || value.Length > 100 || !EsmtpParameters.IsXtext(value)) { Reply(new SmtpReply(501, "5.5.4", "Bad ENVID value")); return; }
+                    if (value is null || value.Length > 100 || !EsmtpParameters.IsXtext(value)) { Reply(Refuse(501, "5.5.4", "Bad ENVID value")); return; }
                     envId = value;
                     break;
                 case "AUTH":
                     // RFC 4954 5: accepted; the engine does not trust a client's claim about the original submitter.
                     break;
                 default:
-                    Reply(new SmtpReply(555, "5.5.4", $"Unsupported parameter {key}"));
+                    Reply(Refuse(555, "5.5.4", $"Unsupported parameter {key}"));
                     return;
             }
         }
@@ -180,15 +180,15 @@ internal sealed partial class SmtpSession
     private async ValueTask RcptAsync(string args)
     {
         if (_transaction is null) { Reply(Replies.NeedMail); return; }
-        if (_transaction.ChunkingStarted) { Reply(new SmtpReply(503, "5.5.1", "RCPT not allowed after BDAT")); return; }
-        if (!args.StartsWith("TO:", StringComparison.OrdinalIgnoreCase)) { Reply(new SmtpReply(501, "5.5.4", "Syntax: RCPT TO:<address>")); return; }
+        if (_transaction.ChunkingStarted) { Reply(Refuse(503, "5.5.1", "RCPT not allowed after BDAT")); return; }
+        if (!args.StartsWith("TO:", StringComparison.OrdinalIgnoreCase)) { Reply(Refuse(501, "5.5.4", "Syntax: RCPT TO:<address>")); return; }
 
         var envelope = _transaction.Envelope;
         var error = PathParser.TryParse(args[3..].TrimStart(' '), allowNull: false, allowPostmaster: true, out var address, out var rest, out bool nonAscii);
         if (error != PathError.None) { Reply(PathErrorReply(error, "5.1.3", "recipient")); return; }
-        if (rest.Length > 0 && rest[0] != ' ') { Reply(new SmtpReply(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]")); return; }
+        if (rest.Length > 0 && rest[0] != ' ') { Reply(Refuse(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]")); return; }
         if (nonAscii && !envelope.SmtpUtf8) { Reply(Replies.NonAsciiNeedsSmtpUtf8); return; }
-        if (!EsmtpParameters.TryParse(rest, out var parameters)) { Reply(new SmtpReply(501, "5.5.4", "Syntax error in parameters")); return; }
+        if (!EsmtpParameters.TryParse(rest, out var parameters)) { Reply(Refuse(501, "5.5.4", "Syntax error in parameters")); return; }
         if (envelope.Recipients.Count >= _options.MaxRecipients) { Reply(Replies.TooManyRecipients(_options.MaxRecipients)); return; }
 
         string? notify = null, orcpt = null;
@@ -198,17 +198,17 @@ internal sealed partial class SmtpSession
             {
                 case "NOTIFY":
                     notify = value?.ToUpperInvariant();
-                    if (!IsValidNotify(notify)) { Reply(new SmtpReply(501, "5.5.4", "Bad NOTIFY value")); return; }
+                    if (!IsValidNotify(notify)) { Reply(Refuse(501, "5.5.4", "Bad NOTIFY value")); return; }
                     break;
                 case "ORCPT":
                     int semi = value?.IndexOf(';') ?? -1;
                     if (value is null || semi <= 0 || semi == value.Length - 1 || value.Length > 500
                         || !envelope.SmtpUtf8 && !EsmtpParameters.IsXtext(value[(semi + 1)..]))
-                    { Reply(new SmtpReply(501, "5.5.4", "Bad ORCPT value")); return; }
+                    { Reply(Refuse(501, "5.5.4", "Bad ORCPT value")); return; }
                     orcpt = value;
                     break;
                 default:
-                    Reply(new SmtpReply(555, "5.5.4", $"Unsupported parameter {key}"));
+                    Reply(Refuse(555, "5.5.4", $"Unsupported parameter {key}"));
                     return;
             }
         }
@@ -230,11 +230,11 @@ internal sealed partial class SmtpSession
         return true;
     }
 
-    private static SmtpReply PathErrorReply(PathError error, string enhanced, string who) => error switch
+    private SmtpReply PathErrorReply(PathError error, string enhanced, string who) => error switch
     {
-        PathError.LocalPartTooLong => new SmtpReply(553, enhanced, $"Local part of {who} address too long (max 64 octets)"),
-        PathError.DomainTooLong => new SmtpReply(553, enhanced, $"Domain of {who} address too long (max 255 octets)"),
-        PathError.PathTooLong => new SmtpReply(553, enhanced, $"The {who} path is too long (max 256 octets)"),
-        _ => new SmtpReply(501, enhanced, $"Bad {who} address syntax"),
+        PathError.LocalPartTooLong => Refuse(553, enhanced, $"Local part of {who} address too long (max 64 octets)"),
+        PathError.DomainTooLong => Refuse(553, enhanced, $"Domain of {who} address too long (max 255 octets)"),
+        PathError.PathTooLong => Refuse(553, enhanced, $"The {who} path is too long (max 256 octets)"),
+        _ => Refuse(501, enhanced, $"Bad {who} address syntax"),
     };
 }

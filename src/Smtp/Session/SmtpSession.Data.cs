@@ -13,11 +13,11 @@ internal sealed partial class SmtpSession
 
     private async ValueTask DataAsync(string args)
     {
-        if (args.Length > 0) { Reply(new SmtpReply(501, "5.5.4", "Syntax: DATA")); return; }
+        if (args.Length > 0) { Reply(Refuse(501, "5.5.4", "Syntax: DATA")); return; }
         var transaction = _transaction;
         if (transaction is null) { Reply(Replies.NeedMail); return; }
-        if (transaction.ChunkingStarted) { Reply(new SmtpReply(503, "5.5.1", "DATA not allowed after BDAT")); return; }
-        if (transaction.Envelope.Body == BodyType.BinaryMime) { Reply(new SmtpReply(503, "5.5.1", "BODY=BINARYMIME requires BDAT")); return; }
+        if (transaction.ChunkingStarted) { Reply(Refuse(503, "5.5.1", "DATA not allowed after BDAT")); return; }
+        if (transaction.Envelope.Body == BodyType.BinaryMime) { Reply(Refuse(503, "5.5.1", "BODY=BINARYMIME requires BDAT")); return; }
         if (transaction.Envelope.Recipients.Count == 0) { Reply(Replies.NoValidRecipients); return; }
 
         var sink = await OpenSinkAsync(transaction).ConfigureAwait(false);
@@ -52,7 +52,7 @@ internal sealed partial class SmtpSession
         {
             // Without a trustworthy length the chunk cannot be skipped, and its bytes must never be
             // read as commands: answer and close.
-            throw new CloseSessionException(new SmtpReply(501, "5.5.4", "Syntax: BDAT size [LAST], closing connection"), "bad BDAT syntax");
+            throw new CloseSessionException(Refuse(501, "5.5.4", "Syntax: BDAT size [LAST], closing connection"), "bad BDAT syntax");
         }
         long size = long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
         bool last = parts.Length == 2;

@@ -8,9 +8,9 @@ internal sealed partial class SmtpSession
 {
     private async ValueTask StartTlsCommandAsync(string args)
     {
-        if (args.Length > 0) { Reply(new SmtpReply(501, "5.5.4", "Syntax: STARTTLS")); return; }
-        if (Info.IsSecure) { Reply(new SmtpReply(503, "5.5.1", "TLS already active")); return; }
-        if (_ctx.Certificate is null) { Reply(new SmtpReply(454, "4.7.0", "TLS not available")); return; }
+        if (args.Length > 0) { Reply(Refuse(501, "5.5.4", "Syntax: STARTTLS")); return; }
+        if (Info.IsSecure) { Reply(Refuse(503, "5.5.1", "TLS already active")); return; }
+        if (_ctx.Certificate is null) { Reply(Refuse(454, "4.7.0", "TLS not available")); return; }
 
         Reply(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
         await FlushAsync(_options.CommandTimeout).ConfigureAwait(false);

@@ -345,6 +345,9 @@ internal sealed partial class SmtpSession
     /// </summary>
     private static EventThreadEscape LeaveEventThread() => default;
 
+    /// <summary>A refusal without an entry of its own in <see cref="SmtpReplies"/> (syntax, parameters, AUTH and TLS state).</summary>
+    private SmtpReply Refuse(int code, string enhanced, string text) => Replies.Other(new SmtpReply(code, enhanced, text));
+
     /// <summary>What the handler hears for a transaction whose client went away: code 0, nothing was sent.</summary>
     private static readonly SmtpReply ConnectionLost = new(0, "", "Connection closed by the client during the transaction");
 

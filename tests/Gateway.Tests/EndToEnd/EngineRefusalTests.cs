@@ -110,6 +110,13 @@ public sealed class EngineRefusalTests
     }
 
     [Test]
+    public async Task Syntax_errors_are_answered_in_both_languages()
+    {
+        var result = await Python.SmtpAsync(_gateway.Relay.Port, "print(s.docmd('MAIL FROM:<not an address>'))");
+        Assert.That(result.StdOut, Does.Contain("(501, b'5.1.7 \\xc4\\x90\\xe1\\xbb\\x8ba ch\\xe1\\xbb\\x89 th\\xc6\\xb0 kh\\xc3\\xb4ng \\xc4\\x91\\xc3\\xbang c\\xc3\\xba ph\\xc3\\xa1p / Bad sender address syntax')"), result.All);
+    }
+
+    [Test]
     public async Task Bad_sequence_is_answered_in_both_languages()
     {
         var result = await Python.SmtpAsync(_gateway.Relay.Port, "print(s.docmd('RCPT TO:<" + Mail.Recipient + ">'))");
