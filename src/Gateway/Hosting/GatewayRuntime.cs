@@ -39,6 +39,9 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public AuditLog? Audit => _audit;
     public Spool.Spool Spool { get; private set; } = null!;
 
+    /// <summary>The limit on concurrent policy evaluations and their time budget.</summary>
+    internal EvaluationGate Evaluation { get; private set; } = null!;
+
     public static async Task<GatewayRuntime> StartAsync(GatewayPaths paths, IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var runtime = new GatewayRuntime(paths, loggerFactory.CreateLogger<GatewayRuntime>());
@@ -60,6 +63,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
         var hostName = string.IsNullOrWhiteSpace(smtpSettings.HostName) ? Dns.GetHostName() : smtpSettings.HostName;
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
             deliveryOptions.HostName = hostName;
@@ -90,8 +94,10 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
         var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory);
         _disposables.Add(access);
+        var evaluation = Evaluation = new EvaluationGate(evaluationOptions);
+        _disposables.Add(evaluation);
         var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
-            loggerFactory.CreateLogger<GatewayHandler>());
+            loggerFactory.CreateLogger<GatewayHandler>(), evaluation);
 
         _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
         await _smtp.StartAsync(ct).ConfigureAwait(false);
