@@ -42,6 +42,9 @@ public sealed class GatewayRuntime : IAsyncDisposable
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
 
+    /// <summary>The limit on concurrent policy evaluations and their time budget.</summary>
+    internal EvaluationGate Evaluation { get; private set; } = null!;
+
     public static async Task<GatewayRuntime> StartAsync(GatewayPaths paths, IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var runtime = new GatewayRuntime(paths, loggerFactory.CreateLogger<GatewayRuntime>());
@@ -63,6 +66,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
         var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
         // Bounces (Reporting-MTA, postmaster@) and the upstream EHLO say the same name as the greeting.
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
@@ -98,8 +102,10 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),
             mayBounce: e => access.Origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
         await _delivery.StartAsync(ct).ConfigureAwait(false);
+        var evaluation = Evaluation = new EvaluationGate(evaluationOptions);
+        _disposables.Add(evaluation);
         var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
-            loggerFactory.CreateLogger<GatewayHandler>());
+            loggerFactory.CreateLogger<GatewayHandler>(), evaluation);
 
         _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
         await _smtp.StartAsync(ct).ConfigureAwait(false); // the engine logs each listener it binds

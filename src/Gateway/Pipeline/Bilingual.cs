@@ -28,6 +28,17 @@ public static class Bilingual
         "Máy chủ tạm thời hết dung lượng lưu trữ, vui lòng gửi lại sau",
         "Insufficient system storage, please try again later");
 
+    internal const string EvaluationTimedOutVi = "Kiểm tra thư vượt quá thời gian cho phép; thư chưa được nhận, vui lòng gửi lại sau";
+    internal const string EvaluationTimedOutEn = "Checking the message took longer than allowed; it was not accepted, please try again later";
+
+    /// <summary>The policy evaluation ran past Evaluation:Timeout.</summary>
+    public static SmtpReply EvaluationTimedOut => Reply(451, "4.7.0", EvaluationTimedOutVi, EvaluationTimedOutEn);
+
+    /// <summary>Recorded (the client no longer reads it) when the client hung up before the reply to its message.</summary>
+    public static SmtpReply ClientLeft => Reply(421, "4.4.2",
+        "Máy khách đã ngắt kết nối trước khi nhận trả lời; thư không được nhận",
+        "The client closed the connection before the reply; the message was not accepted");
+
     public static SmtpReply LocalError => Reply(451, "4.3.0",
         "Lỗi cục bộ khi xử lý thư, vui lòng gửi lại sau",
         "Local error in processing, please try again later");

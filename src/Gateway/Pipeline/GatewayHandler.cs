@@ -20,9 +20,15 @@ public sealed class GatewayHandler(
     IAuthenticator authenticator,
     AccessRules access,
     string hostName,
-    ILogger<GatewayHandler> logger) : ISmtpHandler
+    ILogger<GatewayHandler> logger,
+    EvaluationGate? evaluation = null) : ISmtpHandler
 {
     private const string StateKey = "gateway.transaction";
+
+    /// <summary>Rule name recorded when a message's evaluation ran out of time.</summary>
+    public const string EvaluationTimeoutRule = "evaluation-timeout";
+
+    private readonly EvaluationGate _evaluation = evaluation ?? new EvaluationGate(new EvaluationOptions());
 
     public ValueTask<SmtpReply?> OnConnectedAsync(SessionInfo session, CancellationToken ct)
     {
@@ -97,9 +103,19 @@ public sealed class GatewayHandler(
             }
 
             var policy = policies.Current;
-            Verdict verdict;
+            GatedResult<Verdict> gated;
             await using (var read = writer.OpenRead())
-                verdict = policy.Evaluate(read, ToPolicyEnvelope(session, envelope), ct);
+                gated = await _evaluation.RunAsync(budget => policy.Evaluate(read, ToPolicyEnvelope(session, envelope), budget), ct).ConfigureAwait(false);
+            if (gated.TimedOut && _evaluation.Options.OnTimeout == EvaluationTimeoutAction.Refuse)
+            {
+                var reply = Bilingual.EvaluationTimedOut;
+                logger.LogWarning("Evaluation of {QueueId} from {Sender} ran past {Timeout}; refused for now", writer.QueueId, envelope.MailFrom, _evaluation.Options.Timeout);
+                var record = AuditMapper.Transaction(session, envelope, null, hashing, writer.QueueId, AuditDecisions.Failed, reply);
+                record.Rules = [new AuditRuleHit { Rule = EvaluationTimeoutRule, Mode = "enforce", Action = "reject", Message = reply.Text }];
+                await RecordAsync(record, ct).ConfigureAwait(false);
+                return reply;
+            }
+            var verdict = gated.Result ?? TimedOutVerdict(policy);
 
             if (session.AuthenticatedUser is { } user && verdict.HeaderFrom is { } headerFrom && !access.MayUse(user, headerFrom))
             {
@@ -122,6 +138,7 @@ public sealed class GatewayHandler(
                     var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
                     spoolEnvelope.Sha256 = hashing.Sha256; // delivery holds the message if its bytes change on disk
                     var reason = string.Join("; ", verdict.Reasons.Select(r => $"{r.Rule}: {r.MessageEn}"));
+                    ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so keep nothing
                     var id = await quarantine.AddAsync(writer, spoolEnvelope, reason, ct).ConfigureAwait(false);
                     var reply = Bilingual.Quarantined(id);
                     await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "quarantined", reply, ct).ConfigureAwait(false);
@@ -140,11 +157,20 @@ public sealed class GatewayHandler(
                         spoolEnvelope.Recipients.Select(r => r.Address).ToList());
                     var record = audit?.Carry(transaction);
                     if (record is not null) spoolEnvelope.AuditRecord = new RawJson(record.Json);
+                    ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so deliver nothing
                     await spool.CommitAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
                     MessageLog.Transaction(logger, transaction);
                     return reply;
                 }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away (or the session was aborted) before its reply: nothing was committed, so the retry it
+            // will make is the only copy. The exchange is still recorded.
+            logger.LogInformation("Client left before the reply to {QueueId} from {Sender}; not accepted", writer.QueueId, envelope.MailFrom);
+            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, Bilingual.ClientLeft, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
         catch (IOException ex) when (IsDiskFull(ex))
         {
@@ -289,6 +315,25 @@ public sealed class GatewayHandler(
         {
             logger.LogError(ex, "Could not record the failed transaction {QueueId}", queueId);
         }
+    }
+
+    /// <summary>The verdict for a message whose evaluation ran out of time with Evaluation:OnTimeout = Quarantine.</summary>
+    private static Verdict TimedOutVerdict(Policy policy)
+    {
+        var hit = new RuleHit(EvaluationTimeoutRule, RuleMode.Enforce, RuleActionKind.Quarantine,
+            Bilingual.EvaluationTimedOutVi, Bilingual.EvaluationTimedOutEn);
+        return new Verdict
+        {
+            Decision = Decision.Quarantine,
+            Hits = [hit],
+            Reasons = [hit],
+            Classes = new HashSet<DocumentClass>(),
+            Attachments = [],
+            Smime = SmimeReport.NotSigned,
+            HeadersToAdd = [],
+            CopyTo = [],
+            PolicyVersion = policy.Version,
+        };
     }
 
     private SpoolEnvelope BuildSpoolEnvelope(SessionInfo session, Envelope envelope, Verdict verdict, string queueId)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using GovGateway.Smtp.Protocol;
 using GovGateway.Smtp.Server;
 
@@ -136,7 +137,52 @@ internal sealed partial class SmtpSession
                 return SinkFailureReply(_sinkError!);
         }
         var sink = transaction.Sink!;
-        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
+        var watch = WatchForHangUpAsync();
+        try
+        {
+            return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The watcher owns the reader only while the hook runs; hand it back before the next command is read.
+            Input.CancelPendingRead();
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    private static readonly SmtpReply ClientHungUp = new(421, "4.4.2", "Connection closed by the client before the reply, message not accepted");
+
+    /// <summary>
+    /// While the handler decides about a message (policy, spool), watches the connection: a client that hangs up
+    /// before the reply never learns the outcome and will send again, so accepting would make a duplicate. The end of
+    /// its stream cancels the session's lifetime, the token the handler holds, so the handler stops work and commits
+    /// nothing. Bytes the client pipelined are only looked at, never consumed.
+    /// </summary>
+    private async Task WatchForHangUpAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await Input.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    Input.AdvanceTo(result.Buffer.Start);
+                    return;
+                }
+                Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    Abort(ClientHungUp);
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // A reset connection is gone too.
+            Abort(ClientHungUp);
+        }
     }
 
     private SmtpReply SinkFailureReply(Exception error)

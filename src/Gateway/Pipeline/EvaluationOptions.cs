@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+
+namespace GovGateway.Pipeline;
+
+/// <summary>What the gateway does with a message whose evaluation ran past <see cref="EvaluationOptions.Timeout"/>.</summary>
+public enum EvaluationTimeoutAction
+{
+    /// <summary>Temporary refusal (451 4.7.0, bilingual): the sender's server tries again later.</summary>
+    Refuse,
+    /// <summary>Accept it into quarantine for an administrator to look at.</summary>
+    Quarantine,
+}
+
+/// <summary>Limits on policy evaluation, bound from the configuration section "Evaluation".</summary>
+public sealed class EvaluationOptions
+{
+    public const string SectionName = "Evaluation";
+
+    /// <summary>Longest time one message's evaluation may take; its cancellation reaches the MIME parser and the analysers.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What happens to a message whose evaluation ran out of time.</summary>
+    public EvaluationTimeoutAction OnTimeout { get; set; } = EvaluationTimeoutAction.Refuse;
+
+    /// <summary>
+    /// Evaluations that run at once; the rest wait (without a time limit of their own: the client's DATA timeout
+    /// bounds them), so a flood of heavy messages cannot take every core and starve the process.
+    /// </summary>
+    public int MaxConcurrent { get; set; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>Binds the section; an unknown key or a value that does not parse is an error, never ignored.</summary>
+    public static EvaluationOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new EvaluationOptions();
+        configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        options.Validate();
+        return options;
+    }
+
+    internal void Validate()
+    {
+        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromHours(1))
+            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Evaluation:Timeout must be more than 0 and at most 01:00:00.");
+        if (!Enum.IsDefined(OnTimeout))
+            throw new ArgumentOutOfRangeException(nameof(OnTimeout), OnTimeout, "Evaluation:OnTimeout must be Refuse or Quarantine.");
+        if (MaxConcurrent <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrent), MaxConcurrent, "Evaluation:MaxConcurrent must be positive.");
+    }
+}
