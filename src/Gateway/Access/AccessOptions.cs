@@ -38,6 +38,8 @@ public sealed class AccessOptions
 
     public AuthOptions Auth { get; set; } = new();
 
+    public RecipientVerificationOptions RecipientVerification { get; set; } = new();
+
     public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>

@@ -96,7 +96,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory);
+        var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
         _disposables.Add(access);
 
         _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),

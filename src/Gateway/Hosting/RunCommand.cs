@@ -96,7 +96,7 @@ public static class RunCommand
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or ArgumentException)
         {
             Console.Error.WriteLine($"gateway run: {ex.Message}");
             return 1;

@@ -1,6 +1,7 @@
 using System.Net;
 using GovGateway.Access;
 using GovGateway.Cli;
+using GovGateway.Delivery;
 using GovGateway.Smtp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -17,11 +18,19 @@ public sealed class AccessRules : IDisposable
     private readonly AddressValidator _addresses = new();
     private readonly AccessComponents _components;
 
-    private AccessRules(AccessComponents components) => _components = components;
+    private readonly RecipientVerifier? _verifier;
+
+    private AccessRules(AccessComponents components, RecipientVerifier? verifier)
+    {
+        _components = components;
+        _verifier = verifier;
+    }
 
     public IAuthenticator Authenticator => _components.Authenticator;
 
-    public static AccessRules Create(AccessOptions options, GatewayPaths paths, IConfiguration upstreamSection, ILoggerFactory loggers)
+    /// <param name="delivery">Delivery settings, for recipient verification with the upstream (Access:RecipientVerification).</param>
+    public static AccessRules Create(AccessOptions options, GatewayPaths paths, IConfiguration upstreamSection, ILoggerFactory loggers,
+        DeliveryOptions? delivery = null)
     {
         UpstreamEndpoint? upstream = null;
         if (options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase))
@@ -30,7 +39,14 @@ public sealed class AccessRules : IDisposable
             if (upstreamSection.GetValue<bool>("AcceptInvalidCertificates"))
                 upstream = upstream with { CertificateValidation = (_, _, _, _) => true };
         }
-        return new AccessRules(AccessComponents.Create(options, paths.DataDir, upstream, loggers));
+        RecipientVerifier? verifier = null;
+        if (options.RecipientVerification.Enabled)
+        {
+            if (delivery is null)
+                throw new ArgumentException("Access:RecipientVerification:Enabled needs the Delivery settings.");
+            verifier = new RecipientVerifier(delivery.Upstream, options.RecipientVerification, delivery.HostName, loggers.CreateLogger<RecipientVerifier>());
+        }
+        return new AccessRules(AccessComponents.Create(options, paths.DataDir, upstream, loggers), verifier);
     }
 
     /// <summary>
@@ -93,6 +109,18 @@ public sealed class AccessRules : IDisposable
     public SmtpReply CheckRecipient(ListenerRole role, string? user, string recipient) =>
         _components.Relay.CheckRecipient(role, user is not null, recipient);
 
+    /// <summary>
+    /// <see cref="CheckRecipient"/>, then, on the relay listener without login and with
+    /// Access:RecipientVerification enabled, whether the upstream knows the mailbox.
+    /// </summary>
+    public async ValueTask<SmtpReply> CheckRecipientAsync(ListenerRole role, string? user, string recipient, CancellationToken ct)
+    {
+        var reply = CheckRecipient(role, user, recipient);
+        if (!reply.IsPositive || _verifier is null || role != ListenerRole.Relay || user is not null)
+            return reply;
+        return await _verifier.CheckAsync(recipient, ct).ConfigureAwait(false) ?? reply;
+    }
+
     public bool MayUse(string user, string address) => _components.Senders.MayUse(user, address);
 
     /// <summary>Counts one message against the limits; a reply when it is over them.</summary>
@@ -102,5 +130,9 @@ public sealed class AccessRules : IDisposable
         return decision.Allowed ? null : decision.Reply;
     }
 
-    public void Dispose() => _components.Upstream?.Dispose();
+    public void Dispose()
+    {
+        _components.Upstream?.Dispose();
+        _verifier?.Dispose();
+    }
 }

@@ -66,12 +66,12 @@ public sealed class GatewayHandler(
         return SmtpReply.SenderOk;
     }
 
-    public ValueTask<SmtpReply> OnRcptToAsync(SessionInfo session, Envelope envelope, Recipient recipient, CancellationToken ct)
+    public async ValueTask<SmtpReply> OnRcptToAsync(SessionInfo session, Envelope envelope, Recipient recipient, CancellationToken ct)
     {
-        var reply = access.CheckRecipient(session.Role, session.AuthenticatedUser, recipient.Address);
+        var reply = await access.CheckRecipientAsync(session.Role, session.AuthenticatedUser, recipient.Address, ct).ConfigureAwait(false);
         if (!reply.IsPositive && session.Properties.TryGetValue(StateKey, out var s) && s is TransactionState state)
             state.RefusedRecipients.Add((recipient.Address, reply));
-        return ValueTask.FromResult(reply);
+        return reply;
     }
 
     public ValueTask<Stream> OpenMessageAsync(SessionInfo session, Envelope envelope, CancellationToken ct) =>

@@ -22,8 +22,10 @@ public static class CertificateProvider
             var path = Path.GetFullPath(settings.CertificatePath, configDir);
             if (!File.Exists(path))
                 throw new InvalidOperationException($"Smtp:Tls:CertificatePath: file not found: {path}");
+            var password = Secrets.Resolve(settings.CertificatePassword, settings.CertificatePasswordFile,
+                "Smtp:Tls:CertificatePassword", "tls-certificate-password", required: false);
             var cert = IsPkcs12(path)
-                ? X509CertificateLoader.LoadPkcs12FromFile(path, settings.CertificatePassword)
+                ? X509CertificateLoader.LoadPkcs12FromFile(path, password)
                 : X509Certificate2.CreateFromPemFile(path, string.IsNullOrWhiteSpace(settings.KeyPath) ? null : Path.GetFullPath(settings.KeyPath, configDir));
             if (!cert.HasPrivateKey)
                 throw new InvalidOperationException($"Smtp:Tls:CertificatePath: {path} has no private key (set Smtp:Tls:KeyPath for a PEM key)");

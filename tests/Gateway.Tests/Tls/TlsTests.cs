@@ -88,6 +88,22 @@ public class TlsTests
     }
 
     [Test]
+    public async Task A_pkcs12_password_is_read_from_a_file()
+    {
+        var config = RepoPaths.TempDir("tls-config");
+        RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
+        using (var cert = SelfSigned("CN=pfx.gw.test.gov.vn", TimeSpan.FromDays(365)))
+            await File.WriteAllBytesAsync(Path.Combine(config, "mail.pfx"), cert.Export(X509ContentType.Pkcs12, "mật khẩu pfx"));
+        await File.WriteAllTextAsync(Path.Combine(config, "pfx.pw"), "mật khẩu pfx\n");
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
+        {
+            ["Smtp:Tls:CertificatePath"] = "mail.pfx",
+            ["Smtp:Tls:CertificatePasswordFile"] = Path.Combine(config, "pfx.pw"),
+        }, configDir: config);
+        Assert.That((await SClient(gateway.Relay.Port.ToString(), "-tls1_2")).Output, Does.Contain("pfx.gw.test.gov.vn"));
+    }
+
+    [Test]
     public void A_certificate_expiring_within_the_warning_days_is_warned_about_at_start_and_daily()
     {
         var clock = new FakeClock(DateTimeOffset.UtcNow);

@@ -23,6 +23,9 @@ public static class AccessReplies
     public static SmtpReply SenderNotOwned(string address) => new(553, "5.7.1",
         $"Bạn không được gửi thư với địa chỉ {Printable(address)} / Sender address not owned by the authenticated user: {Printable(address)}");
 
+    public static SmtpReply RecipientUnknown(string address) => new(550, "5.1.1",
+        $"Không có hộp thư {Printable(address)} / Recipient address rejected: {Printable(address)}: user unknown");
+
     public static SmtpReply SecondFromField => new(550, "5.7.1",
         "Thư có nhiều hơn một trường From; mỗi thư chỉ được có một / The message has more than one From header field; exactly one is allowed");
 
