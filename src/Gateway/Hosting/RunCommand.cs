@@ -96,12 +96,17 @@ public static class RunCommand
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException
+                                   or ArgumentException or System.Security.Cryptography.CryptographicException)
         {
-            Console.Error.WriteLine($"gateway run: {ex.Message}");
+            // Settings, files and ports an administrator can fix: one line saying which (the messages name them).
+            Console.Error.WriteLine($"gateway run: {OneLine(ex.Message)}");
             return 1;
         }
     }
+
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>Runs <see cref="GatewayRuntime"/> inside the generic host, with SIGHUP reloading the policy.</summary>

@@ -138,6 +138,24 @@ public sealed class PolicyAdministrationTests
         Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0), gateway.Output);
     }
 
+    [Test, CancelAfter(120_000)]
+    public async Task A_forty_thousand_level_policy_fails_check_and_start_with_its_line_instead_of_a_stack_overflow()
+    {
+        var original = await File.ReadAllTextAsync(PolicyPath);
+        var deepLine = original.Split('\n').Length + 2;
+        await File.WriteAllTextAsync(PolicyPath, original + "  - name: deep\n    when:\n      any: " + new string('[', 40_000) + new string(']', 40_000) + "\n    action: accept\n");
+
+        var check = await Gateway("policy", "check", "--config", _config);
+        Assert.That(check.ExitCode, Is.EqualTo(1), check.All);
+        Assert.That(check.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));
+
+        var run = await Gateway("run", "--config", _config, "--data", RepoPaths.TempDir("policy-deep-run"),
+            $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Smtp:Listeners:Smtps:Enabled=false");
+        Assert.That(run.ExitCode, Is.EqualTo(1), "a clean refusal to start, not SIGABRT (134): " + run.All);
+        Assert.That(run.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));
+        Assert.That(run.All, Does.Not.Contain("Stack overflow").And.Not.Match(@"\n\s+at "));
+    }
+
     private static async Task WaitForOutputAsync(GatewayProcess gateway, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
