@@ -23,6 +23,7 @@ public static class ConfigurationCheck
         [DeliveryOptions.SectionName] = typeof(DeliveryOptions),
         [AccessOptions.SectionName] = typeof(AccessOptions),
         [AuditOptions.SectionName] = typeof(AuditOptions),
+        [Pipeline.EvaluationOptions.SectionName] = typeof(Pipeline.EvaluationOptions),
     };
 
     /// <summary>Why <paramref name="configDir"/> cannot be the configuration folder, or null when it can.</summary>
