@@ -64,7 +64,8 @@ public static class RunCommand
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException
+            or GovGateway.Audit.AuditLogDamagedException)
         {
             Console.Error.WriteLine($"gateway run: {ex.Message}");
             return 1;
