@@ -67,6 +67,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _shutdownGrace = smtpSettings.ShutdownGrace;
 
         PrivateFiles.CreateDirectory(Paths.DataDir);
+        if (PrivateFiles.CloseDataFolder(Paths.DataDir) is { } opened) _logger.LogWarning("{Problem}", opened);
         _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
