@@ -93,7 +93,7 @@ public sealed class AuditLog : IAsyncDisposable
     }
 
     private const string WhatToDo =
-        " The gateway does not start on it. Restore audit.db, audit.db-log and the journal folder from the backup taken with the head file, "
+        " The gateway does not start on it. Restore audit.db, audit-log.db, the journal folder and head from the same backup, "
         + "and check the copy with `gateway audit verify`; or, to start a new chain, move the whole audit folder aside (keep it as evidence).";
 
     /// <summary>

@@ -24,6 +24,23 @@ public static class PrivateFiles
         return info;
     }
 
+    /// <summary>
+    /// Closes the gateway's data folder to other users when it is open to them (made by hand, or by a version that
+    /// created it 0755): with the folder 0700 nothing inside can be read, and no lock inside can be taken first, by
+    /// another local user. Returns what was done or found, for the log; null when there was nothing to say.
+    /// </summary>
+    public static string? CloseDataFolder(string path)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        var mode = File.GetUnixFileMode(path);
+        var open = mode & ~DirectoryMode;
+        if (open == 0) return null;
+        if (UnixOwner.Of(path).Uid != UnixOwner.CurrentUid)
+            return $"The data folder {path} is open to other users (mode {Convert.ToString((int)mode, 8)}) and belongs to another account; make it 0700 and the gateway's own.";
+        File.SetUnixFileMode(path, mode & DirectoryMode);
+        return $"The data folder {path} was open to other users (mode {Convert.ToString((int)mode, 8)}); it is now 0700.";
+    }
+
     /// <summary>A <see cref="FileStream"/> whose file, when this call creates it, is 0600.</summary>
     public static FileStream Open(string path, System.IO.FileMode mode, FileAccess access, FileShare share,
         int bufferSize = 4096, FileOptions options = FileOptions.None) =>

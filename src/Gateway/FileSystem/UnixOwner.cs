@@ -9,6 +9,9 @@ namespace GovGateway.FileSystem;
 /// </summary>
 public static class UnixOwner
 {
+    /// <summary>The process's effective uid (Unix only).</summary>
+    public static uint CurrentUid => geteuid();
+
     /// <summary>True when the process runs as root (effective uid 0); false on Windows.</summary>
     public static bool IsRoot => !OperatingSystem.IsWindows() && geteuid() == 0;
 

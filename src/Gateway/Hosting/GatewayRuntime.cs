@@ -77,6 +77,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
                                "recorded with the outcome 'outbox', and delivered to no mail server.", Path.Combine(Paths.DataDir, "outbox"));
 
         PrivateFiles.CreateDirectory(Paths.DataDir);
+        if (PrivateFiles.CloseDataFolder(Paths.DataDir) is { } opened) _logger.LogWarning("{Problem}", opened);
         _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 

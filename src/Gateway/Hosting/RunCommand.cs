@@ -97,7 +97,8 @@ public static class RunCommand
             return 1;
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException
-                                   or ArgumentException or System.Security.Cryptography.CryptographicException)
+                                   or ArgumentException or System.Security.Cryptography.CryptographicException
+                                   or GovGateway.Audit.AuditLogDamagedException)
         {
             // Settings, files and ports an administrator can fix: one line saying which (the messages name them).
             Console.Error.WriteLine($"gateway run: {OneLine(ex.Message)}");

@@ -88,6 +88,20 @@ public class AuditHeadTests
     }
 
     [Test]
+    public async Task Gateway_run_on_an_emptied_audit_log_exits_1_with_one_message_naming_the_file()
+    {
+        using var dir = new TempDataDir();
+        await SeedAsync(dir.Path, "P", 2);
+        File.WriteAllBytes(Db(dir.Path), []);
+        var run = await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run",
+            "--config", RepoPaths.ShippedConfig, "--data", dir.Path, $"--Smtp:Listeners:Relay:Port={Ports.Free()}",
+            "--Smtp:Listeners:Submission:Enabled=false", "--Smtp:Listeners:Smtps:Enabled=false"], timeout: TimeSpan.FromSeconds(60));
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.All);
+        Assert.That(run.StdErr, Does.Contain($"gateway run: {Db(dir.Path)} holds no audit entries").And.Contain("Restore"));
+        Assert.That(run.All, Does.Not.Contain("Unhandled exception"));
+    }
+
+    [Test]
     public async Task A_gateway_does_not_start_on_an_emptied_audit_log()
     {
         var data = RepoPaths.TempDir("gw-head");

@@ -57,6 +57,15 @@ public class FileModeTests
         }
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task A_data_folder_left_open_to_other_users_is_closed_at_start()
+    {
+        var data = RepoPaths.TempDir("gw-open-data");
+        File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("777", 8)); // anyone could plant audit/ or run/ here
+        await using var gateway = await TestGateway.StartAsync(dataDir: data);
+        Assert.That(File.GetUnixFileMode(data), Is.EqualTo(PrivateFiles.DirectoryMode));
+    }
+
     private static void AssertPrivate(string data, string[] mustInclude)
     {
         var seen = new List<string>();
