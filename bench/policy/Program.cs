@@ -6,6 +6,12 @@ using GovGateway.Policies.Tests.Fixtures;
 
 // Cost of Policy.Evaluate per message: CPU time of the evaluating thread (getrusage RUSAGE_THREAD),
 // for a ~100 KB message carrying one signed PDF report, under the shipped default policy.
+if (args.Length > 0 && args[0] == "memory")
+{
+    MemoryBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "hostile")
 {
     HostileInputs.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
@@ -78,5 +84,80 @@ internal static class HostileInputs
                 Console.WriteLine($"{name}: {bytes.Length / 1024.0:F0} KiB message, thread CPU {(ThreadCpu.Now() - c0).TotalSeconds:F3} s, wall {Stopwatch.GetElapsedTime(w0).TotalSeconds:F3} s, verdict {verdict.Decision}");
             }
         }
+    }
+}
+
+/// <summary>
+/// Issue 15 §2: peak memory of evaluating 50 MB messages read from a file (as the gateway reads its spool file).
+/// Peak = VmHWM, reset through /proc/self/clear_refs before each step; `dotnet run -c Release -- memory [concurrent]`.
+/// </summary>
+internal static class MemoryBench
+{
+    public static void Run(int concurrent)
+    {
+        var policy = PolicyLoader.Load(TestPki.Instance.WriteConfig()).Policy ?? throw new InvalidOperationException("policy did not load");
+        var envelope = TestMessages.Envelope();
+        var dir = Directory.CreateTempSubdirectory("policy-memory-bench-").FullName;
+        try
+        {
+            // A 50 MB message as mail clients send it: a 36 MiB attachment, base64 in the message; a PDF report besides.
+            var data = new byte[36 * 1024 * 1024];
+            new Random(15).NextBytes(data);
+            var path = Path.Combine(dir, "50mb.eml");
+            using (var file = File.Create(path))
+                TestMessages.Message("Dữ liệu quý III", "Xin gửi dữ liệu.", ("du-lieu.bin", "application/octet-stream", data),
+                    ("bao-cao.pdf", "application/pdf", TestPdf.Create(TestDocuments.Report()))).WriteTo(file);
+            data = null;
+            var size = new FileInfo(path).Length;
+
+            Verdict Evaluate(string p)
+            {
+                using var stream = new FileStream(p, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                return policy.Evaluate(stream, envelope);
+            }
+
+            // Warm up: JIT, regex construction, pools, the temporary folder.
+            for (var i = 0; i < 3; i++) Evaluate(path);
+            Settle();
+            var before = Status("VmRSS");
+            ResetPeak();
+            var verdict = Evaluate(path);
+            var peak = Status("VmHWM");
+            Console.WriteLine($"one {size / 1e6:F1} MB message: VmRSS before {before / 1024.0:F1} MiB, peak during {peak / 1024.0:F1} MiB, growth {(peak - before) / 1024.0:F1} MiB; verdict {verdict.Decision}, attachments {verdict.Attachments.Count}");
+
+            Settle();
+            before = Status("VmRSS");
+            ResetPeak();
+            using var start = new ManualResetEventSlim();
+            var threads = Enumerable.Range(0, concurrent).Select(_ => new Thread(() => { start.Wait(); Evaluate(path); })).ToList();
+            threads.ForEach(t => t.Start());
+            start.Set();
+            threads.ForEach(t => t.Join());
+            peak = Status("VmHWM");
+            Console.WriteLine($"{concurrent} of them at once: VmRSS before {before / 1024.0:F1} MiB, peak during {peak / 1024.0:F1} MiB, growth {(peak - before) / 1024.0:F1} MiB");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static void Settle()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+    }
+
+    /// <summary>Resets VmHWM to the current RSS (Linux: "5" to /proc/self/clear_refs).</summary>
+    private static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+
+    /// <summary>A /proc/self/status field in KiB.</summary>
+    private static long Status(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        throw new InvalidOperationException(field);
     }
 }

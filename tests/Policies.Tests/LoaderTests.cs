@@ -27,7 +27,7 @@ public sealed class LoaderTests : PolicyFixture
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Policy!.Source, Is.EqualTo("embedded:policy.yaml"));
         Assert.That(result.Policy.Version, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(PolicyLoader.DefaultPolicyBytes()))));
-        Assert.That(result.Policy.Rules.Select(r => r.Name), Is.EqualTo(new[] { "sender-domain", "secret", "blocked-attachment", "recipient-domain", "signature", "unsigned-invitation" }));
+        Assert.That(result.Policy.Rules.Select(r => r.Name), Is.EqualTo(new[] { "sender-domain", "secret", "blocked-attachment", "unreadable-outside", "recipient-domain", "signature", "unsigned-invitation" }));
         Assert.That(result.Policy.GovernmentDomains.IsGovernmentDomain("a@hatinh.gov.vn"), Is.True);
         Assert.That(result.Policy.Trust.Anchors, Is.Empty);
     }

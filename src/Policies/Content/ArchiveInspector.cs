@@ -23,7 +23,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
 {
     private readonly ArchiveLimits _limits = settings.Archives;
 
-    public InspectionResult Inspect(string fileName, string detectedType, byte[] data, CancellationToken ct)
+    public InspectionResult Inspect(string fileName, string detectedType, Stream data, CancellationToken ct)
     {
         var result = new InspectionResult();
         var budget = new Budget(_limits.MaxEntries, _limits.MaxTotalBytes);
@@ -31,7 +31,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
         return result;
     }
 
-    private void CheckFile(string path, string type, byte[] data, int depth, Budget budget, InspectionResult result, CancellationToken ct)
+    private void CheckFile(string path, string type, Stream data, int depth, Budget budget, InspectionResult result, CancellationToken ct)
     {
         if (settings.BlockedTypes.Contains(type))
         {
@@ -53,12 +53,13 @@ internal sealed class ArchiveInspector(PolicySettings settings)
         InspectArchive(path, data, depth + 1, budget, result, ct);
     }
 
-    private void InspectArchive(string path, byte[] data, int depth, Budget budget, InspectionResult result, CancellationToken ct)
+    private void InspectArchive(string path, Stream data, int depth, Budget budget, InspectionResult result, CancellationToken ct)
     {
         IArchive archive;
         try
         {
-            archive = ArchiveFactory.OpenArchive(new MemoryStream(data, writable: false), new ReaderOptions());
+            data.Position = 0;
+            archive = ArchiveFactory.OpenArchive(data, new ReaderOptions { LeaveStreamOpen = true });
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -111,7 +112,7 @@ internal sealed class ArchiveInspector(PolicySettings settings)
                     }
                     var type = ContentSniffer.Detect(content);
                     if (type == "zip") type = ContentSniffer.RefineZip(content);
-                    CheckFile(entryPath, type, content, depth, budget, result, ct);
+                    CheckFile(entryPath, type, new MemoryStream(content, writable: false), depth, budget, result, ct);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

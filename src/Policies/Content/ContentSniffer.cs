@@ -6,6 +6,9 @@ namespace GovGateway.Policies.Content;
 /// <summary>Identifies a file's type from its bytes (magic numbers), never from its name.</summary>
 internal static class ContentSniffer
 {
+    /// <summary>How much of the start of a file <see cref="Detect"/> looks at (the text check reads the most).</summary>
+    public const int HeadBytes = 4096;
+
     public static string Detect(ReadOnlySpan<byte> data)
     {
         if (data.Length == 0) return "empty";
@@ -42,11 +45,15 @@ internal static class ContentSniffer
     }
 
     /// <summary>Refines "zip" into docx/xlsx/pptx/odt/ods/odp/jar/apk from the archive's entry names.</summary>
-    public static string RefineZip(byte[] data)
+    public static string RefineZip(byte[] data) => RefineZip(new MemoryStream(data, writable: false));
+
+    /// <inheritdoc cref="RefineZip(byte[])"/>
+    public static string RefineZip(Stream data)
     {
         try
         {
-            using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+            data.Position = 0;
+            using var zip = new ZipArchive(data, ZipArchiveMode.Read, leaveOpen: true);
             var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
             if (names.Contains("[Content_Types].xml"))
             {

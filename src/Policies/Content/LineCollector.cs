@@ -55,6 +55,17 @@ internal sealed class LineCollector(int headLines, int maxStampLength)
     private void EndLine()
     {
         if (_line.Length == 0) return;
+        if (_lines.Count >= headLines)
+        {
+            // Past the head only a short line can matter (a stamp): skip the others without making a string of them.
+            var end = _line.Length;
+            while (end > 0 && char.IsWhiteSpace(_line[end - 1])) end--;
+            if (end > maxStampLength)
+            {
+                _line.Clear();
+                return;
+            }
+        }
         var raw = _line.ToString();
         _line.Clear();
         var line = raw.Trim();

@@ -21,7 +21,7 @@ internal static class TextExtractor
     private const int MaxPdfPages = 3;
     private const int MaxChars = 200_000;
 
-    public static TextExtraction ExtractLines(string detectedType, byte[] data)
+    public static TextExtraction ExtractLines(string detectedType, Stream data)
     {
         try
         {
@@ -53,6 +53,9 @@ internal static class TextExtractor
 
     public static string DecodeText(byte[] data) => DecodeText(data, MaxChars);
 
+    /// <summary>The text of at most the first <see cref="MaxChars"/> bytes of <paramref name="data"/>.</summary>
+    public static string DecodeText(Stream data) => DecodeText(PartContent.Head(data, MaxChars), MaxChars);
+
     private static string DecodeText(byte[] data, int maxBytes)
     {
         var length = Math.Min(data.Length, maxBytes);
@@ -66,9 +69,9 @@ internal static class TextExtractor
         }
     }
 
-    private static string FromPdf(byte[] data)
+    private static string FromPdf(Stream data)
     {
-        using var document = PdfDocument.Open(data, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
+        using var document = PdfDocument.Open(PartContent.Borrow(data), new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
         var sb = new StringBuilder();
         var pages = Math.Min(document.NumberOfPages, MaxPdfPages);
         for (var i = 1; i <= pages && sb.Length < MaxChars; i++)
@@ -119,10 +122,9 @@ internal static class TextExtractor
     /// part itself is read with our own XmlReader, because the SDK's refuses any DOCTYPE and a document with one
     /// (an empty "&lt;!DOCTYPE&gt;" is enough) went unread and was taken for "other". See <see cref="DoctypeFreeReader"/>.
     /// </summary>
-    private static string FromDocx(byte[] data)
+    private static string FromDocx(Stream data)
     {
-        using var stream = new MemoryStream(data, writable: false);
-        using var document = WordprocessingDocument.Open(stream, false);
+        using var document = WordprocessingDocument.Open(PartContent.Borrow(data), false);
         var part = document.MainDocumentPart ?? throw new InvalidDataException("the package has no main document part");
         using var reader = XmlReader.Create(DoctypeFreeReader.Open(part.GetStream(FileMode.Open, FileAccess.Read)), SafeXml);
         var sb = new StringBuilder();
@@ -148,9 +150,10 @@ internal static class TextExtractor
         return sb.ToString();
     }
 
-    private static string FromOdt(byte[] data)
+    private static string FromOdt(Stream data)
     {
-        using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+        data.Position = 0;
+        using var zip = new ZipArchive(data, ZipArchiveMode.Read, leaveOpen: true);
         var entry = zip.GetEntry("content.xml");
         if (entry is null) return string.Empty;
         using var reader = XmlReader.Create(entry.Open(), SafeXml);

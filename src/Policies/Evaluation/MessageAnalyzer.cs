@@ -80,13 +80,16 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
             if (_classifier.HasSecretStamp(lines)) walk.BodySecret = true;
             return;
         }
-        walk.Attachments.Add(AnalyzeAttachment(part, Decode(part), isCalendar, walk.Subject, ct));
+        using var content = PartContent.Open(part, ct);
+        walk.Attachments.Add(AnalyzeAttachment(part, content, isCalendar, walk.Subject, ct));
     }
 
-    private AttachmentReport AnalyzeAttachment(MimePart part, byte[] data, bool isCalendar, string? subject, CancellationToken ct)
+    private AttachmentReport AnalyzeAttachment(MimePart part, Stream data, bool isCalendar, string? subject, CancellationToken ct)
     {
         var fileName = part.FileName ?? string.Empty;
-        var detected = ContentSniffer.Detect(data);
+        var size = data.Length;
+        var sha256 = Sha256Of(data);
+        var detected = ContentSniffer.Detect(PartContent.Head(data, ContentSniffer.HeadBytes));
         if (detected == "zip") detected = ContentSniffer.RefineZip(data);
         var inspection = _archives.Inspect(fileName, detected, data, ct);
 
@@ -105,11 +108,13 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         {
             // An executable is never an official document, whatever its name says.
             var isDocument = DocumentTypes.Contains(detected) && !inspection.Blocked;
+            ct.ThrowIfCancellationRequested();
             var extraction = isDocument ? TextExtractor.ExtractLines(detected, data) : null;
             if (extraction?.Unreadable is { } why) unreadable = why;
             classification = extraction is not null
                 ? _classifier.Classify(extraction.Lines, fileName, subject, isDocumentType: true)
                 : ClassificationResult.Nothing;
+            ct.ThrowIfCancellationRequested();
             if (detected == "pdf") signature = _pdf.Verify(data);
         }
 
@@ -118,8 +123,8 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
             FileName = fileName,
             ContentType = part.ContentType.MimeType,
             DetectedType = detected,
-            Size = data.LongLength,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(data)),
+            Size = size,
+            Sha256 = sha256,
             Class = classification.Class,
             ClassifiedBy = classification.ClassifiedBy,
             DocumentSymbol = classification.Symbol,
@@ -145,23 +150,12 @@ internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStor
         }
     }
 
-    private static byte[] Decode(MimePart part)
+    private static string Sha256Of(Stream data)
     {
-        if (part.Content is null) return [];
-        var raw = part.Content.Stream;
-        if (raw is null) return [];
-        if (part.Content.Encoding is ContentEncoding.Default or ContentEncoding.SevenBit or ContentEncoding.EightBit or ContentEncoding.Binary
-            && raw.CanSeek && raw.Length <= int.MaxValue)
-        {
-            // Not transfer-encoded: the content is the bytes. One exact-size copy instead of MimeKit's filter chain.
-            var bytes = new byte[raw.Length];
-            raw.Seek(0, SeekOrigin.Begin);
-            raw.ReadExactly(bytes);
-            return bytes;
-        }
-        using var stream = new MemoryStream(raw.CanSeek ? (int)Math.Min(raw.Length, int.MaxValue) : 0);
-        part.Content.DecodeTo(stream);
-        return stream.Length == stream.Capacity ? stream.GetBuffer() : stream.ToArray();
+        data.Position = 0;
+        var hash = SHA256.HashData(data);
+        data.Position = 0;
+        return Convert.ToHexStringLower(hash);
     }
 
 }

@@ -20,6 +20,38 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
 
     private static readonly string[] Supported = ["adbe.pkcs7.detached", "ETSI.CAdES.detached"];
 
+    /// <summary>
+    /// Null when the PDF has no signature. The file is scanned in chunks for a signature dictionary first, so an unsigned
+    /// PDF is never held in memory; a signed one is (its byte ranges are hashed from the array), which keeps this
+    /// cost to the size of signed documents.
+    /// </summary>
+    public PdfSignatureReport? Verify(Stream pdf)
+    {
+        if (!Contains(pdf, "/ByteRange"u8)) return null;
+        pdf.Position = 0;
+        var bytes = new byte[pdf.Length];
+        pdf.ReadExactly(bytes);
+        pdf.Position = 0;
+        return Verify(bytes);
+    }
+
+    private static bool Contains(Stream data, ReadOnlySpan<byte> needle)
+    {
+        data.Position = 0;
+        var buffer = new byte[64 * 1024];
+        var kept = 0;
+        int read;
+        while ((read = data.Read(buffer, kept, buffer.Length - kept)) > 0)
+        {
+            var filled = kept + read;
+            if (buffer.AsSpan(0, filled).IndexOf(needle) >= 0) return true;
+            // Keep the tail: the needle may straddle two reads.
+            kept = Math.Min(needle.Length - 1, filled);
+            buffer.AsSpan(filled - kept, kept).CopyTo(buffer);
+        }
+        return false;
+    }
+
     /// <summary>Null when the PDF has no signature.</summary>
     public PdfSignatureReport? Verify(byte[] pdf)
     {

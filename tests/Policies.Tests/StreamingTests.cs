@@ -1,0 +1,73 @@
+using GovGateway.Policies.Tests.Fixtures;
+using MimeKit;
+
+namespace GovGateway.Policies.Tests;
+
+/// <summary>
+/// Issue 15 §2: evaluating a message read from its (spool) file does not copy its parts into memory. The guard is the
+/// bytes the evaluating thread allocates, which does not depend on timing or on other processes: copying a 20 MB part
+/// (as the analyser did with a MemoryStream per part) allocates at least 20 MB.
+/// </summary>
+public sealed class StreamingTests : PolicyFixture
+{
+    private const int PartBytes = 20 * 1024 * 1024;
+    private const long AllocationBound = 8 * 1024 * 1024;
+
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("policy-streaming-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    private string WriteMessage(MimeMessage message)
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".eml");
+        using var file = File.Create(path);
+        message.WriteTo(file);
+        return path;
+    }
+
+    private static (Verdict Verdict, long Allocated) EvaluateFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var verdict = Default.Evaluate(stream, TestMessages.Envelope());
+        return (verdict, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [OneTimeSetUp]
+    public void WarmUp() => Evaluate(TestMessages.Message("x", "x", ("a.bin", "application/octet-stream", new byte[300_000])));
+
+    [Test]
+    public void A_base64_attachment_is_decoded_to_a_private_file_not_into_memory()
+    {
+        var data = new byte[PartBytes];
+        new Random(15).NextBytes(data);
+        var path = WriteMessage(TestMessages.Message("Dữ liệu", "Xin gửi.", ("du-lieu.bin", "application/octet-stream", data)));
+
+        var (verdict, allocated) = EvaluateFile(path);
+
+        var attachment = verdict.Attachments.Single();
+        Assert.That(attachment.Size, Is.EqualTo(PartBytes));
+        Assert.That(attachment.Sha256, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data))));
+        Assert.That(allocated, Is.LessThan(AllocationBound), $"{allocated:N0} bytes allocated for a {PartBytes:N0}-byte part");
+    }
+
+    [Test]
+    public void A_large_text_body_is_read_in_chunks()
+    {
+        var line = "Nội dung báo cáo tình hình thực hiện nhiệm vụ của các cơ quan, đơn vị trên địa bàn tỉnh.\n";
+        var body = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat(line, PartBytes / line.Length)) + "TỐI MẬT\n" };
+        body.ContentTransferEncoding = ContentEncoding.EightBit;
+        var message = TestMessages.Message("Thông tin", "x");
+        message.Body = body;
+        var path = WriteMessage(message);
+
+        var (verdict, allocated) = EvaluateFile(path);
+
+        Assert.That(verdict.Reasons.Select(r => r.Rule), Does.Contain("secret"), "the stamp at the very end is still found");
+        Assert.That(allocated, Is.LessThan(AllocationBound), $"{allocated:N0} bytes allocated for a {PartBytes:N0}-byte body");
+    }
+}
