@@ -206,6 +206,24 @@ public sealed class LoaderTests : PolicyFixture
     }
 
     [Test]
+    public void ADuplicateKeyIsAPositionedErrorNotAnException()
+    {
+        var errors = Errors("rules: []\nrules: []\n");
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0].Line, Is.EqualTo(2));
+        Assert.That(errors[0].Message, Does.Contain("'rules'").And.Contain("twice"));
+    }
+
+    [Test]
+    public void ABadlyIndentedLineIsExplainedInPlainWords()
+    {
+        var errors = Errors("rules:\n  - name: a\n    action: accept\n   mode: audit\n");
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0].Line, Is.EqualTo(4), errors[0].ToString());
+        Assert.That(errors[0].Message, Does.Contain("indent"), errors[0].ToString());
+    }
+
+    [Test]
     public void AnUnclosedQuoteIsReportedOnItsOwnLine()
     {
         var errors = Errors("rules:\n  - name: a\n    message:\n      vi: \"Thư bị từ chối\n      en: rejected\n    action: reject\n");

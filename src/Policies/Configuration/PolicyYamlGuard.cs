@@ -122,13 +122,33 @@ internal static class PolicyYamlGuard
         return new PolicyError(file, Line(at), Column(at), "YAML syntax error: " + detail);
     }
 
-    /// <summary>YamlDotNet's message without its "(Line: x, Col: y, ...)" prefix; the position is ours.</summary>
-    private static string Describe(YamlException ex)
+    /// <summary>
+    /// YamlDotNet's message in an administrator's words where we know them, else without its
+    /// "(Line: x, Col: y, ...)" prefix; the position is ours.
+    /// </summary>
+    public static string Describe(YamlException ex)
     {
         var message = ex.InnerException is { } inner && ex.Message.Contains("See inner", StringComparison.Ordinal) ? inner.Message : ex.Message;
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
         if (message.StartsWith("(Line", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
-        return message;
+        return PlainWords(message);
+    }
+
+    private static string PlainWords(string parser)
+    {
+        if (parser.StartsWith("Duplicate key ", StringComparison.Ordinal))
+            return $"the key '{parser["Duplicate key ".Length..].Trim()}' appears twice at the same place; keep one of them";
+        if (parser.Contains("did not find expected '-' indicator", StringComparison.Ordinal))
+            return "this line is not indented like the list above it: each item starts with '-' at the same indentation, and its keys line up under the first one";
+        if (parser.Contains("did not find expected key", StringComparison.Ordinal))
+            return "this line is not indented like the lines above it, or a ':' is missing after a key";
+        if (parser.Contains("Mapping values are not allowed in this context", StringComparison.Ordinal))
+            return "a ':' where no key may start: check the indentation, and put text that contains ': ' in quotes";
+        if (parser.Contains("cannot start any token", StringComparison.Ordinal))
+            return "a character that cannot start a value here (a tab, '@' or '`'?): indent with spaces and put such text in quotes";
+        if (parser.Contains("Anchor", StringComparison.Ordinal) && parser.Contains("not found", StringComparison.Ordinal))
+            return "an alias '*name' refers to no '&name' defined above it";
+        return parser;
     }
 
     private static int Line(Mark mark) => (int)Math.Max(mark.Line, 1);

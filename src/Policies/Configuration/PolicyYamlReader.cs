@@ -56,10 +56,7 @@ internal sealed class PolicyYamlReader
         catch (YamlException ex)
         {
             // What the event pass accepted but the tree refuses, such as an alias to an undefined anchor.
-            var message = ex.InnerException is { } inner && ex.Message.Contains("See inner", StringComparison.Ordinal) ? inner.Message : ex.Message;
-            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-            if (message.StartsWith("(Line", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
-            _errors.Add(new PolicyError(_file, (int)Math.Max(ex.Start.Line, 1), (int)Math.Max(ex.Start.Column, 1), "YAML error: " + message));
+            _errors.Add(new PolicyError(_file, (int)Math.Max(ex.Start.Line, 1), (int)Math.Max(ex.Start.Column, 1), "YAML error: " + PolicyYamlGuard.Describe(ex)));
             return (null, []);
         }
         catch (ArgumentException ex)
