@@ -290,7 +290,8 @@ public sealed class AuditLog : IAsyncDisposable
         return AuditQueryEngine.Run(_store, q);
     }
 
-    public AuditStats Stats(DateTime? since, DateTime? until) => StatsBuilder.Build(_store, since, until);
+    /// <param name="dayOffset">Per-day counts are of days starting at midnight at this offset from UTC (the auditor's zone).</param>
+    public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default) => StatsBuilder.Build(_store, since, until, dayOffset);
 
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
     public AuditVerifyResult Verify() => ChainVerifier.Verify(_store);

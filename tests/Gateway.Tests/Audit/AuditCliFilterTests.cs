@@ -176,4 +176,29 @@ public class AuditCliFilterTests
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("REJ1"), "a rule no longer in the policy still finds its older records");
     }
+
+    [Test]
+    public async Task Stats_count_days_in_the_agency_zone_directly_and_through_the_running_gateway()
+    {
+        using var dir = new TempDataDir();
+        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
+        {
+            // 20:00 UTC on 10 June is 03:00 on 11 June in Hà Nội.
+            await log.AppendAsync(AuditTestData.Accepted("LATE", new DateTime(2025, 6, 10, 20, 0, 0, DateTimeKind.Utc)));
+            await log.FlushAsync();
+        }
+        var (code, stats, error) = await RunAsync("audit", "stats", "--data", dir.Path);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stats, Does.Contain("Per day (UTC+07:00)").And.Match(@"(?m)^2025-06-11\s+1$"));
+        (_, stats, _) = await RunAsync("audit", "stats", "--data", dir.Path, "--tz", "UTC");
+        Assert.That(stats, Does.Contain("Per day (UTC)").And.Match(@"(?m)^2025-06-10\s+1$"));
+
+        await using var running = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
+        await using var server = new AuditQueryServer(dir.Path, running);
+        await server.StartAsync(CancellationToken.None);
+        (code, stats, error) = await RunAsync("audit", "stats", "--data", dir.Path);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stats, Does.Match(@"(?m)^2025-06-11\s+1$"), "the running gateway counts the same days");
+        await server.StopAsync(CancellationToken.None);
+    }
 }

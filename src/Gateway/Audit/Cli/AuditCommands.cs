@@ -87,7 +87,9 @@ public static class AuditCommands
             var zone = Zone(r, tz, paths(r));
             var from = TimeArgument.Parse(r.GetValue(since), "--since", endOfDay: false, zone);
             var to = TimeArgument.Parse(r.GetValue(until), "--until", endOfDay: true, zone);
-            var stats = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.StatsAsync(from, to, t), log => log.Stats(from, to), ct);
+            // Vietnam keeps one offset all year; for a zone with daylight saving the days follow its standard offset.
+            var dayOffset = zone.BaseUtcOffset;
+            var stats = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.StatsAsync(from, to, dayOffset, t), log => log.Stats(from, to, dayOffset), ct);
             AuditFormatter.WriteStats(output, stats, r.GetValue(format)!, zone);
             return 0;
         }));

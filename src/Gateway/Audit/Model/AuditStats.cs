@@ -6,7 +6,9 @@ public sealed class AuditStats
     public DateTime? Since { get; set; }
     public DateTime? Until { get; set; }
     public long Transactions { get; set; }
-    /// <summary>Transactions per UTC day (yyyy-MM-dd).</summary>
+    /// <summary>Offset from UTC at which the days of <see cref="PerDay"/> begin (the auditor's zone); 0 for UTC days.</summary>
+    public int DayOffsetMinutes { get; set; }
+    /// <summary>Transactions per day (yyyy-MM-dd), days starting at midnight at <see cref="DayOffsetMinutes"/> from UTC.</summary>
     public SortedDictionary<string, long> PerDay { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Transactions per document class (a transaction counts once for each class it carries; "none" when it has none).</summary>
     public SortedDictionary<string, long> PerClass { get; set; } = new(StringComparer.Ordinal);

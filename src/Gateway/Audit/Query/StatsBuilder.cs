@@ -7,23 +7,23 @@ internal static class StatsBuilder
     public static readonly IReadOnlySet<string> OfficialClasses =
         new HashSet<string>(["invitation", "meeting-document", "report", "notice", "work-document"], StringComparer.OrdinalIgnoreCase);
 
-    public static AuditStats Build(AuditStore store, DateTime? since, DateTime? until)
+    public static AuditStats Build(AuditStore store, DateTime? since, DateTime? until, TimeSpan dayOffset = default)
     {
         var from = since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
         var to = until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
-        var stats = new AuditStats { Since = since, Until = until };
+        var stats = new AuditStats { Since = since, Until = until, DayOffsetMinutes = (int)dayOffset.TotalMinutes };
 
-        foreach (var entry in store.InRange(from, to)) Add(stats, entry.Transaction!);
+        foreach (var entry in store.InRange(from, to)) Add(stats, entry.Transaction!, dayOffset);
         stats.OfficialSignedPercent = stats.OfficialTransactions == 0
             ? null
             : Math.Round(100.0 * stats.OfficialSigned / stats.OfficialTransactions, 2);
         return stats;
     }
 
-    private static void Add(AuditStats stats, AuditTransaction t)
+    private static void Add(AuditStats stats, AuditTransaction t, TimeSpan dayOffset)
     {
         stats.Transactions++;
-        Bump(stats.PerDay, t.TimeUtc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Bump(stats.PerDay, (t.TimeUtc + dayOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
         var classes = t.Classes.Concat(t.Attachments.Select(a => a?.Class))
             .Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim().ToLowerInvariant()).Distinct().ToList();

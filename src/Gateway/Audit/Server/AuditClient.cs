@@ -30,8 +30,12 @@ public sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
         (await SendAsync(new AuditRequest { Op = "query", Query = query }, ct).ConfigureAwait(false)).Query
         ?? throw new AuditServerException("The gateway's answer had no query result.");
 
-    public async Task<AuditStats> StatsAsync(DateTime? since, DateTime? until, CancellationToken ct = default) =>
-        (await SendAsync(new AuditRequest { Op = "stats", Since = since, Until = until }, ct).ConfigureAwait(false)).Stats
+    public Task<AuditStats> StatsAsync(DateTime? since, DateTime? until, CancellationToken ct = default) =>
+        StatsAsync(since, until, TimeSpan.Zero, ct);
+
+    /// <param name="dayOffset">Per-day counts are of days starting at midnight at this offset from UTC.</param>
+    public async Task<AuditStats> StatsAsync(DateTime? since, DateTime? until, TimeSpan dayOffset, CancellationToken ct = default) =>
+        (await SendAsync(new AuditRequest { Op = "stats", Since = since, Until = until, DayOffsetMinutes = (int)dayOffset.TotalMinutes }, ct).ConfigureAwait(false)).Stats
         ?? throw new AuditServerException("The gateway's answer had no statistics.");
 
     public async Task<AuditVerifyResult> VerifyAsync(CancellationToken ct = default) =>

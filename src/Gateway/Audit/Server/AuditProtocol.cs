@@ -43,6 +43,8 @@ internal static class AuditProtocol
 internal sealed class AuditRequest
 {
     public string Op { get; set; } = "";
+    /// <summary>Stats: the offset from UTC that the per-day counts' days begin at (the auditor's zone); 0 when absent.</summary>
+    public int? DayOffsetMinutes { get; set; }
     public AuditQuery? Query { get; set; }
     public DateTime? Since { get; set; }
     public DateTime? Until { get; set; }

@@ -206,7 +206,7 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
     {
         "ping" => new AuditResponse { Ok = true },
         "query" => new AuditResponse { Ok = true, Query = _log.Query(request.Query ?? new AuditQuery()) },
-        "stats" => new AuditResponse { Ok = true, Stats = _log.Stats(request.Since, request.Until) },
+        "stats" => new AuditResponse { Ok = true, Stats = _log.Stats(request.Since, request.Until, TimeSpan.FromMinutes(request.DayOffsetMinutes ?? 0)) },
         "verify" => new AuditResponse { Ok = true, Verify = _log.Verify() },
         "rebuild-lookup" => new AuditResponse { Ok = true, Rebuilt = _log.RebuildLookup() },
         _ => new AuditResponse { Ok = false, Error = $"unknown op '{request.Op}' (expected query, stats, verify, rebuild-lookup, admin or ping)" },
