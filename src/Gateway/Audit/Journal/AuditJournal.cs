@@ -90,10 +90,10 @@ internal sealed class AuditJournal : IDisposable
     /// <summary>
     /// Queues a serialized entry (and, when the caller has it, the object it was serialized from, which saves the writer
     /// from parsing it again); completes with its sequence number once it is fsynced. An urgent entry is written at once
-    /// with whatever else is queued; a deferred one within the commit delay.
+    /// with whatever else is queued; a deferred one within the commit delay. While the journal is failed (see
+    /// <see cref="IsFailed"/>) an urgent entry is refused with <see cref="AuditLogUnavailableException"/> and a deferred
+    /// one waits until the journal can write again.
     /// </summary>
-    /// While the journal is failed (see <see cref="IsFailed"/>) an urgent entry is refused with
-    /// <see cref="AuditLogUnavailableException"/> and a deferred one waits until the journal can write again.
     public Task<long> AppendAsync(byte[] payload, JournalPayload? parsed = null, bool urgent = true)
     {
         var pending = new Pending(payload, parsed, urgent);
