@@ -136,7 +136,11 @@ internal sealed partial class SmtpSession
                 return SinkFailureReply(_sinkError!);
         }
         var sink = transaction.Sink!;
-        return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
+        _hookFailed = false;
+        var reply = await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
+        // The handler failed before it could answer (or record) the message: it still hears of the refusal.
+        if (_hookFailed) await ReportRefusedAsync(transaction, reply, RefusalReason.LocalError).ConfigureAwait(false);
+        return reply;
     }
 
     private SmtpReply SinkFailureReply(Exception error)
