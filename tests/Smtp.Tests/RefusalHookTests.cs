@@ -123,6 +123,18 @@ public class RefusalHookTests
     }
 
     [Test]
+    public async Task A_handler_that_throws_at_the_end_of_data_still_hears_of_the_451()
+    {
+        await using var server = await TestServer.StartAsync();
+        server.Handler.ThrowOnComplete = true;
+        await using var c = await InTransactionAsync(server);
+        await c.CommandAsync("DATA");
+        Assert.That(await c.CommandAsync("Subject: x\r\n\r\nbody\r\n."), Does.StartWith("451 4.3.0"));
+        var refusal = server.Handler.Refusals.Single();
+        Assert.That((refusal.Reason, refusal.Reply.Code, refusal.MailFrom), Is.EqualTo((RefusalReason.LocalError, 451, "a@example.com")));
+    }
+
+    [Test]
     public async Task The_host_supplies_the_reply_texts()
     {
         await using var server = await TestServer.StartAsync(o =>

@@ -194,7 +194,8 @@ public sealed class GatewayHandler(
     {
         // SIZE= at MAIL is refused before OnMailFromAsync: that envelope has no state of its own.
         var state = session.Properties.TryGetValue(StateKey, out var s) && s is TransactionState t && ReferenceEquals(t.Envelope, envelope) ? t : null;
-        if (state is { Recorded: true }) return;
+        // LocalError: one of our hooks threw before it answered, so before it could record the transaction.
+        if (state is { Recorded: true } && reason != RefusalReason.LocalError) return;
         if (state is not null) state.Recorded = true;
 
         var decision = reply.Code >= 500 ? AuditDecisions.Rejected : AuditDecisions.Failed;

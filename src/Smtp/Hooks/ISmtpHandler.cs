@@ -38,7 +38,8 @@ public interface ISmtpHandler
     /// declared SIZE): <paramref name="reply"/> is what the client was told (for
     /// <see cref="RefusalReason.ConnectionLost"/>, what it would have been told). Called once per transaction,
     /// before the reply is sent when the session goes on, so the host can record it as it records its own
-    /// refusals. Refusals the handler's own hooks answer are not reported again. It may run while the session
+    /// refusals. Refusals the handler's own hooks answer are not reported again, except when OnMailFromAsync or
+    /// OnMessageCompleteAsync threw (<see cref="RefusalReason.LocalError"/>: the engine answered for it). It may run while the session
     /// ends, with <paramref name="ct"/> already cancelled: do not wait long.
     /// </summary>
     ValueTask OnTransactionRefusedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, RefusalReason reason, CancellationToken ct) =>

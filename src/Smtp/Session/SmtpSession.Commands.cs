@@ -172,7 +172,9 @@ internal sealed partial class SmtpSession
             DsnEnvelopeId = envId,
             Parameters = parameters,
         };
+        _hookFailed = false;
         var reply = await CallHookAsync("OnMailFrom", () => _ctx.Handler.OnMailFromAsync(Info, envelope, Lifetime), Replies.LocalError).ConfigureAwait(false);
+        if (_hookFailed) await ReportRefusedAsync(envelope, reply, RefusalReason.LocalError).ConfigureAwait(false);
         if (reply.IsPositive) _transaction = new Transaction(envelope);
         Reply(reply);
     }

@@ -138,9 +138,11 @@ internal sealed partial class SmtpSession
         }
         var sink = transaction.Sink!;
         var watch = WatchForHangUpAsync();
+        SmtpReply reply;
         try
         {
-            return await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
+            _hookFailed = false;
+            reply = await CallHookAsync("OnMessageComplete", () => _ctx.Handler.OnMessageCompleteAsync(Info, transaction.Envelope, sink, Lifetime), Replies.LocalError, mayBlock: true).ConfigureAwait(false);
         }
         finally
         {
@@ -148,6 +150,9 @@ internal sealed partial class SmtpSession
             Input.CancelPendingRead();
             await watch.ConfigureAwait(false);
         }
+        // The handler failed before it could answer (or record) the message: it still hears of the refusal.
+        if (_hookFailed) await ReportRefusedAsync(transaction, reply, RefusalReason.LocalError).ConfigureAwait(false);
+        return reply;
     }
 
     private static readonly SmtpReply ClientHungUp = new(421, "4.4.2", "Connection closed by the client before the reply, message not accepted");

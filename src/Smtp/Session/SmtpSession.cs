@@ -37,6 +37,8 @@ internal sealed partial class SmtpSession
     private Transaction? _transaction;
     /// <summary>Why the session ended abnormally, for a transaction still open then.</summary>
     private (SmtpReply Reply, RefusalReason Reason)? _ending;
+    /// <summary>Set when a hook threw and its fallback reply was used (the handler could not record that refusal itself).</summary>
+    private bool _hookFailed;
 
     public SmtpSession(SessionContext ctx, Socket socket, string sessionId)
     {
@@ -389,6 +391,7 @@ internal sealed partial class SmtpSession
         catch (Exception e)
         {
             Log.HookFailed(_ctx.Logger, Info.SessionId, hook, e);
+            _hookFailed = true;
             return onError;
         }
     }

@@ -60,8 +60,12 @@ public sealed class RecordingHandler : ISmtpHandler
         return ValueTask.FromResult(stream);
     }
 
+    /// <summary>Set to make OnMessageComplete throw, as a handler with a bug would.</summary>
+    public bool ThrowOnComplete { get; set; }
+
     public async ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct)
     {
+        if (ThrowOnComplete) throw new InvalidOperationException("handler bug");
         if (CompleteDelay > TimeSpan.Zero) await Task.Delay(CompleteDelay, ct);
         Messages.Enqueue(new StoredMessage(envelope, ((MemoryStream)content).ToArray(), session));
         Events.Enqueue("complete");
