@@ -66,7 +66,7 @@ if [ ! -f "$stats" ]; then
 fi
 stat() { awk -F' *: *' -v k="$1" '$1==k {print $2}' "$stats"; }
 execs=$(stat execs_done); crashes=$(stat saved_crashes); hangs=$(stat saved_hangs); corpus=$(stat corpus_count)
-run_time=$(stat run_time); speed=$(stat execs_per_sec)
+run_time=$(stat run_time); speed=$(stat execs_per_sec); edges=$(stat edges_found)
 
 # Replay what afl-fuzz kept, in-process, to show the exception (or the time) of each.
 confirmed_hangs=0
@@ -81,7 +81,7 @@ if [ "${hangs:-0}" -gt 0 ]; then
   confirmed_hangs=$(grep -c -E '^(SLOW|FAIL) ' "$out/hangs-replayed.log" || true)
 fi
 
-summary="$execs execs in ${run_time}s ($speed/s), corpus $corpus, $crashes crashes, $hangs timeouts ($confirmed_hangs confirmed)"
+summary="$execs execs in ${run_time}s ($speed/s), corpus $corpus, $edges edges, $crashes crashes, $hangs timeouts ($confirmed_hangs confirmed)"
 if [ "${crashes:-0}" -eq 0 ] && [ "$confirmed_hangs" -eq 0 ]; then
   echo "fuzz $target: passed ($summary)"
 else
