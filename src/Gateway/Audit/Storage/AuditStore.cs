@@ -387,10 +387,30 @@ internal sealed class AuditStore : IDisposable
         }
         catch
         {
-            _db.Rollback();
+            try
+            {
+                _db.Rollback();
+            }
+            catch (Exception rollbackError)
+            {
+                // After a failed disk write the rollback can fail too; the caller sees the first error.
+                KeepReachable(rollbackError);
+            }
             Lookup.Discard();
             throw;
         }
+    }
+
+    // A LiteDB transaction whose rollback (or dispose) failed stays open inside the engine, and its finalizer, run
+    // whenever the engine is collected, throws again and ends the process. A store in that state is kept reachable
+    // for the life of the process instead: a few pages per disk-full episode.
+    private static readonly List<AuditStore> Failed = [];
+
+    private void KeepReachable(Exception error)
+    {
+        _logger.LogDebug(error, "LiteDB could not roll back or close {Path}; keeping it in memory", _path);
+        lock (Failed)
+            if (!Failed.Contains(this)) Failed.Add(this);
     }
 
     /// <summary>Recomputes the lookup blocks from every stored transaction, in one LiteDB transaction.</summary>
@@ -446,8 +466,21 @@ internal sealed class AuditStore : IDisposable
 
     public void Dispose()
     {
-        _db.Dispose();
-        _logFile.Dispose();
-        _dataFile.Dispose();
+        // After a failed disk write LiteDB's own dispose can throw; the files must still be closed so that the
+        // database can be opened again.
+        try
+        {
+            _db.Dispose();
+        }
+        catch (Exception error)
+        {
+            KeepReachable(error);
+            throw;
+        }
+        finally
+        {
+            _logFile.Dispose();
+            _dataFile.Dispose();
+        }
     }
 }
