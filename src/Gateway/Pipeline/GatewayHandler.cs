@@ -326,18 +326,7 @@ public sealed class GatewayHandler(
     {
         var hit = new RuleHit(EvaluationTimeoutRule, RuleMode.Enforce, RuleActionKind.Quarantine,
             Bilingual.EvaluationTimedOutVi, Bilingual.EvaluationTimedOutEn);
-        return new Verdict
-        {
-            Decision = Decision.Quarantine,
-            Hits = [hit],
-            Reasons = [hit],
-            Classes = new HashSet<DocumentClass>(),
-            Attachments = [],
-            Smime = SmimeReport.NotSigned,
-            HeadersToAdd = [],
-            CopyTo = [],
-            PolicyVersion = policy.Version,
-        };
+        return Verdict.Single(hit, Decision.Quarantine, policy.Version);
     }
 
     private SpoolEnvelope BuildSpoolEnvelope(SessionInfo session, Envelope envelope, Verdict verdict, string queueId)

@@ -160,17 +160,6 @@ public sealed class Policy
         var hit = new RuleHit(MalformedRule, RuleMode.Enforce, RuleActionKind.Reject,
             "Thư không đúng định dạng thư điện tử nên không thể kiểm tra. Hãy gửi lại từ chương trình thư thông thường.",
             $"The message is not a well-formed e-mail and cannot be checked ({why}). Please send it again from a standard mail program.");
-        return new Verdict
-        {
-            Decision = Decision.Reject,
-            Hits = [hit],
-            Reasons = [hit],
-            Classes = new HashSet<DocumentClass>(),
-            Attachments = [],
-            Smime = SmimeReport.NotSigned,
-            HeadersToAdd = [],
-            CopyTo = [],
-            PolicyVersion = Version,
-        };
+        return Verdict.Single(hit, Decision.Reject, Version);
     }
 }

@@ -18,4 +18,18 @@ public sealed record Verdict
     public string? HeaderFrom { get; init; }
     public string? Subject { get; init; }
     public string? MessageId { get; init; }
+
+    /// <summary>A verdict decided by one rule before or instead of the analysis (a malformed message, a timed-out evaluation).</summary>
+    public static Verdict Single(RuleHit hit, Decision decision, string policyVersion) => new()
+    {
+        Decision = decision,
+        Hits = [hit],
+        Reasons = [hit],
+        Classes = new HashSet<DocumentClass>(),
+        Attachments = [],
+        Smime = SmimeReport.NotSigned,
+        HeadersToAdd = [],
+        CopyTo = [],
+        PolicyVersion = policyVersion,
+    };
 }
