@@ -212,7 +212,8 @@ public sealed class GatewayHandler(
         }
         var rule = "smtp-" + ReasonName(reason);
         record.Rules.Add(new AuditRuleHit { Rule = rule, Mode = "enforce", Action = decision == AuditDecisions.Rejected ? "reject" : "defer", Message = reply.Text });
-        logger.LogInformation("Transaction from {Sender} on session {Session} ended by the SMTP engine: {Rule}, {Code} {Enhanced}",
+        // Debug only: the message's own line (MessageLog, from the audit record) already tells it; one event, one line.
+        logger.LogDebug("Transaction from {Sender} on session {Session} ended by the SMTP engine: {Rule}, {Code} {Enhanced}",
             envelope.MailFrom, session.SessionId, rule, reply.Code, reply.EnhancedCode);
         try
         {

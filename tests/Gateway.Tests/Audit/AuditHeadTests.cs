@@ -1,5 +1,6 @@
 using Gateway.Tests.Support;
 using GovGateway.Audit;
+using GovGateway.FileSystem;
 using NUnit.Framework;
 
 namespace Gateway.Tests.Audit;
@@ -110,5 +111,26 @@ public class AuditHeadTests
         var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await (await TestGateway.StartAsync(dataDir: data)).DisposeAsync());
         Assert.That(ex!.Message, Does.Contain(Db(data)).And.Contain("does not start"));
         Directory.Delete(data, recursive: true);
+    }
+
+    [Test, Platform(Exclude = "Win")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Audit_verify_run_by_root_on_the_service_accounts_data_folder_leaves_every_file_to_that_account()
+    {
+        // Seen by hand: `gateway audit verify` (or query) run by root while the gateway was stopped rewrote audit/head
+        // as root 0600; the gateway, started again as its service account, then refused to start ("head cannot be read").
+        Assume.That(UnixOwner.IsRoot, "needs root, as an auditor using sudo would run it");
+        const uint nobody = 65534;
+        using var dir = new TempDataDir();
+        await SeedAsync(dir.Path, "R", 3);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories).Append(dir.Path))
+            UnixOwner.Set(entry, (nobody, nobody)); // what the service account leaves
+
+        var verify = await VerifyProcessAsync(dir.Path);
+        Assert.That(verify.ExitCode, Is.EqualTo(0), verify.All);
+
+        var notTheServices = Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories)
+            .Where(e => UnixOwner.Of(e).Uid != nobody).ToList();
+        Assert.That(notTheServices, Is.Empty, "files root left that the service account cannot read");
     }
 }

@@ -119,6 +119,25 @@ public sealed class LogTests
         Assert.That(state.GetProperty("Classes").GetString(), Is.EqualTo("report"));
     }
 
+    [Test, CancelAfter(120_000)]
+    public async Task A_refusal_the_smtp_engine_makes_is_one_line_too()
+    {
+        // Seen when trying the published gateway by hand: a message over the size limit logged
+        // "Transaction from ... ended by the SMTP engine" and then its "NOQUEUE: rejected" line, two lines for one event.
+        await using var upstream = await Upstream.StartNewAsync();
+        await using var gateway = new GatewayProcess(RepoPaths.ShippedConfig, RepoPaths.TempDir("log-size"),
+            Settings(upstream, ("Smtp:MaxMessageSize", "2000")));
+        await gateway.StartAsync();
+
+        var refused = await Swaks.SendAsync(gateway.RelayPort, "qua.lon@gmail.com", Mail.Recipient, null,
+            "--header", "Subject: Thư lớn", "--body", new string('a', 5000));
+        Assert.That(refused.All, Does.Contain("552 5.3.4"), refused.All);
+        await WaitForLineAsync(gateway, @"NOQUEUE: rejected from=<qua\.lon@gmail\.com> .*reply=""552 5\.3\.4 ");
+        Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+
+        Assert.That(Lines(gateway).Count(l => l.Contains("qua.lon@gmail.com")), Is.EqualTo(1), "one refusal, one line:\n" + gateway.Output);
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task A_port_in_use_is_one_line_naming_the_address_and_port_without_a_stack_trace()
     {

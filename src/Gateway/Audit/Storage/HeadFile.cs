@@ -42,12 +42,16 @@ internal static class HeadFile
     public static void Write(string path, ChainPoint head)
     {
         var temp = path + ".tmp";
+        // Run by root (sudo gateway audit verify) on the service account's folder, the head must stay the service's,
+        // or the gateway cannot read it at its next start.
+        var owner = UnixOwner.ForNewFileAt(Path.GetDirectoryName(path)!);
         File.Delete(temp);
         using (var file = PrivateFiles.Open(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             file.Write(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{head.Seq} {head.Hash}\n")));
             file.Flush(flushToDisk: true);
         }
+        if (owner is { } o) UnixOwner.Set(temp, o);
         File.Move(temp, path, overwrite: true);
         NativeFsync.Path(Path.GetDirectoryName(path)!);
     }
