@@ -47,9 +47,13 @@ public static class Bilingual
     public static string Megabytes(long octets) =>
         (octets / 1048576.0).ToString(octets % 1048576 == 0 ? "0" : "0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>The size limit as people read it: MB, or KB under 1 MB (a 2,000-byte limit is not "0 MB").</summary>
+    public static string SizeLimit(long octets) =>
+        octets >= 1048576 ? Megabytes(octets) + " MB" : Math.Max(1, (octets + 1023) / 1024).ToString(CultureInfo.InvariantCulture) + " KB";
+
     public static SmtpReply MessageTooBig(long limit) => Reply(552, "5.3.4",
-        $"Thư vượt quá kích thước tối đa {Megabytes(limit)} MB (kể cả tệp đính kèm); hãy gửi tệp nhỏ hơn hoặc chia thành nhiều thư",
-        $"Message size exceeds the maximum of {Megabytes(limit)} MB (attachments included); send smaller files or split the message");
+        $"Thư vượt quá kích thước tối đa {SizeLimit(limit)} (kể cả tệp đính kèm); hãy gửi tệp nhỏ hơn hoặc chia thành nhiều thư",
+        $"Message size exceeds the maximum of {SizeLimit(limit)} (attachments included); send smaller files or split the message");
 
     /// <summary>The engine's own refusals (limits, timeouts, sequence, TLS, AUTH), in both languages, codes kept.</summary>
     public static SmtpReplies EngineReplies() => new()
@@ -114,7 +118,20 @@ public static class Bilingual
     /// The Vietnamese half of the engine's other refusals: what kind of mistake it is; the English half keeps the
     /// engine's exact words (which name the command syntax or the parameter).
     /// </summary>
-    private static string ProtocolRefusal(SmtpReply reply) => reply.Code switch
+    private static string ProtocolRefusal(SmtpReply reply) => reply.Text switch
+    {
+        // Refusals whose cause a person can act on get their own words; the rest say what kind of mistake it is.
+        "Authentication not enabled" => "Cổng này không dùng đăng nhập; hãy gửi thư qua cổng 587 (STARTTLS) hoặc 465",
+        "Already authenticated" => "Đã đăng nhập rồi",
+        "AUTH not permitted during a mail transaction" => "Không được đăng nhập giữa chừng một thư",
+        "TLS already active" => "Kết nối đã được mã hóa",
+        "Send EHLO first" => "Sai trình tự: cần gửi lệnh EHLO trước",
+        "Unrecognized authentication mechanism" => "Cơ chế đăng nhập không được hỗ trợ",
+        "EXPN not available" => "Lệnh EXPN không được hỗ trợ",
+        _ => ProtocolRefusalByCode(reply),
+    };
+
+    private static string ProtocolRefusalByCode(SmtpReply reply) => reply.Code switch
     {
         500 => "Dòng lệnh không hợp lệ",
         501 when reply.EnhancedCode is "5.1.3" or "5.1.7" => "Địa chỉ thư không đúng cú pháp",
