@@ -347,6 +347,48 @@ public sealed class Spool
         return list.OrderBy(c => c.QueueId, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The envelope of a message moved aside to spool/corrupt/ when it can still be read (its newer .json, else the
+    /// one sealed into the file), or null; <paramref name="exists"/> says whether there is such a message at all.
+    /// </summary>
+    public SpoolEnvelope? GetCorruptEnvelope(string id, out bool exists)
+    {
+        exists = false;
+        if (!QueueId.IsValid(id)) return null;
+        var message = Path.Combine(CorruptDir, id + MessageExt);
+        exists = File.Exists(message);
+        if (!exists) return null;
+        try
+        {
+            byte[]? json = null;
+            try { json = File.ReadAllBytes(Path.Combine(CorruptDir, id + EnvelopeExt)); }
+            catch (FileNotFoundException) { }
+            if (json is null)
+            {
+                using var file = new FileStream(message, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                json = QueueFile.ReadEnvelope(file)?.EnvelopeJson;
+            }
+            var envelope = json is null ? null : EnvelopeJson.Deserialize<SpoolEnvelope>(json);
+            if (envelope is not null) envelope.QueueId = id;
+            return envelope;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException)
+        {
+            return null; // damaged: that is why it is there
+        }
+    }
+
+    /// <summary>Removes a message moved aside to spool/corrupt/ with its envelope and reason. False when there was none.</summary>
+    public bool DeleteCorrupt(string id)
+    {
+        if (!QueueId.IsValid(id)) return false;
+        var existed = TryDelete(Path.Combine(CorruptDir, id + MessageExt));
+        TryDelete(Path.Combine(CorruptDir, id + EnvelopeExt));
+        TryDelete(Path.Combine(CorruptDir, id + ReasonExt));
+        if (existed) DirectoryFsync.Sync(CorruptDir);
+        return existed;
+    }
+
     /// <summary>Removes a message from the queue. Returns false when there was no such message.</summary>
     public bool Delete(string id)
     {
