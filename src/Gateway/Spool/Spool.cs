@@ -95,7 +95,51 @@ public sealed class Spool
     /// the message is durable and before delivery is told of it, for what must happen before the message can be
     /// delivered and removed (the audit log takes the record the message carries).
     /// </summary>
-    public async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default)
+    public Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default) =>
+        CommitAsync(writer, envelope, committed, hold: false, ct);
+
+    /// <summary>
+    /// Commits like <see cref="CommitAsync(SpoolWriter, SpoolEnvelope, Action{SpoolEntry}?, CancellationToken)"/> (durable,
+    /// <paramref name="committed"/> run), but holds the message back from delivery until <see cref="ReleaseHeld"/> (the
+    /// 250 reached the client) or <see cref="WithdrawHeld"/> (it did not: the client will send again). Until then it counts
+    /// as being committed, so queue scans leave it alone. After a crash it is an ordinary queued message and is delivered.
+    /// </summary>
+    public Task<SpoolEntry> CommitHeldAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default) =>
+        CommitAsync(writer, envelope, committed, hold: true, ct);
+
+    /// <summary>Hands a message committed with <see cref="CommitHeldAsync"/> to delivery.</summary>
+    public void ReleaseHeld(SpoolEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try { Tell(MessageCommitted, entry, "MessageCommitted handler"); }
+        finally { _active.TryRemove(entry.QueueId, out _); }
+    }
+
+    /// <summary>
+    /// Removes a message committed with <see cref="CommitHeldAsync"/> before delivery ever saw it. Returns false when its
+    /// file could not be removed (it then stays queued and is delivered: a duplicate rather than a loss).
+    /// </summary>
+    public bool WithdrawHeld(SpoolEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            if (Delete(entry.QueueId) && !File.Exists(entry.MessagePath))
+            {
+                DirectoryFsync.Sync(QueueDir); // rare: only a client that left before its 250
+                _active.TryRemove(entry.QueueId, out _);
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "Could not withdraw message {QueueId}", entry.QueueId);
+        }
+        ReleaseHeld(entry);
+        return false;
+    }
+
+    async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, bool hold, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -129,7 +173,8 @@ public sealed class Spool
 
         var entry = new SpoolEntry(envelope, queued, size);
         _logger.LogDebug("Committed message {QueueId} ({Size} bytes, {Recipients} recipients)", id, entry.Size, envelope.Recipients.Count);
-        Publish(entry, committed);
+        if (hold) Tell(committed, entry, "commit callback"); // delivery is told at ReleaseHeld
+        else Publish(entry, committed);
         return entry;
     }
 

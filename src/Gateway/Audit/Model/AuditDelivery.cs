@@ -23,6 +23,8 @@ public static class AuditOutcomes
     public const string Bounced = "bounced";
     /// <summary>The queue file was damaged (envelope unreadable, or its bytes changed after acceptance) and moved aside to spool/corrupt/: final unless an administrator acts.</summary>
     public const string Damaged = "damaged";
+    /// <summary>Accepted and committed, but the client left before the 250 reached it: removed before delivery (it will send again). Final.</summary>
+    public const string Withdrawn = "withdrawn";
 
     // An administrator's actions (gateway queue / quarantine), recorded with who ran the command.
     /// <summary>Removed from the queue or the quarantine without delivery: final.</summary>
