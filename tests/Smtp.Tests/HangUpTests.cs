@@ -38,6 +38,37 @@ public class HangUpTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task A_reply_the_client_left_before_is_reported_failed_to_the_handler_not_sent()
+    {
+        await using var server = await TestServer.StartAsync();
+        server.Handler.AnswerAfterHangUp = true; // the handler committed before it noticed: it answers 250 anyway
+        var c = await server.ConnectAsync();
+        await SendMessageAsync(c);
+        await c.DisposeAsync();
+
+        var started = Stopwatch.StartNew();
+        while (server.Handler.Disconnected.IsEmpty && started.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(20);
+        Assert.That(server.Handler.Messages, Has.Count.EqualTo(1), "the handler answered 250");
+        Assert.That(server.Handler.ReplyOutcomes, Is.EqualTo(new[] { ("failed", 250) }), "so it can withdraw what it committed");
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task A_reply_the_client_read_is_reported_sent_for_DATA_and_BDAT()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var c = await server.ConnectAsync();
+        await SendMessageAsync(c);
+        Assert.That(await c.ReadReplyAsync(), Does.StartWith("250 2.0.0 Queued"));
+        await c.CommandAsync("MAIL FROM:<a@example.com>");
+        await c.CommandAsync("RCPT TO:<b@example.com>");
+        await c.SendAsync("BDAT 12 LAST\r\nSubject: y\r\n");
+        Assert.That(await c.ReadReplyAsync(), Does.StartWith("250"));
+        Assert.That(await c.CommandAsync("QUIT"), Does.StartWith("221"));
+        Assert.That(server.Handler.ReplyOutcomes, Is.EqualTo(new[] { ("sent", 250), ("sent", 250) }));
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task Commands_pipelined_after_the_message_are_not_lost_while_the_decision_runs()
     {
         await using var server = await TestServer.StartAsync();

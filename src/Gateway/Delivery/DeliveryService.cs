@@ -211,7 +211,7 @@ public sealed class DeliveryService : BackgroundService
             var entry = _spool.Get(id, out var damage);
             if (entry is null)
             {
-                if (damage is not null) _spool.MoveAside(id, damage); // else deleted meanwhile
+                if (damage is not null) MoveAside(id, damage, null); // else deleted meanwhile
                 continue;
             }
             lock (_gate)
@@ -295,13 +295,13 @@ public sealed class DeliveryService : BackgroundService
         var entry = item.Entry is { } fresh && File.Exists(fresh.MessagePath) ? fresh : _spool.Get(item.QueueId, out damage);
         if (entry is null)
         {
-            if (damage is not null) _spool.MoveAside(item.QueueId, damage);
+            if (damage is not null) MoveAside(item.QueueId, damage, null);
             return null;
         }
         // Held, not delivered: bytes that changed on disk after the 250 are not what the policy passed.
         if (Spool.Spool.CheckContent(entry) is { } changed)
         {
-            _spool.MoveAside(entry.QueueId, changed);
+            MoveAside(entry.QueueId, changed, entry.Envelope);
             return null;
         }
         var envelope = entry.Envelope;
@@ -375,6 +375,20 @@ public sealed class DeliveryService : BackgroundService
         if (!await _spool.UpdateAsync(entry, ct).ConfigureAwait(false)) return null; // deleted meanwhile
         LogOutcomes(entry.QueueId, outcomes, transport.RemoteMta, envelope.Attempts, envelope.NextAttemptUtc);
         return envelope.NextAttemptUtc;
+    }
+
+    /// <summary>
+    /// Takes a damaged message out of the queue (<see cref="Spool.Spool.MoveAside"/>) and records the final outcome
+    /// "damaged" for it, per recipient still waiting when its envelope is readable, else once for the queue id.
+    /// </summary>
+    void MoveAside(string queueId, string reason, SpoolEnvelope? envelope)
+    {
+        if (!_spool.MoveAside(queueId, reason)) return;
+        var now = _time.GetUtcNow().UtcDateTime;
+        var waiting = envelope?.Recipients.Where(r => r.Status == RecipientStatus.Pending).Select(r => r.Address).ToList() ?? [];
+        if (waiting.Count == 0) waiting.Add(""); // the envelope (and with it the recipients) is what was damaged
+        foreach (var recipient in waiting)
+            _outcomes.Writer.TryWrite(new OutcomeEvent(queueId, recipient, DeliveryOutcomes.Damaged, "moved to spool/corrupt/: " + reason, now));
     }
 
     /// <summary>One line per outcome and reply of this attempt (Postfix logs one per recipient; most messages have one reply for all).</summary>

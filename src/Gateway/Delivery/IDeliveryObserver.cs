@@ -34,6 +34,8 @@ public static class DeliveryOutcomes
     public const string Outbox = "outbox";
     public const string Deferred = "deferred";
     public const string Bounced = "bounced";
+    /// <summary>Moved aside to spool/corrupt/ (damaged envelope or changed bytes): never delivered.</summary>
+    public const string Damaged = "damaged";
 }
 
 internal sealed class NullDeliveryObserver : IDeliveryObserver

@@ -35,6 +35,10 @@ public static class Bilingual
     public static SmtpReply EvaluationTimedOut => Reply(451, "4.7.0", EvaluationTimedOutVi, EvaluationTimedOutEn);
 
     /// <summary>Recorded (the client no longer reads it) when the client hung up before the reply to its message.</summary>
+    /// <summary>Why an accepted message was withdrawn (audit outcome "withdrawn"): its 250 never reached the client.</summary>
+    public const string ClientLeftBeforeReply =
+        "Máy khách đã ngắt kết nối trước khi nhận trả lời 250; thư bị rút khỏi hàng đợi, không chuyển đi / client left before the reply: the message was withdrawn from the queue, not delivered";
+
     public static SmtpReply ClientLeft => Reply(421, "4.4.2",
         "Máy khách đã ngắt kết nối trước khi nhận trả lời; thư không được nhận",
         "The client closed the connection before the reply; the message was not accepted");

@@ -81,7 +81,8 @@ public sealed class GatewayHandler(
     {
         var hashing = (HashingStream)content;
         var writer = (SpoolWriter)hashing.Inner;
-        var state = session.Properties.TryGetValue(StateKey, out var s) && s is TransactionState t ? t : new TransactionState { Envelope = envelope };
+        if (!session.Properties.TryGetValue(StateKey, out var s) || s is not TransactionState state)
+            session.Properties[StateKey] = state = new TransactionState { Envelope = envelope };
         state.Recorded = true;
         try
         {
@@ -161,7 +162,9 @@ public sealed class GatewayHandler(
                     var record = transaction is null ? null : audit?.Carry(transaction);
                     if (record is not null) spoolEnvelope.AuditRecord = new RawJson(record.Json);
                     ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so deliver nothing
-                    await spool.CommitAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
+                    // Held back from delivery until the engine says the 250 reached the client (OnReplySent), or withdrawn
+                    // when it did not (OnReplyFailedAsync): a client that never saw its 250 sends again.
+                    state.Held = await spool.CommitHeldAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
                     if (transaction is not null) MessageLog.Transaction(logger, transaction);
                     return reply;
                 }
@@ -187,6 +190,47 @@ public sealed class GatewayHandler(
             await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, Bilingual.LocalError, ct).ConfigureAwait(false);
             return Bilingual.LocalError;
         }
+    }
+
+    /// <summary>The 250 reached the client: delivery may take the message.</summary>
+    public void OnReplySent(SessionInfo session, Envelope envelope, SmtpReply reply)
+    {
+        if (TakeHeld(session) is { } held) spool.ReleaseHeld(held);
+    }
+
+    /// <summary>
+    /// The client left before its 250 reached it, so it will send the message again: the message committed for it is
+    /// withdrawn before delivery sees it, and its recipients get the final audit outcome "withdrawn".
+    /// </summary>
+    public async ValueTask OnReplyFailedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, CancellationToken ct)
+    {
+        if (TakeHeld(session) is not { } held) return;
+        if (!spool.WithdrawHeld(held))
+        {
+            logger.LogError("Client left before the reply to {QueueId}, but the message could not be withdrawn; it will be delivered (the client's retry makes a duplicate)", held.QueueId);
+            return;
+        }
+        logger.LogWarning("{QueueId}: withdrawn, not delivered: client {Client} left before the reply \"{Reply}\" reached it", held.QueueId, session.RemoteEndPoint, reply.Text);
+        if (audit is null) return;
+        var now = DateTime.UtcNow;
+        try
+        {
+            foreach (var r in held.Envelope.Recipients)
+                await audit.RecordDeliveryAsync(new AuditDelivery { QueueId = held.QueueId, Recipient = r.Address, Outcome = AuditOutcomes.Withdrawn, Reply = Bilingual.ClientLeftBeforeReply, TimeUtc = now }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or AuditLogUnavailableException)
+        {
+            logger.LogError(ex, "Could not record the withdrawal of {QueueId}", held.QueueId);
+        }
+    }
+
+    private static SpoolEntry? TakeHeld(SessionInfo session)
+    {
+        // The session's latest transaction is the one answered: a session has one at a time.
+        if (!session.Properties.TryGetValue(StateKey, out var s) || s is not TransactionState state) return null;
+        var held = state.Held;
+        state.Held = null;
+        return held;
     }
 
     /// <summary>
@@ -244,6 +288,12 @@ public sealed class GatewayHandler(
 
     public void OnDisconnected(SessionInfo session)
     {
+        // Never leave a committed message held: whatever the engine could not tell us, deliver rather than lose it.
+        if (session.Properties.TryGetValue(StateKey, out var h) && h is TransactionState { Held: { } held } heldState)
+        {
+            heldState.Held = null;
+            spool.ReleaseHeld(held);
+        }
         // A transaction that ended at RCPT (every recipient refused) still gets its audit record.
         if (session.Properties.TryGetValue(StateKey, out var s) && s is TransactionState { Recorded: false, RefusedRecipients.Count: > 0 })
             _ = RecordAbandonedAsync(session, CancellationToken.None).AsTask();

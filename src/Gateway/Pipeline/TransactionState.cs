@@ -10,4 +10,6 @@ internal sealed class TransactionState
     public List<(string Recipient, SmtpReply Reply)> RefusedRecipients { get; } = new();
     /// <summary>Set once the transaction has its audit record; later events do not record it again.</summary>
     public bool Recorded { get; set; }
+    /// <summary>The message committed but held back from delivery until its 250 reached the client (see Spool.CommitHeldAsync).</summary>
+    public GovGateway.Spool.SpoolEntry? Held { get; set; }
 }

@@ -95,7 +95,51 @@ public sealed class Spool
     /// the message is durable and before delivery is told of it, for what must happen before the message can be
     /// delivered and removed (the audit log takes the record the message carries).
     /// </summary>
-    public async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default)
+    public Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default) =>
+        CommitAsync(writer, envelope, committed, hold: false, ct);
+
+    /// <summary>
+    /// Commits like <see cref="CommitAsync(SpoolWriter, SpoolEnvelope, Action{SpoolEntry}?, CancellationToken)"/> (durable,
+    /// <paramref name="committed"/> run), but holds the message back from delivery until <see cref="ReleaseHeld"/> (the
+    /// 250 reached the client) or <see cref="WithdrawHeld"/> (it did not: the client will send again). Until then it counts
+    /// as being committed, so queue scans leave it alone. After a crash it is an ordinary queued message and is delivered.
+    /// </summary>
+    public Task<SpoolEntry> CommitHeldAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, CancellationToken ct = default) =>
+        CommitAsync(writer, envelope, committed, hold: true, ct);
+
+    /// <summary>Hands a message committed with <see cref="CommitHeldAsync"/> to delivery.</summary>
+    public void ReleaseHeld(SpoolEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try { Tell(MessageCommitted, entry, "MessageCommitted handler"); }
+        finally { _active.TryRemove(entry.QueueId, out _); }
+    }
+
+    /// <summary>
+    /// Removes a message committed with <see cref="CommitHeldAsync"/> before delivery ever saw it. Returns false when its
+    /// file could not be removed (it then stays queued and is delivered: a duplicate rather than a loss).
+    /// </summary>
+    public bool WithdrawHeld(SpoolEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            if (Delete(entry.QueueId) && !File.Exists(entry.MessagePath))
+            {
+                DirectoryFsync.Sync(QueueDir); // rare: only a client that left before its 250
+                _active.TryRemove(entry.QueueId, out _);
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "Could not withdraw message {QueueId}", entry.QueueId);
+        }
+        ReleaseHeld(entry);
+        return false;
+    }
+
+    async Task<SpoolEntry> CommitAsync(SpoolWriter writer, SpoolEnvelope envelope, Action<SpoolEntry>? committed, bool hold, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -129,7 +173,8 @@ public sealed class Spool
 
         var entry = new SpoolEntry(envelope, queued, size);
         _logger.LogDebug("Committed message {QueueId} ({Size} bytes, {Recipients} recipients)", id, entry.Size, envelope.Recipients.Count);
-        Publish(entry, committed);
+        if (hold) Tell(committed, entry, "commit callback"); // delivery is told at ReleaseHeld
+        else Publish(entry, committed);
         return entry;
     }
 
@@ -345,6 +390,48 @@ public sealed class Spool
             list.Add(new CorruptQueueFile(id, reason, info.LastWriteTimeUtc, info.Exists ? info.Length : 0));
         }
         return list.OrderBy(c => c.QueueId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The envelope of a message moved aside to spool/corrupt/ when it can still be read (its newer .json, else the
+    /// one sealed into the file), or null; <paramref name="exists"/> says whether there is such a message at all.
+    /// </summary>
+    public SpoolEnvelope? GetCorruptEnvelope(string id, out bool exists)
+    {
+        exists = false;
+        if (!QueueId.IsValid(id)) return null;
+        var message = Path.Combine(CorruptDir, id + MessageExt);
+        exists = File.Exists(message);
+        if (!exists) return null;
+        try
+        {
+            byte[]? json = null;
+            try { json = File.ReadAllBytes(Path.Combine(CorruptDir, id + EnvelopeExt)); }
+            catch (FileNotFoundException) { }
+            if (json is null)
+            {
+                using var file = new FileStream(message, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                json = QueueFile.ReadEnvelope(file)?.EnvelopeJson;
+            }
+            var envelope = json is null ? null : EnvelopeJson.Deserialize<SpoolEnvelope>(json);
+            if (envelope is not null) envelope.QueueId = id;
+            return envelope;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException)
+        {
+            return null; // damaged: that is why it is there
+        }
+    }
+
+    /// <summary>Removes a message moved aside to spool/corrupt/ with its envelope and reason. False when there was none.</summary>
+    public bool DeleteCorrupt(string id)
+    {
+        if (!QueueId.IsValid(id)) return false;
+        var existed = TryDelete(Path.Combine(CorruptDir, id + MessageExt));
+        TryDelete(Path.Combine(CorruptDir, id + EnvelopeExt));
+        TryDelete(Path.Combine(CorruptDir, id + ReasonExt));
+        if (existed) DirectoryFsync.Sync(CorruptDir);
+        return existed;
     }
 
     /// <summary>Removes a message from the queue. Returns false when there was no such message.</summary>

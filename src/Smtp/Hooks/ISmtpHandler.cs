@@ -34,6 +34,22 @@ public interface ISmtpHandler
     ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct);
 
     /// <summary>
+    /// The reply <see cref="OnMessageCompleteAsync"/> gave was written and flushed to the client (the connection was
+    /// still open then). Called at most once per message, and only when <see cref="OnReplyFailedAsync"/> is not. A quick
+    /// hook: it must not block.
+    /// </summary>
+    void OnReplySent(SessionInfo session, Envelope envelope, SmtpReply reply) { }
+
+    /// <summary>
+    /// The reply <see cref="OnMessageCompleteAsync"/> gave could not reach the client: it had hung up before the reply
+    /// was written, or writing or flushing it failed. The client never learnt the outcome and will send the message again,
+    /// so a host that already committed it should withdraw it (a duplicate otherwise). Called at most once per message,
+    /// instead of <see cref="OnReplySent"/>; the session ends after it. <paramref name="ct"/> is a short budget of its own.
+    /// </summary>
+    ValueTask OnReplyFailedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, CancellationToken ct) =>
+        ValueTask.CompletedTask;
+
+    /// <summary>
     /// The engine itself refused or ended a transaction that had an accepted MAIL (or refused a MAIL for its
     /// declared SIZE): <paramref name="reply"/> is what the client was told (for
     /// <see cref="RefusalReason.ConnectionLost"/>, what it would have been told). Called once per transaction,

@@ -11,6 +11,8 @@ internal sealed partial class SmtpSession
     private enum ContentOutcome { Ok, BareLineBreak, LineTooLong, TooBig, SinkFailed }
 
     private Exception? _sinkError;
+    /// <summary>Set by the watcher when the client hung up while the handler decided about a message.</summary>
+    private volatile bool _hungUp;
 
     private async ValueTask DataAsync(string args)
     {
@@ -33,6 +35,7 @@ internal sealed partial class SmtpSession
 
         var outcome = await ReadDotStuffedAsync(sink).ConfigureAwait(false);
         var reply = await FinishMessageAsync(transaction, outcome).ConfigureAwait(false);
+        bool answeredByHandler = outcome == ContentOutcome.Ok && !_hookFailed;
         if (RefusalFor(outcome) is { } reason)
             await ReportRefusedAsync(transaction, reply, reason).ConfigureAwait(false);
         await EndTransactionAsync().ConfigureAwait(false);
@@ -42,7 +45,8 @@ internal sealed partial class SmtpSession
             // follows may be a smuggled transaction (e.g. after <CR><CR><LF>.<CR><LF>): never read it.
             throw new CloseSessionException(reply, "bare CR/LF in message content");
         }
-        Reply(reply);
+        if (answeredByHandler) await SendMessageReplyAsync(transaction.Envelope, reply).ConfigureAwait(false);
+        else Reply(reply);
     }
 
     private async ValueTask BdatAsync(string args)
@@ -95,8 +99,66 @@ internal sealed partial class SmtpSession
             return;
         }
         var reply = await FinishMessageAsync(transaction, ContentOutcome.Ok).ConfigureAwait(false);
+        bool answeredByHandler = !_hookFailed;
         await EndTransactionAsync().ConfigureAwait(false);
-        Reply(reply);
+        if (answeredByHandler) await SendMessageReplyAsync(transaction.Envelope, reply).ConfigureAwait(false);
+        else Reply(reply);
+    }
+
+    /// <summary>
+    /// Writes the handler's answer to a message and flushes it at once, rather than with the next group of pipelined
+    /// replies, so the handler learns whether it reached the connection: <see cref="ISmtpHandler.OnReplySent"/>, or
+    /// <see cref="ISmtpHandler.OnReplyFailedAsync"/> when the client had hung up before it (seen by the watcher while the
+    /// handler decided, or as the end of the input after the flush) or the write failed. A client that waits for the
+    /// reply before its next command (the usual case) costs no extra system call: the flush is the one the next read did.
+    /// </summary>
+    private async ValueTask SendMessageReplyAsync(Envelope envelope, SmtpReply reply)
+    {
+        if (!_hungUp)
+        {
+            try
+            {
+                Reply(reply);
+                await FlushAsync(_options.CommandTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            {
+                await ReplyFailedAsync(envelope, reply).ConfigureAwait(false);
+                throw;
+            }
+            if (!InputEnded())
+            {
+                try { _ctx.Handler.OnReplySent(Info, envelope, reply); }
+                catch (Exception e) { Log.HookFailed(_ctx.Logger, Info.SessionId, "OnReplySent", e); }
+                return;
+            }
+            // The client closed its side before the reply could reach it: it will not read it.
+            Abort(ClientHungUp);
+        }
+        await ReplyFailedAsync(envelope, reply).ConfigureAwait(false);
+        // The session's lifetime is cancelled (Abort): the next read ends it.
+    }
+
+    /// <summary>True when the client's end of the input is already buffered with nothing before it (looked at, not consumed; no system call).</summary>
+    private bool InputEnded()
+    {
+        if (!Input.TryRead(out var result)) return false;
+        Input.AdvanceTo(result.Buffer.Start);
+        return result.IsCompleted && result.Buffer.IsEmpty;
+    }
+
+    private async ValueTask ReplyFailedAsync(Envelope envelope, SmtpReply reply)
+    {
+        await LeaveEventThread(); // the host may remove files
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _ctx.Handler.OnReplyFailedAsync(Info, envelope, reply, budget.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.HookFailed(_ctx.Logger, Info.SessionId, "OnReplyFailed", e);
+        }
     }
 
     /// <summary>BDAT: the transaction failed; its later chunks are drained and answered with the failure.</summary>
@@ -178,6 +240,7 @@ internal sealed partial class SmtpSession
                 Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                 if (result.IsCompleted)
                 {
+                    _hungUp = true;
                     Abort(ClientHungUp);
                     return;
                 }
@@ -186,6 +249,7 @@ internal sealed partial class SmtpSession
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             // A reset connection is gone too.
+            _hungUp = true;
             Abort(ClientHungUp);
         }
     }

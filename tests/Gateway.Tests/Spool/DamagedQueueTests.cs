@@ -81,8 +81,65 @@ public class DamagedQueueTests
             Assert.That(gateway.Runtime.Spool.ListIds(), Is.Empty, "no longer in the queue");
             var after = await QueueListAsync(gateway.Paths);
             Assert.That(after.StdOut, Does.Contain(damaged.QueueId).And.Contain("no envelope"));
+
+            // The envelope is unreadable, so no recipient is known: the delete is still done and recorded.
+            Assert.That(await Cli.RunAsync(gateway.Paths, "queue", "delete", damaged.QueueId), Is.EqualTo(0));
+            Assert.That(Directory.GetFiles(Path.Combine(data, "spool", "corrupt")), Is.Empty, "the message, its reason and envelope are gone");
+            Assert.That(await Cli.RunAsync(gateway.Paths, "queue", "delete", damaged.QueueId), Is.EqualTo(2), "gone: a second delete finds nothing");
         }
         Assert.That(upstream.Messages(), Is.Empty);
+    }
+
+    [Test, CancelAfter(120_000)]
+    public async Task A_message_moved_aside_is_audited_as_damaged_and_queue_delete_removes_it_audited()
+    {
+        await using var upstream = new Upstream(); // down: the message waits in the queue
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
+        {
+            ["Delivery:Upstream:Host"] = "127.0.0.1",
+            ["Delivery:Upstream:Port"] = upstream.Port.ToString(),
+        });
+        var message = Mail.Plain("Báo cáo bị sửa", "Số tiền: 100.000 đồng");
+        await SendAsync(gateway.Relay.Port, message);
+        var spool = gateway.Runtime.Spool;
+        var target = spool.List().Single();
+        var bytes = File.ReadAllBytes(target.MessagePath);
+        bytes[IndexOf(bytes, Encoding.UTF8.GetBytes("100.000"))] = (byte)'9';
+        File.WriteAllBytes(target.MessagePath, bytes);
+
+        await upstream.StartAsync();
+        var audit = gateway.Runtime.Audit!;
+        var query = new GovGateway.Audit.AuditQuery { MessageId = message.MessageId };
+        var record = await WaitForOutcomeAsync(audit, query, "damaged");
+        var damaged = record.Deliveries.Single(d => d.Outcome == "damaged");
+        Assert.Multiple(() =>
+        {
+            Assert.That(damaged.Recipient, Is.EqualTo(Mail.Recipient));
+            Assert.That(damaged.Reply, Does.Contain("spool/corrupt/").And.Contain("changed after acceptance"));
+            Assert.That(spool.ListCorrupt().Select(c => c.QueueId), Is.EqualTo(new[] { target.QueueId }));
+        });
+
+        Assert.That(await Cli.RunAsync(gateway.Paths, "queue", "delete", target.QueueId), Is.EqualTo(0));
+        Assert.That(spool.ListCorrupt(), Is.Empty);
+        Assert.That(Directory.GetFiles(spool.CorruptDir), Is.Empty, "the .msg, .reason and .json are gone");
+        record = await WaitForOutcomeAsync(audit, query, "deleted");
+        Assert.That(record.Deliveries.Last().Reply, Does.StartWith("gateway queue delete (damaged) by " + Environment.UserName));
+        Assert.That(audit.Verify().Ok, Is.True);
+        Assert.That(upstream.Messages(), Is.Empty);
+    }
+
+    private static async Task<GovGateway.Audit.AuditRecordView> WaitForOutcomeAsync(GovGateway.Audit.AuditLog audit, GovGateway.Audit.AuditQuery query, string outcome)
+    {
+        GovGateway.Audit.AuditRecordView? record = null;
+        for (var i = 0; i < 150; i++)
+        {
+            await audit.FlushAsync();
+            record = audit.Query(query).Records.FirstOrDefault();
+            if (record is not null && record.RecipientStatus.Single().Outcome == outcome) return record;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"no '{outcome}' outcome recorded: " + System.Text.Json.JsonSerializer.Serialize(record));
+        return null!;
     }
 
     private static string? MessageIdOf(SpoolEntry e)

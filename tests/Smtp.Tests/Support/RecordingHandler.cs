@@ -66,10 +66,29 @@ public sealed class RecordingHandler : ISmtpHandler
     public async ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct)
     {
         if (ThrowOnComplete) throw new InvalidOperationException("handler bug");
+        if (AnswerAfterHangUp)
+        {
+            // A handler that had committed already when the client left: it answers 250 all the same.
+            try { await Task.Delay(TimeSpan.FromSeconds(10), ct); } catch (OperationCanceledException) { }
+        }
         if (CompleteDelay > TimeSpan.Zero) await Task.Delay(CompleteDelay, ct);
         Messages.Enqueue(new StoredMessage(envelope, ((MemoryStream)content).ToArray(), session));
         Events.Enqueue("complete");
         return SmtpReply.Ok("Queued as test");
+    }
+
+    /// <summary>Set to make OnMessageComplete wait for the client to hang up (the session's token), then answer 250.</summary>
+    public bool AnswerAfterHangUp { get; set; }
+
+    /// <summary>What OnReplySent / OnReplyFailedAsync were told: ("sent" or "failed", the reply's code).</summary>
+    public ConcurrentQueue<(string What, int Code)> ReplyOutcomes { get; } = new();
+
+    public void OnReplySent(SessionInfo session, Envelope envelope, SmtpReply reply) => ReplyOutcomes.Enqueue(("sent", reply.Code));
+
+    public ValueTask OnReplyFailedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, CancellationToken ct)
+    {
+        ReplyOutcomes.Enqueue(("failed", reply.Code));
+        return ValueTask.CompletedTask;
     }
 
     public sealed record Refusal(string MailFrom, long? DeclaredSize, int Recipients, SmtpReply Reply, RefusalReason Reason);

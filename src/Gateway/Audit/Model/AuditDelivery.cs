@@ -5,7 +5,7 @@ public sealed class AuditDelivery
 {
     public string QueueId { get; set; } = "";
     public string Recipient { get; set; } = "";
-    /// <summary>"queued", "delivered", "outbox", "deferred", "bounced", or an administrator's "deleted", "released" or "retry-requested" (see <see cref="AuditOutcomes"/>).</summary>
+    /// <summary>"queued", "delivered", "outbox", "deferred", "bounced", "damaged", "withdrawn", or an administrator's "deleted", "released" or "retry-requested" (see <see cref="AuditOutcomes"/>).</summary>
     public string Outcome { get; set; } = "";
     /// <summary>The upstream's reply text; for an administrator's action, the command, who ran it and the OS user id.</summary>
     public string? Reply { get; set; }
@@ -21,6 +21,10 @@ public static class AuditOutcomes
     public const string Outbox = "outbox";
     public const string Deferred = "deferred";
     public const string Bounced = "bounced";
+    /// <summary>The queue file was damaged (envelope unreadable, or its bytes changed after acceptance) and moved aside to spool/corrupt/: final unless an administrator acts.</summary>
+    public const string Damaged = "damaged";
+    /// <summary>Accepted and committed, but the client left before the 250 reached it: removed before delivery (it will send again). Final.</summary>
+    public const string Withdrawn = "withdrawn";
 
     // An administrator's actions (gateway queue / quarantine), recorded with who ran the command.
     /// <summary>Removed from the queue or the quarantine without delivery: final.</summary>

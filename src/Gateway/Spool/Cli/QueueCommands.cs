@@ -27,16 +27,28 @@ public static class QueueCommands
                 output.WriteLine($"{id}: retry requested");
                 return true;
             }));
-        queue.Subcommands.Add(IdCommand("delete", "Remove a message from the queue without delivering it (no bounce is sent)",
+        queue.Subcommands.Add(IdCommand("delete", "Remove a message from the queue, or a damaged one from spool/corrupt/, without delivering it (no bounce is sent)",
             (spool, id, output) =>
             {
-                if (spool.Get(id) is not { } entry) return false;
+                if (spool.Get(id) is not { } entry) return DeleteCorrupt(spool, id, output);
                 RecordAdminAction(Path.GetDirectoryName(spool.Root)!, entry.Envelope, AuditOutcomes.Deleted, "gateway queue delete");
                 if (!spool.Delete(id)) return false;
                 output.WriteLine($"{id}: deleted");
                 return true;
             }));
         return queue;
+    }
+
+    /// <summary>`queue delete` of a message moved aside as damaged: recorded like any delete, then its files in spool/corrupt/ go.</summary>
+    static bool DeleteCorrupt(Spool spool, string id, TextWriter output)
+    {
+        var envelope = spool.GetCorruptEnvelope(id, out var exists);
+        if (!exists) return false;
+        // An unreadable envelope names no recipients: the deletion is still recorded, for the queue id.
+        RecordAdminAction(Path.GetDirectoryName(spool.Root)!, envelope ?? new SpoolEnvelope { QueueId = id, Recipients = { new SpoolRecipient { Address = "" } } }, AuditOutcomes.Deleted, "gateway queue delete (damaged)");
+        if (!spool.DeleteCorrupt(id)) return false;
+        output.WriteLine($"{id}: deleted (damaged, from {spool.CorruptDir})");
+        return true;
     }
 
     static Command ListCommand()
