@@ -70,4 +70,47 @@ public sealed class StreamingTests : PolicyFixture
         Assert.That(verdict.Reasons.Select(r => r.Rule), Does.Contain("secret"), "the stamp at the very end is still found");
         Assert.That(allocated, Is.LessThan(AllocationBound), $"{allocated:N0} bytes allocated for a {PartBytes:N0}-byte body");
     }
+
+    [Test]
+    public void A_signed_pdf_is_verified_from_the_file_not_copied_into_memory()
+    {
+        // 20 MB of incompressible padding inside the signed byte ranges, like a scanned report.
+        var pdf = TestPdf.CreateSigned(Pki.Valid, TestDocuments.Report(), paddingBytes: PartBytes);
+        var path = WriteMessage(TestMessages.Message("Báo cáo quý I", "Kính gửi Văn phòng UBND tỉnh.", ("bao-cao-112.pdf", "application/pdf", pdf)));
+
+        var (verdict, allocated) = EvaluateFile(path);
+
+        var signature = verdict.Attachments.Single().Signature;
+        Assert.That(signature?.Status, Is.EqualTo(SignatureStatus.Valid), Describe(verdict));
+        Assert.That(signature!.Signatures.Single().CoversWholeFile, Is.True);
+        Assert.That(allocated, Is.LessThan(AllocationBound), $"{allocated:N0} bytes allocated for a {pdf.Length:N0}-byte signed PDF");
+    }
+
+    [Test]
+    public void A_changed_byte_deep_inside_a_large_signed_pdf_is_still_found()
+    {
+        var pdf = TestPdf.CreateSigned(Pki.Valid, TestDocuments.Report(), paddingBytes: PartBytes);
+        pdf[pdf.Length / 2] ^= 0x01; // inside the padding stream, far from the signature dictionary
+        var path = WriteMessage(TestMessages.Message("Báo cáo quý I", "x", ("bao-cao-112.pdf", "application/pdf", pdf)));
+
+        var (verdict, _) = EvaluateFile(path);
+
+        Assert.That(verdict.Attachments.Single().Signature?.Status, Is.EqualTo(SignatureStatus.Invalid), Describe(verdict));
+    }
+
+    [Test]
+    public void An_smime_signed_part_is_hashed_from_the_file_not_copied_into_memory()
+    {
+        var data = new byte[PartBytes];
+        new Random(15).NextBytes(data);
+        var message = TestMessages.SignDetached(
+            TestMessages.Message("Dữ liệu", "Kính gửi Văn phòng UBND tỉnh.", ("du-lieu.bin", "application/octet-stream", data)), Pki.Valid);
+        var path = WriteMessage(message);
+
+        var (verdict, allocated) = EvaluateFile(path);
+
+        Assert.That(verdict.Smime.Status, Is.EqualTo(SignatureStatus.Valid), Describe(verdict));
+        Assert.That(verdict.Attachments.Single().Size, Is.EqualTo(PartBytes));
+        Assert.That(allocated, Is.LessThan(AllocationBound), $"{allocated:N0} bytes allocated for a {PartBytes:N0}-byte signed part");
+    }
 }
