@@ -1,3 +1,4 @@
+using System.Text;
 using GovGateway.Policies.Tests.Fixtures;
 using MimeKit;
 
@@ -112,5 +113,29 @@ public sealed class StreamingTests : PolicyFixture
         Assert.That(verdict.Smime.Status, Is.EqualTo(SignatureStatus.Valid), Describe(verdict));
         Assert.That(verdict.Attachments.Single().Size, Is.EqualTo(PartBytes));
         Assert.That(allocated, Is.LessThan(AllocationBound), $"{allocated:N0} bytes allocated for a {PartBytes:N0}-byte signed part");
+    }
+
+    // The signature finder reads chunks of 1 MiB + 8 KiB and carries the last 8 KiB over to the next one.
+    [TestCase(1024 * 1024 - 1)]
+    [TestCase(1024 * 1024)]
+    [TestCase(1024 * 1024 + 8192 - 5)]
+    [TestCase(2 * 1024 * 1024 - 3)]
+    [TestCase(2 * 1024 * 1024 + 8192 - 12)]
+    public void A_byte_range_across_the_scanners_chunk_ends_is_found(int offset)
+    {
+        // Found (a report with one signature, invalid because these ranges do not fit the file), not missed (no report).
+        var head = "%PDF-1.7\n%"u8.ToArray();
+        var pdf = new byte[3 * 1024 * 1024];
+        Array.Fill(pdf, (byte)'x');
+        head.CopyTo(pdf, 0);
+        var dictionary = "/ByteRange [0 10 5000000 30] /Contents <00>"u8.ToArray();
+        dictionary.CopyTo(pdf, offset);
+
+        var verdict = Evaluate(TestMessages.Message("Dữ liệu", "x", ("tai-lieu.pdf", "application/pdf", pdf)));
+
+        var signature = verdict.Attachments.Single().Signature;
+        Assert.That(signature, Is.Not.Null, "the signature dictionary was missed");
+        Assert.That(signature!.Signatures, Has.Count.EqualTo(1));
+        Assert.That(signature.Status, Is.EqualTo(SignatureStatus.Invalid));
     }
 }

@@ -24,7 +24,7 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
     /// <summary>Largest signature value (the /Contents hex string) read; real ones are tens of kilobytes.</summary>
     internal const int MaxSignatureHexBytes = 4 * 1024 * 1024;
 
-    /// <summary>How far after "/ByteRange" its four numbers may reach.</summary>
+    /// <summary>How long a "/ByteRange [a b c d]" may be (whitespace included) and still be found across chunk ends.</summary>
     private const int ByteRangeWindow = 8192;
 
     /// <summary>
@@ -36,11 +36,8 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
     {
         var length = pdf.Length;
         var found = new List<(long Start, long Length1, long Start2, long Length2, long Position)>();
-        foreach (var position in FindAll(pdf, "/ByteRange"u8))
+        foreach (var (position, m) in ByteRanges(pdf))
         {
-            // Latin-1 keeps one char per byte, so regex indexes are byte offsets.
-            var m = ByteRange().Match(ReadLatin1(pdf, position, ByteRangeWindow));
-            if (!m.Success || m.Index != 0) continue;
             if (!long.TryParse(m.Groups[1].Value, out var a) || !long.TryParse(m.Groups[2].Value, out var b) ||
                 !long.TryParse(m.Groups[3].Value, out var c) || !long.TryParse(m.Groups[4].Value, out var d)) continue;
             // Placeholders ("/ByteRange [0 0 0 0]") of unsigned forms are not signatures.
@@ -70,31 +67,40 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
         return Verify(stream);
     }
 
-    /// <summary>Every offset where <paramref name="needle"/> starts, scanning in 64 KB chunks.</summary>
-    private static List<long> FindAll(Stream data, ReadOnlySpan<byte> needle)
+    /// <summary>
+    /// Every "/ByteRange [a b c d]" with its file offset, found by running the (linear) regex over 1 MB chunks of the
+    /// file. Consecutive chunks overlap by <see cref="ByteRangeWindow"/> bytes so that a match straddling two chunks is
+    /// whole in one of them; a match is taken from the chunk where it starts before the overlap (or from the last chunk).
+    /// </summary>
+    private static List<(long Position, Match Match)> ByteRanges(Stream data)
     {
-        var hits = new List<long>();
+        const int ChunkBytes = 1024 * 1024;
+        var hits = new List<(long, Match)>();
         data.Position = 0;
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[ChunkBytes + ByteRangeWindow];
+        var chars = new char[buffer.Length]; // reused: the chunk is never turned into a string of its own
         long bufferStart = 0; // file offset of buffer[0]
         var kept = 0;
-        int read;
-        while ((read = data.Read(buffer, kept, buffer.Length - kept)) > 0)
+        while (true)
         {
-            var filled = kept + read;
-            var window = buffer.AsSpan(0, filled);
-            var from = 0;
-            int at;
-            while ((at = window[from..].IndexOf(needle)) >= 0)
+            var filled = kept;
+            int read;
+            while (filled < buffer.Length && (read = data.Read(buffer, filled, buffer.Length - filled)) > 0) filled += read;
+            var atEnd = filled < buffer.Length;
+            var takeBefore = atEnd ? filled : filled - ByteRangeWindow;
+            if (buffer.AsSpan(0, filled).IndexOf("/ByteRange"u8) >= 0)
             {
-                hits.Add(bufferStart + from + at);
-                from += at + needle.Length;
+                // Latin-1 keeps one char per byte, so regex indexes are byte offsets.
+                var text = chars.AsSpan(0, Encoding.Latin1.GetChars(buffer.AsSpan(0, filled), chars));
+                foreach (var m in ByteRange().EnumerateMatches(text))
+                    // Matches in the carried-over start were not taken last time: they start at or after its takeBefore.
+                    if (m.Index < takeBefore)
+                        hits.Add((bufferStart + m.Index, ByteRange().Match(new string(text.Slice(m.Index, m.Length)))));
             }
-            // Keep the tail that could hold the start of a needle straddling two reads (never a needle already found).
-            var keep = Math.Min(needle.Length - 1, filled - from);
-            buffer.AsSpan(filled - keep, keep).CopyTo(buffer);
-            bufferStart += filled - keep;
-            kept = keep;
+            if (atEnd) break;
+            buffer.AsSpan(takeBefore, filled - takeBefore).CopyTo(buffer);
+            bufferStart += takeBefore;
+            kept = filled - takeBefore;
         }
         return hits;
     }
