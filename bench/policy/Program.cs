@@ -12,6 +12,12 @@ if (args.Length > 0 && args[0] == "memory")
     return;
 }
 
+if (args.Length > 1 && args[0] == "messages")
+{
+    BenchMessages.Write(args[1]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "hostile")
 {
     HostileInputs.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
@@ -159,5 +165,43 @@ internal static class MemoryBench
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
                 return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         throw new InvalidOperationException(field);
+    }
+}
+
+/// <summary>
+/// The messages bench/memory/run.sh sends through the whole gateway: `dotnet run -c Release -- messages DIR` writes
+/// DIR/unsigned.eml (a 36 MiB data attachment, base64; the shipped policy accepts it), DIR/signed-pdf.eml (a report PDF of 36 MiB,
+/// signed by the test PKI's official, base64), 1 MiB versions of both (*-1m.eml) and DIR/trust (the test root and CRL) for the gateway's trust folder.
+/// </summary>
+internal static class BenchMessages
+{
+    public static void Write(string dir)
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "trust"));
+        var pki = TestPki.Instance;
+        var config = pki.WriteConfig();
+        foreach (var file in Directory.GetFiles(Path.Combine(config, "trust")))
+            File.Copy(file, Path.Combine(dir, "trust", Path.GetFileName(file)), overwrite: true);
+
+        // The 1 MiB versions warm the gateway up (JIT, pools) along the same code paths.
+        foreach (var (suffix, bytes) in new[] { ("", 36 * 1024 * 1024), ("-1m", 1024 * 1024) })
+        {
+            var data = new byte[bytes];
+            new Random(15).NextBytes(data);
+            Save(Path.Combine(dir, $"unsigned{suffix}.eml"), TestMessages.Message("Dữ liệu quý III", "Xin gửi dữ liệu.",
+                ("du-lieu.bin", "application/octet-stream", data)));
+            var pdf = TestPdf.CreateSigned(pki.Valid, TestDocuments.Report(), paddingBytes: bytes - 40_000);
+            Save(Path.Combine(dir, $"signed-pdf{suffix}.eml"), TestMessages.Message("Báo cáo kết quả chuyển đổi số quý III", "Kính gửi Văn phòng UBND tỉnh.\nXin gửi báo cáo đã ký số.",
+                ("bao-cao-112-BC-STTTT.pdf", "application/pdf", pdf)));
+        }
+        Directory.Delete(config, true);
+    }
+
+    private static void Save(string path, MimeKit.MimeMessage message)
+    {
+        // CRLF line ends, as on the wire; the sender streams the file as DATA.
+        using (var file = File.Create(path))
+            message.WriteTo(new MimeKit.FormatOptions { NewLineFormat = MimeKit.NewLineFormat.Dos }, file);
+        Console.WriteLine($"{path}: {new FileInfo(path).Length:N0} bytes");
     }
 }

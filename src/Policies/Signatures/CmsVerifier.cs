@@ -27,7 +27,14 @@ internal sealed class CmsVerifier(TrustStore trust, TimeProvider clock)
     private readonly ChainValidator _chains = new(trust);
 
     /// <summary>Verifies a signature; <paramref name="detachedContent"/> is null for encapsulated (opaque) data.</summary>
-    public CmsResult Verify(byte[] signature, byte[]? detachedContent)
+    public CmsResult Verify(byte[] signature, byte[]? detachedContent) =>
+        Verify(signature, detachedContent is null ? null : (CmsTypedData)new CmsProcessableByteArray(detachedContent));
+
+    /// <summary>
+    /// Verifies a signature over detached content that BouncyCastle reads while hashing (a PDF's byte ranges, an S/MIME
+    /// signed part), so the content is never held in memory; null for encapsulated (opaque) data.
+    /// </summary>
+    public CmsResult Verify(byte[] signature, CmsTypedData? detachedContent)
     {
         CmsSignedData signed;
         try
@@ -38,7 +45,7 @@ internal sealed class CmsVerifier(TrustStore trust, TimeProvider clock)
                 ?? throw new CmsException("empty signature"));
             signed = detachedContent is null
                 ? new CmsSignedData(contentInfo)
-                : new CmsSignedData(new CmsProcessableByteArray(detachedContent), contentInfo);
+                : new CmsSignedData(detachedContent, contentInfo);
         }
         catch (Exception ex) when (IsCryptoError(ex))
         {

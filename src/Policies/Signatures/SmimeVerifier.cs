@@ -17,19 +17,16 @@ internal sealed class SmimeVerifier(CmsVerifier cms)
         {
             case MultipartSigned signed when signed.Count == 2:
             {
-                using var cleartext = new MemoryStream();
-                // The signature covers the first part's bytes as sent, with CRLF line ends.
-                signed[0].WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, cleartext);
                 var signature = Decode(signed[1] as MimePart);
                 if (signature is null)
                     return (new SmimeReport(SignatureStatus.Invalid, Detail: "multipart/signed without a signature part"), signed[0]);
-                return (Report(cms.Verify(signature, cleartext.ToArray()), headerFrom), signed[0]);
+                return (Report(cms.Verify(signature, new SignedEntity(signed[0])), headerFrom), signed[0]);
             }
             case ApplicationPkcs7Mime pkcs7 when pkcs7.SecureMimeType is SecureMimeType.SignedData or SecureMimeType.Unknown:
             {
                 var data = Decode(pkcs7);
                 if (data is null) return (new SmimeReport(SignatureStatus.Invalid, Detail: "empty signed-data part"), null);
-                var result = cms.Verify(data, null);
+                var result = cms.Verify(data, (byte[]?)null);
                 MimeEntity? content = null;
                 try
                 {
@@ -72,5 +69,19 @@ internal sealed class SmimeVerifier(CmsVerifier cms)
         using var stream = new MemoryStream();
         part.Content.DecodeTo(stream);
         return stream.Length == 0 ? null : stream.ToArray();
+    }
+
+    /// <summary>
+    /// The signed part of a multipart/signed message as BouncyCastle hashes it: written straight into the digest (from
+    /// the spool file when the message was parsed persistently), never copied to memory whole.
+    /// </summary>
+    private sealed class SignedEntity(MimeEntity entity) : Org.BouncyCastle.Cms.CmsTypedData
+    {
+        // The signature covers the first part's bytes as sent, with CRLF line ends.
+        private static readonly FormatOptions Canonical = new() { NewLineFormat = NewLineFormat.Dos };
+
+        public Org.BouncyCastle.Asn1.DerObjectIdentifier ContentType => Org.BouncyCastle.Asn1.Cms.CmsObjectIdentifiers.Data;
+
+        public void Write(Stream output) => entity.WriteTo(Canonical, output);
     }
 }
