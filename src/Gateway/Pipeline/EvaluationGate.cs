@@ -21,30 +21,48 @@ public sealed class EvaluationGate(EvaluationOptions options) : IDisposable
     public async ValueTask<GatedResult<T>> RunAsync<T>(Func<CancellationToken, T> evaluate, CancellationToken clientGone) where T : class
     {
         await _slots.WaitAsync(clientGone).ConfigureAwait(false);
-        try
+        var budget = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
+        budget.CancelAfter(options.Timeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var run = Task.Run(() => evaluate(budget.Token), CancellationToken.None);
+        // The slot belongs to the evaluation until it really ends: a parser that never looks at the token (PdfPig and the
+        // Open XML SDK take none) keeps its slot after the client has had its answer, so runaways stay within MaxConcurrent.
+        _ = run.ContinueWith(t =>
         {
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
-            budget.CancelAfter(options.Timeout);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
+            _ = t.Exception; // observed: a runaway's failure after its answer was given is of no interest
+            budget.Dispose();
+            _slots.Release();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        // The answer does not wait for such a parser: past the budget (and a moment for a cooperative evaluation to
+        // notice its token) the message is timed out whether or not the evaluation has stopped.
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(clientGone))
+        {
+            var first = await Task.WhenAny(run, Task.Delay(options.Timeout + CooperationGrace, waiting.Token)).ConfigureAwait(false);
+            waiting.Cancel();
+            if (first != run)
             {
-                var result = evaluate(budget.Token);
-                // The timer's callback can come late on a busy machine; an evaluation that took longer than its budget is
-                // past it whether or not the cancellation reached it in time.
-                return System.Diagnostics.Stopwatch.GetElapsedTime(started) > options.Timeout
-                    ? new GatedResult<T>(null, true)
-                    : new GatedResult<T>(result, false);
-            }
-            catch (OperationCanceledException) when (budget.IsCancellationRequested && !clientGone.IsCancellationRequested)
-            {
+                clientGone.ThrowIfCancellationRequested();
                 return new GatedResult<T>(null, true);
             }
         }
-        finally
+        try
         {
-            _slots.Release();
+            var result = await run.ConfigureAwait(false);
+            // The timer's callback can come late on a busy machine; an evaluation that took longer than its budget is
+            // past it whether or not the cancellation reached it in time.
+            return System.Diagnostics.Stopwatch.GetElapsedTime(started) > options.Timeout
+                ? new GatedResult<T>(null, true)
+                : new GatedResult<T>(result, false);
+        }
+        catch (OperationCanceledException) when (!clientGone.IsCancellationRequested && System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.Timeout)
+        {
+            return new GatedResult<T>(null, true);
         }
     }
+
+    /// <summary>How long past the budget a cooperative evaluation has to notice its token before it is left behind.</summary>
+    private static readonly TimeSpan CooperationGrace = TimeSpan.FromSeconds(1);
 
     public void Dispose() => _slots.Dispose();
 }

@@ -48,6 +48,23 @@ public sealed class EvaluationGateTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task A_parser_that_ignores_its_token_does_not_hold_back_the_answer_but_keeps_its_slot()
+    {
+        // PdfPig and the Open XML SDK take no token: such a parser must not keep the client waiting past the budget.
+        using var gate = new EvaluationGate(new EvaluationOptions { Timeout = TimeSpan.FromMilliseconds(200), MaxConcurrent = 1 });
+        using var release = new ManualResetEventSlim();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await gate.RunAsync<string>(_ => { release.Wait(TimeSpan.FromSeconds(15)); return "late"; }, CancellationToken.None);
+        Assert.That(result.TimedOut, Is.True);
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "answered at the budget plus a short grace, not when the parser ended");
+        Assert.That(gate.Running, Is.EqualTo(1), "the runaway still holds its slot, so runaways stay within MaxConcurrent");
+        release.Set();
+        while (gate.Running > 0) await Task.Delay(10);
+        var next = await gate.RunAsync(_ => "ok", CancellationToken.None);
+        Assert.That(next.Result, Is.EqualTo("ok"));
+    }
+
+    [Test, CancelAfter(20_000)]
     public void A_client_that_leaves_while_waiting_for_a_slot_stops_waiting()
     {
         using var gate = new EvaluationGate(new EvaluationOptions { MaxConcurrent = 1 });
