@@ -238,9 +238,9 @@ internal static partial class Targets
         // As MessageAnalyzer.AnalyzeAttachment: type from the bytes, then into the archive, then the text.
         var detected = ContentSniffer.Detect(data);
         if (detected == "zip") detected = ContentSniffer.RefineZip(data);
-        var result = Inspector.Value.Inspect("fuzz.bin", detected, data, CancellationToken.None);
+        var result = Inspector.Value.Inspect("fuzz.bin", detected, new MemoryStream(data, writable: false), CancellationToken.None);
         Require(!result.Blocked || result.Findings.Count > 0, "blocked without a finding");
-        TextExtractor.ExtractLines(detected, data);
+        TextExtractor.ExtractLines(detected, new MemoryStream(data, writable: false));
     }
 
     // ---- (e) policy.yaml: PolicyYamlReader, then the rules it made, on one message --------------------
