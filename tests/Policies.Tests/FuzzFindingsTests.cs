@@ -45,6 +45,19 @@ public sealed class FuzzFindingsTests : PolicyFixture
         Assert.That(error.Message, Does.Contain("YAML syntax error"));
     }
 
+    /// <summary>A tag that is not a valid name made YamlDotNet's parser throw ArgumentException out of the guard pass.</summary>
+    [TestCase("  !!b:[[&agov\0\0nment: [gnaYb")]
+    [TestCase("!!lisven[er:")]
+    [TestCase(" !!!b:[UQ\0\r")]
+    public void AMalformedTagIsAPositionedErrorNotACrash(string yaml)
+    {
+        var result = PolicyLoader.Load(Pki.WriteConfig(yaml));
+        Assert.That(result.Policy, Is.Null);
+        Assert.That(result.Errors, Is.Not.Empty);
+        Assert.That(result.Errors[0].File, Does.EndWith("policy.yaml"));
+        Assert.That(result.Errors[0].Message, Does.Contain("YAML"), result.Errors[0].ToString());
+    }
+
     /// <summary>
     /// Mutated S/MIME signatures (the inputs afl-fuzz saved, unchanged) made BouncyCastle throw while
     /// CmsVerifier read certificates and signed attributes or looked up algorithms: DecoderFallbackException,

@@ -21,10 +21,11 @@ public sealed class EvaluationGate(EvaluationOptions options) : IDisposable
     public async ValueTask<GatedResult<T>> RunAsync<T>(Func<CancellationToken, T> evaluate, CancellationToken clientGone) where T : class
     {
         await _slots.WaitAsync(clientGone).ConfigureAwait(false);
-        var budget = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
-        budget.CancelAfter(options.Timeout);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var run = Task.Run(() => evaluate(budget.Token), CancellationToken.None);
+        var budget = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
+        var budgetToken = budget.Token; // read after the source is disposed by the continuation below
+        budget.CancelAfter(options.Timeout);
+        var run = Task.Run(() => evaluate(budgetToken), CancellationToken.None);
         // The slot belongs to the evaluation until it really ends: a parser that never looks at the token (PdfPig and the
         // Open XML SDK take none) keeps its slot after the client has had its answer, so runaways stay within MaxConcurrent.
         _ = run.ContinueWith(t =>
@@ -55,7 +56,7 @@ public sealed class EvaluationGate(EvaluationOptions options) : IDisposable
                 ? new GatedResult<T>(null, true)
                 : new GatedResult<T>(result, false);
         }
-        catch (OperationCanceledException) when (!clientGone.IsCancellationRequested && System.Diagnostics.Stopwatch.GetElapsedTime(started) >= options.Timeout)
+        catch (OperationCanceledException) when (budgetToken.IsCancellationRequested && !clientGone.IsCancellationRequested)
         {
             return new GatedResult<T>(null, true);
         }

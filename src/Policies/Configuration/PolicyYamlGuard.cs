@@ -69,6 +69,16 @@ internal static class PolicyYamlGuard
         {
             return SyntaxError(file, text, ex.Start, Describe(ex), open.FirstOrDefault(o => o.Flow));
         }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet's parser throws this for a malformed tag ("!!lisven[er:" -> "Global tags must be valid URIs";
+            // found by fuzzing, fuzz/ policy-yaml). Name the line the parser had reached.
+            var at = parser.Current?.End ?? new Mark(0, 1, 1);
+            var what = ex.Message.StartsWith("Global tags", StringComparison.Ordinal)
+                ? "a tag (a word after '!' or '!!') that is not a valid name; remove the '!'"
+                : ex.Message.Split(" (Parameter", 2)[0];
+            return new PolicyError(file, Line(at), Column(at), "YAML syntax error: " + what);
+        }
         catch (InvalidOperationException ex)
         {
             // YamlDotNet throws this, without a position, for some unterminated constructs (e.g. "[a" at the end).
