@@ -169,25 +169,6 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
         return best;
     }
 
-    private static string? NearestSubFilter(string text, int position)
-    {
-        // The /SubFilter sits in the same dictionary as /ByteRange; look close by on both sides.
-        var from = Math.Max(0, position - 4096);
-        var window = text.Substring(from, Math.Min(text.Length - from, 8192));
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (Match m in SubFilter().Matches(window))
-        {
-            var distance = Math.Abs(from + m.Index - position);
-            if (distance < bestDistance)
-            {
-                bestDistance = distance;
-                best = m.Groups[1].Value;
-            }
-        }
-        return best;
-    }
-
     internal static SignatureStatus Worst(IEnumerable<SignatureStatus> statuses)
     {
         SignatureStatus[] order = [SignatureStatus.Invalid, SignatureStatus.Revoked, SignatureStatus.Untrusted, SignatureStatus.Expired, SignatureStatus.SignerMismatch, SignatureStatus.Valid];
