@@ -24,6 +24,7 @@ public static class ConfigurationCheck
         [AccessOptions.SectionName] = typeof(AccessOptions),
         [AuditOptions.SectionName] = typeof(AuditOptions),
         [Pipeline.EvaluationOptions.SectionName] = typeof(Pipeline.EvaluationOptions),
+        [NodeOptions.SectionName] = typeof(NodeOptions),
     };
 
     /// <summary>Why <paramref name="configDir"/> cannot be the configuration folder, or null when it can.</summary>
