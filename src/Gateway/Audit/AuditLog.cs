@@ -382,6 +382,26 @@ public sealed class AuditLog : IAsyncDisposable
 
     internal long AppliedSeq => Interlocked.Read(ref _appliedSeq);
 
+    /// <summary>Records durable in the journal that the database does not hold yet (what the writer still has to store).</summary>
+    public long JournalBacklog => Volatile.Read(ref _disposed) != 0 ? 0 : Math.Max(0, _journal.LastDurableSeq - AppliedSeq);
+
+    /// <summary>
+    /// Why the log cannot record now, for a readiness check: the journal cannot write, the writer stopped, or its last
+    /// attempt to store records failed (it retries); null when it is healthy.
+    /// </summary>
+    public string? HealthProblem
+    {
+        get
+        {
+            if (Volatile.Read(ref _disposed) != 0) return "the audit log is closed";
+            if (_journal.IsFailed) return "the audit journal cannot write (disk full or I/O error); it resumes by itself once it can";
+            if (_writer.IsCompleted && !_writerPaused) return "the audit writer stopped; new records stay in the journal until restart";
+            return _writeProblem;
+        }
+    }
+
+    private volatile string? _writeProblem;
+
     private AuditJournal Journal => Volatile.Read(ref _disposed) == 0 ? _journal : throw new ObjectDisposedException(nameof(AuditLog));
 
     private Task<long> AppendDelivery(AuditDelivery outcome, bool urgent)
@@ -469,12 +489,14 @@ public sealed class AuditLog : IAsyncDisposable
             try
             {
                 _store.AppendBatch(entries);
+                _writeProblem = null;
                 break;
             }
             catch (Exception ex) when (!_closing || attempt < 3)
             {
                 // Nothing is lost: the entries stay in the journal. Retry with back-off.
                 _logger.LogError(ex, "Audit writer failed to store {Count} entries (attempt {Attempt}); retrying", entries.Count, attempt);
+                _writeProblem = $"the audit writer cannot store records in the database ({ex.Message}); it retries, and they wait in the journal";
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt))).ConfigureAwait(false);
                 // LiteDB does not recover in place from a failed disk write (disk full): open its files again, and take
                 // from the journal everything the reopened database lacks up to this batch (earlier batches it had

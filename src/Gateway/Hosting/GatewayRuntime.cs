@@ -42,6 +42,10 @@ public sealed class GatewayRuntime : IAsyncDisposable
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
 
+    /// <summary>Metrics and readiness checks (/metrics, /readyz).</summary>
+    public Metrics.GatewayOperations Operations { get; } = new();
+    internal SmtpServer? Smtp => _smtp;
+
     /// <summary>The limit on concurrent policy evaluations and their time budget.</summary>
     internal EvaluationGate Evaluation { get; private set; } = null!;
 
@@ -100,21 +104,23 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
         _disposables.Add(access);
 
-        _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),
+        _delivery = new DeliveryService(Spool, deliveryOptions, Operations.Metrics.Meter(_audit is null ? null : new AuditDeliveryObserver(_audit)), loggerFactory.CreateLogger<DeliveryService>(),
             mayBounce: e => access.Origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
         await _delivery.StartAsync(ct).ConfigureAwait(false);
         var evaluation = Evaluation = new EvaluationGate(evaluationOptions);
         _disposables.Add(evaluation);
         var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
-            loggerFactory.CreateLogger<GatewayHandler>(), evaluation);
+            loggerFactory.CreateLogger<GatewayHandler>(), evaluation, Operations.Metrics.Transaction);
 
-        _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
+        _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), Operations.Metrics.Meter(handler), loggerFactory);
         await _smtp.StartAsync(ct).ConfigureAwait(false); // the engine logs each listener it binds
         Certificates = new CertificateWatcher(certificate,
             () => CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger),
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
+        Operations.Started(this, auditOptions.MinFreeBytes);
+        _disposables.Add(Operations);
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>

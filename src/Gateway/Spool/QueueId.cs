@@ -22,6 +22,18 @@ public static class QueueId
         return new string(id);
     }
 
+    /// <summary>The moment the id was made (to the millisecond): when the message it names was accepted.</summary>
+    public static bool TryGetTime(string? id, out DateTime utc)
+    {
+        utc = default;
+        if (!IsValid(id)) return false;
+        long ms = 0;
+        for (var i = 0; i < 10; i++) ms = (ms << 5) | (long)Alphabet.IndexOf(id![i]);
+        if (ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()) return false;
+        utc = DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
+        return true;
+    }
+
     /// <summary>True when <paramref name="id"/> has the shape of a queue id (guards file names built from user input).</summary>
     public static bool IsValid(string? id)
     {

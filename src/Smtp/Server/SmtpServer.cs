@@ -50,6 +50,10 @@ public sealed class SmtpServer : IAsyncDisposable
     /// <summary>The actual end point of each listener, by listener name (useful with port 0). Filled by <see cref="StartAsync"/>.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> BoundEndPoints => _bound;
 
+    /// <summary>Listeners that are not accepting connections now (all of them once a stop has begun); empty when all are.</summary>
+    public IReadOnlyList<string> ListenersNotAccepting() =>
+        _listeners.Where(l => _stopping || !_started || l.Loop.IsCompleted).Select(l => l.Context.Listener.Name).ToList();
+
     /// <summary>Sessions currently open.</summary>
     public int ActiveSessions => _sessions.Count;
 
@@ -146,6 +150,7 @@ public sealed class SmtpServer : IAsyncDisposable
         if (_stopping)
         {
             Refuse(client, plaintext ? _shuttingDown : null);
+            Refused(context, remote, ConnectionRefusal.ShuttingDown);
             return;
         }
         var limiter = context.Connections;
@@ -154,6 +159,7 @@ public sealed class SmtpServer : IAsyncDisposable
             Log.ConnectionLimit(_logger, remote);
             // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
             Refuse(client, plaintext ? _tooManyConnections : null);
+            Refused(context, remote, ConnectionRefusal.TooManyConnections);
             return;
         }
 
@@ -182,6 +188,12 @@ public sealed class SmtpServer : IAsyncDisposable
         });
         _sessions[session] = run;
         started.SetResult();
+    }
+
+    private void Refused(SessionContext context, IPEndPoint remote, ConnectionRefusal reason)
+    {
+        try { _handler.OnConnectionRefused(context.Listener.Name, remote, reason); }
+        catch (Exception e) { Log.HookFailed(_logger, "-", "OnConnectionRefused", e); }
     }
 
     private static void Refuse(Socket client, byte[]? reply)

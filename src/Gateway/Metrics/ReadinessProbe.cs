@@ -1,0 +1,71 @@
+using System.Globalization;
+using GovGateway.Audit;
+using GovGateway.FileSystem;
+using GovGateway.Hosting;
+using GovGateway.Smtp;
+
+namespace GovGateway.Metrics;
+
+/// <summary>
+/// What /readyz answers: whether this gateway can take mail as it should now. Each problem is one line naming what
+/// to fix; none means ready. Checked: the SMTP listeners accept connections, the spool folder takes a write and has
+/// room (the Audit:MinFreeBytes reserve under which MAIL FROM is answered 452), the audit log can record, and the
+/// policy files on disk are the policy in force (an edit with errors leaves the last good policy serving, but not
+/// the one the agency wrote: not ready until it is fixed).
+/// </summary>
+public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, AuditLog? audit, PolicyStatus policy, long minFreeBytes)
+{
+    /// <summary>Bytes free on a path's file system; tests replace it to stand for a full disk.</summary>
+    internal Func<string, long> FreeSpace { get; set; } = DiskSpace.Available;
+
+    public static ReadinessProbe For(GatewayRuntime runtime, PolicyStatus policy, long minFreeBytes) =>
+        new(runtime.Smtp, runtime.Spool, runtime.Audit, policy, minFreeBytes);
+
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (smtp is null)
+            problems.Add("smtp: the listeners are not started");
+        else
+            foreach (var name in smtp.ListenersNotAccepting())
+                problems.Add($"smtp: the {name} listener is not accepting connections (stopping)");
+        CheckSpool(problems);
+        if (audit?.HealthProblem is { } auditProblem)
+            problems.Add("audit: " + auditProblem);
+        var errors = policy.Errors;
+        if (errors.Count > 0)
+            problems.Add($"policy: the edited policy has {errors.Count} error(s) and is not in force (policy {policy.Current.Version} still is): {errors[0]}");
+        return problems;
+    }
+
+    private void CheckSpool(List<string> problems)
+    {
+        var probe = Path.Combine(spool.IncomingDir, $".readyz-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            // What accepting a message does first: create a private file in incoming/ and write to it.
+            using var file = PrivateFiles.Open(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            file.WriteByte(0);
+            file.Flush(flushToDisk: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"spool: cannot write in {spool.IncomingDir}: {ex.Message}");
+            return;
+        }
+        if (minFreeBytes <= 0) return;
+        long free;
+        try
+        {
+            free = FreeSpace(spool.Root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"spool: cannot tell the free space in {spool.Root}: {ex.Message}"); // unknown is not enough
+            return;
+        }
+        if (free < minFreeBytes)
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"spool: {free / (1024.0 * 1024):F1} MiB free in {spool.Root}, under Audit:MinFreeBytes ({minFreeBytes / (1024.0 * 1024):F1} MiB): MAIL FROM is answered 452"));
+    }
+}
