@@ -15,6 +15,9 @@ namespace GovGateway.Metrics;
 /// </summary>
 public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, AuditLog? audit, PolicyStatus policy, long minFreeBytes)
 {
+    // Enough to fix a typo from; `gateway policy check` lists them all.
+    private const int MaxPolicyErrors = 20;
+
     /// <summary>Bytes free on a path's file system; tests replace it to stand for a full disk.</summary>
     internal Func<string, long> FreeSpace { get; set; } = DiskSpace.Available;
 
@@ -34,7 +37,11 @@ public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, AuditLog
             problems.Add("audit: " + auditProblem);
         var errors = policy.Errors;
         if (errors.Count > 0)
-            problems.Add($"policy: the edited policy has {errors.Count} error(s) and is not in force (policy {policy.Current.Version} still is): {errors[0]}");
+        {
+            problems.Add($"policy: the edited policy has {errors.Count} error(s) and is not in force (policy {policy.Current.Version} still is)");
+            foreach (var error in errors.Take(MaxPolicyErrors))
+                problems.Add("policy: " + error);
+        }
         return problems;
     }
 
