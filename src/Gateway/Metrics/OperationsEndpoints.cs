@@ -1,7 +1,9 @@
 using System.Text;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 
 namespace GovGateway.Metrics;
@@ -32,7 +34,13 @@ public static class OperationsEndpoints
         });
 
         var metrics = endpoints.MapMetrics("/metrics", operations.Metrics.Registry);
-        if (metricsRequireLogin) metrics.RequireAuthorization();
+        if (metricsRequireLogin)
+        {
+            // Said at start, not as a 500 on each scrape: a host without a sign-in cannot honour the setting.
+            if (endpoints.ServiceProvider.GetService<IAuthorizationService>() is null)
+                throw new InvalidOperationException("Console:MetricsRequireLogin is true, but the console has no sign-in to require; set it to false.");
+            metrics.RequireAuthorization();
+        }
         return endpoints;
     }
 
