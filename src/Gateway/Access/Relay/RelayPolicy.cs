@@ -1,3 +1,4 @@
+using GovGateway.Policies.Domains;
 using GovGateway.Smtp;
 
 namespace GovGateway.Access;
