@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using GovGateway.Smtp;
@@ -24,7 +25,7 @@ public static class SmtpOptionsFactory
             MaxBadCommands = s.MaxBadCommands,
             MaxAuthFailuresPerIp = s.MaxAuthFailuresPerIp,
             AuthFailureDelay = s.AuthFailureDelay,
-            Replies = Pipeline.Bilingual.EngineReplies(),
+            Replies = GatewayReplies.EngineReplies(),
         };
         Add(options, "relay", s.Listeners.Relay, ListenerRole.Relay, certificate);
         Add(options, "submission", s.Listeners.Submission, ListenerRole.Submission, certificate);

@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using System.Net;
 using GovGateway.Access;
 using GovGateway.Cli;
@@ -57,16 +58,16 @@ public sealed class AccessRules : IDisposable
     public SmtpReply? CheckSender(ListenerRole role, string? user, string mailFrom, IPAddress client)
     {
         if (role != ListenerRole.Relay && user is null)
-            return AccessReplies.AuthenticationRequired;
+            return GatewayReplies.AuthenticationRequired;
         if (mailFrom.Length == 0)
-            return role == ListenerRole.Relay ? null : AccessReplies.SenderNotOwned("<>");
+            return role == ListenerRole.Relay ? null : GatewayReplies.SenderNotOwned("<>");
         var check = _addresses.Check(mailFrom);
         if (!check.IsValid)
-            return AccessReplies.BadAddress(check.Reason);
+            return GatewayReplies.BadAddress(check.Reason);
         if (user is not null && !_components.Senders.MayUse(user, mailFrom))
-            return AccessReplies.SenderNotOwned(mailFrom);
+            return GatewayReplies.SenderNotOwned(mailFrom);
         if (IsUnverifiedOutsider(role, user, client) && _components.Origin.ClaimsOwnDomain(mailFrom))
-            return AccessReplies.OwnDomainFromOutside(mailFrom);
+            return GatewayReplies.OwnDomainFromOutside(mailFrom);
         return null;
     }
 
@@ -80,22 +81,22 @@ public sealed class AccessRules : IDisposable
         if (user is not null)
         {
             if (senders.Unreadable is { } unreadable)
-                return AccessReplies.HeaderSenderUnreadable(unreadable);
+                return GatewayReplies.HeaderSenderUnreadable(unreadable);
             if (senders.FromFields > 1)
-                return AccessReplies.SecondFromField;
+                return GatewayReplies.SecondFromField;
             foreach (var address in senders.From)
                 if (!_components.Senders.MayUse(user, address))
-                    return AccessReplies.HeaderSenderNotOwned("From", address);
+                    return GatewayReplies.HeaderSenderNotOwned("From", address);
             foreach (var address in senders.Sender)
                 if (!_components.Senders.MayUse(user, address))
-                    return AccessReplies.HeaderSenderNotOwned("Sender", address);
+                    return GatewayReplies.HeaderSenderNotOwned("Sender", address);
             return null;
         }
         if (IsUnverifiedOutsider(role, user, client))
         {
             foreach (var address in senders.All)
                 if (_components.Origin.ClaimsOwnDomain(address))
-                    return AccessReplies.OwnDomainFromOutside(address);
+                    return GatewayReplies.OwnDomainFromOutside(address);
         }
         return null;
     }

@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using GovGateway.Delivery;
@@ -122,7 +123,7 @@ public sealed class RecipientVerifier : IDisposable
             if (code is >= 500 and < 600)
             {
                 _logger.LogInformation("Recipient {Address} refused by upstream: {Code} {Text}", address, code, rcpt.Response);
-                return (true, AccessReplies.RecipientUnknown(address));
+                return (true, GatewayReplies.RecipientUnknown(address));
             }
             return (false, null);
         }
