@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace GovGateway.Audit;
 
 /// <summary>Settings of the audit log, bound from the configuration section "Audit".</summary>
@@ -57,15 +59,34 @@ public sealed class AuditOptions
     /// </summary>
     public long MinFreeBytes { get; set; } = 100L * 1024 * 1024;
 
-    internal void Validate()
+    /// <summary>Binds the section; an unknown key or a value that does not parse is an error, and so is what <see cref="Validate"/> finds.</summary>
+    public static AuditOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        if (MinFreeBytes < 0) throw new ArgumentOutOfRangeException(nameof(MinFreeBytes), MinFreeBytes, "Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
-        if (RetentionDays < 0) throw new ArgumentOutOfRangeException(nameof(RetentionDays), RetentionDays, "Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Audit:BatchSize must be positive.");
-        if (FlushInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "Audit:FlushInterval must not be negative.");
-        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(10)) throw new ArgumentOutOfRangeException(nameof(CommitDelay), CommitDelay, "Audit:CommitDelay must be between 0 and 10 seconds.");
-        if (JournalSegmentBytes < 4096) throw new ArgumentOutOfRangeException(nameof(JournalSegmentBytes), JournalSegmentBytes, "Audit:JournalSegmentBytes must be at least 4096.");
-        if (CheckpointPages <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointPages), CheckpointPages, "Audit:CheckpointPages must be positive.");
-        if (PurgeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PurgeInterval), PurgeInterval, "Audit:PurgeInterval must be positive.");
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new AuditOptions();
+        try
+        {
+            configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ArgumentException($"{SectionName}: {ex.Message}", ex);
+        }
+        return validate && options.Validate() is { Count: > 0 } problems ? throw new ArgumentException(string.Join(" ", problems)) : options;
+    }
+
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (MinFreeBytes < 0) problems.Add("Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
+        if (RetentionDays < 0) problems.Add("Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
+        if (BatchSize <= 0) problems.Add("Audit:BatchSize must be positive.");
+        if (FlushInterval < TimeSpan.Zero) problems.Add("Audit:FlushInterval must not be negative.");
+        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(10)) problems.Add($"Audit:CommitDelay must be between 0 and 10 seconds (is {CommitDelay}).");
+        if (JournalSegmentBytes < 4096) problems.Add("Audit:JournalSegmentBytes must be at least 4096.");
+        if (CheckpointPages <= 0) problems.Add("Audit:CheckpointPages must be positive.");
+        if (PurgeInterval <= TimeSpan.Zero) problems.Add("Audit:PurgeInterval must be positive.");
+        return problems;
     }
 }

@@ -10,23 +10,7 @@ public static class SmtpOptionsFactory
 {
     public static SmtpServerOptions Create(SmtpSettings s, string hostName, X509Certificate2 certificate)
     {
-        var options = new SmtpServerOptions
-        {
-            HostName = hostName,
-            MaxMessageSize = s.MaxMessageSize,
-            MaxRecipients = s.MaxRecipients,
-            MaxTextLineLength = s.MaxTextLineLength,
-            CommandTimeout = s.CommandTimeout,
-            DataTimeout = s.DataTimeout,
-            MinDataRateBytesPerSecond = s.MinDataRateBytesPerSecond,
-            SessionTimeout = s.SessionTimeout,
-            MaxConnections = s.MaxConnections,
-            MaxConnectionsPerIp = s.MaxConnectionsPerIp,
-            MaxBadCommands = s.MaxBadCommands,
-            MaxAuthFailuresPerIp = s.MaxAuthFailuresPerIp,
-            AuthFailureDelay = s.AuthFailureDelay,
-            Replies = GatewayReplies.EngineReplies(),
-        };
+        var options = s.ApplyLimits(new SmtpServerOptions { HostName = hostName, Replies = GatewayReplies.EngineReplies() });
         Add(options, "relay", s.Listeners.Relay, ListenerRole.Relay, certificate);
         Add(options, "submission", s.Listeners.Submission, ListenerRole.Submission, certificate);
         Add(options, "smtps", s.Listeners.Smtps, ListenerRole.Smtps, certificate);

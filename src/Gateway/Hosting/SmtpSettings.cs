@@ -1,27 +1,99 @@
+using System.Net;
+using GovGateway.Smtp;
+using Microsoft.Extensions.Configuration;
+
 namespace GovGateway.Hosting;
 
-/// <summary>The "Smtp" configuration section.</summary>
+/// <summary>
+/// The "Smtp" configuration section. The engine's limits keep the engine's own defaults (<see cref="SmtpServerOptions"/>
+/// holds them, and only there); this type adds what only the host knows: its name, the three listeners, TLS files and
+/// the stop grace.
+/// </summary>
 public sealed class SmtpSettings
 {
+    public const string SectionName = "Smtp";
+
+    private static readonly SmtpServerOptions Engine = new();
+
     /// <summary>Name used in the greeting, EHLO reply, Received lines and bounces. Empty: the machine's fully qualified name (see <see cref="HostNames"/>).</summary>
     public string HostName { get; set; } = "";
-    public long MaxMessageSize { get; set; } = 50L * 1024 * 1024;
-    public int MaxRecipients { get; set; } = 100;
+    public long MaxMessageSize { get; set; } = Engine.MaxMessageSize;
+    public int MaxRecipients { get; set; } = Engine.MaxRecipients;
     /// <summary>RFC 5321 allows 1000 octets per text line; some senders need a larger cap.</summary>
-    public int MaxTextLineLength { get; set; } = 1000;
-    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
-    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
-    public int MinDataRateBytesPerSecond { get; set; } = 1024;
-    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
-    public int MaxConnections { get; set; } = 1000;
-    public int MaxConnectionsPerIp { get; set; } = 50;
-    public int MaxBadCommands { get; set; } = 10;
-    public int MaxAuthFailuresPerIp { get; set; } = 12;
-    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public int MaxTextLineLength { get; set; } = Engine.MaxTextLineLength;
+    public TimeSpan CommandTimeout { get; set; } = Engine.CommandTimeout;
+    public TimeSpan DataTimeout { get; set; } = Engine.DataTimeout;
+    public int MinDataRateBytesPerSecond { get; set; } = Engine.MinDataRateBytesPerSecond;
+    public TimeSpan SessionTimeout { get; set; } = Engine.SessionTimeout;
+    public int MaxConnections { get; set; } = Engine.MaxConnections;
+    public int MaxConnectionsPerIp { get; set; } = Engine.MaxConnectionsPerIp;
+    public int MaxBadCommands { get; set; } = Engine.MaxBadCommands;
+    public int MaxAuthFailuresPerIp { get; set; } = Engine.MaxAuthFailuresPerIp;
+    public TimeSpan AuthFailureDelay { get; set; } = Engine.AuthFailureDelay;
     /// <summary>How long a stop waits for transactions in flight before answering 421.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
     public ListenersSettings Listeners { get; set; } = new();
     public TlsSettings Tls { get; set; } = new();
+
+    /// <summary>Binds the section; an unknown key or a value that does not parse is an error, and so is what <see cref="Validate"/> finds.</summary>
+    public static SmtpSettings FromConfiguration(IConfiguration configuration, bool validate = true)
+    {
+        var settings = OptionsBinding.Bind(configuration, SectionName, new SmtpSettings());
+        return validate ? OptionsBinding.Checked(settings, settings.Validate()) : settings;
+    }
+
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        var enabled = 0;
+        foreach (var (name, listener) in new[] { ("Relay", Listeners.Relay), ("Submission", Listeners.Submission), ("Smtps", Listeners.Smtps) })
+        {
+            if (!listener.Enabled) continue;
+            enabled++;
+            if (!IPAddress.TryParse(listener.Address, out _))
+                problems.Add($"Smtp:Listeners:{name}:Address is not an IP address: '{listener.Address}'.");
+            if (listener.Port is < 0 or > 65535)
+                problems.Add($"Smtp:Listeners:{name}:Port is out of range: {listener.Port}.");
+            if (listener.MaxConnections is < 1 || listener.MaxConnectionsPerIp is < 1)
+                problems.Add($"Smtp:Listeners:{name}: MaxConnections and MaxConnectionsPerIp must be positive.");
+        }
+        if (enabled == 0)
+            problems.Add("Every SMTP listener is switched off (Smtp:Listeners:*:Enabled): nothing to serve.");
+        if (ShutdownGrace < TimeSpan.Zero)
+            problems.Add($"Smtp:ShutdownGrace must not be negative (is {ShutdownGrace}).");
+        if (Tls.ExpiryWarningDays < 0)
+            problems.Add($"Smtp:Tls:ExpiryWarningDays must not be negative (is {Tls.ExpiryWarningDays}).");
+        // The engine's own limits are checked by the engine's own rules.
+        var engine = ApplyLimits(new SmtpServerOptions { HostName = "check.invalid", Listeners = [new SmtpListenerOptions { Name = "check", EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }] });
+        try
+        {
+            engine.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add($"Smtp:{ex.ParamName}: {ex.Message.Split(" (Parameter")[0]}");
+        }
+        return problems;
+    }
+
+    /// <summary>Copies the engine's limits from these settings onto <paramref name="options"/>.</summary>
+    internal SmtpServerOptions ApplyLimits(SmtpServerOptions options)
+    {
+        options.MaxMessageSize = MaxMessageSize;
+        options.MaxRecipients = MaxRecipients;
+        options.MaxTextLineLength = MaxTextLineLength;
+        options.CommandTimeout = CommandTimeout;
+        options.DataTimeout = DataTimeout;
+        options.MinDataRateBytesPerSecond = MinDataRateBytesPerSecond;
+        options.SessionTimeout = SessionTimeout;
+        options.MaxConnections = MaxConnections;
+        options.MaxConnectionsPerIp = MaxConnectionsPerIp;
+        options.MaxBadCommands = MaxBadCommands;
+        options.MaxAuthFailuresPerIp = MaxAuthFailuresPerIp;
+        options.AuthFailureDelay = AuthFailureDelay;
+        return options;
+    }
 }
 
 public sealed class ListenersSettings

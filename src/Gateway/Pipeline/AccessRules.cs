@@ -4,7 +4,6 @@ using GovGateway.Access;
 using GovGateway.Cli;
 using GovGateway.Delivery;
 using GovGateway.Smtp;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace GovGateway.Pipeline;
@@ -29,24 +28,16 @@ public sealed class AccessRules : IDisposable
 
     public IAuthenticator Authenticator => _components.Authenticator;
 
-    /// <param name="delivery">Delivery settings, for recipient verification with the upstream (Access:RecipientVerification).</param>
-    public static AccessRules Create(AccessOptions options, GatewayPaths paths, IConfiguration upstreamSection, ILoggerFactory loggers,
-        DeliveryOptions? delivery = null)
+    /// <param name="delivery">The bound Delivery section: its Upstream is the one the pass-through AUTH backend and recipient verification ask.</param>
+    public static AccessRules Create(AccessOptions options, GatewayPaths paths, DeliveryOptions delivery, ILoggerFactory loggers)
     {
-        UpstreamEndpoint? upstream = null;
-        if (options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase))
-        {
-            upstream = UpstreamEndpoint.FromConfiguration(upstreamSection);
-            if (upstreamSection.GetValue<bool>("AcceptInvalidCertificates"))
-                upstream = upstream with { CertificateValidation = (_, _, _, _) => true };
-        }
-        RecipientVerifier? verifier = null;
-        if (options.RecipientVerification.Enabled)
-        {
-            if (delivery is null)
-                throw new ArgumentException("Access:RecipientVerification:Enabled needs the Delivery settings.");
-            verifier = new RecipientVerifier(delivery.Upstream, options.RecipientVerification, delivery.HostName, loggers.CreateLogger<RecipientVerifier>());
-        }
+        ArgumentNullException.ThrowIfNull(delivery);
+        var upstream = options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase)
+            ? UpstreamEndpoint.ForPassThroughAuth(delivery.Upstream)
+            : null;
+        var verifier = options.RecipientVerification.Enabled
+            ? new RecipientVerifier(delivery.Upstream, options.RecipientVerification, delivery.HostName, loggers.CreateLogger<RecipientVerifier>())
+            : null;
         return new AccessRules(AccessComponents.Create(options, paths.DataDir, upstream, loggers), verifier);
     }
 

@@ -94,13 +94,7 @@ public sealed class RecipientVerifier : IDisposable
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
         try
         {
-            var security = _upstream.EffectiveSecurity switch
-            {
-                UpstreamSecurity.None => SecureSocketOptions.None,
-                UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
-                UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.StartTlsWhenAvailable,
-            };
+            var security = UpstreamOptions.ToMailKit(_upstream.EffectiveSecurity);
             await client.ConnectAsync(_upstream.Host!, _upstream.Port, security, timeout.Token).ConfigureAwait(false);
             if (_upstream.HasCredentials)
             {
