@@ -96,6 +96,9 @@ public static class ConfigurationCheck
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && (p.CanWrite || !IsScalar(p.PropertyType)))
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        // The Smtp section also holds the engine's own limits, bound onto the engine's options type.
+        if (type == typeof(SmtpSettings))
+            foreach (var (key, property) in SmtpSettings.EngineKeys) properties[key] = property;
         foreach (var child in section.GetChildren())
         {
             if (properties.TryGetValue(child.Key, out var property))

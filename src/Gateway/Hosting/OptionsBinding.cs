@@ -15,10 +15,15 @@ public static class OptionsBinding
     public static T Bind<T>(IConfiguration configuration, string sectionName, T options) where T : class
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = Section(configuration, sectionName);
+        return BindKeys(Section(configuration, sectionName), sectionName, options);
+    }
+
+    /// <summary>Binds <paramref name="keys"/> themselves (a section, or a part of one) onto <paramref name="options"/>; <paramref name="sectionName"/> names them in errors.</summary>
+    public static T BindKeys<T>(IConfiguration keys, string sectionName, T options) where T : class
+    {
         try
         {
-            section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            keys.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {

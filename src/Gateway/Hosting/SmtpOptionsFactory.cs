@@ -10,7 +10,9 @@ public static class SmtpOptionsFactory
 {
     public static SmtpServerOptions Create(SmtpSettings s, string hostName, X509Certificate2 certificate)
     {
-        var options = s.ApplyLimits(new SmtpServerOptions { HostName = hostName, Replies = GatewayReplies.EngineReplies() });
+        var options = s.EngineOptions();
+        options.HostName = hostName;
+        options.Replies = GatewayReplies.EngineReplies();
         Add(options, "relay", s.Listeners.Relay, ListenerRole.Relay, certificate);
         Add(options, "submission", s.Listeners.Submission, ListenerRole.Submission, certificate);
         Add(options, "smtps", s.Listeners.Smtps, ListenerRole.Smtps, certificate);

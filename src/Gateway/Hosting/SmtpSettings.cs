@@ -1,35 +1,32 @@
 using System.Net;
+using System.Reflection;
 using GovGateway.Smtp;
 using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.Hosting;
 
 /// <summary>
-/// The "Smtp" configuration section. The engine's limits keep the engine's own defaults (<see cref="SmtpServerOptions"/>
-/// holds them, and only there); this type adds what only the host knows: its name, the three listeners, TLS files and
-/// the stop grace.
+/// The "Smtp" configuration section. Its engine keys (MaxMessageSize, the timeouts, the abuse limits, ...) are bound
+/// straight onto the engine's <see cref="SmtpServerOptions"/>, which alone holds their defaults; this type adds what only
+/// the host knows: its name, the three listeners, TLS files and the stop grace.
 /// </summary>
 public sealed class SmtpSettings
 {
     public const string SectionName = "Smtp";
 
-    private static readonly SmtpServerOptions Engine = new();
+    /// <summary>
+    /// The keys of this section that are the engine's: every settable single-value property of <see cref="SmtpServerOptions"/>
+    /// but its host name (which the host resolves, <see cref="HostName"/>).
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, PropertyInfo> EngineKeys = typeof(SmtpServerOptions).GetProperties()
+        .Where(p => p.CanWrite && p.Name != nameof(SmtpServerOptions.HostName)
+                    && (p.PropertyType.IsPrimitive || p.PropertyType == typeof(TimeSpan) || p.PropertyType == typeof(string)))
+        .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    private IConfiguration _engineKeys = new ConfigurationBuilder().Build();
 
     /// <summary>Name used in the greeting, EHLO reply, Received lines and bounces. Empty: the machine's fully qualified name (see <see cref="HostNames"/>).</summary>
     public string HostName { get; set; } = "";
-    public long MaxMessageSize { get; set; } = Engine.MaxMessageSize;
-    public int MaxRecipients { get; set; } = Engine.MaxRecipients;
-    /// <summary>RFC 5321 allows 1000 octets per text line; some senders need a larger cap.</summary>
-    public int MaxTextLineLength { get; set; } = Engine.MaxTextLineLength;
-    public TimeSpan CommandTimeout { get; set; } = Engine.CommandTimeout;
-    public TimeSpan DataTimeout { get; set; } = Engine.DataTimeout;
-    public int MinDataRateBytesPerSecond { get; set; } = Engine.MinDataRateBytesPerSecond;
-    public TimeSpan SessionTimeout { get; set; } = Engine.SessionTimeout;
-    public int MaxConnections { get; set; } = Engine.MaxConnections;
-    public int MaxConnectionsPerIp { get; set; } = Engine.MaxConnectionsPerIp;
-    public int MaxBadCommands { get; set; } = Engine.MaxBadCommands;
-    public int MaxAuthFailuresPerIp { get; set; } = Engine.MaxAuthFailuresPerIp;
-    public TimeSpan AuthFailureDelay { get; set; } = Engine.AuthFailureDelay;
     /// <summary>How long a stop waits for transactions in flight before answering 421.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
     public ListenersSettings Listeners { get; set; } = new();
@@ -38,9 +35,15 @@ public sealed class SmtpSettings
     /// <summary>Binds the section; an unknown key or a value that does not parse is an error, and so is what <see cref="Validate"/> finds.</summary>
     public static SmtpSettings FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        var settings = OptionsBinding.Bind(configuration, SectionName, new SmtpSettings());
+        var section = OptionsBinding.Section(configuration, SectionName);
+        var settings = new SmtpSettings { _engineKeys = Only(section, EngineKeys.ContainsKey) };
+        OptionsBinding.BindKeys(Only(section, key => !EngineKeys.ContainsKey(key)), SectionName, settings);
+        settings.EngineOptions(); // a value that does not parse is an error now, not at the first use
         return validate ? OptionsBinding.Checked(settings, settings.Validate()) : settings;
     }
+
+    /// <summary>A new engine options object with this section's engine keys applied over the engine's defaults.</summary>
+    public SmtpServerOptions EngineOptions() => OptionsBinding.BindKeys(_engineKeys, SectionName, new SmtpServerOptions());
 
     /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -64,8 +67,10 @@ public sealed class SmtpSettings
             problems.Add($"Smtp:ShutdownGrace must not be negative (is {ShutdownGrace}).");
         if (Tls.ExpiryWarningDays < 0)
             problems.Add($"Smtp:Tls:ExpiryWarningDays must not be negative (is {Tls.ExpiryWarningDays}).");
-        // The engine's own limits are checked by the engine's own rules.
-        var engine = ApplyLimits(new SmtpServerOptions { HostName = "check.invalid", Listeners = [new SmtpListenerOptions { Name = "check", EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }] });
+        // The engine's limits by the engine's own rules (it names the first one wrong), with a stand-in name and listener.
+        var engine = EngineOptions();
+        engine.HostName = "check.invalid";
+        engine.Listeners = [new SmtpListenerOptions { Name = "check", EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }];
         try
         {
             engine.Validate();
@@ -77,23 +82,10 @@ public sealed class SmtpSettings
         return problems;
     }
 
-    /// <summary>Copies the engine's limits from these settings onto <paramref name="options"/>.</summary>
-    internal SmtpServerOptions ApplyLimits(SmtpServerOptions options)
-    {
-        options.MaxMessageSize = MaxMessageSize;
-        options.MaxRecipients = MaxRecipients;
-        options.MaxTextLineLength = MaxTextLineLength;
-        options.CommandTimeout = CommandTimeout;
-        options.DataTimeout = DataTimeout;
-        options.MinDataRateBytesPerSecond = MinDataRateBytesPerSecond;
-        options.SessionTimeout = SessionTimeout;
-        options.MaxConnections = MaxConnections;
-        options.MaxConnectionsPerIp = MaxConnectionsPerIp;
-        options.MaxBadCommands = MaxBadCommands;
-        options.MaxAuthFailuresPerIp = MaxAuthFailuresPerIp;
-        options.AuthFailureDelay = AuthFailureDelay;
-        return options;
-    }
+    // The keys of the section whose first segment passes the filter, as a configuration of their own.
+    private static IConfiguration Only(IConfigurationSection section, Func<string, bool> keep) => new ConfigurationBuilder()
+        .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true).Where(kv => kv.Key.Length > 0 && keep(kv.Key.Split(ConfigurationPath.KeyDelimiter)[0])))
+        .Build();
 }
 
 public sealed class ListenersSettings

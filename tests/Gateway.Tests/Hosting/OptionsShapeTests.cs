@@ -15,22 +15,28 @@ public sealed class OptionsShapeTests
     private static IConfiguration Config(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
     [Test]
-    public void The_smtp_section_starts_from_the_engines_own_defaults()
+    public void The_smtp_sections_engine_keys_bind_onto_the_engines_options_whose_defaults_they_keep()
     {
-        var host = new SmtpSettings();
-        var engine = new SmtpServerOptions();
-        var shared = typeof(SmtpSettings).GetProperties()
-            .Select(p => (Host: p, Engine: typeof(SmtpServerOptions).GetProperty(p.Name)))
-            .Where(p => p.Engine is not null && p.Host.Name != nameof(SmtpSettings.HostName) && p.Host.Name != nameof(SmtpSettings.Listeners))
-            .ToList();
-        Assert.That(shared, Has.Count.GreaterThanOrEqualTo(12), "the engine limits the host exposes");
+        Assert.That(typeof(SmtpSettings).GetProperties().Select(p => p.Name).Intersect(typeof(SmtpServerOptions).GetProperties().Select(p => p.Name)),
+            Is.EquivalentTo(new[] { "HostName", "Listeners" }), "no engine limit is declared (with a default) a second time in the host");
+        Assert.That(SmtpSettings.EngineKeys.Keys, Is.SupersetOf(new[] { "MaxMessageSize", "MaxRecipients", "MaxTextLineLength", "CommandTimeout", "DataTimeout",
+            "MinDataRateBytesPerSecond", "SessionTimeout", "MaxConnections", "MaxConnectionsPerIp", "MaxBadCommands", "MaxAuthFailuresPerIp", "AuthFailureDelay" }),
+            "the keys README.md documents");
+
+        var settings = SmtpSettings.FromConfiguration(Config(new() { ["Smtp:DataTimeout"] = "00:01:00", ["Smtp:Listeners:Relay:Port"] = "25" }));
+        var engine = settings.EngineOptions();
+        var defaults = new SmtpServerOptions();
         Assert.Multiple(() =>
         {
-            foreach (var (h, e) in shared)
-                Assert.That(h.GetValue(host), Is.EqualTo(e!.GetValue(engine)), $"Smtp:{h.Name}");
+            Assert.That(engine.DataTimeout, Is.EqualTo(TimeSpan.FromMinutes(1)));
+            Assert.That(settings.Listeners.Relay.Port, Is.EqualTo(25));
+            Assert.That(engine.MaxBadCommands, Is.EqualTo(defaults.MaxBadCommands));
+            // The figures README.md documents.
+            Assert.That((defaults.DataTimeout, defaults.MaxBadCommands, defaults.MaxAuthFailuresPerIp, defaults.MaxMessageSize),
+                Is.EqualTo((TimeSpan.FromMinutes(10), 10, 12, 52428800L)));
         });
-        // The figures README.md documents.
-        Assert.That((engine.DataTimeout, engine.MaxBadCommands, engine.MaxAuthFailuresPerIp), Is.EqualTo((TimeSpan.FromMinutes(10), 10, 12)));
+        var ex = Assert.Throws<ArgumentException>(() => SmtpSettings.FromConfiguration(Config(new() { ["Smtp:MaxRecipients"] = "many" })));
+        Assert.That(ex!.Message, Does.Contain("MaxRecipients"));
     }
 
     [Test]
