@@ -26,20 +26,15 @@ public sealed class AuditOptions
     public int BatchSize { get; set; } = 1000;
 
     /// <summary>
-    /// Longest time the background writer waits to fill a batch before writing it to LiteDB.
-    /// Records are durable in the journal before this; the interval only delays when queries see them. Longer batches
-    /// mean fewer LiteDB commits and more delivery outcomes stored in their transaction's chunk: under 50-session load
-    /// 250 ms cost 2-3% less gateway CPU than 50 ms, and 500 ms no less than 250.
+    /// Longest time the background writer waits to fill a batch before writing it to LiteDB. Records are durable in the
+    /// journal before this; the interval only delays when queries see them (docs/storage.md; figures in bench/RESULTS.md).
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Longest time the journal holds an entry nobody waits for (an accepted message's record, which the spool keeps
-    /// durable meanwhile; a delivery outcome) so that it shares an fsync with others. Rejections and everything a
-    /// reply waits for are written at once. 0 writes every entry at once. A delivered message's queue file waits for
-    /// this commit, so a crash within the delay after a delivery sends that message again (a duplicate, never a message
-    /// without its record). Fsyncs are dear on virtual disks: two gateways under the same load (bench/pipeline,
-    /// pairperf), 100 ms used 1.6% less CPU per message than 20 ms (four pairs, sides swapped, 0.3-2.3%).
+    /// durable meanwhile; a delivery outcome) so that it shares an fsync with others; 0 writes every entry at once.
+    /// A crash within it after a delivery sends that message again, never a message without its record (docs/storage.md).
     /// </summary>
     public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -55,10 +55,7 @@ public sealed class DeliveryOptions
     public const string SectionName = "Delivery";
 
     public UpstreamOptions Upstream { get; set; } = new();
-    /// <summary>
-    /// Simultaneous upstream connections (each one reused across messages). 20 is Postfix's
-    /// default_destination_concurrency_limit; with 8, delivery fell behind acceptance at 50 client sessions.
-    /// </summary>
+    /// <summary>Simultaneous upstream connections, each reused across messages (Postfix's default_destination_concurrency_limit).</summary>
     public int MaxConcurrency { get; set; } = 20;
     /// <summary>How long temporary failures are retried before the message is bounced.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(5);
