@@ -25,6 +25,7 @@ public static class ConfigurationCheck
         [AuditOptions.SectionName] = typeof(AuditOptions),
         [Pipeline.EvaluationOptions.SectionName] = typeof(Pipeline.EvaluationOptions),
         [NodeOptions.SectionName] = typeof(NodeOptions),
+        [WebConsole.ConsoleOptions.SectionName] = typeof(WebConsole.ConsoleOptions),
     };
 
     /// <summary>Each section read as `gateway run` reads it, without refusing, then every problem its Validate() finds.</summary>
