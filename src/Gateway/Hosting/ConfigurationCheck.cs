@@ -37,6 +37,7 @@ public static class ConfigurationCheck
         c => AuditOptions.FromConfiguration(c, validate: false).Validate(),
         c => Pipeline.EvaluationOptions.FromConfiguration(c, validate: false).Validate(),
         c => NodeOptions.FromConfiguration(c, validate: false).Validate(),
+        c => WebConsole.ConsoleOptions.FromConfiguration(c, validate: false).Validate(),
     ];
 
     /// <summary>

@@ -66,6 +66,7 @@ public sealed class OptionsShapeTests
         ("Audit", c => GovGateway.Audit.AuditOptions.FromConfiguration(c)),
         ("Evaluation", c => GovGateway.Pipeline.EvaluationOptions.FromConfiguration(c)),
         ("Node", c => NodeOptions.FromConfiguration(c)),
+        ("Console", c => GovGateway.WebConsole.ConsoleOptions.FromConfiguration(c)),
     ];
 
     [Test]
