@@ -2,7 +2,7 @@
 # Cost of the operations endpoints (issue 18 §4) on the Release gateway, loopback only:
 #   1. /metrics scrape time against /healthz in the same run (curl's time_total, SCRAPES each, median and p99),
 #      with an empty data folder and with HELD files each in spool/corrupt and quarantine (the queue census lists them);
-#   2. SMTP throughput with smtp-source (MESSAGES messages, 10 sessions) without and with a scrape every 0.2 s.
+#   2. SMTP throughput with smtp-source (MESSAGES messages, 10 sessions) without and with a scrape every second (Prometheus scrapes every 15-60 s).
 # Prints markdown rows; the figures go to bench/RESULTS.md by hand ("Metrics and health").
 # Everything it starts listens on 127.0.0.1 on free ports and is stopped by PID on exit.
 # Usage: bench/metrics/run.sh [--no-build] [--scrapes N] [--held N] [--messages N]
@@ -31,15 +31,17 @@ cleanup() { [ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/
 trap cleanup EXIT
 "$OUT/gateway" run --config "$WORK/config" --data "$WORK/data" --Smtp:HostName=bench.test.gov.vn \
     --Smtp:Listeners:Relay:Port="$RELAY" --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false \
-    --Console:Port="$WEB" --Logging:LogLevel:Default=Warning >"$WORK/gateway.log" 2>&1 &
+    --Console:Port="$WEB" --Logging:LogLevel:Default=Warning \
+    --Smtp:MaxConnectionsPerIp=200 --Access:RateLimits:MessagesPerIp=0 --Access:RateLimits:RecipientsPerIp=0 >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
-for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$WEB/healthz" && break; sleep 0.2; done
+for _ in $(seq 150); do curl -skf -o /dev/null "https://127.0.0.1:$WEB/healthz" && break; sleep 0.2; done
+curl -skf -o /dev/null "https://127.0.0.1:$WEB/healthz" || { echo "run.sh: the gateway did not start:" >&2; cat "$WORK/gateway.log" >&2; exit 1; }
 
 # Times SCRAPES requests of a path over one curl process (kept-alive connection); prints "median p99" in ms.
 times() {
     local urls=()
-    for _ in $(seq "$SCRAPES"); do urls+=("https://127.0.0.1:$WEB$1"); done
-    curl -sk -o /dev/null -w '%{time_total}\n' "${urls[@]}" | sort -n | awk '{a[NR]=$1*1000} END {printf "%.2f %.2f\n", a[int(NR/2)+1], a[int(NR*0.99)]}'
+    for _ in $(seq "$SCRAPES"); do urls+=(-o /dev/null "https://127.0.0.1:$WEB$1"); done
+    curl -sk -w '%{http_code} %{time_total}\n' "${urls[@]}" | awk '$1 != 200 { print "run.sh: HTTP " $1 > "/dev/stderr"; exit 1 } { print $2 }' | sort -n | awk '{a[NR]=$1*1000} END {printf "%.2f %.2f\n", a[int(NR/2)+1], a[int(NR*0.99)]}'
 }
 row() {
     read -r hm hp < <(times /healthz)
@@ -71,17 +73,22 @@ if command -v smtp-source >/dev/null; then
     rate() {
         local start end
         start=$(date +%s.%N)
-        smtp-source -s 10 -m "$MESSAGES" -l 10240 -f bench@example.com -t lanhdao@ubnd.hatinh.gov.vn "127.0.0.1:$RELAY"
+        smtp-source -s 10 -m "$MESSAGES" -l 10240 -f bench@example.com -t lanhdao@ubnd.hatinh.gov.vn "127.0.0.1:$RELAY" 2>"$WORK/smtp-source.err"
         end=$(date +%s.%N)
+        grep -q "rejected\|fatal" "$WORK/smtp-source.err" && { cat "$WORK/smtp-source.err" >&2; exit 1; }
         echo "$MESSAGES / ($end - $start)" | bc -l
     }
-    without=$(rate)
-    ( while :; do curl -sk -o /dev/null "https://127.0.0.1:$WEB/metrics"; sleep 0.2; done ) &
+    rate >/dev/null   # warm-up
+    # Without, with, without: the ratio is against the mean of the two runs around it.
+    before=$(rate)
+    ( while :; do curl -sk -o /dev/null "https://127.0.0.1:$WEB/metrics"; sleep 1; done ) &
     SCRAPER=$!
     with=$(rate)
     kill "$SCRAPER"; wait "$SCRAPER" 2>/dev/null || true
+    after=$(rate)
     echo
     echo "| smtp-source, $MESSAGES × 10 KB, 10 sessions | msg/s |"
     echo "|---|---|"
-    printf '| no scraping | %.0f |\n| /metrics every 0.2 s | %.0f |\n| ratio | %.2f |\n' "$without" "$with" "$(echo "$with / $without" | bc -l)"
+    printf '| no scraping (before) | %.0f |\n| /metrics every 1 s | %.0f |\n| no scraping (after) | %.0f |\n| with ÷ mean without | %.2f |\n' \
+        "$before" "$with" "$after" "$(echo "2 * $with / ($before + $after)" | bc -l)"
 fi

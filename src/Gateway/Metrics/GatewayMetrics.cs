@@ -129,7 +129,7 @@ public sealed class GatewayMetrics
             _queue.WithLabels(QueueCensus.Deferred).Set(counts.Deferred);
             _queue.WithLabels(QueueCensus.Quarantined).Set(counts.Quarantined);
             _queue.WithLabels(QueueCensus.Damaged).Set(counts.Damaged);
-            if (audit is not null) _journalBacklog.Set(audit.JournalBacklog);
+            if (audit is not null) _journalBacklog.Set(audit.Backlog);
             if (certificates?.Current is { } certificate)
                 _certificateExpiry.Set(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds());
         });

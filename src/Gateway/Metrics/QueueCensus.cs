@@ -4,6 +4,7 @@ namespace GovGateway.Metrics;
 /// Counts the messages the gateway holds by listing its folders, without reading a message: a queued message
 /// (<c>queue/ID.msg</c>) that has an envelope of its own beside it (<c>ID.json</c>, written by a delivery attempt that
 /// did not finish it) is deferred; the quarantine holds <c>ID.json</c> records; <c>spool/corrupt/</c> the damaged ones.
+/// A count is at most a second old.
 /// </summary>
 internal sealed class QueueCensus(Spool.Spool spool)
 {
@@ -17,7 +18,28 @@ internal sealed class QueueCensus(Spool.Spool spool)
 
     public readonly record struct Counts(int Queued, int Deferred, int Quarantined, int Damaged);
 
+    // Listing tens of thousands of files takes tens of milliseconds: scrapes closer together than this share one count,
+    // so /metrics (open without sign-in by default) cannot be used to keep the disk busy.
+    private static readonly long MaxAgeMs = 1000;
+    private readonly Lock _gate = new();
+    private Counts _last;
+    private long? _lastAt;
+
     public Counts Count()
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            if (_lastAt is not { } at || now - at >= MaxAgeMs)
+            {
+                _last = CountNow();
+                _lastAt = now;
+            }
+            return _last;
+        }
+    }
+
+    private Counts CountNow()
     {
         int messages = 0, envelopes = 0;
         var withEnvelope = new HashSet<string>(StringComparer.Ordinal);

@@ -13,7 +13,7 @@ namespace GovGateway.Metrics;
 /// policy files on disk are the policy in force (an edit with errors leaves the last good policy serving, but not
 /// the one the agency wrote: not ready until it is fixed).
 /// </summary>
-public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, AuditLog? audit, PolicyStatus policy, long minFreeBytes)
+public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes)
 {
     // Enough to fix a typo from; `gateway policy check` lists them all.
     private const int MaxPolicyErrors = 20;

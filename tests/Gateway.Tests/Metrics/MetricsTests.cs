@@ -92,6 +92,26 @@ public sealed class MetricsTests
     }
 
     [Test]
+    public async Task A_failed_smtps_handshake_is_counted_and_leaves_no_session_open()
+    {
+        var before = await MetricsPage.ScrapeAsync(_web.Client);
+        using (var plain = new System.Net.Sockets.TcpClient())
+        {
+            // A client that speaks plain SMTP to the implicit-TLS port: no handshake, no greeting.
+            await plain.ConnectAsync(_gateway.Smtps);
+            await plain.GetStream().WriteAsync("EHLO client.test\r\n"u8.ToArray());
+            var buffer = new byte[256];
+            try { while (await plain.GetStream().ReadAsync(buffer) > 0) { } } catch (IOException) { }
+        }
+        const string failed = "govgateway_smtp_connections_total{listener=\"smtps\",result=\"tls-failed\"}";
+        var after = await WaitForAsync(p => p[failed] > before[failed]);
+        Assert.That(after[failed] - before[failed], Is.EqualTo(1));
+        Assert.That(after["govgateway_smtp_sessions_active{listener=\"smtps\"}"], Is.EqualTo(0));
+        Assert.That(after["govgateway_smtp_connections_total{listener=\"smtps\",result=\"accepted\"}"],
+            Is.EqualTo(before["govgateway_smtp_connections_total{listener=\"smtps\",result=\"accepted\"}"]));
+    }
+
+    [Test]
     public async Task A_deferred_message_is_counted_in_the_queue_and_as_a_deferred_attempt()
     {
         // An upstream that is down: nothing listens on its port.
@@ -107,9 +127,10 @@ public sealed class MetricsTests
         Assert.That(sent.All, Does.Contain("<-  250 2.0.0 OK: queued as"), sent.All);
 
         var page = await WaitForAsync(web.Client, p => p["govgateway_queue_messages{state=\"deferred\"}"] == 1);
+        var files = string.Join(", ", Directory.EnumerateFiles(gateway.Runtime.Spool.QueueDir).Select(Path.GetFileName));
         Assert.Multiple(() =>
         {
-            Assert.That(page["govgateway_queue_messages{state=\"deferred\"}"], Is.EqualTo(1));
+            Assert.That(page["govgateway_queue_messages{state=\"deferred\"}"], Is.EqualTo(1), "queue folder: " + files + "\n" + page.Text);
             Assert.That(page["govgateway_queue_messages{state=\"queued\"}"], Is.EqualTo(0));
             Assert.That(page["govgateway_delivery_attempts_total{result=\"deferred\"}"], Is.EqualTo(1));
             Assert.That(page["govgateway_delivery_attempts_total{result=\"delivered\"}"], Is.EqualTo(0));
