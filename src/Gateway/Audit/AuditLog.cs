@@ -57,7 +57,7 @@ public sealed class AuditLog : IAsyncDisposable
     public static async Task<AuditLog> OpenAsync(string dataDir, AuditOptions options, ILogger<AuditLog>? logger = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Validate() is { Count: > 0 } problems) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        if (options.Validate() is { Count: > 0 } problems) throw new ArgumentOutOfRangeException(nameof(options), string.Join(" ", problems));
         ILogger log = logger ?? (ILogger)NullLogger.Instance;
         string dir = AuditDir(Path.GetFullPath(dataDir));
         PrivateFiles.CreateDirectory(dir);
