@@ -34,7 +34,7 @@ public static class ConfigurationCheck
         c => SmtpSettings.FromConfiguration(c, validate: false).Validate(),
         c => DeliveryOptions.FromConfiguration(c, validate: false).Validate(),
         c => AccessOptions.FromConfiguration(c, validate: false).Validate(),
-        c => AuditOptions.FromConfiguration(c, validate: false).Validate(),
+        c => AuditSettings.FromConfiguration(c, validate: false).Validate(),
         c => Pipeline.EvaluationOptions.FromConfiguration(c, validate: false).Validate(),
         c => NodeOptions.FromConfiguration(c, validate: false).Validate(),
         c => WebConsole.ConsoleOptions.FromConfiguration(c, validate: false).Validate(),

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace GovGateway.Audit;
 
 /// <summary>Settings of the audit log, bound from the configuration section "Audit".</summary>
@@ -12,6 +10,21 @@ public sealed class AuditOptions
     /// `--tz` overrides it. The log itself always stores UTC.
     /// </summary>
     public string TimeZone { get; set; } = "+07:00";
+
+    /// <summary>
+    /// Where journaled records are stored: LiteDB (embedded, DATA/audit/audit.db, one node) or PostgreSQL (shared by
+    /// several nodes, each with its own chain; <see cref="ConnectionString"/>). Records are journaled locally either way.
+    /// </summary>
+    public AuditStoreKind Store { get; set; } = AuditStoreKind.LiteDB;
+
+    /// <summary>Npgsql connection string of the shared store (Store=PostgreSQL), e.g. "Host=db;Database=audit;Username=gateway;Password=...".</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Longest a starting node waits for the shared store to take its journal's backlog before it checks carried records
+    /// against the local journal instead and starts anyway.
+    /// </summary>
+    public TimeSpan StoreWaitAtStart { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Days a record is kept; 0 keeps records forever.</summary>
     public int RetentionDays { get; set; }
@@ -54,26 +67,15 @@ public sealed class AuditOptions
     /// </summary>
     public long MinFreeBytes { get; set; } = 100L * 1024 * 1024;
 
-    /// <summary>Binds the section; an unknown key or a value that does not parse is an error, and so is what <see cref="Validate"/> finds.</summary>
-    public static AuditOptions FromConfiguration(IConfiguration configuration, bool validate = true)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new AuditOptions();
-        try
-        {
-            configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new ArgumentException($"{SectionName}: {ex.Message}", ex);
-        }
-        return validate && options.Validate() is { Count: > 0 } problems ? throw new ArgumentException(string.Join(" ", problems)) : options;
-    }
-
-    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable. The host binds the section and refuses what this finds.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (!Enum.IsDefined(Store)) problems.Add("Audit:Store must be LiteDB or PostgreSQL.");
+        if (Store == AuditStoreKind.PostgreSQL && string.IsNullOrWhiteSpace(ConnectionString))
+            problems.Add("Audit:Store is PostgreSQL but Audit:ConnectionString is empty.");
+        if (Store == AuditStoreKind.LiteDB && !string.IsNullOrWhiteSpace(ConnectionString))
+            problems.Add("Audit:ConnectionString is set but Audit:Store is LiteDB (set Audit:Store=PostgreSQL to use it).");
         if (MinFreeBytes < 0) problems.Add("Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
         if (RetentionDays < 0) problems.Add("Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
         if (BatchSize <= 0) problems.Add("Audit:BatchSize must be positive.");
@@ -84,4 +86,11 @@ public sealed class AuditOptions
         if (PurgeInterval <= TimeSpan.Zero) problems.Add("Audit:PurgeInterval must be positive.");
         return problems;
     }
+}
+
+/// <summary>The audit store (Audit:Store).</summary>
+public enum AuditStoreKind
+{
+    LiteDB,
+    PostgreSQL,
 }
