@@ -10,13 +10,13 @@ namespace GovGateway.Policies.Content;
 /// </summary>
 internal sealed class LegacyRuns
 {
-    private readonly StringBuilder _text = new();
+    private readonly List<(string Text, (TextEncoding Encoding, bool Capitals) Font)> _runs = [];
+    private int _length;
     private readonly StringBuilder _run = new();
     private (TextEncoding Encoding, bool Capitals) _runFont = (TextEncoding.Unicode, false);
     private readonly Dictionary<string, (TextEncoding, bool)> _fonts = new(StringComparer.Ordinal);
-    private TextEncoding _found = TextEncoding.Unicode;
 
-    public int Length => _text.Length + _run.Length;
+    public int Length => _length + _run.Length;
 
     public void Append(char separator, string? font) => Append(separator.ToString(), font);
 
@@ -38,20 +38,29 @@ internal sealed class LegacyRuns
     public (string Text, TextEncoding Encoding) Complete()
     {
         Flush();
-        return (_text.ToString(), _found);
+        // A file converted to Unicode often keeps its old font names (and a PDF producer may map glyphs to Unicode):
+        // when any text under a legacy font already has Unicode Vietnamese letters, the names no longer say anything.
+        var converted = _runs.Any(r => r.Font.Encoding != TextEncoding.Unicode && LegacyText.HasUnicodeVietnamese(r.Text));
+        var found = TextEncoding.Unicode;
+        var text = new StringBuilder(_length);
+        foreach (var (run, font) in _runs)
+        {
+            if (converted || font.Encoding == TextEncoding.Unicode)
+            {
+                text.Append(run);
+                continue;
+            }
+            if (found == TextEncoding.Unicode) found = font.Encoding;
+            text.Append(LegacyText.Decode(run, font.Encoding, font.Capitals));
+        }
+        return (text.ToString(), found);
     }
 
     private void Flush()
     {
         if (_run.Length == 0) return;
-        var run = _run.ToString();
+        _runs.Add((_run.ToString(), _runFont));
+        _length += _run.Length;
         _run.Clear();
-        // A producer that wrote real Unicode under a legacy font name (a ToUnicode map, a converted file) is left alone.
-        if (_runFont.Encoding != TextEncoding.Unicode && !LegacyText.HasUnicodeVietnamese(run))
-        {
-            if (_found == TextEncoding.Unicode) _found = _runFont.Encoding;
-            run = LegacyText.Decode(run, _runFont.Encoding, _runFont.Capitals);
-        }
-        _text.Append(run);
     }
 }

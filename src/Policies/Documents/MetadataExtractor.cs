@@ -39,9 +39,9 @@ internal sealed partial class MetadataExtractor(DocumentClassifier classifier)
         var head = lines.Take(DocumentClassifier.HeadLines).ToList();
         var (number, notation) = SplitSymbol(classification.Symbol);
         var symbolIndex = classification.Symbol is null ? -1 : head.FindIndex(l => classifier.FindSymbol(l) is not null);
-        var (organ, parent) = Organs(head, symbolIndex);
-        var (place, date) = PlaceAndDate(head);
         var (type, typeIndex) = TypeHeading(head);
+        var (organ, parent) = Organs(head, symbolIndex, typeIndex);
+        var (place, date) = PlaceAndDate(head);
         var (competence, position, name) = Signer(lines);
         return new DocumentMetadata
         {
@@ -72,12 +72,16 @@ internal sealed partial class MetadataExtractor(DocumentClassifier classifier)
 
     /// <summary>The issuing body and its superior: the upper-case lines above the number/symbol, the motto taken out
     /// (plain text puts the two heading columns side by side on one line).</summary>
-    private static (string? Organ, string? Parent) Organs(List<string> head, int symbolIndex)
+    private (string? Organ, string? Parent) Organs(List<string> head, int symbolIndex, int typeIndex)
     {
         var end = symbolIndex >= 0 ? symbolIndex : Math.Min(head.Count, 6);
+        if (typeIndex >= 0) end = Math.Min(end, typeIndex);
         var names = new List<string>();
         for (var i = 0; i < end; i++)
         {
+            // A stamp ("MẬT", "HỎA TỐC") printed above the number is not the issuing body.
+            var stamps = classifier.ReadStamps([head[i]]);
+            if (stamps.Secrecy is not null || stamps.Urgency != Urgency.None) continue;
             var text = Motto().Replace(head[i], " ");
             var symbolAt = text.IndexOf("Số", StringComparison.OrdinalIgnoreCase);
             text = text.Trim(' ', '-', '_', '–', '\t');

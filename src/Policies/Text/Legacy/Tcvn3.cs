@@ -15,7 +15,7 @@ internal static class Tcvn3
 
     // Bytes 0xA1..0xFF in order; '\0' where the byte is not a letter (0xB0..0xB4 are VN1's combining accents, dropped).
     private const string Letters =
-        "ĂÂÊÔƠƯĐăâêôơưđẶ" +       // A1..AF
+        "ĂÂÊÔƠƯĐăâêôơưđẰ" +       // A1..AF
         "\0\0\0\0\0àảãáạẲằẳẵắẴ" +    // B0..BF
         "ẮẦẨẪẤỀặầẩẫấậèỂẻẽ" +        // C0..CF
         "éẹềểễếệìỉỄẾỒĩíịò" +        // D0..DF
