@@ -116,6 +116,18 @@ public static class LegacyDocuments
         return output.ToArray();
     }
 
+    /// <summary>An OpenDocument text file with one paragraph per line.</summary>
+    public static byte[] Odt(params string[] paragraphs)
+    {
+        var body = string.Concat(paragraphs.Select(p => "<text:p>" + System.Security.SecurityElement.Escape(p) + "</text:p>"));
+        var content = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " +
+            "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:text>" + body +
+            "</office:text></office:body></office:document-content>";
+        return TestDocuments.Zip(("mimetype", Encoding.ASCII.GetBytes("application/vnd.oasis.opendocument.text")),
+            ("META-INF/manifest.xml", Encoding.UTF8.GetBytes("<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"/>")),
+            ("content.xml", Encoding.UTF8.GetBytes(content)));
+    }
+
     /// <summary>An edXML package header as document-management systems send it (QCVN 102:2016 element names).</summary>
     public static byte[] Edxml(string codeNumber, string codeNotation, string typeName, int priority, string subject) => Encoding.UTF8.GetBytes($"""
         <?xml version="1.0" encoding="UTF-8"?>
