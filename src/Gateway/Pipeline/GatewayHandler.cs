@@ -16,7 +16,7 @@ public sealed class GatewayHandler(
     PolicyHolder policies,
     Spool.Spool spool,
     QuarantineStore quarantine,
-    AuditLog? audit,
+    IAuditWriter? audit,
     IAuthenticator authenticator,
     AccessRules access,
     string hostName,

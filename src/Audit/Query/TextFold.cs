@@ -4,7 +4,7 @@ using System.Text;
 namespace GovGateway.Audit;
 
 /// <summary>Folds Vietnamese text for comparison: NFC and NFD alike, diacritics and case removed, đ → d.</summary>
-internal static class TextFold
+public static class TextFold
 {
     public static string Fold(string? text)
     {

@@ -85,7 +85,7 @@ internal static class ChainVerifier
         }
     }
 
-    private static (string Kind, long Seq, string? Record, string Message, bool BlamesPrevious)? Check(
+    internal static (string Kind, long Seq, string? Record, string Message, bool BlamesPrevious)? Check(
         AuditEntry entry, long expected, string prev, string? prevPrev, AuditEntry? previous, ChainPoint anchor, ChainPoint head)
     {
         if (entry.Id > head.Seq)

@@ -11,6 +11,21 @@ public sealed class AuditOptions
     /// </summary>
     public string TimeZone { get; set; } = "+07:00";
 
+    /// <summary>
+    /// Where journaled records are stored: LiteDB (embedded, DATA/audit/audit.db, one node) or PostgreSQL (shared by
+    /// several nodes, each with its own chain; <see cref="ConnectionString"/>). Records are journaled locally either way.
+    /// </summary>
+    public AuditStoreKind Store { get; set; } = AuditStoreKind.LiteDB;
+
+    /// <summary>Npgsql connection string of the shared store (Store=PostgreSQL), e.g. "Host=db;Database=audit;Username=gateway;Password=...".</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Longest a starting node waits for the shared store to take its journal's backlog before it checks carried records
+    /// against the local journal instead and starts anyway.
+    /// </summary>
+    public TimeSpan StoreWaitAtStart { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Days a record is kept; 0 keeps records forever.</summary>
     public int RetentionDays { get; set; }
 
@@ -59,6 +74,11 @@ public sealed class AuditOptions
 
     internal void Validate()
     {
+        if (!Enum.IsDefined(Store)) throw new ArgumentOutOfRangeException(nameof(Store), Store, "Audit:Store must be LiteDB or PostgreSQL.");
+        if (Store == AuditStoreKind.PostgreSQL && string.IsNullOrWhiteSpace(ConnectionString))
+            throw new ArgumentException("Audit:Store is PostgreSQL but Audit:ConnectionString is empty.", nameof(ConnectionString));
+        if (Store == AuditStoreKind.LiteDB && !string.IsNullOrWhiteSpace(ConnectionString))
+            throw new ArgumentException("Audit:ConnectionString is set but Audit:Store is LiteDB (set Audit:Store=PostgreSQL to use it).", nameof(ConnectionString));
         if (MinFreeBytes < 0) throw new ArgumentOutOfRangeException(nameof(MinFreeBytes), MinFreeBytes, "Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
         if (RetentionDays < 0) throw new ArgumentOutOfRangeException(nameof(RetentionDays), RetentionDays, "Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Audit:BatchSize must be positive.");
@@ -68,4 +88,11 @@ public sealed class AuditOptions
         if (CheckpointPages <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointPages), CheckpointPages, "Audit:CheckpointPages must be positive.");
         if (PurgeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PurgeInterval), PurgeInterval, "Audit:PurgeInterval must be positive.");
     }
+}
+
+/// <summary>The audit store (Audit:Store).</summary>
+public enum AuditStoreKind
+{
+    LiteDB,
+    PostgreSQL,
 }

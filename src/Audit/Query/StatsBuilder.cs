@@ -9,11 +9,20 @@ internal static class StatsBuilder
 
     public static AuditStats Build(AuditStore store, DateTime? since, DateTime? until, TimeSpan dayOffset = default)
     {
-        var from = since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
-        var to = until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
+        var (from, to) = Range(since, until);
+        return Build(store.InRange(from, to).Select(e => e.Transaction!), since, until, dayOffset);
+    }
+
+    /// <summary>The range as stored: [from, to) at the stores' millisecond precision.</summary>
+    public static (DateTime From, DateTime To) Range(DateTime? since, DateTime? until) =>
+        (since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue, until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue);
+
+    /// <summary>Counts over <paramref name="transactions"/>, which the caller has limited to the range.</summary>
+    public static AuditStats Build(IEnumerable<AuditTransaction> transactions, DateTime? since, DateTime? until, TimeSpan dayOffset = default)
+    {
         var stats = new AuditStats { Since = since, Until = until, DayOffsetMinutes = (int)dayOffset.TotalMinutes };
 
-        foreach (var entry in store.InRange(from, to)) Add(stats, entry.Transaction!, dayOffset);
+        foreach (var t in transactions) Add(stats, t, dayOffset);
         stats.OfficialSignedPercent = stats.OfficialTransactions == 0
             ? null
             : Math.Round(100.0 * stats.OfficialSigned / stats.OfficialTransactions, 2);

@@ -63,6 +63,6 @@ internal static class AuditQueryEngine
         foreach (var d in latest.Values.Where(d => !tx.Recipients.Contains(d.Recipient, StringComparer.OrdinalIgnoreCase)))
             status.Add(new AuditRecipientStatus { Recipient = d.Recipient, Outcome = d.Outcome, Reply = d.Reply, TimeUtc = d.TimeUtc });
 
-        return new AuditRecordView { Seq = entry.Id, Hash = entry.Hash, Transaction = tx, Deliveries = deliveries, RecipientStatus = status };
+        return new AuditRecordView { Seq = entry.Id, Node = entry.Node, Hash = entry.Hash, Transaction = tx, Deliveries = deliveries, RecipientStatus = status };
     }
 }

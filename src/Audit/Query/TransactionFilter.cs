@@ -50,7 +50,7 @@ internal sealed class TransactionFilter(AuditQuery q)
     }
 
     /// <summary>The --class value that stands for every official-document class.</summary>
-    public const string OfficialClass = "official";
+    public const string OfficialClass = AuditQuery.OfficialClass;
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a.Trim(), b, StringComparison.OrdinalIgnoreCase);
 

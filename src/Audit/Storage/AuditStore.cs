@@ -17,8 +17,12 @@ namespace GovGateway.Audit;
 internal sealed class AuditStore : IDisposable
 {
     public const string ChainCollection = ChainChunk.Collection;
-    /// <summary>References of the previous layout: one document per outcome, indexed by queue id (replaced on open).</summary>
-    public const string LegacyRefsCollection = "delivery_refs";
+    /// <summary>
+    /// The layout of audit.db, kept in "meta" as <c>{_id: "format", Seq: version}</c>. A database of a later format is
+    /// refused rather than misread; a change of layout raises it and converts explicitly on open.
+    /// </summary>
+    public const int StorageFormat = 1;
+    private const string FormatId = "format";
     public const string MetaCollection = "meta";
     private const string HeadId = "head";
     private const string AnchorId = "anchor";
@@ -78,10 +82,8 @@ internal sealed class AuditStore : IDisposable
             var store = new AuditStore(db, path, logger, data, log);
             try
             {
-                bool migrated = LegacyChain.Present(db) && store.MigrateLegacy(options.BatchSize);
-                bool legacyRefs = db.CollectionExists(LegacyRefsCollection);
-                if (migrated || legacyRefs || (store.Lookup.IsEmpty && store._chain.Exists(Query.All()))) store.RebuildLookup();
-                if (legacyRefs) db.DropCollection(LegacyRefsCollection);
+                store.CheckFormat();
+                if (store.Lookup.IsEmpty && store._chain.Exists(Query.All())) store.RebuildLookup();
             }
             catch
             {
@@ -123,21 +125,15 @@ internal sealed class AuditStore : IDisposable
         return mapper;
     }
 
-    private bool MigrateLegacy(int chunkEntries)
+    private void CheckFormat()
     {
-        lock (_writeLock)
+        if (Meta.FindById(FormatId) is { } format)
         {
-            _logger.LogInformation("Audit log: moving entries of the per-entry layout into chunks");
-            long moved = InTransaction(() =>
-            {
-                _chain.DeleteAll();
-                StoredChunk? previous = null;
-                return LegacyChain.Migrate(_db, chunk => previous = Store(chunk.Select(c => c.Entry).ToList(), chunk.Select(c => c.Canonical).ToList(), previous), chunkEntries, _logger);
-            });
-            LegacyChain.Drop(_db);
-            _logger.LogInformation("Audit log: {Count} entries moved into chunks", moved);
-            return true;
+            if (format.Seq != StorageFormat)
+                throw new AuditLogDamagedException($"{_path} is in audit storage format {format.Seq}; this gateway reads format {StorageFormat} (a database written by a newer version?).");
+            return;
         }
+        Meta.Upsert(new ChainPoint { Id = FormatId, Seq = StorageFormat, Hash = "" });
     }
 
     /// <summary>

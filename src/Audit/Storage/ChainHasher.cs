@@ -41,6 +41,7 @@ internal static class ChainHasher
         writer.WriteStartObject();
         writer.WriteNumber("v", FormatVersion);
         writer.WriteString("prev", prevHash);
+        if (entry.Node is not null) writer.WriteString("node", entry.Node);
         writer.WriteNumber("seq", entry.Id);
         writer.WriteString("kind", entry.Kind);
         Span<byte> time = stackalloc byte[CanonicalWriter.TimeLength];

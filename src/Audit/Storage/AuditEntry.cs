@@ -9,6 +9,8 @@ internal sealed class AuditEntry
     /// <summary>Sequence number; consecutive from 1, in journal order.</summary>
     public long Id { get; set; }
     public string Kind { get; set; } = "";
+    /// <summary>The gateway node that recorded the entry (Node:Name); null in a single node's LiteDB log.</summary>
+    public string? Node { get; set; }
     /// <summary>The transaction's or the delivery's time, copied up for the time index.</summary>
     public DateTime TimeUtc { get; set; }
     /// <summary>Queue id, copied up so deliveries join their transaction through one index.</summary>

@@ -6,6 +6,9 @@ namespace GovGateway.Audit;
 /// </summary>
 public sealed class AuditQuery
 {
+    /// <summary>The --class value that stands for every official document class (invitation, report, ...).</summary>
+    public const string OfficialClass = "official";
+
     /// <summary>Inclusive lower bound on the transaction time (UTC).</summary>
     public DateTime? Since { get; set; }
     /// <summary>Exclusive upper bound on the transaction time (UTC).</summary>
@@ -44,6 +47,8 @@ public sealed class AuditRecordView
 {
     /// <summary>Sequence number of the transaction's chain entry.</summary>
     public long Seq { get; set; }
+    /// <summary>The node whose chain holds the entry (a shared PostgreSQL store); null in a single node's log.</summary>
+    public string? Node { get; set; }
     public string Hash { get; set; } = "";
     public AuditTransaction Transaction { get; set; } = new();
     /// <summary>Latest outcome per envelope recipient ("none" when nothing was recorded for it).</summary>

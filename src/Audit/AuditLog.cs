@@ -18,10 +18,10 @@ namespace GovGateway.Audit;
 /// their hashes in sequence order, and deletes journal segments once LiteDB holds them durably. Opening replays
 /// whatever the journal still holds.
 /// </summary>
-public sealed class AuditLog : IAsyncDisposable
+public sealed class AuditLog : IAuditLog
 {
     // Replaced when LiteDB is opened again after a failed write (see ReopenStore); readers take the current one.
-    private volatile AuditStore _store;
+    private volatile IChainStore _store;
     private readonly FileStream _ownerLock;
     private readonly AuditOptions _options;
     private readonly ILogger _logger;
@@ -35,7 +35,11 @@ public sealed class AuditLog : IAsyncDisposable
     private long _appliedSeq;
     private int _disposed;
 
-    private AuditLog(AuditStore store, FileStream ownerLock, AuditOptions options, ILogger logger, string journalDir)
+    // Journal segments left by the previous run that the shared store did not hold yet: deleted once it does.
+    private readonly List<(string Path, long LastSeq)> _replayedSegments = [];
+    private bool Shared => _options.Store == AuditStoreKind.PostgreSQL;
+
+    private AuditLog(IChainStore store, FileStream ownerLock, AuditOptions options, ILogger logger, string journalDir)
     {
         _store = store;
         _ownerLock = ownerLock;
@@ -51,13 +55,29 @@ public sealed class AuditLog : IAsyncDisposable
     public static string DatabasePath(string dataDir) => Path.Combine(AuditDir(dataDir), "audit.db");
 
     /// <summary>
+    /// For a reader that must not create a log: throws <see cref="FileNotFoundException"/> when the data folder holds no
+    /// audit database, and <see cref="AuditLogDamagedException"/> when its head file shows one was there and is gone.
+    /// </summary>
+    public static void EnsureExists(string dataDir)
+    {
+        string db = DatabasePath(dataDir), head = HeadFile.PathFor(db);
+        if (File.Exists(db)) return;
+        if (File.Exists(head))
+            throw new AuditLogDamagedException($"{db} is gone, but {head} records an audit chain: the audit database was deleted. Restore it from the backup.");
+        throw new FileNotFoundException($"No audit log at {db}", db);
+    }
+
+    /// <summary>
     /// Opens (creating if needed) the log under DATA/audit, replays journal entries LiteDB does not hold yet, and starts
     /// the background writer and retention. Fails with <see cref="IOException"/> when another process owns the database.
     /// </summary>
-    public static async Task<AuditLog> OpenAsync(string dataDir, AuditOptions options, ILogger<AuditLog>? logger = null, CancellationToken ct = default)
+    /// <param name="node">This gateway's name among several (Node:Name): each node keeps its own chain in a shared store.</param>
+    public static async Task<AuditLog> OpenAsync(string dataDir, AuditOptions options, ILogger<AuditLog>? logger = null, CancellationToken ct = default, string? node = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Store == AuditStoreKind.PostgreSQL && string.IsNullOrWhiteSpace(node))
+            throw new ArgumentException("A shared audit store needs the node's name (Node:Name).", nameof(node));
         ILogger log = logger ?? (ILogger)NullLogger.Instance;
         string dir = AuditDir(Path.GetFullPath(dataDir));
         PrivateFiles.CreateDirectory(dir);
@@ -75,10 +95,12 @@ public sealed class AuditLog : IAsyncDisposable
             throw new IOException($"The audit log in {dir} is open in another process (the running gateway?).", ex);
         }
 
-        AuditStore? store = null;
+        IChainStore? store = null;
         try
         {
-            store = await Task.Run(() => OpenStore(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false);
+            store = options.Store == AuditStoreKind.PostgreSQL
+                ? PostgresChainStore.Create(options.ConnectionString, node!.Trim(), HeadFile.PathFor(Path.Combine(dir, "audit.db")), log)
+                : new LiteDbChainStore(await Task.Run(() => OpenStore(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false));
             var auditLog = new AuditLog(store, ownerLock, options, log, journalDir);
             await Task.Run(auditLog.Replay, ct).ConfigureAwait(false);
             auditLog.Start();
@@ -222,7 +244,7 @@ public sealed class AuditLog : IAsyncDisposable
     public async Task<int> RecoverCarriedAsync(IEnumerable<byte[]> carried, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(carried);
-        await FlushAsync(ct).ConfigureAwait(false);
+        bool flushed = await FlushForRecoveryAsync(ct).ConfigureAwait(false);
         var records = new List<(byte[] Json, JournalPayload Payload, AuditTransaction Tx)>();
         foreach (var json in carried)
         {
@@ -236,7 +258,7 @@ public sealed class AuditLog : IAsyncDisposable
             }
         }
         if (records.Count == 0) return 0;
-        var stored = _store.TransactionIdsSince(records.Min(r => r.Tx.TimeUtc));
+        var stored = flushed ? _store.TransactionIdsSince(records.Min(r => r.Tx.TimeUtc)) : JournaledTransactionIds();
         int missing = 0;
         foreach (var (json, payload, tx) in records)
         {
@@ -250,6 +272,46 @@ public sealed class AuditLog : IAsyncDisposable
             _logger.LogWarning("Audit log recovered {Count} transaction records from the spool (written within the commit delay before a crash)", missing);
         }
         return missing;
+    }
+
+    /// <inheritdoc />
+    public long Backlog => Math.Max(0, (Volatile.Read(ref _disposed) == 0 ? _journal.LastDurableSeq : 0) - Interlocked.Read(ref _appliedSeq));
+
+    /// <summary>
+    /// Waits until the store holds what the journal holds. A shared store that does not answer within
+    /// <see cref="AuditOptions.StoreWaitAtStart"/> is not waited for: the node starts and recovers from what it knows locally.
+    /// </summary>
+    private async Task<bool> FlushForRecoveryAsync(CancellationToken ct)
+    {
+        if (!Shared)
+        {
+            await FlushAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        try
+        {
+            await FlushAsync(ct).WaitAsync(_options.StoreWaitAtStart, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Audit store (PostgreSQL) did not answer within {Wait}; carried records are checked against the local journal", _options.StoreWaitAtStart);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Transaction ids the log certainly holds when the shared store cannot be asked: those still in the journal, and
+    /// every carried record older than the last shipped entry's number allows (the journal commits in order, so a record
+    /// queued before one that was shipped was journaled too). Records whose journal entry cannot be told apart are
+    /// recovered: the log prefers a record twice to a record missing.
+    /// </summary>
+    private HashSet<string> JournaledTransactionIds()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in JournalReader.ReadAll(_journalDir, _logger))
+            if ((r.Parsed ?? JournalJson.Deserialize(r.Payload)) is { Kind: EntryKinds.Transaction, Transaction: { } t }) ids.Add(t.Id);
+        return ids;
     }
 
     /// <summary>Bytes free on a path's file system; tests replace it to stand for a full disk.</summary>
@@ -287,14 +349,14 @@ public sealed class AuditLog : IAsyncDisposable
     public AuditQueryResult Query(AuditQuery q)
     {
         ArgumentNullException.ThrowIfNull(q);
-        return AuditQueryEngine.Run(_store, q);
+        return _store.Query(q);
     }
 
     /// <param name="dayOffset">Per-day counts are of days starting at midnight at this offset from UTC (the auditor's zone).</param>
-    public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default) => StatsBuilder.Build(_store, since, until, dayOffset);
+    public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default) => _store.Stats(since, until, dayOffset);
 
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
-    public AuditVerifyResult Verify() => ChainVerifier.Verify(_store);
+    public AuditVerifyResult Verify() => _store.Verify();
 
     /// <summary>Rebuilds the lookup blocks (Message-ID and sender lookups) from the stored entries; returns the transactions listed.</summary>
     public int RebuildLookup() => _store.RebuildLookup();
@@ -398,7 +460,12 @@ public sealed class AuditLog : IAsyncDisposable
     {
         var records = JournalReader.ReadAll(_journalDir, _logger);
         var segments = JournalReader.Segments(_journalDir);
-        long head = _store.Head.Seq;
+        if (_store is not LiteDbChainStore lite)
+        {
+            ReplayShared(records, segments);
+            return;
+        }
+        long head = lite.Store.Head.Seq;
         var pending = records.Where(r => r.Seq > head).ToList();
         if (pending.Count > 0)
         {
@@ -408,12 +475,38 @@ public sealed class AuditLog : IAsyncDisposable
         }
         _store.Checkpoint();
         foreach (var path in segments) File.Delete(path);
-        _appliedSeq = Math.Max(_store.Head.Seq, records.Count > 0 ? records[^1].Seq : 0);
+        _appliedSeq = Math.Max(lite.Store.Head.Seq, records.Count > 0 ? records[^1].Seq : 0);
+        _nextSeq = _appliedSeq + 1;
+    }
+
+    private long _nextSeq;
+    private List<JournalRecord> _replayPending = [];
+
+    /// <summary>
+    /// The shared store may be away: nothing is shipped here. The journal's entries after the head this node last saw
+    /// stored (DATA/audit/head) go to the writer first, and their segments stay until the store holds them.
+    /// </summary>
+    private void ReplayShared(List<JournalRecord> records, IReadOnlyList<string> segments)
+    {
+        long shipped = HeadFile.Read(HeadFile.PathFor(DatabasePath(Path.GetDirectoryName(Path.GetDirectoryName(_journalDir))!))) is { } h ? h.Seq : 0;
+        _replayPending = records.Where(r => r.Seq > shipped).ToList();
+        foreach (var path in segments)
+        {
+            long last = JournalReader.ReadSegment(path, _logger) is { Count: > 0 } inSegment ? inSegment.Max(r => r.Seq) : 0;
+            if (last <= shipped) File.Delete(path);
+            else _replayedSegments.Add((path, last));
+        }
+        if (_replayPending.Count > 0)
+            _logger.LogInformation("Audit log: {Count} journal entries after {Head} are to be shipped to PostgreSQL", _replayPending.Count, shipped);
+        _appliedSeq = shipped;
+        _nextSeq = Math.Max(shipped, records.Count > 0 ? records[^1].Seq : 0) + 1;
     }
 
     private void Start()
     {
-        _journal = AuditJournal.Open(_journalDir, _appliedSeq + 1, _options.JournalSegmentBytes, _options.CommitDelay, OnDurable, _logger,
+        foreach (var r in _replayPending) _durable.Writer.TryWrite(r);
+        _replayPending = [];
+        _journal = AuditJournal.Open(_journalDir, _nextSeq, _options.JournalSegmentBytes, _options.CommitDelay, OnDurable, _logger,
             () => FreeSpace(_journalDir));
         _writer = Task.Run(async () =>
         {
@@ -474,12 +567,13 @@ public sealed class AuditLog : IAsyncDisposable
             catch (Exception ex) when (!_closing || attempt < 3)
             {
                 // Nothing is lost: the entries stay in the journal. Retry with back-off.
-                _logger.LogError(ex, "Audit writer failed to store {Count} entries (attempt {Attempt}); retrying", entries.Count, attempt);
+                _logger.LogError(ex, "Audit writer failed to store {Count} entries (attempt {Attempt}); retrying; {Backlog} records wait in the journal",
+                    entries.Count, attempt, Backlog);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt))).ConfigureAwait(false);
                 // LiteDB does not recover in place from a failed disk write (disk full): open its files again, and take
                 // from the journal everything the reopened database lacks up to this batch (earlier batches it had
                 // taken only in memory too).
-                if (ReopenStore(batch[^1].Seq) is { } refill) entries = refill;
+                if (!Shared && ReopenStore(batch[^1].Seq) is { } refill) entries = refill;
             }
         }
 
@@ -488,6 +582,11 @@ public sealed class AuditLog : IAsyncDisposable
         ReleaseWaiters(applied);
 
         var covered = _journal.TakeSegmentsCoveredBy(applied);
+        lock (_replayedSegments)
+        {
+            covered.AddRange(_replayedSegments.Where(s => s.LastSeq <= applied).Select(s => s.Path));
+            _replayedSegments.RemoveAll(s => s.LastSeq <= applied);
+        }
         if (covered.Count > 0)
         {
             try
@@ -518,9 +617,9 @@ public sealed class AuditLog : IAsyncDisposable
         }
         try
         {
-            var store = AuditStore.Open(Path.Combine(Path.GetDirectoryName(_journalDir)!, "audit.db"), _options, _logger);
+            var store = new LiteDbChainStore(AuditStore.Open(Path.Combine(Path.GetDirectoryName(_journalDir)!, "audit.db"), _options, _logger));
             _store = store;
-            long head = store.Head.Seq;
+            long head = store.Store.Head.Seq;
             var missing = JournalReader.ReadAll(_journalDir, _logger).Where(r => r.Seq > head && r.Seq <= lastSeq).Select(EntryFactory.FromJournal).ToList();
             _logger.LogWarning("Audit database opened again at entry {Head}; storing {Count} entries from the journal", head, missing.Count);
             return missing;

@@ -20,6 +20,15 @@ internal static class JournalReader
     {
         var bySeq = new SortedDictionary<long, JournalRecord>();
         foreach (var path in Segments(journalDir))
+            foreach (var record in ReadSegment(path, logger))
+                bySeq.TryAdd(record.Seq, record);
+        return bySeq.Values.ToList();
+    }
+
+    /// <summary>The whole entries of one segment, in file order.</summary>
+    public static List<JournalRecord> ReadSegment(string path, ILogger logger)
+    {
+        var records = new List<JournalRecord>();
         {
             byte[] data = File.ReadAllBytes(path);
             int version = JournalFormat.VersionOf(data);
@@ -27,7 +36,7 @@ internal static class JournalReader
             {
                 if (data.Length > 0)
                     logger.LogWarning("Audit journal segment {Segment} has no valid header ({Bytes} bytes); ignored", path, data.Length);
-                continue;
+                return records;
             }
             int offset = JournalFormat.MagicSize;
             while (offset < data.Length)
@@ -38,10 +47,10 @@ internal static class JournalReader
                         path, data.Length - offset, offset);
                     break;
                 }
-                bySeq.TryAdd(seq, new JournalRecord(seq, payload.ToArray()));
+                records.Add(new JournalRecord(seq, payload.ToArray()));
                 offset += consumed;
             }
         }
-        return bySeq.Values.ToList();
+        return records;
     }
 }

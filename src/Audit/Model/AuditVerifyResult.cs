@@ -18,4 +18,8 @@ public sealed class AuditVerifyResult
     /// <summary>Record id (transaction id or queue id/recipient) of the entry named by <see cref="FirstBadSeq"/>, when it exists.</summary>
     public string? FirstBadRecord { get; set; }
     public string Message { get; set; } = "";
+    /// <summary>The node whose chain is broken (a shared PostgreSQL store holds one chain per node).</summary>
+    public string? Node { get; set; }
+    /// <summary>Nodes whose chains were checked (a shared store); empty for a single node's log.</summary>
+    public List<string> Nodes { get; set; } = [];
 }

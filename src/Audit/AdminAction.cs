@@ -22,7 +22,8 @@ public sealed class AdminAction
     /// <summary>Checks what a client sent; throws <see cref="ArgumentException"/>.</summary>
     public void Validate()
     {
-        if (!GovGateway.Spool.QueueId.IsValid(QueueId)) throw new ArgumentException($"'{QueueId}' is not a queue id.");
+        // The host checks its own queue id format before this; the log only refuses what could not be one.
+        if (string.IsNullOrEmpty(QueueId) || QueueId.Length > 64 || !QueueId.All(char.IsAsciiLetterOrDigit)) throw new ArgumentException($"'{QueueId}' is not a queue id.");
         if (!AuditOutcomes.AdminActions.Contains(Outcome))
             throw new ArgumentException($"'{Outcome}' is not an administrator's action (expected {string.Join(", ", AuditOutcomes.AdminActions)}).");
         if (Recipients.Count == 0 || Recipients.Count > AuditRecordLimits.MaxRecipients) throw new ArgumentException("An administrator's action names between 1 and 1,000 recipients.");
@@ -36,39 +37,6 @@ public sealed class AdminAction
         var who = uid is { } id ? $"{User} (uid {id})" : User;
         var reply = $"{Command} by {who}";
         return Recipients.Select(r => new AuditDelivery { QueueId = QueueId, Recipient = r, Outcome = Outcome, Reply = reply, TimeUtc = timeUtc });
-    }
-
-    /// <summary>
-    /// Records the action in the data folder's audit log, durably, before the caller carries it out: through the running
-    /// gateway (which owns the log) over DATA/run/audit.sock, or, when none answers, by opening the log itself.
-    /// Throws <see cref="AdminAuditException"/> when it cannot be recorded; the action must then not happen.
-    /// </summary>
-    public static async Task RecordAsync(string dataDir, AdminAction action, CancellationToken ct = default)
-    {
-        action.Validate();
-        try
-        {
-            await new AuditClient(dataDir, TimeSpan.FromSeconds(30)).RecordAdminAsync(action, ct).ConfigureAwait(false);
-            return;
-        }
-        catch (AuditServerUnavailableException)
-        {
-            // No gateway running: the log is ours to open.
-        }
-        catch (AuditServerException ex)
-        {
-            throw new AdminAuditException($"The running gateway could not record this in the audit log: {ex.Message}", ex);
-        }
-        try
-        {
-            var log = await AuditLog.OpenAsync(dataDir, new AuditOptions { RetentionDays = 0 }, ct: ct).ConfigureAwait(false);
-            await using (log.ConfigureAwait(false))
-                await log.RecordAdminAsync(action, CurrentUid(), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditLogUnavailableException)
-        {
-            throw new AdminAuditException($"No gateway answered on {AuditProtocol.SocketPath(dataDir)}, and the audit log could not record this: {ex.Message}", ex);
-        }
     }
 
     /// <summary>
@@ -89,5 +57,3 @@ public sealed class AdminAction
     private static extern uint geteuid();
 }
 
-/// <summary>An administrator's action could not be recorded in the audit log, so it was not carried out.</summary>
-public sealed class AdminAuditException(string message, Exception inner) : Exception(message, inner);

@@ -21,6 +21,7 @@ internal static class EntryCodec
         {
             Id = form.Seq,
             Kind = form.Kind,
+            Node = form.Node,
             TimeUtc = form.Time,
             QueueId = form.Queue,
             PrevHash = form.Prev,
@@ -57,6 +58,7 @@ internal sealed class CanonicalForm
 {
     [JsonPropertyName("v")] public int Version { get; set; }
     [JsonPropertyName("prev")] public string? Prev { get; set; }
+    [JsonPropertyName("node")] public string? Node { get; set; }
     [JsonPropertyName("seq")] public long Seq { get; set; }
     [JsonPropertyName("kind")] public string? Kind { get; set; }
     [JsonPropertyName("time")] public DateTime Time { get; set; }
