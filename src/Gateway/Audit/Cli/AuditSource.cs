@@ -26,7 +26,7 @@ internal static class AuditSource
 
         // The verbs read the store the gateway is configured with (a shared PostgreSQL store: every node's records).
         var configuration = Hosting.RunCommand.BuildConfiguration(paths, []);
-        var options = configuration.GetSection(AuditOptions.SectionName).Get<AuditOptions>() ?? new AuditOptions();
+        var options = Hosting.AuditSettings.FromConfiguration(configuration);
         options.RetentionDays = 0;
         string node = Hosting.NodeOptions.FromConfiguration(configuration).EffectiveName;
         try
