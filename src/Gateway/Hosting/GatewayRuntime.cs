@@ -81,7 +81,9 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
-        Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>());
+        var node = NodeOptions.FromConfiguration(configuration);
+        _logger.LogInformation("Node {Node}: queue ids carry the tag {Tag} (characters 11-12)", node.EffectiveName, GovGateway.Spool.QueueId.NodeTag(node.EffectiveName));
+        Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>(), node.EffectiveName);
         var quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {

@@ -13,6 +13,8 @@ public sealed class SmtpSettings
     public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public int MinDataRateBytesPerSecond { get; set; } = 1024;
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>How long a listener with ProxyProtocol waits for the load balancer's header (it comes at once from a real proxy).</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public int MaxConnections { get; set; } = 1000;
     public int MaxConnectionsPerIp { get; set; } = 50;
     public int MaxBadCommands { get; set; } = 10;
@@ -40,6 +42,13 @@ public sealed class ListenerSettings
     public int? MaxConnections { get; set; }
     /// <summary>Unset: Smtp:MaxConnectionsPerIp.</summary>
     public int? MaxConnectionsPerIp { get; set; }
+    /// <summary>
+    /// Behind a load balancer (HAProxy send-proxy / send-proxy-v2): every connection starts with a PROXY header
+    /// naming the real client, which the audit log, rate limits and access rules then see. Needs <see cref="TrustedProxies"/>.
+    /// </summary>
+    public bool ProxyProtocol { get; set; }
+    /// <summary>Addresses or CIDR networks of the load balancers (e.g. 10.0.0.5, 10.0.0.0/29); no one else may connect to a ProxyProtocol listener.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 public sealed class TlsSettings
