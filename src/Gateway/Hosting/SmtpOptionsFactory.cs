@@ -62,8 +62,9 @@ public static class SmtpOptionsFactory
         foreach (var entry in listener.TrustedProxies)
         {
             var text = entry.Trim();
-            // "10.0.0.1/8" is refused (IPNetwork wants the host bits zero): more likely a typo for something narrower.
-            if (text.Contains('/') && IPNetwork.TryParse(text, out var network))
+            // "10.0.0.1/8" is refused rather than read as 10.0.0.0/8: more likely a typo for something narrower.
+            if (text.Contains('/') && IPNetwork.TryParse(text, out var network)
+                && IPAddress.TryParse(text.Split('/')[0], out var written) && written.Equals(network.BaseAddress))
                 networks.Add(network);
             // IPAddress.TryParse reads "10" as 0.0.0.10: an IPv4 address must be written whole.
             else if (!text.Contains('/') && IPAddress.TryParse(text, out var address)
