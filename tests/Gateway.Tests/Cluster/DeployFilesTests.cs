@@ -41,7 +41,7 @@ public sealed class DeployFilesTests
         using var key = RSA.Create(2048);
         using var certificate = new CertificateRequest("CN=mail.stttt.hatinh.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
-        var options = SmtpOptionsFactory.Create(configuration.GetSection("Smtp").Get<SmtpSettings>()!, "mail.stttt.hatinh.gov.vn", certificate);
+        var options = SmtpOptionsFactory.Create(SmtpSettings.FromConfiguration(configuration), "mail.stttt.hatinh.gov.vn", certificate);
 
         var haproxy = File.ReadAllText(Deploy("haproxy.cfg"));
         var balancer = IPAddress.Parse(Regex.Match(haproxy, @"balancer (\d+\.\d+\.\d+\.\d+)").Groups[1].Value);

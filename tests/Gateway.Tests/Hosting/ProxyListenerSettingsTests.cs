@@ -24,7 +24,7 @@ public sealed class ProxyListenerSettingsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
         Assert.That(ConfigurationCheck.UnknownKeys(configuration), Is.Empty);
-        var smtp = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
+        var smtp = SmtpSettings.FromConfiguration(configuration);
         return SmtpOptionsFactory.Create(smtp, "gw.test.gov.vn", Certificate());
     }
 
