@@ -28,7 +28,10 @@ public sealed class GatewayMetrics
         /// <summary>Implicit TLS (smtps) whose handshake failed before the greeting.</summary>
         public const string TlsFailed = "tls-failed";
 
-        public static readonly string[] All = [Accepted, Refused, Limited, ShuttingDown, TlsFailed];
+        /// <summary>Not from one of the listener's trusted proxies (Smtp:Listeners:NAME:TrustedProxies).</summary>
+        public const string UntrustedProxy = "untrusted-proxy";
+
+        public static readonly string[] All = [Accepted, Refused, Limited, ShuttingDown, TlsFailed, UntrustedProxy];
     }
 
     private static readonly string[] Decisions = [AuditDecisions.Accepted, AuditDecisions.Rejected, AuditDecisions.Quarantined, AuditDecisions.Failed];
@@ -55,7 +58,7 @@ public sealed class GatewayMetrics
 
         _sessionsActive = factory.CreateGauge("govgateway_smtp_sessions_active", "SMTP sessions open now, per listener.", ["listener"]);
         var connections = factory.CreateCounter("govgateway_smtp_connections_total",
-            "SMTP connections, by listener and what became of them (accepted, refused, limited, shutting-down, tls-failed).", ["listener", "result"]);
+            "SMTP connections, by listener and what became of them (accepted, refused, limited, shutting-down, tls-failed, untrusted-proxy).", ["listener", "result"]);
         _connections = new(connections.WithLabels);
         var messages = factory.CreateCounter("govgateway_messages_total",
             "SMTP transactions answered, by listener and decision (accepted, rejected, quarantined, failed), as the audit log records them.", ["listener", "decision"]);

@@ -44,9 +44,12 @@ internal sealed class MeteredSmtpHandler(ISmtpHandler inner, GatewayMetrics metr
 
     public void OnConnectionRefused(string listenerName, IPEndPoint remote, ConnectionRefusal reason)
     {
-        metrics.Connection(listenerName, reason == ConnectionRefusal.ShuttingDown
-            ? GatewayMetrics.ConnectionResults.ShuttingDown
-            : GatewayMetrics.ConnectionResults.Limited);
+        metrics.Connection(listenerName, reason switch
+        {
+            ConnectionRefusal.ShuttingDown => GatewayMetrics.ConnectionResults.ShuttingDown,
+            ConnectionRefusal.UntrustedProxy => GatewayMetrics.ConnectionResults.UntrustedProxy,
+            _ => GatewayMetrics.ConnectionResults.Limited,
+        });
         inner.OnConnectionRefused(listenerName, remote, reason);
     }
 

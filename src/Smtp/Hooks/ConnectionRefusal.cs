@@ -7,4 +7,6 @@ public enum ConnectionRefusal
     TooManyConnections,
     /// <summary>The server is stopping.</summary>
     ShuttingDown,
+    /// <summary>The listener takes connections only through its trusted proxies, and this one came from elsewhere.</summary>
+    UntrustedProxy,
 }

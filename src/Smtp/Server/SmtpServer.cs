@@ -159,6 +159,7 @@ public sealed class SmtpServer : IAsyncDisposable
         {
             Log.UntrustedProxy(_logger, remote, context.Listener.Name);
             Refuse(client, plaintext ? _proxyRequired : null);
+            Refused(context, remote, ConnectionRefusal.UntrustedProxy);
             return;
         }
         var limiter = context.Connections;
