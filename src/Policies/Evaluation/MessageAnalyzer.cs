@@ -13,15 +13,18 @@ namespace GovGateway.Policies.Evaluation;
 /// Walks a parsed message once: S/MIME, body text, every attachment (type by content, archive
 /// contents, text, class, secrecy stamp, PDF signatures).
 /// </summary>
-internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStore trust, TimeProvider clock)
+internal sealed partial class MessageAnalyzer(PolicySettings settings, TrustStore trust, TimeProvider clock, ICrlFetcher? crlFetcher = null)
 {
     private const int MaxForwardDepth = 5;
     private static readonly string[] DocumentTypes = ["pdf", "docx", "odt", "ole", "rtf", "text", "tiff", "xlsx", "ods"];
 
     private readonly DocumentClassifier _classifier = new(settings);
     private readonly ArchiveInspector _archives = new(settings);
-    private readonly SmimeVerifier _smime = new(new CmsVerifier(trust, clock));
-    private readonly PdfSignatureVerifier _pdf = new(new CmsVerifier(trust, clock));
+    private readonly SmimeVerifier _smime = new(Cms(settings, trust, clock, crlFetcher));
+    private readonly PdfSignatureVerifier _pdf = new(Cms(settings, trust, clock, crlFetcher));
+
+    private static CmsVerifier Cms(PolicySettings settings, TrustStore trust, TimeProvider clock, ICrlFetcher? crlFetcher) =>
+        new(new ChainValidator(trust, new Signatures.Revocation.RevocationChecker(trust, settings.Revocation, crlFetcher)), clock);
 
     // Over the sender's text, so without backtracking (linear time).
     [GeneratedRegex(@"^METHOD:\s*REQUEST\s*$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
