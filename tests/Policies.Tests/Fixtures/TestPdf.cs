@@ -110,7 +110,8 @@ public static class TestPdf
     {
         var text = Encoding.Latin1.GetString(pdf);
         var at = text.IndexOf("/ByteRange [", StringComparison.Ordinal) + "/ByteRange ".Length;
-        var end = text.IndexOf(']', at);
+        var end = at + ByteRangePlaceholder.Length - 1; // the placeholder's width: CreateSigned pads after its own ']'
+        if (at < "/ByteRange ".Length || text[end] != ']') throw new ArgumentException("no signature byte range placeholder in this PDF", nameof(pdf));
         var replacement = ("[" + numbers).PadRight(end - at) + "]";
         if (replacement.Length != end - at + 1) throw new ArgumentException("byte range too long for the placeholder", nameof(numbers));
         var copy = (byte[])pdf.Clone();

@@ -44,6 +44,8 @@ public sealed class TestPki
     public Identity ImpostorRoot { get; }
     public Identity Impostor { get; }
     public X509Crl Crl { get; }
+    /// <summary>The root's CRL (revoking nothing), so that revocation is checked at every level of the chain.</summary>
+    public X509Crl RootCrl { get; }
     /// <summary>The agency's own certificate (CN names the organisation), as the organisation's signature uses; no e-mail, nonRepudiation only.</summary>
     public Identity Organisation { get; }
     /// <summary>A person's certificate with a title, no e-mail address, keyUsage nonRepudiation only (as the government CA issues them).</summary>
@@ -80,10 +82,17 @@ public sealed class TestPki
         crl.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(Intermediate.Certificate));
         crl.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(BigInteger.One));
         Crl = crl.Generate(new Asn1SignatureFactory("SHA256WithRSA", Intermediate.Key));
+
+        var rootCrl = new X509V2CrlGenerator();
+        rootCrl.SetIssuerDN(Root.Certificate.SubjectDN);
+        rootCrl.SetThisUpdate(now.AddDays(-1));
+        rootCrl.SetNextUpdate(now.AddDays(30));
+        rootCrl.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(BigInteger.One));
+        RootCrl = rootCrl.Generate(new Asn1SignatureFactory("SHA256WithRSA", Root.Key));
     }
 
-    /// <summary>Writes a configuration folder: optional policy.yaml text, trust/root.pem and trust/intermediate.crl.</summary>
-    public string WriteConfig(string? policyYaml = null, bool withCrl = true) => WriteConfig(policyYaml, withCrl ? [Crl] : []);
+    /// <summary>Writes a configuration folder: optional policy.yaml text, trust/root.pem and the CRLs of the intermediate and the root.</summary>
+    public string WriteConfig(string? policyYaml = null, bool withCrl = true) => WriteConfig(policyYaml, withCrl ? [Crl, RootCrl] : []);
 
     /// <summary>A configuration folder with the root and the given CRLs in trust/.</summary>
     public string WriteConfig(string? policyYaml, IEnumerable<X509Crl> crls)
@@ -92,7 +101,7 @@ public sealed class TestPki
         Directory.CreateDirectory(Path.Combine(dir, "trust"));
         File.WriteAllText(Path.Combine(dir, "trust", "root.pem"), Root.CertificatePem);
         var n = 0;
-        foreach (var crl in crls) File.WriteAllBytes(Path.Combine(dir, "trust", $"intermediate{(n++ == 0 ? "" : n.ToString(System.Globalization.CultureInfo.InvariantCulture))}.crl"), crl.GetEncoded());
+        foreach (var crl in crls) File.WriteAllBytes(Path.Combine(dir, "trust", $"ca-{++n}.crl"), crl.GetEncoded());
         if (policyYaml is not null) File.WriteAllText(Path.Combine(dir, "policy.yaml"), policyYaml);
         return dir;
     }

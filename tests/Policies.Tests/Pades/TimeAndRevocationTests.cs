@@ -81,7 +81,7 @@ public sealed class TimeAndRevocationTests : PolicyFixture
     {
         var now = DateTime.UtcNow;
         var stale = Pki.IntermediateCrl(now.AddDays(-10), now.AddDays(-1));
-        var v = WithPdf(TestPdf.CreateSigned(Pki.Person, TestDocuments.Report()), Load(null, [stale]));
+        var v = WithPdf(TestPdf.CreateSigned(Pki.Person, TestDocuments.Report()), Load(null, [stale, Pki.RootCrl]));
         Assert.That(Single(v).Status, Is.EqualTo(SignatureStatus.Unknown), Describe(v));
         Assert.That(Single(v).Revocation, Is.EqualTo("unknown"));
         Assert.That(Single(v).Detail, Does.Contain("expired on").And.Contain("nextUpdate"));
@@ -94,7 +94,7 @@ public sealed class TimeAndRevocationTests : PolicyFixture
     {
         var now = DateTime.UtcNow;
         var stale = Pki.IntermediateCrl(now.AddDays(-10), now.AddDays(-1));
-        var policy = Load(PolicyWith("signatures:\n  crl-grace: 2d\n"), [stale]);
+        var policy = Load(PolicyWith("signatures:\n  crl-grace: 2d\n"), [stale, Pki.RootCrl]);
         Assert.That(Single(WithPdf(TestPdf.CreateSigned(Pki.Person, TestDocuments.Report()), policy)).Status, Is.EqualTo(SignatureStatus.Valid));
     }
 
