@@ -38,6 +38,7 @@ internal static class AuditMapper
             Symbol = a.DocumentSymbol,
             SignatureStatus = a.Signature?.Status.ToWireName(),
             Status = a.Unreadable ? "unreadable" : null,
+            Signatures = a.Signature?.Signatures.Select(Signature).ToList(),
         }).ToList() ?? [],
         Smime = verdict is null ? null : new AuditSmime
         {
@@ -49,6 +50,20 @@ internal static class AuditMapper
         },
         Rules = verdict?.Hits.Select(Rule).ToList() ?? [],
         PolicyVersion = verdict?.PolicyVersion,
+    };
+
+    public static AuditSignature Signature(PdfSignatureDetail s) => new()
+    {
+        Role = s.Role.ToWireName(),
+        Status = s.Status.ToWireName(),
+        Subject = s.SignerSubject,
+        Issuer = s.Issuer,
+        Serial = s.Serial,
+        NotBefore = s.NotBefore?.UtcDateTime ?? default,
+        NotAfter = s.NotAfter?.UtcDateTime ?? default,
+        SigningTime = s.SigningTime?.UtcDateTime ?? default,
+        SigningTimeSource = s.SigningTimeSource,
+        Revocation = s.Revocation,
     };
 
     public static AuditRuleHit Rule(RuleHit hit) => new()

@@ -38,7 +38,10 @@ public static class TestPdf
         var signedBytes = new byte[b + d];
         Buffer.BlockCopy(pdf, a, signedBytes, 0, b);
         Buffer.BlockCopy(pdf, c, signedBytes, b, d);
-        var cms = SignDetached(signer, signedBytes, extraCertificates, subFilter == "ETSI.CAdES.detached", timestamp, crls);
+        // A document timestamp (PAdES B-LTA) is the TSA's token over the byte ranges themselves.
+        var cms = subFilter == "ETSI.RFC3161"
+            ? (timestamp ?? throw new ArgumentException("a document timestamp needs a TSA", nameof(timestamp)))(signedBytes)
+            : SignDetached(signer, signedBytes, extraCertificates, subFilter == "ETSI.CAdES.detached", timestamp, crls);
         var hex = Convert.ToHexString(cms);
         if (hex.Length > ContentsHexLength) throw new InvalidOperationException("signature too large for placeholder");
         var hexBytes = Encoding.ASCII.GetBytes(hex);

@@ -42,6 +42,24 @@ public sealed class TimeAndRevocationTests : PolicyFixture
     }
 
     [Test]
+    public void DocumentTimestampIsVerifiedAsATokenOverTheFile()
+    {
+        var pdf = TestPdf.CreateSigned(Pki.Person, TestDocuments.Report(), "ETSI.RFC3161", timestamp: Tsa.Stamp);
+        var s = Single(WithPdf(pdf));
+        Assert.That(s.Status, Is.EqualTo(SignatureStatus.Valid), s.Detail);
+        Assert.That(s.Role, Is.EqualTo(SignatureRole.Timestamp));
+        Assert.That(s.SignerSubject, Does.Contain("TSA chuyen dung"));
+        Assert.That(s.SigningTimeSource, Is.EqualTo("timestamp"));
+
+        // The same token over other bytes: the imprint no longer matches.
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        pdf[text.IndexOf("/MediaBox [0 0 595 842]", StringComparison.Ordinal) + "/MediaBox [0 0 5".Length] = (byte)'8';
+        var changed = Single(WithPdf(pdf));
+        Assert.That(changed.Status, Is.EqualTo(SignatureStatus.Invalid));
+        Assert.That(changed.Detail, Does.Contain("message imprint differs"));
+    }
+
+    [Test]
     public void WithoutATimestampTheTimeIsOnlyClaimed()
     {
         var s = Single(WithPdf(TestPdf.CreateSigned(Pki.Person, TestDocuments.Report(), "ETSI.CAdES.detached")));
