@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace GovGateway.Policies.Tests.Fixtures;
 
-/// <summary>Runs a command-line tool (openssl, pdfsig, certutil, qpdf) and returns its output; a failure fails the test with it.</summary>
+/// <summary>Runs a command-line tool (openssl, pdfsig, certutil, qpdf) and returns its output; a failure throws with it (the fixtures are also compiled into bench/policy, without NUnit).</summary>
 public static class ToolRunner
 {
     public static string Run(string tool, IEnumerable<string> arguments, string? workingDirectory = null, bool mustSucceed = true)
@@ -20,11 +20,11 @@ public static class ToolRunner
         if (!process.WaitForExit(60_000))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{tool} did not finish within 60 s");
+            throw new TimeoutException($"{tool} did not finish within 60 s");
         }
         var output = stdout + stderr.Result;
         if (mustSucceed && process.ExitCode != 0)
-            Assert.Fail($"{tool} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}:\n{output}");
+            throw new InvalidOperationException($"{tool} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}:\n{output}");
         return output;
     }
 }
