@@ -50,6 +50,9 @@ public sealed class TestPki
     public Identity Organisation { get; }
     /// <summary>A person's certificate with a title, no e-mail address, keyUsage nonRepudiation only (as the government CA issues them).</summary>
     public Identity Person { get; }
+    /// <summary>A person's certificate naming a CRL distribution point (<see cref="CrlUrl"/>), as the government CA's do.</summary>
+    public Identity WithDistributionPoint { get; }
+    public const string CrlUrl = "http://ca.gov.vn.test/crl/cp-g2-test.crl";
     /// <summary>A timestamp authority under the root: extendedKeyUsage timeStamping, critical; valid ten years.</summary>
     public Identity Tsa { get; }
 
@@ -72,6 +75,8 @@ public sealed class TestPki
             now.AddDays(-30), now.AddYears(1), nonRepudiationOnly: true);
         Person = Issue(Intermediate, "CN=Nguyễn Văn An,T=Giám đốc,O=Sở Thông tin và Truyền thông tỉnh Hà Tĩnh,C=VN", null, now.AddDays(-30), now.AddYears(1),
             nonRepudiationOnly: true);
+        WithDistributionPoint = Issue(Intermediate, "CN=Trần Văn Bình,O=Sở Thông tin và Truyền thông tỉnh Hà Tĩnh,C=VN", null, now.AddDays(-30), now.AddYears(1),
+            nonRepudiationOnly: true, crlUrl: CrlUrl);
         Tsa = IssueTsa(Root, "CN=TSA chuyen dung Chinh phu TEST,O=Ban Co yeu Chinh phu,C=VN", now);
 
         var crl = new X509V2CrlGenerator();
@@ -163,7 +168,7 @@ public sealed class TestPki
         return new Identity(cert, key.Private, [cert]);
     }
 
-    private Identity Issue(Identity issuer, string subject, string? email, DateTime notBefore, DateTime notAfter, bool ca = false, bool nonRepudiationOnly = false)
+    private Identity Issue(Identity issuer, string subject, string? email, DateTime notBefore, DateTime notAfter, bool ca = false, bool nonRepudiationOnly = false, string? crlUrl = null)
     {
         var key = NewKey();
         var gen = new X509V3CertificateGenerator();
@@ -191,6 +196,9 @@ public sealed class TestPki
                 gen.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_emailProtection, KeyPurposeID.id_kp_clientAuth));
             }
         }
+        if (crlUrl is not null)
+            gen.AddExtension(X509Extensions.CrlDistributionPoints, false, new CrlDistPoint([new DistributionPoint(
+                new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, crlUrl))), null, null)]));
         if (email is not null)
             gen.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.Rfc822Name, email)));
         var cert = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", issuer.Key));

@@ -119,6 +119,20 @@ public sealed class PadesTests : PolicyFixture
         Assert.That(PdfsigSigner.Validations(Pdfsig.Verify(pdf)), Is.EqualTo(new[] { "Signature is Valid.", "Signature is Valid." }));
     }
 
+    /// <summary>The signer's timestamped CAdES signature (our writer), then the organisation's by pdfsig on top of it.</summary>
+    [Test]
+    public void OrganisationSignsOverATimestampedCadesSignature()
+    {
+        var first = TestPdf.CreateSigned(Pki.Person, TestDocuments.Report(), "ETSI.CAdES.detached", timestamp: OpensslTsa.Instance.Stamp);
+        var pdf = Pdfsig.Sign(first, "organisation", "CoQuan");
+        var v = WithPdf(pdf);
+        Assert.That(Signatures(v).Select(s => (s.Status, s.Role, s.SigningTimeSource)).ToArray(), Is.EqualTo(new[]
+        {
+            (SignatureStatus.Valid, SignatureRole.Signer, "timestamp"), (SignatureStatus.Valid, SignatureRole.Organisation, "claimed"),
+        }), Describe(v));
+        Assert.That(PdfsigSigner.Validations(Pdfsig.Verify(pdf)), Is.EqualTo(new[] { "Signature is Valid.", "Signature is Valid." }));
+    }
+
     /// <summary>Decree 30/2020 appendix I: an appendix carries the organisation's signature only.</summary>
     [Test]
     public void AppendixWithOnlyTheOrganisationsSignatureIsAcceptedByTheShippedPolicy()

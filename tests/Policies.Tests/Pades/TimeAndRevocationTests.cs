@@ -144,6 +144,38 @@ public sealed class TimeAndRevocationTests : PolicyFixture
         Assert.That(Single(v).Status, Is.EqualTo(SignatureStatus.Revoked), Describe(v));
     }
 
+    /// <summary>With a host's fetcher, a CA without a fresh list here is asked at the certificate's distribution point.</summary>
+    [Test]
+    public void FetchedCrlIsUsedWhenNoneIsAtHand()
+    {
+        var pdf = TestPdf.CreateSigned(Pki.WithDistributionPoint, TestDocuments.Report());
+        var revoking = Pki.IntermediateCrl(DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddDays(7), Pki.WithDistributionPoint.Certificate);
+        var fetcher = new StubFetcher(revoking.GetEncoded());
+        var result = PolicyLoader.Load(Pki.WriteConfig(null, [Pki.RootCrl]), TimeProvider.System, fetcher);
+        var v = WithPdf(pdf, result.Policy);
+        Assert.That(Single(v).Status, Is.EqualTo(SignatureStatus.Revoked), Describe(v));
+        Assert.That(fetcher.Asked, Is.EqualTo(new[] { new Uri(TestPki.CrlUrl) }));
+
+        // Nothing to be had: offline rules apply (not-checked), and a fresh list at hand means no fetch at all.
+        var offline = new StubFetcher(null);
+        var unreachable = Single(WithPdf(pdf, PolicyLoader.Load(Pki.WriteConfig(null, [Pki.RootCrl]), TimeProvider.System, offline).Policy));
+        Assert.That(unreachable.Revocation, Is.EqualTo("not-checked"));
+        var fresh = new StubFetcher(null);
+        Assert.That(Single(WithPdf(pdf, PolicyLoader.Load(Pki.WriteConfig(), TimeProvider.System, fresh).Policy)).Revocation, Is.EqualTo("good"));
+        Assert.That(fresh.Asked, Is.Empty);
+    }
+
+    private sealed class StubFetcher(byte[]? crl) : ICrlFetcher
+    {
+        public List<Uri> Asked { get; } = [];
+
+        public byte[]? Fetch(Uri distributionPoint, CancellationToken ct)
+        {
+            Asked.Add(distributionPoint);
+            return crl;
+        }
+    }
+
     [TestCase("crl-grace: 40d", "at most 30 days")]
     [TestCase("crl-grace: soon", "must be a duration")]
     [TestCase("crl-grase: 1d", "did you mean 'crl-grace'")]

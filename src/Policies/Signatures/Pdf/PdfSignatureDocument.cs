@@ -71,14 +71,27 @@ internal sealed class PdfSignatureDocument : IDisposable
 
     public DictionaryToken Catalog => Document.Structure.Catalog.CatalogDictionary;
 
-    /// <summary>The signature fields that hold a value, in the form's order.</summary>
+    /// <summary>
+    /// The signature fields that hold a value: those of the form (/AcroForm /Fields and their /Kids), then signature
+    /// widgets on the pages that the form does not list (poppler's pdfsig adds its field only to the page's /Annots
+    /// when /AcroForm is a direct dictionary, and readers such as pdfsig and Acrobat still show it). Each once.
+    /// </summary>
     public IReadOnlyList<PdfSignatureField> SignatureFields()
     {
         var result = new List<PdfSignatureField>();
+        var ranges = new HashSet<string>(StringComparer.Ordinal);
         var acroForm = Dictionary(Document, Entry(Catalog, "AcroForm"));
         var seen = new HashSet<IndirectReference>();
         foreach (var field in Array(Document, acroForm, "Fields") ?? [])
             Walk(field, null, string.Empty, 0);
+        foreach (var annotation in PageAnnotations())
+        {
+            if (result.Count >= MaxFields) break;
+            if (annotation is IndirectReferenceToken r && seen.Contains(r.Data)) continue;
+            if (Dictionary(Document, annotation) is not { } widget) continue;
+            var (type, name) = Inherited(widget);
+            if (type == "Sig") Add(widget, name);
+        }
         return result;
 
         void Walk(IToken token, string? inheritedType, string parentName, int depth)
@@ -89,12 +102,50 @@ internal sealed class PdfSignatureDocument : IDisposable
             var type = Name(Document, field, "FT") ?? inheritedType;
             var partial = TextOf(Document, field, "T");
             var name = partial is null ? parentName : parentName.Length == 0 ? partial : $"{parentName}.{partial}";
-            if (type == "Sig" && Entry(field, "V") is { } valueToken && Dictionary(Document, valueToken) is { } value
-                && Read(name, (valueToken as IndirectReferenceToken)?.Data, value) is { } signature)
-                result.Add(signature);
+            if (type == "Sig") Add(field, name);
             foreach (var kid in Array(Document, field, "Kids") ?? [])
                 Walk(kid, type, name, depth + 1);
         }
+
+        void Add(DictionaryToken field, string name)
+        {
+            if (Entry(field, "V") is not { } valueToken || Dictionary(Document, valueToken) is not { } value) return;
+            if (Read(name, (valueToken as IndirectReferenceToken)?.Data, value) is not { } signature) return;
+            if (ranges.Add(string.Join(' ', signature.ByteRange))) result.Add(signature);
+        }
+    }
+
+    /// <summary>A widget's field type and full name, climbing /Parent (bounded) for what it inherits.</summary>
+    private (string? Type, string Name) Inherited(DictionaryToken widget)
+    {
+        string? type = null;
+        var parts = new List<string>();
+        var node = widget;
+        for (var depth = 0; node is not null && depth < MaxFieldDepth; depth++)
+        {
+            type ??= Name(Document, node, "FT");
+            if (TextOf(Document, node, "T") is { } partial) parts.Insert(0, partial);
+            node = Dictionary(Document, Entry(node, "Parent"));
+        }
+        return (type, string.Join('.', parts));
+    }
+
+    /// <summary>Every page's /Annots entries, the page tree walked with bounds.</summary>
+    private List<IToken> PageAnnotations()
+    {
+        var result = new List<IToken>();
+        var seen = new HashSet<IndirectReference>();
+        void Visit(IToken? token, int depth)
+        {
+            if (depth > 32 || seen.Count > 100_000 || result.Count > MaxFields * 4) return;
+            if (token is IndirectReferenceToken r && !seen.Add(r.Data)) return;
+            var node = Dictionary(Document, token);
+            if (node is null) return;
+            result.AddRange(Array(Document, node, "Annots") ?? []);
+            foreach (var kid in Array(Document, node, "Kids") ?? []) Visit(kid, depth + 1);
+        }
+        Visit(Entry(Catalog, "Pages"), 0);
+        return result;
     }
 
     private PdfSignatureField? Read(string name, IndirectReference? reference, DictionaryToken value)
