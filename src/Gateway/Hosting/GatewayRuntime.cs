@@ -23,10 +23,11 @@ public sealed class GatewayRuntime : IAsyncDisposable
     private readonly List<IDisposable> _disposables = new();
     private PolicyHolder? _policies;
     private Revocation.HttpCrlFetcher? _crlFetcher;
-    private AuditLog? _audit;
+    private IAuditLog? _audit;
     private AuditQueryServer? _auditServer;
     private DeliveryService? _delivery;
     private SmtpServer? _smtp;
+    private WebConsole.WebConsoleHost? _console;
     private TimeSpan _shutdownGrace;
 
     private GatewayRuntime(GatewayPaths paths, ILogger logger)
@@ -38,10 +39,12 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public GatewayPaths Paths { get; }
     public IReadOnlyDictionary<string, IPEndPoint> EndPoints => _smtp?.BoundEndPoints ?? new Dictionary<string, IPEndPoint>();
     public PolicyHolder Policies => _policies!;
-    public AuditLog? Audit => _audit;
+    public IAuditLog? Audit => _audit;
     public Spool.Spool Spool { get; private set; } = null!;
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
+    /// <summary>The web console's listener, when Console:Enabled.</summary>
+    public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
 
     /// <summary>The limit on concurrent policy evaluations and their time budget.</summary>
     internal EvaluationGate Evaluation { get; private set; } = null!;
@@ -63,11 +66,12 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
     private async Task StartCoreAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var smtpSettings = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
+        var smtpSettings = SmtpSettings.FromConfiguration(configuration);
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
-        var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        var auditOptions = AuditSettings.FromConfiguration(configuration);
         var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
+        var consoleOptions = WebConsole.ConsoleOptions.FromConfiguration(configuration);
         var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
         // Bounces (Reporting-MTA, postmaster@) and the upstream EHLO say the same name as the greeting.
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
@@ -88,7 +92,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {
-            _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
+            _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct,
+                NodeOptions.FromConfiguration(configuration).EffectiveName).ConfigureAwait(false);
             // Accepted messages carry their audit record in the queue file; a crash within Audit:CommitDelay of a 250
             // leaves some of them only there. Before delivery may remove any queue file, give those to the log.
             await _audit.RecoverCarriedAsync(Spool.List().Select(e => e.Envelope.AuditRecord?.Utf8).OfType<byte[]>(), ct).ConfigureAwait(false);
@@ -100,7 +105,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
+        var access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
         _disposables.Add(access);
 
         _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),
@@ -118,11 +123,15 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
+        if (consoleOptions.Enabled)
+            _console = await WebConsole.WebConsoleHost.StartAsync(new WebConsole.ConsoleContext(this, consoleOptions, configuration), loggerFactory, ct).ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        if (_console is not null)
+            await _console.StopAsync(ct).ConfigureAwait(false);
         if (_smtp is not null)
             await _smtp.StopAsync(_shutdownGrace, ct).ConfigureAwait(false);
         if (_delivery is not null)
@@ -144,6 +153,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_console is not null) await _console.DisposeAsync().ConfigureAwait(false);
         if (_smtp is not null) await _smtp.DisposeAsync().ConfigureAwait(false);
         _delivery?.Dispose();
         if (_audit is not null) await _audit.DisposeAsync().ConfigureAwait(false);

@@ -59,9 +59,9 @@ internal static class AuditMapper
         Subject = s.SignerSubject,
         Issuer = s.Issuer,
         Serial = s.Serial,
-        NotBefore = s.NotBefore?.UtcDateTime ?? default,
-        NotAfter = s.NotAfter?.UtcDateTime ?? default,
-        SigningTime = s.SigningTime?.UtcDateTime ?? default,
+        NotBefore = s.NotBefore?.UtcDateTime,
+        NotAfter = s.NotAfter?.UtcDateTime,
+        SigningTime = s.SigningTime?.UtcDateTime,
         SigningTimeSource = s.SigningTimeSource,
         Revocation = s.Revocation,
     };

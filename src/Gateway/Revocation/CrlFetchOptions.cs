@@ -27,22 +27,24 @@ public sealed class CrlFetchOptions
     public TimeSpan MaxCacheAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Binds the section; an unknown key or a value that does not parse is an error, never ignored.</summary>
-    public static CrlFetchOptions FromConfiguration(IConfiguration configuration)
+    public static CrlFetchOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new CrlFetchOptions();
-        configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        options.Validate();
-        return options;
+        var options = Hosting.OptionsBinding.Bind(configuration, SectionName, new CrlFetchOptions());
+        return validate ? Hosting.OptionsBinding.Checked(options, options.Validate()) : options;
     }
 
-    internal void Validate()
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
     {
+        var problems = new List<string>();
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(1))
-            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "CrlFetch:Timeout must be more than 0 and at most 00:01:00.");
+            problems.Add($"CrlFetch:Timeout must be more than 0 and at most 00:01:00, not {Timeout}.");
         if (MaxBytes <= 0)
-            throw new ArgumentOutOfRangeException(nameof(MaxBytes), MaxBytes, "CrlFetch:MaxBytes must be positive.");
-        if (RetryAfter < TimeSpan.Zero || MaxCacheAge < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(RetryAfter), "CrlFetch:RetryAfter and CrlFetch:MaxCacheAge must not be negative.");
+            problems.Add($"CrlFetch:MaxBytes must be positive, not {MaxBytes}.");
+        if (RetryAfter < TimeSpan.Zero)
+            problems.Add($"CrlFetch:RetryAfter must not be negative, not {RetryAfter}.");
+        if (MaxCacheAge < TimeSpan.Zero)
+            problems.Add($"CrlFetch:MaxCacheAge must not be negative, not {MaxCacheAge}.");
+        return problems;
     }
 }
