@@ -26,7 +26,10 @@ internal sealed class TimestampVerifier(ChainValidator chains, TimeProvider cloc
         X509Certificate? tsa;
         try
         {
-            stamp = new TimeStampToken(new CmsSignedData(token));
+            // One ASN.1 object: a document timestamp's /Contents is zero-padded after the token.
+            using var input = new Asn1InputStream(token);
+            var contentInfo = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(input.ReadObject() ?? throw new TspException("empty timestamp"));
+            stamp = new TimeStampToken(new CmsSignedData(contentInfo));
             var certificates = stamp.GetCertificates().EnumerateMatches(null).ToList();
             tsa = certificates.FirstOrDefault(c => stamp.SignerID.Match(c));
             if (tsa is null) return Fail(null, "the timestamp does not include the TSA's certificate");
