@@ -38,6 +38,10 @@ internal static class AuditMapper
             Symbol = a.DocumentSymbol,
             SignatureStatus = a.Signature?.Status.ToWireName(),
             Status = a.Unreadable ? "unreadable" : null,
+            Encoding = a.TextEncoding == TextEncoding.Unicode ? null : a.TextEncoding.ToWireName(),
+            Scanned = a.Scanned,
+            Urgency = a.Urgency == Urgency.None ? null : a.Urgency.ToWireName(),
+            Document = AuditDocuments.From(a.Metadata),
             Signatures = a.Signature?.Signatures.Select(Signature).ToList(),
         }).ToList() ?? [],
         Smime = verdict is null ? null : new AuditSmime
@@ -50,6 +54,8 @@ internal static class AuditMapper
         },
         Rules = verdict?.Hits.Select(Rule).ToList() ?? [],
         PolicyVersion = verdict?.PolicyVersion,
+        Urgency = verdict is null || verdict.Urgency == Urgency.None ? null : verdict.Urgency.ToWireName(),
+        Document = AuditDocuments.From(verdict?.BodyMetadata),
     };
 
     public static AuditSignature Signature(PdfSignatureDetail s) => new()
