@@ -85,7 +85,7 @@ SINK_PID=$!
 
 GW_PORT=$(free_port)
 GW_ARGS=(run --config "$TMP/config" --data "$TMP/data"
-    "--Smtp:Listeners:Relay:Port=$GW_PORT" --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false
+    "--Smtp:Listeners:Relay:Port=$GW_PORT" --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false --Console:Port=0
     --Delivery:Upstream:Host=127.0.0.1 "--Delivery:Upstream:Port=$SINK_PORT" --Delivery:Upstream:Security=None
     --Logging:LogLevel:Default=Warning
     --Smtp:MaxConnectionsPerIp=200 --Access:RateLimits:MessagesPerIp=0 --Access:RateLimits:RecipientsPerIp=0

@@ -56,7 +56,7 @@ start_gateway() { # name bin port args...
     local name=$1 bin=$2 port=$3; shift 3
     mkdir -p "$TMP/$name"
     "$bin/gateway" run --config "$REPO/config" --data "$TMP/$name" \
-        --Smtp:Listeners:Relay:Port="$port" --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false \
+        --Smtp:Listeners:Relay:Port="$port" --Smtp:Listeners:Submission:Enabled=false --Smtp:Listeners:Smtps:Enabled=false --Console:Port=0 \
         --Delivery:Upstream:Host=127.0.0.1 --Delivery:Upstream:Port="$SINK_PORT" --Delivery:Upstream:Security=None \
         --Logging:LogLevel:Default=Warning --Smtp:MaxConnectionsPerIp=200 \
         --Access:RateLimits:MessagesPerIp=0 --Access:RateLimits:RecipientsPerIp=0 "$@" > "$TMP/$name.log" 2>&1 &

@@ -329,7 +329,7 @@ start_gateway() {
     mkdir -p "$GW_DATA"
     local args=(run --config "$GW_CONFIG" --data "$GW_DATA"
         "--Smtp:Listeners:Relay:Port=$GW_PORT"
-        --Smtp:Listeners:Submission:Enabled=false
+        --Smtp:Listeners:Submission:Enabled=false --Console:Port=0
         --Smtp:Listeners:Smtps:Enabled=false
         --Delivery:Upstream:Host=127.0.0.1
         "--Delivery:Upstream:Port=$SINK_PORT"

@@ -25,6 +25,7 @@ public static class ConfigurationCheck
         [AuditOptions.SectionName] = typeof(AuditOptions),
         [Pipeline.EvaluationOptions.SectionName] = typeof(Pipeline.EvaluationOptions),
         [NodeOptions.SectionName] = typeof(NodeOptions),
+        [WebConsole.ConsoleOptions.SectionName] = typeof(WebConsole.ConsoleOptions),
     };
 
     /// <summary>Why <paramref name="configDir"/> cannot be the configuration folder, or null when it can.</summary>

@@ -26,6 +26,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     private AuditQueryServer? _auditServer;
     private DeliveryService? _delivery;
     private SmtpServer? _smtp;
+    private WebConsole.WebConsoleHost? _console;
     private TimeSpan _shutdownGrace;
 
     private GatewayRuntime(GatewayPaths paths, ILogger logger)
@@ -41,6 +42,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public Spool.Spool Spool { get; private set; } = null!;
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
+    /// <summary>The web console's listener, when Console:Enabled.</summary>
+    public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
 
     /// <summary>The limit on concurrent policy evaluations and their time budget.</summary>
     internal EvaluationGate Evaluation { get; private set; } = null!;
@@ -67,6 +70,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var accessOptions = AccessOptions.FromConfiguration(configuration);
         var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
         var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
+        var consoleOptions = WebConsole.ConsoleOptions.FromConfiguration(configuration);
         var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
         // Bounces (Reporting-MTA, postmaster@) and the upstream EHLO say the same name as the greeting.
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
@@ -116,11 +120,15 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
+        if (consoleOptions.Enabled)
+            _console = await WebConsole.WebConsoleHost.StartAsync(new WebConsole.ConsoleContext(this, consoleOptions, configuration), loggerFactory, ct).ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        if (_console is not null)
+            await _console.StopAsync(ct).ConfigureAwait(false);
         if (_smtp is not null)
             await _smtp.StopAsync(_shutdownGrace, ct).ConfigureAwait(false);
         if (_delivery is not null)
@@ -142,6 +150,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_console is not null) await _console.DisposeAsync().ConfigureAwait(false);
         if (_smtp is not null) await _smtp.DisposeAsync().ConfigureAwait(false);
         _delivery?.Dispose();
         if (_audit is not null) await _audit.DisposeAsync().ConfigureAwait(false);

@@ -96,7 +96,7 @@ public class AuditHeadTests
         File.WriteAllBytes(Db(dir.Path), []);
         var run = await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run",
             "--config", RepoPaths.ShippedConfig, "--data", dir.Path, $"--Smtp:Listeners:Relay:Port={Ports.Free()}",
-            "--Smtp:Listeners:Submission:Enabled=false", "--Smtp:Listeners:Smtps:Enabled=false"], timeout: TimeSpan.FromSeconds(60));
+            "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false"], timeout: TimeSpan.FromSeconds(60));
         Assert.That(run.ExitCode, Is.EqualTo(1), run.All);
         Assert.That(run.StdErr, Does.Contain($"gateway run: {Db(dir.Path)} holds no audit entries").And.Contain("Restore"));
         Assert.That(run.All, Does.Not.Contain("Unhandled exception"));

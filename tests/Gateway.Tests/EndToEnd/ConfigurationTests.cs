@@ -30,7 +30,7 @@ public sealed class ConfigurationTests
         ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], timeout: TimeSpan.FromSeconds(60));
 
     private string[] Run(params string[] settings) =>
-        ["run", "--config", _config, "--data", _data, $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false",
+        ["run", "--config", _config, "--data", _data, $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0",
          "--Smtp:Listeners:Smtps:Enabled=false", .. settings];
 
     [Test, CancelAfter(60_000)]

@@ -147,7 +147,7 @@ public sealed class LogTests
         var result = await ToolRunner.RunAsync("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run", "--config", RepoPaths.ShippedConfig, "--data", RepoPaths.TempDir("log-port"),
-            $"--Smtp:Listeners:Relay:Port={port}", "--Smtp:Listeners:Submission:Enabled=false", "--Smtp:Listeners:Smtps:Enabled=false",
+            $"--Smtp:Listeners:Relay:Port={port}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
         ], timeout: TimeSpan.FromSeconds(50));
 
@@ -167,7 +167,7 @@ public sealed class LogTests
         var result = await ToolRunner.RunAsync("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run", "--config", RepoPaths.ShippedConfig, "--data", data,
-            $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Smtp:Listeners:Smtps:Enabled=false",
+            $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
         ], timeout: TimeSpan.FromSeconds(50));
 

@@ -150,7 +150,7 @@ public sealed class PolicyAdministrationTests
         Assert.That(check.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));
 
         var run = await Gateway("run", "--config", _config, "--data", RepoPaths.TempDir("policy-deep-run"),
-            $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Smtp:Listeners:Smtps:Enabled=false");
+            $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false");
         Assert.That(run.ExitCode, Is.EqualTo(1), "a clean refusal to start, not SIGABRT (134): " + run.All);
         Assert.That(run.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));
         Assert.That(run.All, Does.Not.Contain("Stack overflow").And.Not.Match(@"\n\s+at "));

@@ -24,6 +24,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Smtp:Listeners:Relay:Port"] = RelayPort.ToString(),
             ["Smtp:Listeners:Submission:Enabled"] = "false",
             ["Smtp:Listeners:Smtps:Enabled"] = "false",
+            ["Console:Port"] = "0",
             ["Delivery:Upstream:Security"] = "None",
             ["Logging:LogLevel:Default"] = "Warning",
         };

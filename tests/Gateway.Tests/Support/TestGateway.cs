@@ -47,6 +47,7 @@ public sealed class TestGateway : IAsyncDisposable
             ["Smtp:Listeners:Relay:Port"] = "0",
             ["Smtp:Listeners:Submission:Port"] = "0",
             ["Smtp:Listeners:Smtps:Port"] = "0",
+            ["Console:Port"] = "0",
             ["Smtp:AuthFailureDelay"] = "00:00:00.100",
             ["Smtp:ShutdownGrace"] = "00:00:05",
             ["Delivery:Upstream:Security"] = "None",
