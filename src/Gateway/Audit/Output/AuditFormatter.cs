@@ -69,7 +69,9 @@ public static class AuditFormatter
         else
         {
             output.WriteLine($"BROKEN ({result.Problem}) at entry {result.FirstBadSeq}{(result.Node is null ? "" : $" of node {result.Node}")}: {result.Message}");
-            output.WriteLine($"{result.Checked} entries verified before it; anchor {result.AnchorSeq}, recorded head {result.HeadSeq}");
+            output.WriteLine(result.Node is null
+                ? $"{result.Checked} entries verified before it; anchor {result.AnchorSeq}, recorded head {result.HeadSeq}"
+                : $"{result.Checked} entries verified before it (every node's chain is walked in node order)");
         }
     }
 
