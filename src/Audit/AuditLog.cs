@@ -75,7 +75,7 @@ public sealed class AuditLog : IAuditLog
     public static async Task<AuditLog> OpenAsync(string dataDir, AuditOptions options, ILogger<AuditLog>? logger = null, CancellationToken ct = default, string? node = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        if (options.Validate() is { Count: > 0 } problems) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         if (options.Store == AuditStoreKind.PostgreSQL && string.IsNullOrWhiteSpace(node))
             throw new ArgumentException("A shared audit store needs the node's name (Node:Name).", nameof(node));
         ILogger log = logger ?? (ILogger)NullLogger.Instance;

@@ -39,20 +39,15 @@ public sealed class AuditOptions
     public int BatchSize { get; set; } = 1000;
 
     /// <summary>
-    /// Longest time the background writer waits to fill a batch before writing it to LiteDB.
-    /// Records are durable in the journal before this; the interval only delays when queries see them. Longer batches
-    /// mean fewer LiteDB commits and more delivery outcomes stored in their transaction's chunk: under 50-session load
-    /// 250 ms cost 2-3% less gateway CPU than 50 ms, and 500 ms no less than 250.
+    /// Longest time the background writer waits to fill a batch before writing it to LiteDB. Records are durable in the
+    /// journal before this; the interval only delays when queries see them (docs/storage.md; figures in bench/RESULTS.md).
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Longest time the journal holds an entry nobody waits for (an accepted message's record, which the spool keeps
-    /// durable meanwhile; a delivery outcome) so that it shares an fsync with others. Rejections and everything a
-    /// reply waits for are written at once. 0 writes every entry at once. A delivered message's queue file waits for
-    /// this commit, so a crash within the delay after a delivery sends that message again (a duplicate, never a message
-    /// without its record). Fsyncs are dear on virtual disks: two gateways under the same load (bench/pipeline,
-    /// pairperf), 100 ms used 1.6% less CPU per message than 20 ms (four pairs, sides swapped, 0.3-2.3%).
+    /// durable meanwhile; a delivery outcome) so that it shares an fsync with others; 0 writes every entry at once.
+    /// A crash within it after a delivery sends that message again, never a message without its record (docs/storage.md).
     /// </summary>
     public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -72,21 +67,24 @@ public sealed class AuditOptions
     /// </summary>
     public long MinFreeBytes { get; set; } = 100L * 1024 * 1024;
 
-    internal void Validate()
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable. The host binds the section and refuses what this finds.</summary>
+    public IReadOnlyList<string> Validate()
     {
-        if (!Enum.IsDefined(Store)) throw new ArgumentOutOfRangeException(nameof(Store), Store, "Audit:Store must be LiteDB or PostgreSQL.");
+        var problems = new List<string>();
+        if (!Enum.IsDefined(Store)) problems.Add("Audit:Store must be LiteDB or PostgreSQL.");
         if (Store == AuditStoreKind.PostgreSQL && string.IsNullOrWhiteSpace(ConnectionString))
-            throw new ArgumentException("Audit:Store is PostgreSQL but Audit:ConnectionString is empty.", nameof(ConnectionString));
+            problems.Add("Audit:Store is PostgreSQL but Audit:ConnectionString is empty.");
         if (Store == AuditStoreKind.LiteDB && !string.IsNullOrWhiteSpace(ConnectionString))
-            throw new ArgumentException("Audit:ConnectionString is set but Audit:Store is LiteDB (set Audit:Store=PostgreSQL to use it).", nameof(ConnectionString));
-        if (MinFreeBytes < 0) throw new ArgumentOutOfRangeException(nameof(MinFreeBytes), MinFreeBytes, "Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
-        if (RetentionDays < 0) throw new ArgumentOutOfRangeException(nameof(RetentionDays), RetentionDays, "Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Audit:BatchSize must be positive.");
-        if (FlushInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "Audit:FlushInterval must not be negative.");
-        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(10)) throw new ArgumentOutOfRangeException(nameof(CommitDelay), CommitDelay, "Audit:CommitDelay must be between 0 and 10 seconds.");
-        if (JournalSegmentBytes < 4096) throw new ArgumentOutOfRangeException(nameof(JournalSegmentBytes), JournalSegmentBytes, "Audit:JournalSegmentBytes must be at least 4096.");
-        if (CheckpointPages <= 0) throw new ArgumentOutOfRangeException(nameof(CheckpointPages), CheckpointPages, "Audit:CheckpointPages must be positive.");
-        if (PurgeInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PurgeInterval), PurgeInterval, "Audit:PurgeInterval must be positive.");
+            problems.Add("Audit:ConnectionString is set but Audit:Store is LiteDB (set Audit:Store=PostgreSQL to use it).");
+        if (MinFreeBytes < 0) problems.Add("Audit:MinFreeBytes must be 0 (no reserve) or a number of bytes.");
+        if (RetentionDays < 0) problems.Add("Audit:RetentionDays must be 0 (keep forever) or a positive number of days.");
+        if (BatchSize <= 0) problems.Add("Audit:BatchSize must be positive.");
+        if (FlushInterval < TimeSpan.Zero) problems.Add("Audit:FlushInterval must not be negative.");
+        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(10)) problems.Add($"Audit:CommitDelay must be between 0 and 10 seconds (is {CommitDelay}).");
+        if (JournalSegmentBytes < 4096) problems.Add("Audit:JournalSegmentBytes must be at least 4096.");
+        if (CheckpointPages <= 0) problems.Add("Audit:CheckpointPages must be positive.");
+        if (PurgeInterval <= TimeSpan.Zero) problems.Add("Audit:PurgeInterval must be positive.");
+        return problems;
     }
 }
 

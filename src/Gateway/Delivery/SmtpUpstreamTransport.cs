@@ -93,23 +93,10 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
     {
         if (_client is { IsConnected: true }) return _client;
         await DropAsync().ConfigureAwait(false);
-        var client = new GatewaySmtpClient(new NullProtocolLogger())
-        {
-            LocalDomain = _options.HostName,
-            Timeout = (int)Math.Min(int.MaxValue, _options.CommandTimeout.TotalMilliseconds),
-            CheckCertificateRevocation = false,
-        };
-        if (Upstream.AcceptInvalidCertificates)
-            client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        var client = Upstream.Prepare(new GatewaySmtpClient(new NullProtocolLogger()), _options.HostName, _options.CommandTimeout);
         try
         {
-            var security = Upstream.EffectiveSecurity switch
-            {
-                UpstreamSecurity.None => SecureSocketOptions.None,
-                UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
-                UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.StartTlsWhenAvailable,
-            };
+            var security = UpstreamOptions.ToMailKit(Upstream.EffectiveSecurity);
             // Our own socket, for TCP_NODELAY: with Nagle on, each pipelined command group waits for the
             // peer's delayed ACK (tens of milliseconds), which caps a connection at a few dozen messages/s.
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

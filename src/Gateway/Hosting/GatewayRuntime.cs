@@ -65,10 +65,10 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
     private async Task StartCoreAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var smtpSettings = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
+        var smtpSettings = SmtpSettings.FromConfiguration(configuration);
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
-        var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        var auditOptions = AuditSettings.FromConfiguration(configuration);
         var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
         var consoleOptions = WebConsole.ConsoleOptions.FromConfiguration(configuration);
         var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
@@ -102,7 +102,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
+        var access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
         _disposables.Add(access);
 
         _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),

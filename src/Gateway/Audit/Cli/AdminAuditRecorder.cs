@@ -10,7 +10,7 @@ public static class AdminAuditRecorder
 
     /// <summary>
     /// The folders of the command being run, so that with no gateway running the action is recorded in the configured
-    /// store (see <see cref="AuditSettings"/>); the queue and quarantine verbs set it around their action.
+    /// store (see <see cref="Hosting.AuditSettings.ForVerbs"/>); the queue and quarantine verbs set it around their action.
     /// </summary>
     public static IDisposable For(GatewayPaths paths)
     {
@@ -48,7 +48,7 @@ public static class AdminAuditRecorder
         }
         try
         {
-            var (options, node) = s_paths.Value is { } paths ? AuditSettings.Load(paths) : (new AuditOptions { RetentionDays = 0 }, Environment.MachineName);
+            var (options, node) = s_paths.Value is { } paths ? Hosting.AuditSettings.ForVerbs(paths) : (new AuditOptions { RetentionDays = 0 }, Environment.MachineName);
             var log = await AuditLog.OpenAsync(dataDir, options, ct: ct, node: node).ConfigureAwait(false);
             await using (log.ConfigureAwait(false))
                 await log.RecordAdminAsync(action, AdminAction.CurrentUid(), ct).ConfigureAwait(false);

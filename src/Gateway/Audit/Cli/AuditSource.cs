@@ -27,7 +27,7 @@ internal static class AuditSource
         string node;
         try
         {
-            (options, node) = AuditSettings.Load(paths);
+            (options, node) = Hosting.AuditSettings.ForVerbs(paths);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {

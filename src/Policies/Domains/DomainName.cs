@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace GovGateway.Access;
+namespace GovGateway.Policies.Domains;
 
 /// <summary>
 /// Normalises host names for comparison: Unicode (U-label) and punycode (A-label) forms, any case,

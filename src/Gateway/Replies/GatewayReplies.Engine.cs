@@ -1,64 +1,10 @@
-using System.Globalization;
-using GovGateway.Access;
 using GovGateway.Smtp;
 
-namespace GovGateway.Pipeline;
+namespace GovGateway.Replies;
 
-/// <summary>
-/// Replies staff read in their mail client (or in a bounce): Vietnamese first, then English. The gateway's
-/// own texts are here, and so are those of the SMTP engine's own refusals (<see cref="EngineReplies"/>);
-/// the access rules' texts are in <see cref="AccessReplies"/>.
-/// </summary>
-public static class Bilingual
+// The SMTP engine's own refusals (limits, timeouts, sequence, TLS, AUTH), given to it through SmtpServerOptions.Replies.
+public static partial class GatewayReplies
 {
-    public static SmtpReply Reply(int code, string enhanced, string vietnamese, string english) =>
-        new(code, enhanced, $"{vietnamese} / {english}");
-
-    public static SmtpReply HeaderFromNotYours(string? address) => Reply(550, "5.7.1",
-        $"Địa chỉ From trong thư <{address}> không phải của bạn; hãy gửi từ hộp thư của chính bạn",
-        $"The message's From address <{address}> is not yours; send from your own mailbox");
-
-    public static SmtpReply Queued(string queueId) => new(250, "2.0.0", $"OK: queued as {queueId}");
-
-    public static SmtpReply Quarantined(string id) => Reply(250, "2.0.0",
-        $"Thư đã được nhận và giữ lại chờ quản trị viên kiểm tra (mã {id})",
-        $"Accepted and held for review by an administrator (id {id})");
-
-    public static SmtpReply StorageFull => Reply(452, "4.3.1",
-        "Máy chủ tạm thời hết dung lượng lưu trữ, vui lòng gửi lại sau",
-        "Insufficient system storage, please try again later");
-
-    internal const string EvaluationTimedOutVi = "Kiểm tra thư vượt quá thời gian cho phép; thư chưa được nhận, vui lòng gửi lại sau";
-    internal const string EvaluationTimedOutEn = "Checking the message took longer than allowed; it was not accepted, please try again later";
-
-    /// <summary>The policy evaluation ran past Evaluation:Timeout.</summary>
-    public static SmtpReply EvaluationTimedOut => Reply(451, "4.7.0", EvaluationTimedOutVi, EvaluationTimedOutEn);
-
-    /// <summary>Recorded (the client no longer reads it) when the client hung up before the reply to its message.</summary>
-    /// <summary>Why an accepted message was withdrawn (audit outcome "withdrawn"): its 250 never reached the client.</summary>
-    public const string ClientLeftBeforeReply =
-        "Máy khách đã ngắt kết nối trước khi nhận trả lời 250; thư bị rút khỏi hàng đợi, không chuyển đi / client left before the reply: the message was withdrawn from the queue, not delivered";
-
-    public static SmtpReply ClientLeft => Reply(421, "4.4.2",
-        "Máy khách đã ngắt kết nối trước khi nhận trả lời; thư không được nhận",
-        "The client closed the connection before the reply; the message was not accepted");
-
-    public static SmtpReply LocalError => Reply(451, "4.3.0",
-        "Lỗi cục bộ khi xử lý thư, vui lòng gửi lại sau",
-        "Local error in processing, please try again later");
-
-    /// <summary>A size in octets as megabytes (1 MB = 1,048,576 octets), as administrators set and users read it.</summary>
-    public static string Megabytes(long octets) =>
-        (octets / 1048576.0).ToString(octets % 1048576 == 0 ? "0" : "0.##", CultureInfo.InvariantCulture);
-
-    /// <summary>The size limit as people read it: MB, or KB under 1 MB (a 2,000-byte limit is not "0 MB").</summary>
-    public static string SizeLimit(long octets) =>
-        octets >= 1048576 ? Megabytes(octets) + " MB" : Math.Max(1, (octets + 1023) / 1024).ToString(CultureInfo.InvariantCulture) + " KB";
-
-    public static SmtpReply MessageTooBig(long limit) => Reply(552, "5.3.4",
-        $"Thư vượt quá kích thước tối đa {SizeLimit(limit)} (kể cả tệp đính kèm); hãy gửi tệp nhỏ hơn hoặc chia thành nhiều thư",
-        $"Message size exceeds the maximum of {SizeLimit(limit)} (attachments included); send smaller files or split the message");
-
     /// <summary>The engine's own refusals (limits, timeouts, sequence, TLS, AUTH), in both languages, codes kept.</summary>
     public static SmtpReplies EngineReplies() => new()
     {
@@ -68,10 +14,10 @@ public static class Bilingual
             "Máy chủ đang dừng dịch vụ, đóng kết nối; vui lòng gửi lại sau", "Service shutting down, closing connection; try again later"),
         TooManyErrors = Reply(421, "4.7.0",
             "Quá nhiều lệnh sai, đóng kết nối", "Too many errors, closing connection"),
-        LocalError = Bilingual.LocalError,
+        LocalError = GatewayReplies.LocalError,
         LocalErrorClosing = Reply(421, "4.3.0",
             "Lỗi cục bộ khi xử lý, đóng kết nối; vui lòng gửi lại sau", "Local error in processing, closing connection; try again later"),
-        InsufficientStorage = Bilingual.StorageFull,
+        InsufficientStorage = StorageFull,
         CommandTimeout = Reply(421, "4.4.2",
             "Quá thời gian chờ lệnh, đóng kết nối", "Timeout waiting for command, closing connection"),
         DataTimeout = Reply(421, "4.4.2",
@@ -89,7 +35,7 @@ public static class Bilingual
         BareLineBreakInContent = Reply(550, "5.5.2",
             "Nội dung thư có ký tự CR hoặc LF đơn lẻ thay vì CRLF, thư bị từ chối; đóng kết nối",
             "Bare <CR> or <LF> in message content, message refused; closing connection"),
-        MessageTooBig = Bilingual.MessageTooBig,
+        MessageTooBig = GatewayReplies.MessageTooBig,
         ContentLineTooLong = max => Reply(500, "5.5.6",
             $"Thư có dòng dài hơn {max} byte, thư bị từ chối", $"Message line longer than {max} octets, message refused"),
         CommandNotRecognized = Reply(500, "5.5.2",
@@ -109,10 +55,10 @@ public static class Bilingual
             "Địa chỉ có ký tự ngoài ASCII cần SMTPUTF8", "Non-ASCII address requires SMTPUTF8"),
         StartTlsFirst = Reply(530, "5.7.0",
             "Cần mã hóa kết nối (STARTTLS) trước khi gửi thư", "Must issue a STARTTLS command first"),
-        AuthenticationRequired = AccessReplies.AuthenticationRequired,
+        AuthenticationRequired = GatewayReplies.AuthenticationRequired,
         EncryptionRequiredForAuth = Reply(538, "5.7.11",
             "Cần mã hóa kết nối trước khi đăng nhập", "Encryption required for requested authentication mechanism"),
-        AuthCredentialsInvalid = AccessReplies.AuthFailed,
+        AuthCredentialsInvalid = AuthFailed,
         AuthLockedOut = Reply(421, "4.7.0",
             "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau; đóng kết nối", "Too many authentication failures, try again later; closing connection"),
         Other = reply => Reply(reply.Code, reply.EnhancedCode, ProtocolRefusal(reply), reply.Text),

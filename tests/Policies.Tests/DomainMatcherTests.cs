@@ -1,11 +1,11 @@
-using NUnit.Framework;
-using GovGateway.Access;
+using GovGateway.Policies.Domains;
 
-namespace Gateway.Tests.Access;
+namespace GovGateway.Policies.Tests;
 
+/// <summary>The one domain-list reading (Access:LocalDomains, Access:OwnDomains, policy.yaml's domains and address conditions).</summary>
 public class DomainMatcherTests
 {
-    private readonly DomainMatcher _gov = new(new AccessOptions().LocalDomains);
+    private readonly DomainMatcher _gov = new(["gov.vn"]);
 
     [TestCase("gov.vn")]
     [TestCase("hatinh.gov.vn")]
@@ -74,5 +74,40 @@ public class DomainMatcherTests
     {
         var ex = Assert.Throws<ArgumentException>(() => new DomainMatcher(["gov..vn"]));
         Assert.That(ex!.Message, Does.Contain("gov..vn"));
+    }
+
+    [Test]
+    public void Leading_dot_reads_as_the_bare_domain()
+    {
+        var m = new DomainMatcher([".hatinh.gov.vn"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(m.Matches("hatinh.gov.vn"), Is.True);
+            Assert.That(m.Matches("stnmt.hatinh.gov.vn"), Is.True);
+            Assert.That(m.Domains, Is.EqualTo(new[] { "hatinh.gov.vn" }));
+        });
+    }
+
+    [Test]
+    public void Entries_are_listed_normalised_with_their_wildcard()
+    {
+        var m = new DomainMatcher(["BỘ.gov.vn", "*.HaTinh.gov.vn", "xn--b-8xm.gov.vn"]);
+        Assert.That(m.Domains, Is.EqualTo(new[] { "xn--b-8xm.gov.vn", "*.hatinh.gov.vn" }));
+    }
+
+    [TestCase("gov.vn", true)]
+    [TestCase("*.gov.vn", true)]
+    [TestCase(".gov.vn", true)]
+    [TestCase("bộ.gov.vn", true)]
+    [TestCase("gov..vn", false)]
+    [TestCase("*gov.vn", false)]
+    [TestCase("[192.0.2.1]", false)]
+    [TestCase("x_y.gov.vn", false)]
+    [TestCase("", false)]
+    public void Entry_validity_is_what_the_constructor_accepts(string entry, bool valid)
+    {
+        Assert.That(DomainMatcher.IsValidEntry(entry), Is.EqualTo(valid));
+        if (valid) Assert.DoesNotThrow(() => _ = new DomainMatcher([entry]));
+        else Assert.Throws<ArgumentException>(() => _ = new DomainMatcher([entry]));
     }
 }
