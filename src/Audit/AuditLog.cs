@@ -95,6 +95,15 @@ public sealed class AuditLog : IAuditLog
             throw new IOException($"The audit log in {dir} is open in another process (the running gateway?).", ex);
         }
 
+        // DATA/audit/head means "last entry stored" to both stores; a LiteDB log's head taken as PostgreSQL's would start
+        // this node's shared chain in the middle. The LiteDB log stays evidence; the operator moves it aside.
+        if (options.Store == AuditStoreKind.PostgreSQL && File.Exists(Path.Combine(dir, "audit.db")))
+        {
+            ownerLock.Dispose();
+            throw new AuditLogDamagedException($"{dir} holds a LiteDB audit log (audit.db), but Audit:Store is PostgreSQL. "
+                + "Stop the gateway, move the audit folder aside (keep it: it is the record of what this node did before), and start again.");
+        }
+
         IChainStore? store = null;
         try
         {

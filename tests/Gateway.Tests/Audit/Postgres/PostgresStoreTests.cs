@@ -265,6 +265,17 @@ public sealed class PostgresStoreTests
         Assert.That(verify?.Ok, Is.True, verify?.Message);
     }
 
+    [Test]
+    public async Task A_data_folder_holding_a_litedb_log_is_not_switched_to_postgres_silently()
+    {
+        using var a = new TempDataDir();
+        await using (var lite = await AuditLog.OpenAsync(a.Path, AuditTestData.FastOptions()))
+            await lite.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
+        var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a"));
+        Assert.That(ex!.Message, Does.Contain("holds a LiteDB audit log").And.Contain("move the audit folder aside"));
+        Assert.That(await _pg.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'audit_entries'"), Is.Zero, "nothing shipped");
+    }
+
     private async Task<long> StoredDeliveriesAsync()
     {
         try
