@@ -301,10 +301,9 @@ public sealed class AuditLog : IAuditLog
     }
 
     /// <summary>
-    /// Transaction ids the log certainly holds when the shared store cannot be asked: those still in the journal, and
-    /// every carried record older than the last shipped entry's number allows (the journal commits in order, so a record
-    /// queued before one that was shipped was journaled too). Records whose journal entry cannot be told apart are
-    /// recovered: the log prefers a record twice to a record missing.
+    /// Transaction ids the log certainly holds when the shared store cannot be asked: those still in the local journal.
+    /// A carried record already shipped and no longer journaled (a message deferred since before the restart) is then
+    /// appended again: the log prefers a transaction recorded twice to one missing.
     /// </summary>
     private HashSet<string> JournaledTransactionIds()
     {
