@@ -244,6 +244,13 @@ public sealed class SharedAuditClusterTests
         Assert.That(accepted.Count, Is.GreaterThan(acceptedAtKill), "the survivor kept taking mail after the kill: " + string.Join("\n", failures));
         Assert.That(upstream.Messages(), Is.Empty, "nothing delivered yet: the upstream defers");
 
+        // With the dead node's folders no gateway answers on its socket: the verb reads gw-a's settings and opens the
+        // shared store itself, so it sees every message the survivor answered 250. Of the dead node's own, it sees what
+        // was shipped or what its journal replay stores in time; not always all of them (see the report of this test).
+        var whileDead = await QueryAsync(a);
+        Assert.That(accepted.Where(id => Tag(id) == b.Tag && !whileDead.Any(r => r.QueueId == id)), Is.Empty, "`audit query` with the dead node's configuration misses a 250'd message of the survivor");
+        var deadMissing = fromA.Where(id => !whileDead.Any(r => r.QueueId == id)).ToList();
+
         upstream.Heal();
         a.Process = Process(a.Name, a.Config, a.Data, upstream, a.Process.RelayPort);
         await a.Process.StartAsync();
@@ -277,6 +284,6 @@ public sealed class SharedAuditClusterTests
         Assert.That(verify.ExitCode, Is.EqualTo(0), verify.All);
         Assert.That(verify.All, Does.Contain("on 2 node(s)"));
         TestContext.Out.WriteLine($"accepted {accepted.Count} ({fromA.Count} by {a.Name}), {acceptedAtKill} before the kill; "
-            + $"{failures.Count} client failures (never answered 250):\n{string.Join("\n", failures)}\n{verify.StdOut}");
+            + $"{deadMissing.Count} of {a.Name}'s not yet seen by `audit query` while it was dead; {failures.Count} client failures (never answered 250):\n{string.Join("\n", failures)}\n{verify.StdOut}");
     }
 }
