@@ -57,6 +57,21 @@ internal static class AuditSource
         }
         await using (log.ConfigureAwait(false))
         {
+            // A stopped gateway's journal may hold records it answered 250 for but never stored (killed before its
+            // writer shipped them): opening queues them, and the answer waits for them, at most Audit:StoreWaitAtStart
+            // when the shared store is away (then it says what it lacks rather than look complete).
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                wait.CancelAfter(options.StoreWaitAtStart);
+                try
+                {
+                    await log.FlushAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"Warning: {log.Backlog} journaled audit records of node {node} are not in the store yet (is it reachable?); this answer lacks them.").ConfigureAwait(false);
+                }
+            }
             try
             {
                 return local(log);
