@@ -16,6 +16,9 @@ public sealed class GatewayOperations : IDisposable
     /// <summary>The readiness checks; before the gateway has started, a probe that says so.</summary>
     public IReadOnlyList<string> ReadinessProblems() => _readiness?.Problems() ?? ["gateway: starting"];
 
+    /// <summary>What /readyz adds below "ready": things to fix that do not stop mail.</summary>
+    public IReadOnlyList<string> ReadinessWarnings() => _readiness?.Warnings() ?? [];
+
     /// <summary>The gateway has started: watch its policy, queue, audit log and certificate.</summary>
     public void Started(GatewayRuntime runtime, long minFreeBytes)
     {

@@ -24,12 +24,12 @@ public static class OperationsEndpoints
         // The process answers: that is all /healthz says (a restart is the cure for its failing).
         endpoints.MapMethods("/healthz", GetAndHead, (HttpContext http) => Text(http, StatusCodes.Status200OK, "ok\n"));
 
-        // Whether mail should be sent here now: 503 with one line per reason.
+        // Whether mail should be sent here now: 503 with one line per reason; a 200 says "ready", then any warning lines.
         endpoints.MapMethods("/readyz", GetAndHead, (HttpContext http) =>
         {
             var problems = operations.ReadinessProblems();
             return problems.Count == 0
-                ? Text(http, StatusCodes.Status200OK, "ready\n")
+                ? Text(http, StatusCodes.Status200OK, string.Concat(operations.ReadinessWarnings().Prepend("ready").Select(l => l + "\n")))
                 : Text(http, StatusCodes.Status503ServiceUnavailable, string.Join("\n", problems) + "\n");
         });
 

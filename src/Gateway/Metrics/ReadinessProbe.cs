@@ -9,9 +9,9 @@ namespace GovGateway.Metrics;
 /// <summary>
 /// What /readyz answers: whether this gateway can take mail as it should now. Each problem is one line naming what
 /// to fix; none means ready. Checked: the SMTP listeners accept connections, the spool folder takes a write and has
-/// room (the Audit:MinFreeBytes reserve under which MAIL FROM is answered 452), the audit log can record, and the
-/// policy files on disk are the policy in force (an edit with errors leaves the last good policy serving, but not
-/// the one the agency wrote: not ready until it is fixed).
+/// room (the Audit:MinFreeBytes reserve under which MAIL FROM is answered 452), and the audit log can record.
+/// A policy edit with errors is a warning, not a problem: the last good policy keeps judging mail, and since nodes
+/// share their configuration, failing readiness on a typo would take every node out of the balancer at once.
 /// </summary>
 public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes)
 {
@@ -35,14 +35,21 @@ public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWr
         CheckSpool(problems);
         if (audit?.HealthProblem is { } auditProblem)
             problems.Add("audit: " + auditProblem);
+        return problems;
+    }
+
+    /// <summary>What an administrator should fix though mail still flows: a policy edit with errors, each error's file:line.</summary>
+    public IReadOnlyList<string> Warnings()
+    {
+        var warnings = new List<string>();
         var errors = policy.Errors;
         if (errors.Count > 0)
         {
-            problems.Add($"policy: the edited policy has {errors.Count} error(s) and is not in force (policy {policy.Current.Version} still is)");
+            warnings.Add($"policy: the edited policy has {errors.Count} error(s) and is not in force (policy {policy.Current.Version} still is)");
             foreach (var error in errors.Take(MaxPolicyErrors))
-                problems.Add("policy: " + error);
+                warnings.Add("policy: " + error);
         }
-        return problems;
+        return warnings;
     }
 
     private void CheckSpool(List<string> problems)
