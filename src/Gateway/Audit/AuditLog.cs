@@ -293,6 +293,15 @@ public sealed class AuditLog : IAsyncDisposable
     /// <param name="dayOffset">Per-day counts are of days starting at midnight at this offset from UTC (the auditor's zone).</param>
     public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default) => StatsBuilder.Build(_store, since, until, dayOffset);
 
+    /// <summary>Transactions with a time in [since, until), in chain order, without their outcomes: for counts the stats do not keep (the console's dashboard).</summary>
+    public IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until)
+    {
+        var from = since is { } s ? ChainHasher.Normalize(s) : DateTime.MinValue;
+        var to = until is { } u ? ChainHasher.NormalizeUpperBound(u) : DateTime.MaxValue;
+        foreach (var entry in _store.InRange(from, to))
+            if (entry.Transaction is { } t) yield return t;
+    }
+
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
     public AuditVerifyResult Verify() => ChainVerifier.Verify(_store);
 

@@ -47,9 +47,9 @@ public sealed class WebConsoleHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseRouting();
-        ConsolePages.UseMiddleware(app, context);
+        ConsolePages.UseMiddleware(app);
         ConsoleEndpoints.MapExtra(app, context);
-        ConsolePages.Map(app, context);
+        ConsolePages.Map(app);
         await app.StartAsync(ct).ConfigureAwait(false);
 
         var host = new WebConsoleHost(app);

@@ -42,6 +42,14 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public Spool.Spool Spool { get; private set; } = null!;
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
+    /// <summary>Held messages (DATA/quarantine).</summary>
+    internal QuarantineStore Quarantine { get; private set; } = null!;
+    /// <summary>The access rules: the login guard and the users file the console signs in against.</summary>
+    internal AccessRules Access { get; private set; } = null!;
+    /// <summary>The SMTP settings in force (the console slows failed sign-ins by Smtp:AuthFailureDelay, as AUTH is).</summary>
+    internal SmtpSettings SmtpSettings { get; private set; } = new();
+    /// <summary>Open SMTP sessions per listener name.</summary>
+    internal IReadOnlyDictionary<string, int> ActiveSessions => _smtp?.ActiveSessionsByListener() ?? new Dictionary<string, int>();
     /// <summary>The web console's listener, when Console:Enabled.</summary>
     public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
 
@@ -86,7 +94,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
         Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>());
-        var quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
+        var quarantine = Quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {
             _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
@@ -101,7 +109,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        var access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
+        SmtpSettings = smtpSettings;
+        var access = Access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
         _disposables.Add(access);
 
         _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),

@@ -28,6 +28,9 @@ public sealed class AccessRules : IDisposable
 
     public IAuthenticator Authenticator => _components.Authenticator;
 
+    /// <summary>The local users file (with the console roles), when "local" is a configured backend.</summary>
+    public LocalUserStore? Users => _components.Users;
+
     /// <param name="delivery">Delivery settings, for recipient verification with the upstream (Access:RecipientVerification).</param>
     public static AccessRules Create(AccessOptions options, GatewayPaths paths, IConfiguration upstreamSection, ILoggerFactory loggers,
         DeliveryOptions? delivery = null)
