@@ -81,7 +81,8 @@ internal static class SvgChart
             var (label, percent, of) = items[i];
             if (percent is { } pc)
             {
-                var h = plotHeight * pc / 100.0;
+                // 0% is a finding, not an absence: it gets a visible sliver, where a day without official documents gets nothing.
+                var h = Math.Max(2, plotHeight * pc / 100.0);
                 sb.Append($"<rect class=\"bar\" x=\"{F(left + i * step + step * 0.1)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(Math.Max(1, step * 0.8))}\" height=\"{F(h)}\" fill=\"{(pc >= target ? "#1d6b2c" : "#c27c0e")}\"><title>{E(label)}: {pc.ToString("0.#", CultureInfo.InvariantCulture)}% of {N(of)}</title></rect>");
             }
             if (items.Count <= 16 || i % Math.Max(1, items.Count / 8) == 0)
