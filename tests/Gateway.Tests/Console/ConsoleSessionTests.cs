@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Gateway.Tests.Support;
+using GovGateway.Hosting;
+using GovGateway.WebConsole;
+using NUnit.Framework;
+
+namespace Gateway.Tests.WebConsole;
+
+/// <summary>Sessions end when they should: idle, absolute age, a role taken away; and the settings are checked like the others.</summary>
+public class ConsoleSessionTests
+{
+    private const string User = "kiemtoan@stttt.hatinh.gov.vn";
+    private const string Password = "Mật-khẩu-2025!";
+
+    [Test]
+    public async Task An_idle_session_ends_after_the_idle_timeout()
+    {
+        await using var gateway = await StartAsync("00:00:02", "01:00:00");
+        using var client = Client(gateway);
+        await SignInAsync(client);
+        Assert.That((await client.GetAsync("/")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await client.GetAsync("/");
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(after.Headers.Location!.ToString(), Does.Contain("/login"));
+    }
+
+    [Test]
+    public async Task A_busy_session_still_ends_at_the_absolute_timeout()
+    {
+        await using var gateway = await StartAsync("00:00:02", "00:00:04");
+        using var client = Client(gateway);
+        await SignInAsync(client);
+        var signedIn = DateTime.UtcNow;
+        // A request every half second keeps the session from going idle ...
+        while (DateTime.UtcNow - signedIn < TimeSpan.FromSeconds(3))
+        {
+            Assert.That((await client.GetAsync("/messages")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await Task.Delay(500);
+        }
+        // ... but not past its absolute end.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.That((await client.GetAsync("/messages")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+    }
+
+    [Test]
+    public async Task Taking_the_role_away_ends_the_session_at_the_next_request()
+    {
+        await using var gateway = await StartAsync("00:15:00", "08:00:00");
+        using var client = Client(gateway);
+        await SignInAsync(client);
+        Assert.That((await client.GetAsync("/messages")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "roles", User), Is.EqualTo(0), "no --role: back to staff");
+        Assert.That((await client.GetAsync("/messages")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+    }
+
+    [Test]
+    public void A_mistyped_console_setting_names_the_nearest_one()
+    {
+        var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, Path.GetTempPath());
+        var problems = ConfigurationCheck.UnknownKeys(RunCommand.BuildConfiguration(paths, ["--Console:Prot=9443"]));
+        Assert.That(problems, Has.One.Contains("'Console:Prot'").And.Contains("Did you mean 'Console:Port'?"));
+        var bad = RunCommand.BuildConfiguration(paths, ["--Console:Address=localhost"]);
+        Assert.That(() => ConsoleOptions.FromConfiguration(bad), Throws.ArgumentException.With.Message.Contains("Console:Address 'localhost'"));
+        var inverted = RunCommand.BuildConfiguration(paths, ["--Console:IdleTimeout=09:00:00"]);
+        Assert.That(() => ConsoleOptions.FromConfiguration(inverted), Throws.ArgumentException.With.Message.Contains("Console:AbsoluteTimeout"));
+    }
+
+    [Test]
+    public async Task Roles_are_given_checked_and_changed_on_the_command_line()
+    {
+        var data = RepoPaths.TempDir("console-roles");
+        try
+        {
+            var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, data);
+            var error = new StringWriter();
+            var config = new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error };
+            var code = await GovGateway.Cli.CommandLine.InvokeAsync(["users", "add", User, "--password", Password, "--role", "auditr", "--config", paths.ConfigDir, "--data", data], config);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.Contain("Did you mean 'auditor'?"));
+            Assert.That(File.Exists(Path.Combine(data, "users.json")), Is.False, "nothing written for a mistyped role");
+
+            Assert.That(await Cli.RunAsync(paths, "users", "add", User, "--password", Password, "--role", "auditor", "--role", "admin"), Is.EqualTo(0));
+            Assert.That(await Cli.RunAsync(paths, "users", "add", "vanthu@stttt.hatinh.gov.vn", "--password", Password), Is.EqualTo(0));
+            var store = new GovGateway.Access.LocalUserStore(Path.Combine(data, "users.json"));
+            Assert.That(store.RolesOf(User), Is.EqualTo(new[] { "auditor", "admin" }));
+            Assert.That(store.RolesOf("vanthu@stttt.hatinh.gov.vn"), Is.EqualTo(new[] { "staff" }), "the default: mail only");
+            Assert.That(await Cli.RunAsync(paths, "users", "roles", User, "--role", "admin"), Is.EqualTo(0));
+            Assert.That(new GovGateway.Access.LocalUserStore(Path.Combine(data, "users.json")).RolesOf(User), Is.EqualTo(new[] { "admin" }));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<TestGateway> StartAsync(string idle, string absolute)
+    {
+        var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Console:IdleTimeout"] = idle, ["Console:AbsoluteTimeout"] = absolute });
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", User, "--password", Password, "--role", "auditor"), Is.EqualTo(0));
+        return gateway;
+    }
+
+    private static HttpClient Client(TestGateway gateway) =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+        {
+            BaseAddress = new Uri($"https://127.0.0.1:{gateway.Runtime.ConsoleEndPoint!.Port}"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    private static async Task SignInAsync(HttpClient client)
+    {
+        var form = await client.GetStringAsync("/login");
+        var token = Regex.Match(form, "name=\"__af\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = WebUtility.HtmlDecode(token), ["username"] = User, ["password"] = Password,
+        }));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await response.Content.ReadAsStringAsync());
+    }
+}
