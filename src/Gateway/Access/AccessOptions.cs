@@ -1,3 +1,5 @@
+using GovGateway.Hosting;
+using GovGateway.Policies.Domains;
 using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.Access;
@@ -47,18 +49,55 @@ public sealed class AccessOptions
     /// being appended to it (the binder's behaviour for lists with an initial value), so an agency
     /// that lists only its own domains does not silently keep accepting all of gov.vn.
     /// </summary>
-    public static AccessOptions FromConfiguration(IConfiguration configuration)
+    public static AccessOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration is IConfigurationSection { Key: SectionName } own ? own : configuration.GetSection(SectionName);
+        var section = OptionsBinding.Section(configuration, SectionName);
         var options = new AccessOptions();
-        var domains = section.GetSection(nameof(LocalDomains));
-        if (domains.GetChildren().Any())
+        if (section.GetSection(nameof(LocalDomains)).GetChildren().Any())
             options.LocalDomains = [];
         if (section.GetSection(nameof(InternalNetworks)).GetChildren().Any())
             options.InternalNetworks = [];
-        section.Bind(options);
-        return options;
+        OptionsBinding.Bind(section, SectionName, options);
+        return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
+    }
+
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var (name, list) in new[] { (nameof(LocalDomains), LocalDomains), (nameof(OwnDomains), OwnDomains) })
+        {
+            foreach (var entry in list.Where(e => !DomainMatcher.IsValidEntry(e)))
+                problems.Add($"Access:{name}: '{entry}' is not a valid domain name (write it like 'gov.vn', 'hatinh.gov.vn' or '*.gov.vn').");
+        }
+        foreach (var network in InternalNetworks)
+        {
+            try
+            {
+                SenderOrigin.ParseNetwork(network);
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+        var backends = (Auth.Backend ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (backends.Length == 0 || backends.Any(b => !b.Equals("local", StringComparison.OrdinalIgnoreCase) && !b.Equals("upstream", StringComparison.OrdinalIgnoreCase)))
+            problems.Add($"Access:Auth:Backend \"{Auth.Backend}\" is not \"local\", \"upstream\" or \"local,upstream\".");
+        foreach (var (name, value) in new[] { ("LockoutThreshold", Auth.LockoutThreshold), ("IpLockoutThreshold", Auth.IpLockoutThreshold), ("AccountLockoutThreshold", Auth.AccountLockoutThreshold) })
+        {
+            if (value < 1) problems.Add($"Access:Auth:{name} must be at least 1 (is {value}).");
+        }
+        foreach (var (name, value) in new[] { ("Auth:LockoutWindow", Auth.LockoutWindow), ("Auth:LockoutDuration", Auth.LockoutDuration), ("Auth:UpstreamTimeout", Auth.UpstreamTimeout), ("RateLimits:Window", RateLimits.Window), ("RecipientVerification:Timeout", RecipientVerification.Timeout) })
+        {
+            if (value <= TimeSpan.Zero) problems.Add($"Access:{name} must be positive (is {value}).");
+        }
+        foreach (var (name, value) in new[] { ("MessagesPerUser", RateLimits.MessagesPerUser), ("RecipientsPerUser", RateLimits.RecipientsPerUser), ("MessagesPerIp", RateLimits.MessagesPerIp), ("RecipientsPerIp", RateLimits.RecipientsPerIp) })
+        {
+            if (value < 0) problems.Add($"Access:RateLimits:{name} must be 0 (no limit) or more (is {value}).");
+        }
+        return problems;
     }
 }
 

@@ -41,7 +41,7 @@ public static class PolicyCommands
             var p = result.Policy;
             Console.WriteLine($"policy OK: {p.Source}");
             Console.WriteLine($"  version (sha256): {p.Version}");
-            Console.WriteLine($"  government domains: {string.Join(", ", p.GovernmentDomains.Suffixes)}");
+            Console.WriteLine($"  government domains: {string.Join(", ", p.GovernmentDomains.Domains)}");
             Console.WriteLine($"  rules: {string.Join(", ", p.Rules.Select(x => $"{x.Name} ({x.Mode.ToWireName()})"))}");
             Console.WriteLine($"  trust anchors: {p.Trust.Anchors.Count}{string.Concat(p.Trust.Anchors.Select(a => $"\n    {a.SubjectDN}"))}");
             Console.WriteLine($"  CRLs: {p.Trust.Crls.Count}{string.Concat(p.Trust.Crls.Select(c => $"\n    {c.IssuerDN} (next update {c.NextUpdate:yyyy-MM-dd})"))}");

@@ -1,3 +1,4 @@
+using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.WebConsole;
@@ -35,25 +36,25 @@ public sealed class ConsoleOptions
     /// <summary>Whether /metrics asks for a signed-in session (scrapers usually cannot sign in).</summary>
     public bool MetricsRequireLogin { get; set; }
 
-    /// <summary>Binds the section; an unknown key or a value that does not parse is an error, never ignored.</summary>
-    public static ConsoleOptions FromConfiguration(IConfiguration configuration)
+    /// <summary>Binds the section; an unknown key or a value that does not parse is an error, and so is what <see cref="Validate"/> finds.</summary>
+    public static ConsoleOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new ConsoleOptions();
-        configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        options.Validate();
-        return options;
+        var options = OptionsBinding.Bind(configuration, SectionName, new ConsoleOptions());
+        return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
     }
 
-    internal void Validate()
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
     {
+        var problems = new List<string>();
         if (!System.Net.IPAddress.TryParse(Address, out _))
-            throw new ArgumentException($"Console:Address '{Address}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface).", nameof(Address));
+            problems.Add($"Console:Address '{Address}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface).");
         if (Port is < 0 or > 65535)
-            throw new ArgumentOutOfRangeException(nameof(Port), Port, "Console:Port must be between 1 and 65535 (0 picks a free port).");
+            problems.Add($"Console:Port must be between 1 and 65535 (0 picks a free port); is {Port}.");
         if (IdleTimeout <= TimeSpan.Zero || AbsoluteTimeout <= TimeSpan.Zero || IdleTimeout > AbsoluteTimeout)
-            throw new ArgumentException($"Console:IdleTimeout ({IdleTimeout}) and Console:AbsoluteTimeout ({AbsoluteTimeout}) must be positive, the idle one no longer.", nameof(IdleTimeout));
+            problems.Add($"Console:IdleTimeout ({IdleTimeout}) and Console:AbsoluteTimeout ({AbsoluteTimeout}) must be positive, the idle one no longer.");
         if (PageSize is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "Console:PageSize must be between 1 and 1000.");
+            problems.Add($"Console:PageSize must be between 1 and 1000; is {PageSize}.");
+        return problems;
     }
 }

@@ -1,3 +1,4 @@
+using MailKit.Security;
 using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -12,8 +13,9 @@ public sealed class UpstreamOptions
     public string? Host { get; set; }
     public int Port { get; set; } = 25;
     /// <summary>
-    /// Unset: StartTls when <see cref="UserName"/> is set (a password never crosses the network in
-    /// clear), otherwise StartTlsWhenAvailable. See <see cref="EffectiveSecurity"/>.
+    /// Unset: StartTls whenever a password is to cross (the gateway's own <see cref="UserName"/>, or users' passwords
+    /// with Access:Auth:Backend=upstream), otherwise StartTlsWhenAvailable. See <see cref="EffectiveSecurity"/> and
+    /// <see cref="SecurityForPasswords"/>.
     /// </summary>
     public UpstreamSecurity? Security { get; set; }
     public string? UserName { get; set; }
@@ -32,7 +34,19 @@ public sealed class UpstreamOptions
 
     public bool HasCredentials => !string.IsNullOrEmpty(UserName);
 
-    public UpstreamSecurity EffectiveSecurity => Security ?? (HasCredentials ? UpstreamSecurity.StartTls : UpstreamSecurity.StartTlsWhenAvailable);
+    public UpstreamSecurity EffectiveSecurity => HasCredentials ? SecurityForPasswords : Security ?? UpstreamSecurity.StartTlsWhenAvailable;
+
+    /// <summary>The security of a connection that carries a password: <see cref="Security"/>, StartTls when unset.</summary>
+    public UpstreamSecurity SecurityForPasswords => Security ?? UpstreamSecurity.StartTls;
+
+    /// <summary>MailKit's name for a security setting.</summary>
+    public static SecureSocketOptions ToMailKit(UpstreamSecurity security) => security switch
+    {
+        UpstreamSecurity.None => SecureSocketOptions.None,
+        UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
+        UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.StartTlsWhenAvailable,
+    };
 }
 
 /// <summary>Configuration section "Delivery".</summary>
@@ -41,10 +55,7 @@ public sealed class DeliveryOptions
     public const string SectionName = "Delivery";
 
     public UpstreamOptions Upstream { get; set; } = new();
-    /// <summary>
-    /// Simultaneous upstream connections (each one reused across messages). 20 is Postfix's
-    /// default_destination_concurrency_limit; with 8, delivery fell behind acceptance at 50 client sessions.
-    /// </summary>
+    /// <summary>Simultaneous upstream connections, each reused across messages (Postfix's default_destination_concurrency_limit).</summary>
     public int MaxConcurrency { get; set; } = 20;
     /// <summary>How long temporary failures are retried before the message is bounced.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(5);
@@ -66,26 +77,30 @@ public sealed class DeliveryOptions
 
     public string EffectiveBounceFrom => string.IsNullOrWhiteSpace(BounceFrom) ? "postmaster@" + HostName : BounceFrom!;
 
-    public static DeliveryOptions FromConfiguration(IConfiguration configuration)
+    /// <summary>
+    /// Binds the section once for the whole gateway: delivery and the pass-through AUTH backend
+    /// (<see cref="Access.UpstreamEndpoint.ForPassThroughAuth"/>) read the same <see cref="Upstream"/>.
+    /// </summary>
+    public static DeliveryOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        var options = new DeliveryOptions();
-        configuration.GetSection(SectionName).Bind(options);
+        var options = OptionsBinding.Bind(configuration, SectionName, new DeliveryOptions());
         options.Upstream.Password = Secrets.Resolve(options.Upstream.Password, options.Upstream.PasswordFile,
             "Delivery:Upstream:Password", "upstream-password", required: options.Upstream.HasCredentials && options.Upstream.IsConfigured);
-        options.Validate();
-        return options;
+        return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
     }
 
-    /// <summary>Throws ArgumentException with a readable message for impossible settings.</summary>
-    public void Validate()
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
     {
-        if (MaxConcurrency < 1) throw new ArgumentException("Delivery:MaxConcurrency must be at least 1.");
-        if (Upstream.Port is < 1 or > 65535) throw new ArgumentException("Delivery:Upstream:Port must be 1-65535.");
+        var problems = new List<string>();
+        if (MaxConcurrency < 1) problems.Add("Delivery:MaxConcurrency must be at least 1.");
+        if (Upstream.Port is < 1 or > 65535) problems.Add("Delivery:Upstream:Port must be 1-65535.");
         if (Upstream.IsConfigured && Upstream.HasCredentials && Upstream.Security == UpstreamSecurity.None)
-            throw new ArgumentException("Delivery:Upstream:Security is None but Delivery:Upstream:UserName is set: the password would cross the network in clear. Use StartTls or SslOnConnect.");
-        if (RetryBaseDelay <= TimeSpan.Zero) throw new ArgumentException("Delivery:RetryBaseDelay must be positive.");
-        if (RetryMaxDelay < RetryBaseDelay) throw new ArgumentException("Delivery:RetryMaxDelay must not be below RetryBaseDelay.");
-        if (MaxAge <= TimeSpan.Zero) throw new ArgumentException("Delivery:MaxAge must be positive.");
+            problems.Add("Delivery:Upstream:Security is None but Delivery:Upstream:UserName is set: the password would cross the network in clear. Use StartTls or SslOnConnect.");
+        if (RetryBaseDelay <= TimeSpan.Zero) problems.Add("Delivery:RetryBaseDelay must be positive.");
+        if (RetryMaxDelay < RetryBaseDelay) problems.Add("Delivery:RetryMaxDelay must not be below RetryBaseDelay.");
+        if (MaxAge <= TimeSpan.Zero) problems.Add("Delivery:MaxAge must be positive.");
+        return problems;
     }
 
     /// <summary>Delay before attempt number <paramref name="attemptsSoFar"/> + 1: base × 2^(n−1), capped.</summary>

@@ -1,3 +1,4 @@
+using GovGateway.Hosting;
 using System.Threading.Channels;
 using GovGateway.Spool;
 using Microsoft.Extensions.Hosting;
@@ -48,7 +49,7 @@ public sealed class DeliveryService : BackgroundService
         _mayBounce = mayBounce ?? (_ => true);
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        OptionsBinding.Checked(options, options.Validate());
         _spool = spool;
         _options = options;
         _observer = observer ?? NullDeliveryObserver.Instance;

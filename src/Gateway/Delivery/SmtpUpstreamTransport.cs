@@ -103,13 +103,7 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
         try
         {
-            var security = Upstream.EffectiveSecurity switch
-            {
-                UpstreamSecurity.None => SecureSocketOptions.None,
-                UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
-                UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.StartTlsWhenAvailable,
-            };
+            var security = UpstreamOptions.ToMailKit(Upstream.EffectiveSecurity);
             // Our own socket, for TCP_NODELAY: with Nagle on, each pipelined command group waits for the
             // peer's delayed ACK (tens of milliseconds), which caps a connection at a few dozen messages/s.
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -19,7 +19,7 @@ public static class ConfigurationCheck
     /// <summary>The gateway's own sections and the type each binds to. Logging belongs to .NET and is not checked.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
     {
-        ["Smtp"] = typeof(SmtpSettings),
+        [SmtpSettings.SectionName] = typeof(SmtpSettings),
         [DeliveryOptions.SectionName] = typeof(DeliveryOptions),
         [AccessOptions.SectionName] = typeof(AccessOptions),
         [AuditOptions.SectionName] = typeof(AuditOptions),
@@ -27,6 +27,41 @@ public static class ConfigurationCheck
         [NodeOptions.SectionName] = typeof(NodeOptions),
         [WebConsole.ConsoleOptions.SectionName] = typeof(WebConsole.ConsoleOptions),
     };
+
+    /// <summary>Each section read as `gateway run` reads it, without refusing, then every problem its Validate() finds.</summary>
+    private static readonly Func<IConfiguration, IReadOnlyList<string>>[] Validations =
+    [
+        c => SmtpSettings.FromConfiguration(c, validate: false).Validate(),
+        c => DeliveryOptions.FromConfiguration(c, validate: false).Validate(),
+        c => AccessOptions.FromConfiguration(c, validate: false).Validate(),
+        c => AuditSettings.FromConfiguration(c, validate: false).Validate(),
+        c => Pipeline.EvaluationOptions.FromConfiguration(c, validate: false).Validate(),
+        c => NodeOptions.FromConfiguration(c, validate: false).Validate(),
+        c => WebConsole.ConsoleOptions.FromConfiguration(c, validate: false).Validate(),
+    ];
+
+    /// <summary>
+    /// Everything wrong with the gateway's settings, one message each: unknown keys (naming the nearest known one),
+    /// values that do not parse, and what each options type's Validate() refuses. Empty: `gateway run` may start.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration)
+    {
+        var problems = UnknownKeys(configuration).ToList();
+        if (problems.Count > 0)
+            return problems; // binding would only repeat them, less helpfully
+        foreach (var validate in Validations)
+        {
+            try
+            {
+                problems.AddRange(validate(configuration));
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+        return problems;
+    }
 
     /// <summary>Why <paramref name="configDir"/> cannot be the configuration folder, or null when it can.</summary>
     public static string? ConfigFolderProblem(string configDir)
@@ -63,6 +98,9 @@ public static class ConfigurationCheck
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && (p.CanWrite || !IsScalar(p.PropertyType)))
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        // The Smtp section also holds the engine's own limits, bound onto the engine's options type.
+        if (type == typeof(SmtpSettings))
+            foreach (var (key, property) in SmtpSettings.EngineKeys) properties[key] = property;
         foreach (var child in section.GetChildren())
         {
             if (properties.TryGetValue(child.Key, out var property))

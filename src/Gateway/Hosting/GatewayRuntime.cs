@@ -22,7 +22,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<IDisposable> _disposables = new();
     private PolicyHolder? _policies;
-    private AuditLog? _audit;
+    private IAuditLog? _audit;
     private AuditQueryServer? _auditServer;
     private DeliveryService? _delivery;
     private SmtpServer? _smtp;
@@ -38,7 +38,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public GatewayPaths Paths { get; }
     public IReadOnlyDictionary<string, IPEndPoint> EndPoints => _smtp?.BoundEndPoints ?? new Dictionary<string, IPEndPoint>();
     public PolicyHolder Policies => _policies!;
-    public AuditLog? Audit => _audit;
+    public IAuditLog? Audit => _audit;
     public Spool.Spool Spool { get; private set; } = null!;
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
@@ -73,10 +73,10 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
     private async Task StartCoreAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var smtpSettings = configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings();
+        var smtpSettings = SmtpSettings.FromConfiguration(configuration);
         var deliveryOptions = DeliveryOptions.FromConfiguration(configuration);
         var accessOptions = AccessOptions.FromConfiguration(configuration);
-        var auditOptions = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        var auditOptions = AuditSettings.FromConfiguration(configuration);
         var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
         var consoleOptions = WebConsole.ConsoleOptions.FromConfiguration(configuration);
         var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
@@ -97,7 +97,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var quarantine = Quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {
-            _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct).ConfigureAwait(false);
+            _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct,
+                NodeOptions.FromConfiguration(configuration).EffectiveName).ConfigureAwait(false);
             // Accepted messages carry their audit record in the queue file; a crash within Audit:CommitDelay of a 250
             // leaves some of them only there. Before delivery may remove any queue file, give those to the log.
             await _audit.RecoverCarriedAsync(Spool.List().Select(e => e.Envelope.AuditRecord?.Utf8).OfType<byte[]>(), ct).ConfigureAwait(false);
@@ -110,7 +111,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         }
 
         SmtpSettings = smtpSettings;
-        var access = Access = AccessRules.Create(accessOptions, Paths, configuration.GetSection("Delivery:Upstream"), loggerFactory, deliveryOptions);
+        var access = Access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
         _disposables.Add(access);
 
         _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),

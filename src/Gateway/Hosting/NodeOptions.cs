@@ -17,19 +17,18 @@ public sealed class NodeOptions
     public string EffectiveName => string.IsNullOrWhiteSpace(Name) ? Environment.MachineName : Name.Trim();
 
     /// <summary>Binds the section; an unknown key or a value that does not parse is an error, never ignored.</summary>
-    public static NodeOptions FromConfiguration(IConfiguration configuration)
+    public static NodeOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new NodeOptions();
-        configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        options.Validate();
-        return options;
+        var options = OptionsBinding.Bind(configuration, SectionName, new NodeOptions());
+        return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
     }
 
-    internal void Validate()
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
     {
         var name = EffectiveName;
         if (name.Length > 63 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-            throw new ArgumentException($"Node:Name '{name}' must be 1 to 63 letters, digits, '-', '_' or '.'.", nameof(Name));
+            return [$"Node:Name '{name}' must be 1 to 63 letters, digits, '-', '_' or '.'."];
+        return [];
     }
 }

@@ -71,7 +71,7 @@ public static class RunCommand
             Console.Error.WriteLine("gateway run: " + folderProblem);
             return CommandLine.Usage;
         }
-        var unknown = ConfigurationCheck.UnknownKeys(BuildConfiguration(paths, overrides));
+        var unknown = ConfigurationCheck.Problems(BuildConfiguration(paths, overrides));
         if (unknown.Count > 0)
         {
             foreach (var problem in unknown) Console.Error.WriteLine("gateway run: " + problem);

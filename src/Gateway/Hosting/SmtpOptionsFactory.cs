@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using GovGateway.Smtp;
@@ -9,23 +10,9 @@ public static class SmtpOptionsFactory
 {
     public static SmtpServerOptions Create(SmtpSettings s, string hostName, X509Certificate2 certificate)
     {
-        var options = new SmtpServerOptions
-        {
-            HostName = hostName,
-            MaxMessageSize = s.MaxMessageSize,
-            MaxRecipients = s.MaxRecipients,
-            MaxTextLineLength = s.MaxTextLineLength,
-            CommandTimeout = s.CommandTimeout,
-            DataTimeout = s.DataTimeout,
-            MinDataRateBytesPerSecond = s.MinDataRateBytesPerSecond,
-            SessionTimeout = s.SessionTimeout,
-            MaxConnections = s.MaxConnections,
-            MaxConnectionsPerIp = s.MaxConnectionsPerIp,
-            MaxBadCommands = s.MaxBadCommands,
-            MaxAuthFailuresPerIp = s.MaxAuthFailuresPerIp,
-            AuthFailureDelay = s.AuthFailureDelay,
-            Replies = Pipeline.Bilingual.EngineReplies(),
-        };
+        var options = s.EngineOptions();
+        options.HostName = hostName;
+        options.Replies = GatewayReplies.EngineReplies();
         Add(options, "relay", s.Listeners.Relay, ListenerRole.Relay, certificate);
         Add(options, "submission", s.Listeners.Submission, ListenerRole.Submission, certificate);
         Add(options, "smtps", s.Listeners.Smtps, ListenerRole.Smtps, certificate);

@@ -1,9 +1,9 @@
+using GovGateway.Replies;
 using System.Net;
 using GovGateway.Access;
 using GovGateway.Cli;
 using GovGateway.Delivery;
 using GovGateway.Smtp;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace GovGateway.Pipeline;
@@ -31,24 +31,16 @@ public sealed class AccessRules : IDisposable
     /// <summary>The local users file (with the console roles), when "local" is a configured backend.</summary>
     public LocalUserStore? Users => _components.Users;
 
-    /// <param name="delivery">Delivery settings, for recipient verification with the upstream (Access:RecipientVerification).</param>
-    public static AccessRules Create(AccessOptions options, GatewayPaths paths, IConfiguration upstreamSection, ILoggerFactory loggers,
-        DeliveryOptions? delivery = null)
+    /// <param name="delivery">The bound Delivery section: its Upstream is the one the pass-through AUTH backend and recipient verification ask.</param>
+    public static AccessRules Create(AccessOptions options, GatewayPaths paths, DeliveryOptions delivery, ILoggerFactory loggers)
     {
-        UpstreamEndpoint? upstream = null;
-        if (options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase))
-        {
-            upstream = UpstreamEndpoint.FromConfiguration(upstreamSection);
-            if (upstreamSection.GetValue<bool>("AcceptInvalidCertificates"))
-                upstream = upstream with { CertificateValidation = (_, _, _, _) => true };
-        }
-        RecipientVerifier? verifier = null;
-        if (options.RecipientVerification.Enabled)
-        {
-            if (delivery is null)
-                throw new ArgumentException("Access:RecipientVerification:Enabled needs the Delivery settings.");
-            verifier = new RecipientVerifier(delivery.Upstream, options.RecipientVerification, delivery.HostName, loggers.CreateLogger<RecipientVerifier>());
-        }
+        ArgumentNullException.ThrowIfNull(delivery);
+        var upstream = options.Auth.Backend.Contains("upstream", StringComparison.OrdinalIgnoreCase)
+            ? UpstreamEndpoint.ForPassThroughAuth(delivery.Upstream)
+            : null;
+        var verifier = options.RecipientVerification.Enabled
+            ? new RecipientVerifier(delivery.Upstream, options.RecipientVerification, delivery.HostName, loggers.CreateLogger<RecipientVerifier>())
+            : null;
         return new AccessRules(AccessComponents.Create(options, paths.DataDir, upstream, loggers), verifier);
     }
 
@@ -60,16 +52,16 @@ public sealed class AccessRules : IDisposable
     public SmtpReply? CheckSender(ListenerRole role, string? user, string mailFrom, IPAddress client)
     {
         if (role != ListenerRole.Relay && user is null)
-            return AccessReplies.AuthenticationRequired;
+            return GatewayReplies.AuthenticationRequired;
         if (mailFrom.Length == 0)
-            return role == ListenerRole.Relay ? null : AccessReplies.SenderNotOwned("<>");
+            return role == ListenerRole.Relay ? null : GatewayReplies.SenderNotOwned("<>");
         var check = _addresses.Check(mailFrom);
         if (!check.IsValid)
-            return AccessReplies.BadAddress(check.Reason);
+            return GatewayReplies.BadAddress(check.Reason);
         if (user is not null && !_components.Senders.MayUse(user, mailFrom))
-            return AccessReplies.SenderNotOwned(mailFrom);
+            return GatewayReplies.SenderNotOwned(mailFrom);
         if (IsUnverifiedOutsider(role, user, client) && _components.Origin.ClaimsOwnDomain(mailFrom))
-            return AccessReplies.OwnDomainFromOutside(mailFrom);
+            return GatewayReplies.OwnDomainFromOutside(mailFrom);
         return null;
     }
 
@@ -83,22 +75,22 @@ public sealed class AccessRules : IDisposable
         if (user is not null)
         {
             if (senders.Unreadable is { } unreadable)
-                return AccessReplies.HeaderSenderUnreadable(unreadable);
+                return GatewayReplies.HeaderSenderUnreadable(unreadable);
             if (senders.FromFields > 1)
-                return AccessReplies.SecondFromField;
+                return GatewayReplies.SecondFromField;
             foreach (var address in senders.From)
                 if (!_components.Senders.MayUse(user, address))
-                    return AccessReplies.HeaderSenderNotOwned("From", address);
+                    return GatewayReplies.HeaderSenderNotOwned("From", address);
             foreach (var address in senders.Sender)
                 if (!_components.Senders.MayUse(user, address))
-                    return AccessReplies.HeaderSenderNotOwned("Sender", address);
+                    return GatewayReplies.HeaderSenderNotOwned("Sender", address);
             return null;
         }
         if (IsUnverifiedOutsider(role, user, client))
         {
             foreach (var address in senders.All)
                 if (_components.Origin.ClaimsOwnDomain(address))
-                    return AccessReplies.OwnDomainFromOutside(address);
+                    return GatewayReplies.OwnDomainFromOutside(address);
         }
         return null;
     }

@@ -1,3 +1,4 @@
+using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.Pipeline;
@@ -29,22 +30,22 @@ public sealed class EvaluationOptions
     public int MaxConcurrent { get; set; } = 2 * Environment.ProcessorCount;
 
     /// <summary>Binds the section; an unknown key or a value that does not parse is an error, never ignored.</summary>
-    public static EvaluationOptions FromConfiguration(IConfiguration configuration)
+    public static EvaluationOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new EvaluationOptions();
-        configuration.GetSection(SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        options.Validate();
-        return options;
+        var options = OptionsBinding.Bind(configuration, SectionName, new EvaluationOptions());
+        return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
     }
 
-    internal void Validate()
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
     {
+        var problems = new List<string>();
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromHours(1))
-            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Evaluation:Timeout must be more than 0 and at most 01:00:00.");
+            problems.Add($"Evaluation:Timeout must be more than 0 and at most 01:00:00 (is {Timeout}).");
         if (!Enum.IsDefined(OnTimeout))
-            throw new ArgumentOutOfRangeException(nameof(OnTimeout), OnTimeout, "Evaluation:OnTimeout must be Refuse or Quarantine.");
+            problems.Add($"Evaluation:OnTimeout must be Refuse or Quarantine (is {OnTimeout}).");
         if (MaxConcurrent <= 0)
-            throw new ArgumentOutOfRangeException(nameof(MaxConcurrent), MaxConcurrent, "Evaluation:MaxConcurrent must be positive.");
+            problems.Add($"Evaluation:MaxConcurrent must be positive (is {MaxConcurrent}).");
+        return problems;
     }
 }

@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using GovGateway.Access;
 using GovGateway.Audit;
 using GovGateway.Policies;
@@ -16,7 +17,7 @@ public sealed class GatewayHandler(
     PolicyHolder policies,
     Spool.Spool spool,
     QuarantineStore quarantine,
-    AuditLog? audit,
+    IAuditWriter? audit,
     IAuthenticator authenticator,
     AccessRules access,
     string hostName,
@@ -59,7 +60,7 @@ public sealed class GatewayHandler(
         }
         if (policies.Current.EvaluateSender(ToPolicyEnvelope(session, envelope)) is { Mode: RuleMode.Enforce } hit)
         {
-            var reply = Bilingual.Reply(550, "5.7.1", hit.MessageVi, hit.MessageEn);
+            var reply = GatewayReplies.SenderRefusedByPolicy(hit);
             await RecordRejectionAsync(session, state, reply, [hit], ct).ConfigureAwait(false);
             return reply;
         }
@@ -109,7 +110,7 @@ public sealed class GatewayHandler(
                 gated = await _evaluation.RunAsync(budget => policy.Evaluate(read, ToPolicyEnvelope(session, envelope), budget), ct).ConfigureAwait(false);
             if (gated.TimedOut && _evaluation.Options.OnTimeout == EvaluationTimeoutAction.Refuse)
             {
-                var reply = Bilingual.EvaluationTimedOut;
+                var reply = GatewayReplies.EvaluationTimedOut;
                 logger.LogWarning("Evaluation of {QueueId} from {Sender} ran past {Timeout}; refused for now", writer.QueueId, envelope.MailFrom, _evaluation.Options.Timeout);
                 var record = AuditMapper.Transaction(session, envelope, null, hashing, writer.QueueId, AuditDecisions.Failed, reply);
                 record.Rules = [new AuditRuleHit { Rule = EvaluationTimeoutRule, Mode = "enforce", Action = "reject", Message = reply.Text }];
@@ -120,7 +121,7 @@ public sealed class GatewayHandler(
 
             if (session.AuthenticatedUser is { } user && verdict.HeaderFrom is { } headerFrom && !access.MayUse(user, headerFrom))
             {
-                var reply = Bilingual.HeaderFromNotYours(headerFrom);
+                var reply = GatewayReplies.HeaderFromNotYours(headerFrom);
                 await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
                 return reply;
             }
@@ -130,7 +131,7 @@ public sealed class GatewayHandler(
                 case Decision.Reject:
                 {
                     var reasons = verdict.Reasons.Count > 0 ? verdict.Reasons : verdict.Hits;
-                    var reply = new SmtpReply(550, "5.7.1", string.Join("\n", reasons.Select(r => $"[{r.Rule}] {r.MessageVi} / {r.MessageEn}")));
+                    var reply = GatewayReplies.RefusedByPolicy(reasons);
                     await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
                     return reply;
                 }
@@ -141,7 +142,7 @@ public sealed class GatewayHandler(
                     var reason = string.Join("; ", verdict.Reasons.Select(r => $"{r.Rule}: {r.MessageEn}"));
                     ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so keep nothing
                     var id = await quarantine.AddAsync(writer, spoolEnvelope, reason, ct).ConfigureAwait(false);
-                    var reply = Bilingual.Quarantined(id);
+                    var reply = GatewayReplies.Quarantined(id);
                     await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "quarantined", reply, ct).ConfigureAwait(false);
                     return reply;
                 }
@@ -149,7 +150,7 @@ public sealed class GatewayHandler(
                 {
                     var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
                     spoolEnvelope.Sha256 = hashing.Sha256; // delivery holds the message if its bytes change on disk
-                    var reply = Bilingual.Queued(writer.QueueId);
+                    var reply = GatewayReplies.Queued(writer.QueueId);
                     // The audit record travels inside the queue file, sealed and fsynced with the message: one fsync
                     // makes both durable before the 250. The journal takes its copy with its next group commit (queued
                     // before delivery can see the message, which keeps the file until the journal has it). Should
@@ -175,20 +176,20 @@ public sealed class GatewayHandler(
             // The client went away (or the session was aborted) before its reply: nothing was committed, so the retry it
             // will make is the only copy. The exchange is still recorded.
             logger.LogInformation("Client left before the reply to {QueueId} from {Sender}; not accepted", writer.QueueId, envelope.MailFrom);
-            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, Bilingual.ClientLeft, CancellationToken.None).ConfigureAwait(false);
+            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, GatewayReplies.ClientLeft, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         catch (IOException ex) when (IsDiskFull(ex))
         {
             logger.LogError(ex, "Disk full while accepting {QueueId}", writer.QueueId);
-            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, Bilingual.StorageFull, ct).ConfigureAwait(false);
-            return Bilingual.StorageFull;
+            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, GatewayReplies.StorageFull, ct).ConfigureAwait(false);
+            return GatewayReplies.StorageFull;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             logger.LogError(ex, "Write error while accepting {QueueId}", writer.QueueId);
-            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, Bilingual.LocalError, ct).ConfigureAwait(false);
-            return Bilingual.LocalError;
+            await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, GatewayReplies.LocalError, ct).ConfigureAwait(false);
+            return GatewayReplies.LocalError;
         }
     }
 
@@ -216,7 +217,7 @@ public sealed class GatewayHandler(
         try
         {
             foreach (var r in held.Envelope.Recipients)
-                await audit.RecordDeliveryAsync(new AuditDelivery { QueueId = held.QueueId, Recipient = r.Address, Outcome = AuditOutcomes.Withdrawn, Reply = Bilingual.ClientLeftBeforeReply, TimeUtc = now }, ct).ConfigureAwait(false);
+                await audit.RecordDeliveryAsync(new AuditDelivery { QueueId = held.QueueId, Recipient = r.Address, Outcome = AuditOutcomes.Withdrawn, Reply = GatewayReplies.ClientLeftBeforeReply, TimeUtc = now }, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or AuditLogUnavailableException)
         {
@@ -324,7 +325,7 @@ public sealed class GatewayHandler(
     /// </summary>
     private async ValueTask<SmtpReply> RefuseForSpaceAsync(SessionInfo session, TransactionState state, long freeBytes, CancellationToken ct)
     {
-        var reply = Bilingual.StorageFull;
+        var reply = GatewayReplies.StorageFull;
         logger.LogWarning("MAIL FROM {Sender} refused with 452: {FreeMiB} MiB free for the data folder, under Audit:MinFreeBytes, or the audit journal cannot write",
             state.Envelope.MailFrom, freeBytes < 0 ? "?" : (freeBytes >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Recorded = true;
@@ -376,7 +377,7 @@ public sealed class GatewayHandler(
     private static Verdict TimedOutVerdict(Policy policy)
     {
         var hit = new RuleHit(EvaluationTimeoutRule, RuleMode.Enforce, RuleActionKind.Quarantine,
-            Bilingual.EvaluationTimedOutVi, Bilingual.EvaluationTimedOutEn);
+            GatewayReplies.EvaluationTimedOutVi, GatewayReplies.EvaluationTimedOutEn);
         return Verdict.Single(hit, Decision.Quarantine, policy.Version);
     }
 

@@ -4,11 +4,8 @@ using GovGateway.FileSystem;
 namespace GovGateway.Spool;
 
 /// <summary>
-/// Emptied queue files kept under spool/free/ for the next messages to be received into. Creating a file costs
-/// an inode allocation, and ext4 makes that expensive right after many deletions: for 30 s it skips freed
-/// inodes (fs/ext4/ialloc.c, recently_deleted), and a queue that deletes hundreds of files a second is always
-/// within those 30 s. Measured in the pipeline benchmark: file creation grew to 30% of the gateway's CPU.
-/// Reusing files takes renames only. A spare is truncated when it is returned, so no delivered message's
+/// Emptied queue files kept under spool/free/ for the next messages to be received into: creating files right after
+/// many deletions is dear on ext4 (docs/storage.md). A spare is truncated when returned, so no delivered message's
 /// bytes wait in free/ for the next one.
 /// </summary>
 internal sealed class SpareFiles

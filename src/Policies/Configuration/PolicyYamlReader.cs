@@ -310,9 +310,9 @@ internal sealed class PolicyYamlReader
         var ok = true;
         foreach (var domain in list)
         {
-            if (DomainMatcher.Normalize(domain.TrimStart('*').TrimStart('.')) is null)
+            if (!DomainMatcher.IsValidEntry(domain))
             {
-                Error(node, $"{where}: '{domain}' is not a valid domain name (write it like 'gov.vn' or 'hatinh.gov.vn', or use 'government')");
+                Error(node, $"{where}: '{domain}' is not a valid domain name (write it like 'gov.vn', 'hatinh.gov.vn' or '*.gov.vn', or use 'government')");
                 ok = false;
             }
         }

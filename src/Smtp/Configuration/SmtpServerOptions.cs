@@ -2,7 +2,7 @@ namespace GovGateway.Smtp;
 
 /// <summary>
 /// Everything the engine enforces by itself. Defaults follow RFC 5321 section 4.5.3 and common
-/// MTA practice (Postfix); the host overrides what its deployment needs.
+/// MTA practice (Postfix); they are the only defaults of these settings (the host's "Smtp" section starts from them).
 /// </summary>
 public sealed class SmtpServerOptions
 {
@@ -29,8 +29,11 @@ public sealed class SmtpServerOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long the server waits for any further content bytes during DATA/BDAT (RFC 5321: 3 minutes).</summary>
-    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// How long the server waits for any further content bytes during DATA/BDAT. RFC 5321 asks at least 3 minutes;
+    /// 10 (Postfix's smtpd_timeout is 5, Exchange's 10) lets a large scanned document cross a slow provincial link.
+    /// </summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Slowest content rate tolerated once <see cref="DataRateGracePeriod"/> has passed; 0 disables the
@@ -51,10 +54,10 @@ public sealed class SmtpServerOptions
     public int MaxConnectionsPerIp { get; set; } = 50;
 
     /// <summary>Rejected commands (500/501/502/503/504/555) tolerated before the server says 421 and closes.</summary>
-    public int MaxBadCommands { get; set; } = 20;
+    public int MaxBadCommands { get; set; } = 10;
 
     /// <summary>Failed AUTH attempts from one client address, within <see cref="AuthFailureWindow"/>, before it is locked out.</summary>
-    public int MaxAuthFailuresPerIp { get; set; } = 10;
+    public int MaxAuthFailuresPerIp { get; set; } = 12;
 
     /// <summary>How long failures are remembered, and so how long a lockout lasts.</summary>
     public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(15);

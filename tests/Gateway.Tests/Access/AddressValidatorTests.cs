@@ -1,3 +1,4 @@
+using GovGateway.Policies.Domains;
 using NUnit.Framework;
 using GovGateway.Access;
 

@@ -58,15 +58,3 @@ public class SenderIdentityTests
             map.TryGetValue(UserNames.Key(user), out var a) ? a : [];
     }
 }
-
-public class AccessRepliesTests
-{
-    [Test]
-    public void Sender_refusal_is_one_bilingual_line_even_for_hostile_input()
-    {
-        var reply = AccessReplies.SenderNotOwned("x@hatinh.gov.vn\r\n250 OK");
-        Assert.That((reply.Code, reply.EnhancedCode), Is.EqualTo((553, "5.7.1")));
-        Assert.That(reply.Text, Does.Not.Contain("\r").And.Not.Contain("\n"));
-        Assert.That(reply.Text, Does.Contain("Bạn không được gửi thư").And.Contain(" / Sender address not owned"));
-    }
-}

@@ -1,3 +1,4 @@
+using GovGateway.Delivery;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -84,7 +85,7 @@ public class UpstreamAuthenticatorTests
             ["Delivery:Upstream:Host"] = "mail.hatinh.gov.vn",
             ["Delivery:Upstream:Security"] = "None",
         }).Build();
-        var ex = Assert.Throws<ArgumentException>(() => UpstreamEndpoint.FromConfiguration(config.GetSection("Delivery:Upstream")));
+        var ex = Assert.Throws<ArgumentException>(() => UpstreamEndpoint.ForPassThroughAuth(DeliveryOptions.FromConfiguration(config).Upstream));
         Assert.That(ex!.Message, Does.Contain("Delivery:Upstream:Security").And.Contain("in clear"));
     }
 
@@ -172,7 +173,7 @@ public class UpstreamAuthenticatorTests
     }
 
     [Test]
-    public void Endpoint_is_read_from_delivery_upstream_settings()
+    public void Endpoint_is_the_one_bound_delivery_upstream()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -180,7 +181,7 @@ public class UpstreamAuthenticatorTests
             ["Delivery:Upstream:Port"] = "465",
             ["Delivery:Upstream:Security"] = "sslonconnect",
         }).Build();
-        var endpoint = UpstreamEndpoint.FromConfiguration(config.GetSection("Delivery:Upstream"));
+        var endpoint = UpstreamEndpoint.ForPassThroughAuth(DeliveryOptions.FromConfiguration(config).Upstream);
         Assert.That(endpoint, Is.EqualTo(new UpstreamEndpoint("mail.hatinh.gov.vn", 465, SecureSocketOptions.SslOnConnect)));
 
         var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -188,7 +189,7 @@ public class UpstreamAuthenticatorTests
             ["Delivery:Upstream:Host"] = "mail.hatinh.gov.vn",
             ["Delivery:Upstream:Security"] = "tls-please",
         }).Build();
-        var ex = Assert.Throws<ArgumentException>(() => UpstreamEndpoint.FromConfiguration(bad.GetSection("Delivery:Upstream")));
+        var ex = Assert.Throws<ArgumentException>(() => UpstreamEndpoint.ForPassThroughAuth(DeliveryOptions.FromConfiguration(bad).Upstream));
         Assert.That(ex!.Message, Does.Contain("Delivery:Upstream:Security"));
     }
 

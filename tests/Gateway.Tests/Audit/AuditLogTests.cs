@@ -142,7 +142,7 @@ public class AuditLogTests
     public void Bad_options_are_refused_clearly()
     {
         using var dir = new TempDataDir();
-        var ex = Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await AuditLog.OpenAsync(dir.Path, new AuditOptions { RetentionDays = -1 }));
+        var ex = Assert.ThrowsAsync<ArgumentException>(async () => await AuditLog.OpenAsync(dir.Path, new AuditOptions { RetentionDays = -1 }));
         Assert.That(ex!.Message, Does.Contain("RetentionDays"));
     }
 

@@ -103,42 +103,6 @@ public class AuditOutcomePlacementTests
     }
 
     [Test]
-    public async Task References_of_the_previous_layout_are_rebuilt_on_open_and_their_collection_dropped()
-    {
-        using var dir = new TempDataDir();
-        var t0 = AuditTestData.T0;
-        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
-        {
-            await log.AppendAsync(AuditTestData.Accepted("Q1", t0));
-            await log.FlushAsync();
-            await log.AppendAsync(AuditTestData.Accepted("Q2", t0.AddSeconds(1)));
-            await log.FlushAsync();
-            await log.RecordDeliveryAsync(AuditTestData.Delivery("Q1", Rcpt, "delivered", "250 ok", t0.AddSeconds(2)));
-            await log.FlushAsync();
-        }
-        using (var chain = new ChainFile(dir))
-        {
-            // What the previous version left: one document per outcome in "delivery_refs", none in "outcome_refs".
-            Assert.That(ReferencedSeqs(chain), Is.EqualTo(new[] { 3L }));
-            chain.Database.GetCollection(OutcomeRefs.Collection).DeleteAll();
-            var legacy = chain.Database.GetCollection(AuditStore.LegacyRefsCollection);
-            legacy.Insert(new LiteDB.BsonDocument { ["_id"] = 3L, ["QueueId"] = "Q1" });
-            legacy.EnsureIndex("queue", "$.QueueId");
-        }
-        await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
-        {
-            var q1 = log.Query(new AuditQuery { MessageId = "<Q1@mail.bnv.gov.vn>" }).Records.Single();
-            Assert.That(q1.RecipientStatus.Single().Outcome, Is.EqualTo("delivered"));
-            Assert.That(log.Verify().Ok, Is.True);
-        }
-        using (var chain = new ChainFile(dir))
-        {
-            Assert.That(chain.Database.CollectionExists(AuditStore.LegacyRefsCollection), Is.False);
-            Assert.That(ReferencedSeqs(chain), Is.EqualTo(new[] { 3L }));
-        }
-    }
-
-    [Test]
     public async Task Verify_names_an_outcome_whose_reference_was_removed_and_rebuild_lookup_restores_it()
     {
         using var dir = new TempDataDir();

@@ -197,7 +197,8 @@ public class DeliveryTests
         if (security is not null)
             Assert.That(recipient.LastReply, Does.Contain("not sent in clear"));
 
-        Assert.Throws<ArgumentException>(() => new DeliveryOptions { Upstream = { Host = "mail.x", UserName = "relay", Password = "p", Security = UpstreamSecurity.None } }.Validate());
+        Assert.That(new DeliveryOptions { Upstream = { Host = "mail.x", UserName = "relay", Password = "p", Security = UpstreamSecurity.None } }.Validate(),
+            Has.Some.Contains("Delivery:Upstream:Security"));
     }
 
     [Test]
@@ -286,7 +287,7 @@ public class DeliveryTests
         Assert.That(options.RetryDelay(7), Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(options.RetryDelay(500), Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(options.MaxAge, Is.EqualTo(TimeSpan.FromDays(5)));
-        Assert.Throws<ArgumentException>(() => new DeliveryOptions { MaxConcurrency = 0 }.Validate());
+        Assert.That(new DeliveryOptions { MaxConcurrency = 0 }.Validate(), Has.Some.Contains("Delivery:MaxConcurrency"));
     }
 
     [TestCase("203.0.113.5", null, false)]

@@ -15,7 +15,7 @@ public sealed class AdminAuditTests
 {
     private static string Me => Environment.UserName;
 
-    private static async Task<AuditRecordView> WaitForAsync(AuditLog audit, AuditQuery query, Func<AuditRecordView, bool> done)
+    private static async Task<AuditRecordView> WaitForAsync(IAuditReader audit, AuditQuery query, Func<AuditRecordView, bool> done)
     {
         AuditRecordView? record = null;
         for (var i = 0; i < 150; i++)

@@ -70,6 +70,24 @@ public sealed class ConfigurationTests
         Assert.That(result.All, Does.Not.Contain("Listening"));
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task Every_bad_value_in_every_section_is_named_at_once_before_anything_starts()
+    {
+        var result = await Gateway(Run("--Access:LocalDomains:0=gov..vn", "--Evaluation:MaxConcurrent=0", "--Smtp:Listeners:Relay:Address=localhost",
+            "--Delivery:MaxConcurrency=0", "--Access:Auth:Backend=ldap"));
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.All);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdErr, Does.Contain("Access:LocalDomains: 'gov..vn' is not a valid domain name"));
+            Assert.That(result.StdErr, Does.Contain("Evaluation:MaxConcurrent must be positive"));
+            Assert.That(result.StdErr, Does.Contain("Smtp:Listeners:Relay:Address is not an IP address: 'localhost'"));
+            Assert.That(result.StdErr, Does.Contain("Delivery:MaxConcurrency must be at least 1"));
+            Assert.That(result.StdErr, Does.Contain("Access:Auth:Backend \"ldap\""));
+            Assert.That(result.All, Does.Not.Contain("Listening"));
+            Assert.That(Directory.GetFileSystemEntries(_data), Is.Empty, "nothing was created before the settings were checked");
+        });
+    }
+
     [Test, CancelAfter(120_000)]
     public async Task Without_an_upstream_the_start_warns_and_the_audit_log_says_outbox_not_delivered()
     {

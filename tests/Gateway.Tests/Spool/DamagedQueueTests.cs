@@ -128,7 +128,7 @@ public class DamagedQueueTests
         Assert.That(upstream.Messages(), Is.Empty);
     }
 
-    private static async Task<GovGateway.Audit.AuditRecordView> WaitForOutcomeAsync(GovGateway.Audit.AuditLog audit, GovGateway.Audit.AuditQuery query, string outcome)
+    private static async Task<GovGateway.Audit.AuditRecordView> WaitForOutcomeAsync(GovGateway.Audit.IAuditReader audit, GovGateway.Audit.AuditQuery query, string outcome)
     {
         GovGateway.Audit.AuditRecordView? record = null;
         for (var i = 0; i < 150; i++)

@@ -17,6 +17,8 @@ public sealed class TestServer : IAsyncDisposable
             CommandTimeout = TimeSpan.FromSeconds(5),
             DataTimeout = TimeSpan.FromSeconds(5),
             AuthFailureDelay = TimeSpan.FromMilliseconds(50),
+            // The protocol tests walk through a dozen refusals in one session; LimitTests sets its own low figure.
+            MaxBadCommands = 20,
             Listeners =
             {
                 new SmtpListenerOptions { Name = "relay", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Relay, Certificate = TestCertificate.Instance },

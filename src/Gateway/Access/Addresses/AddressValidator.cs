@@ -1,3 +1,4 @@
+using GovGateway.Policies.Domains;
 using System.Text;
 
 namespace GovGateway.Access;

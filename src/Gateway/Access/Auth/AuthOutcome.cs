@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 namespace GovGateway.Access;
 
 public enum AuthStatus
@@ -26,9 +27,9 @@ public readonly record struct AuthOutcome(AuthStatus Status, DateTimeOffset? Loc
     /// <summary>The SMTP reply for a refused AUTH (the engine sends 235 itself on success).</summary>
     public Smtp.SmtpReply ToReply() => Status switch
     {
-        AuthStatus.Success => new(235, "2.7.0", "Authentication successful"),
-        AuthStatus.LockedOut => AccessReplies.AuthLockedOut(LockedUntil ?? DateTimeOffset.UtcNow),
-        AuthStatus.Unavailable => AccessReplies.AuthUnavailable,
-        _ => AccessReplies.AuthFailed,
+        AuthStatus.Success => GatewayReplies.AuthSucceeded,
+        AuthStatus.LockedOut => GatewayReplies.AuthLockedOut(LockedUntil ?? DateTimeOffset.UtcNow),
+        AuthStatus.Unavailable => GatewayReplies.AuthUnavailable,
+        _ => GatewayReplies.AuthFailed,
     };
 }

@@ -1,36 +1,33 @@
 using System.Net.Security;
+using GovGateway.Delivery;
 using MailKit.Security;
-using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.Access;
 
-/// <summary>The upstream mail server whose AUTH the pass-through backend asks (Delivery:Upstream).</summary>
+/// <summary>The upstream mail server whose AUTH the pass-through backend asks: how to reach it, read from Delivery:Upstream.</summary>
 public sealed record UpstreamEndpoint(string Host, int Port, SecureSocketOptions Security)
 {
     /// <summary>Certificate check for the upstream TLS; null means the system's normal validation.</summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
 
     /// <summary>
-    /// Reads Host, Port and Security from a section such as "Delivery:Upstream". Security is one of
-    /// StartTls, StartTlsWhenAvailable, SslOnConnect, Auto (MailKit's names, any case); None is
-    /// refused (passwords would travel in clear), and a connection that ends up without TLS is not
-    /// given a password either. Default StartTls, port 25.
+    /// The endpoint for pass-through AUTH, from the one bound <see cref="UpstreamOptions"/> (Delivery:Upstream) that
+    /// delivery uses too. Users' passwords cross this connection, so an unset Security means StartTls
+    /// (<see cref="UpstreamOptions.SecurityForPasswords"/>) and None is refused; a connection that still ends up without
+    /// TLS is not given a password either (<see cref="UpstreamAuthenticator"/>).
     /// </summary>
-    public static UpstreamEndpoint FromConfiguration(IConfiguration section)
+    /// <exception cref="ArgumentException">No host, or Security None.</exception>
+    public static UpstreamEndpoint ForPassThroughAuth(UpstreamOptions upstream)
     {
-        var host = section["Host"];
-        if (string.IsNullOrWhiteSpace(host))
-            throw new ArgumentException($"{SectionPath(section)}:Host is not set; the upstream AUTH backend needs it.");
-        var port = 25;
-        if (section["Port"] is { Length: > 0 } portText && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
-            throw new ArgumentException($"{SectionPath(section)}:Port '{portText}' is not a TCP port.");
-        var security = SecureSocketOptions.StartTls;
-        if (section["Security"] is { Length: > 0 } securityText && !Enum.TryParse(securityText, ignoreCase: true, out security))
-            throw new ArgumentException($"{SectionPath(section)}:Security '{securityText}' is not one of None, StartTls, StartTlsWhenAvailable, SslOnConnect, Auto.");
-        if (security == SecureSocketOptions.None)
-            throw new ArgumentException($"{SectionPath(section)}:Security is None: pass-through AUTH (Access:Auth:Backend=upstream) would send users' passwords in clear. Use StartTls or SslOnConnect.");
-        return new UpstreamEndpoint(host.Trim(), port, security);
+        ArgumentNullException.ThrowIfNull(upstream);
+        if (!upstream.IsConfigured)
+            throw new ArgumentException("Delivery:Upstream:Host is not set; the upstream AUTH backend needs it.");
+        var security = upstream.SecurityForPasswords;
+        if (security == UpstreamSecurity.None)
+            throw new ArgumentException("Delivery:Upstream:Security is None: pass-through AUTH (Access:Auth:Backend=upstream) would send users' passwords in clear. Use StartTls or SslOnConnect.");
+        return new UpstreamEndpoint(upstream.Host!.Trim(), upstream.Port, UpstreamOptions.ToMailKit(security))
+        {
+            CertificateValidation = upstream.AcceptInvalidCertificates ? (_, _, _, _) => true : null,
+        };
     }
-
-    private static string SectionPath(IConfiguration section) => section is IConfigurationSection s ? s.Path : "Upstream";
 }

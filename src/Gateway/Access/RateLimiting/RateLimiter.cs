@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using System.Net;
 
 namespace GovGateway.Access;
@@ -56,19 +57,19 @@ public sealed class RateLimiter
                 if (maxMessages > 0 && window.Count + 1 > maxMessages)
                 {
                     var wait = window.WaitForMessages(maxMessages, now, _options.Window);
-                    return new RateDecision(false, wait, AccessReplies.TooManyMessages(wait), $"messages per {name}");
+                    return new RateDecision(false, wait, GatewayReplies.MessageRateExceeded(wait), $"messages per {name}");
                 }
                 if (maxRecipients > 0 && window.Recipients + recipients > maxRecipients)
                 {
                     var wait = window.WaitForRecipients(maxRecipients, recipients, now, _options.Window);
-                    return new RateDecision(false, wait, AccessReplies.TooManyRecipients(wait), $"recipients per {name}");
+                    return new RateDecision(false, wait, GatewayReplies.RecipientRateExceeded(wait), $"recipients per {name}");
                 }
             }
             // A single message with more recipients than the whole window allows can never pass.
             foreach (var (_, _, maxRecipients, name) in limits)
             {
                 if (maxRecipients > 0 && recipients > maxRecipients)
-                    return new RateDecision(false, _options.Window, AccessReplies.TooManyRecipients(_options.Window), $"recipients per {name}");
+                    return new RateDecision(false, _options.Window, GatewayReplies.RecipientRateExceeded(_options.Window), $"recipients per {name}");
             }
             if (charge)
             {

@@ -1,3 +1,4 @@
+using GovGateway.Replies;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using GovGateway.Delivery;
@@ -93,13 +94,7 @@ public sealed class RecipientVerifier : IDisposable
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
         try
         {
-            var security = _upstream.EffectiveSecurity switch
-            {
-                UpstreamSecurity.None => SecureSocketOptions.None,
-                UpstreamSecurity.StartTls => SecureSocketOptions.StartTls,
-                UpstreamSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.StartTlsWhenAvailable,
-            };
+            var security = UpstreamOptions.ToMailKit(_upstream.EffectiveSecurity);
             await client.ConnectAsync(_upstream.Host!, _upstream.Port, security, timeout.Token).ConfigureAwait(false);
             if (_upstream.HasCredentials)
             {
@@ -122,7 +117,7 @@ public sealed class RecipientVerifier : IDisposable
             if (code is >= 500 and < 600)
             {
                 _logger.LogInformation("Recipient {Address} refused by upstream: {Code} {Text}", address, code, rcpt.Response);
-                return (true, AccessReplies.RecipientUnknown(address));
+                return (true, GatewayReplies.RecipientUnknown(address));
             }
             return (false, null);
         }

@@ -1,3 +1,5 @@
+using GovGateway.Replies;
+using GovGateway.Policies.Domains;
 using GovGateway.Smtp;
 
 namespace GovGateway.Access;
@@ -24,16 +26,16 @@ public sealed class RelayPolicy
     public SmtpReply CheckRecipient(ListenerRole role, bool authenticated, string recipient)
     {
         if (role is ListenerRole.Submission or ListenerRole.Smtps && !authenticated)
-            return AccessReplies.AuthenticationRequired;
+            return GatewayReplies.AuthenticationRequired;
 
         var check = _validator.Check(recipient);
         if (check.IsRoutingTrick)
-            return AccessReplies.RoutingTrick(check.Reason);
+            return GatewayReplies.RoutingTrick(check.Reason);
         if (!check.IsValid)
-            return AccessReplies.BadAddress(check.Reason);
+            return GatewayReplies.BadAddress(check.Reason);
 
         if (role == ListenerRole.Relay && !_localDomains.MatchesAscii(check.Domain))
-            return AccessReplies.RelayDenied(check.UnicodeDomain);
+            return GatewayReplies.RelayDenied(check.UnicodeDomain);
 
         return SmtpReply.RecipientOk;
     }

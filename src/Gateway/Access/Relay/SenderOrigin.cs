@@ -1,3 +1,4 @@
+using GovGateway.Policies.Domains;
 using System.Net;
 
 namespace GovGateway.Access;
@@ -51,7 +52,7 @@ public sealed class SenderOrigin
     public bool MayBounce(string? authenticatedUser, string? clientIp) =>
         authenticatedUser is not null || (IPAddress.TryParse(clientIp, out var client) && IsInternal(client));
 
-    private static IPNetwork ParseNetwork(string text)
+    internal static IPNetwork ParseNetwork(string text)
     {
         var trimmed = text?.Trim() ?? "";
         // "10.0.0.1/8" is refused rather than read as 10.0.0.0/8: it is more likely a typo for something narrower.

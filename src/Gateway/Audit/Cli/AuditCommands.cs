@@ -61,7 +61,7 @@ public static class AuditCommands
             };
             var known = KnownRule(q.Rule, paths(r), out var policyRules);
             if (known is not null) q.Rule = known;
-            var result = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.QueryAsync(q, t), log => log.Query(q), ct);
+            var result = await AuditSource.AskAsync(paths(r), (c, t) => c.QueryAsync(q, t), log => log.Query(q), ct);
             if (q.Rule is not null && known is null && result.Records.Count == 0)
                 throw new AuditCliException(UnknownRule(q.Rule, policyRules));
             AuditFormatter.WriteQuery(output, result, r.GetValue(format)!, zone);
@@ -89,7 +89,7 @@ public static class AuditCommands
             var to = TimeArgument.Parse(r.GetValue(until), "--until", endOfDay: true, zone);
             // Vietnam keeps one offset all year; for a zone with daylight saving the days follow its standard offset.
             var dayOffset = zone.BaseUtcOffset;
-            var stats = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.StatsAsync(from, to, dayOffset, t), log => log.Stats(from, to, dayOffset), ct);
+            var stats = await AuditSource.AskAsync(paths(r), (c, t) => c.StatsAsync(from, to, dayOffset, t), log => log.Stats(from, to, dayOffset), ct);
             AuditFormatter.WriteStats(output, stats, r.GetValue(format)!, zone);
             return 0;
         }));
@@ -140,7 +140,7 @@ public static class AuditCommands
         cmd.Options.Add(format);
         cmd.SetAction((r, ct) => RunAsync(r, async output =>
         {
-            var result = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.VerifyAsync(t), log => log.Verify(), ct);
+            var result = await AuditSource.AskAsync(paths(r), (c, t) => c.VerifyAsync(t), log => log.Verify(), ct);
             AuditFormatter.WriteVerify(output, result, r.GetValue(format)!);
             return result.Ok ? 0 : 1;
         }));
@@ -154,7 +154,7 @@ public static class AuditCommands
         var paths = CommonOptions.AddTo(cmd);
         cmd.SetAction((r, ct) => RunAsync(r, async output =>
         {
-            int count = await AuditSource.AskAsync(paths(r).DataDir, (c, t) => c.RebuildLookupAsync(t), log => log.RebuildLookup(), ct);
+            int count = await AuditSource.AskAsync(paths(r), (c, t) => c.RebuildLookupAsync(t), log => log.RebuildLookup(), ct);
             await output.WriteLineAsync($"lookup blocks rebuilt: {count} transactions listed");
             return 0;
         }));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace GovGateway.Audit;
 
 /// <summary>
@@ -6,8 +8,9 @@ namespace GovGateway.Audit;
 /// </summary>
 internal static class AuditSource
 {
-    public static async Task<T> AskAsync<T>(string dataDir, Func<AuditClient, CancellationToken, Task<T>> remote, Func<AuditLog, T> local, CancellationToken ct)
+    public static async Task<T> AskAsync<T>(GovGateway.Cli.GatewayPaths paths, Func<AuditClient, CancellationToken, Task<T>> remote, Func<IAuditReader, T> local, CancellationToken ct)
     {
+        string dataDir = paths.DataDir;
         try
         {
             return await remote(new AuditClient(dataDir), ct).ConfigureAwait(false);
@@ -21,15 +24,28 @@ internal static class AuditSource
             throw new AuditCliException(ex.Message);
         }
 
-        if (!File.Exists(AuditLog.DatabasePath(dataDir)) && File.Exists(HeadFile.PathFor(AuditLog.DatabasePath(dataDir))))
-            throw new AuditLogDamagedException($"{AuditLog.DatabasePath(dataDir)} is gone, but {HeadFile.PathFor(AuditLog.DatabasePath(dataDir))} records an audit chain: the audit database was deleted. Restore it from the backup.");
-        if (!File.Exists(AuditLog.DatabasePath(dataDir)))
-            throw new AuditCliException($"No audit log at {AuditLog.DatabasePath(dataDir)} (is --data the gateway's data folder?).");
+        // The verbs read the store the gateway is configured with (a shared PostgreSQL store: every node's records).
+        var configuration = Hosting.RunCommand.BuildConfiguration(paths, []);
+        var options = Hosting.AuditSettings.FromConfiguration(configuration);
+        options.RetentionDays = 0;
+        string node = Hosting.NodeOptions.FromConfiguration(configuration).EffectiveName;
+        try
+        {
+            if (options.Store == AuditStoreKind.LiteDB) AuditLog.EnsureExists(dataDir);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new AuditCliException($"{ex.Message} (is --data the gateway's data folder?).");
+        }
 
         AuditLog log;
         try
         {
-            log = await AuditLog.OpenAsync(dataDir, new AuditOptions { RetentionDays = 0 }, ct: ct).ConfigureAwait(false);
+            log = await AuditLog.OpenAsync(dataDir, options, ct: ct, node: node).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new AuditCliException($"The audit settings in {paths.ConfigDir} are not usable: {ex.Message}");
         }
         catch (IOException ex)
         {

@@ -31,7 +31,7 @@ internal sealed class FilterValues
         });
 
     public static readonly FilterValues Class = new("--class",
-        [.. WireNames.AllClasses.Select(c => c.ToWireName()), TransactionFilter.OfficialClass],
+        [.. WireNames.AllClasses.Select(c => c.ToWireName()), AuditQuery.OfficialClass],
         new Dictionary<string, string>
         {
             ["giay-moi"] = "invitation",
@@ -40,7 +40,7 @@ internal sealed class FilterValues
             ["thong-bao"] = "notice",
             ["cong-van"] = "work-document",
             ["khac"] = "other",
-            ["van-ban"] = TransactionFilter.OfficialClass, ["van-ban-hanh-chinh"] = TransactionFilter.OfficialClass,
+            ["van-ban"] = AuditQuery.OfficialClass, ["van-ban-hanh-chinh"] = AuditQuery.OfficialClass,
         });
 
     public static readonly FilterValues Signature = CreateSignature();

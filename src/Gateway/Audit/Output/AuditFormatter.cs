@@ -45,7 +45,7 @@ public static class AuditFormatter
         var share = stats.OfficialSignedPercent is { } p ? p.ToString("0.##", CultureInfo.InvariantCulture) + "%" : "n/a";
         output.WriteLine($"Official documents accepted: {stats.OfficialTransactions}, travelled signed: {stats.OfficialSigned} ({share}), unsigned: {stats.OfficialUnsigned}");
         if (stats.OfficialUnsigned > 0)
-            output.WriteLine($"  list the unsigned ones: gateway audit query --class {TransactionFilter.OfficialClass} --decision accepted --signature {SignatureWords.Unsigned}");
+            output.WriteLine($"  list the unsigned ones: gateway audit query --class {AuditQuery.OfficialClass} --decision accepted --signature {SignatureWords.Unsigned}");
         Section(output, $"Per day ({DisplayZone.Label(zone)})", stats.PerDay);
         Section(output, "Per class", stats.PerClass);
         Section(output, "Per decision", stats.PerDecision);

@@ -18,7 +18,7 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
     private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(5);
     private const int MaxConnections = 32;
 
-    private readonly AuditLog _log;
+    private readonly IAuditLog _log;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly SemaphoreSlim _slots = new(MaxConnections);
@@ -26,7 +26,7 @@ public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public AuditQueryServer(string dataDir, AuditLog log, ILogger? logger = null)
+    public AuditQueryServer(string dataDir, IAuditLog log, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(dataDir);
         _log = log ?? throw new ArgumentNullException(nameof(log));

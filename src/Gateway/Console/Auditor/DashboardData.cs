@@ -44,13 +44,13 @@ internal sealed class DashboardData
         var decision = string.IsNullOrWhiteSpace(t.Decision) ? "unknown" : t.Decision.Trim().ToLowerInvariant();
         Decisions.Add(decision);
         Bump(PerDayDecision, (day, decision));
-        Bump(SenderDomains, StatsBuilder.SenderDomain(t.MailFrom));
+        Bump(SenderDomains, OfficialDocuments.SenderDomain(t.MailFrom));
         if (decision == AuditDecisions.Rejected)
             foreach (var hit in t.Rules.Where(h => h?.Rule is not null && !string.Equals(h.Mode, "audit", StringComparison.OrdinalIgnoreCase)))
                 Bump(RefusalsByRule, hit.Rule!);
 
-        if (StatsBuilder.OfficialTravelledSigned(t) is not { } signed) return;
-        foreach (var c in MessagesPages.Classes(t).Select(c => c.ToLowerInvariant()).Where(StatsBuilder.OfficialClasses.Contains))
+        if (OfficialDocuments.TravelledSigned(t) is not { } signed) return;
+        foreach (var c in MessagesPages.Classes(t).Select(c => c.ToLowerInvariant()).Where(OfficialDocuments.Classes.Contains))
             Bump(OfficialPerClass, c);
         Count(SignedPerDay, day, signed);
         var week = $"{ISOWeek.GetYear(local)}-W{ISOWeek.GetWeekOfYear(local):00}";

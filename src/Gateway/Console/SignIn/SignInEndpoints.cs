@@ -59,7 +59,7 @@ internal static class SignInEndpoints
             logger.LogWarning("Console sign-in refused for {User} from {Client}: {Why}", user, client, why);
             // As AUTH: a wrong guess costs the guesser time.
             if (outcome.Status != AuthStatus.Unavailable)
-                await Task.Delay(context.Runtime.SmtpSettings.AuthFailureDelay, http.RequestAborted);
+                await Task.Delay(context.Runtime.SmtpSettings.EngineOptions().AuthFailureDelay, http.RequestAborted);
             return outcome.Status switch
             {
                 AuthStatus.LockedOut => Form(http, (

@@ -166,7 +166,7 @@ public static class QueueCommands
     internal static void RecordAdminAction(string dataDir, SpoolEnvelope e, string outcome, string command)
     {
         var waiting = e.Recipients.Where(x => x.Status == RecipientStatus.Pending).Select(x => x.Address).ToList();
-        AdminAction.RecordAsync(dataDir, new AdminAction
+        AdminAuditRecorder.RecordAsync(dataDir, new AdminAction
         {
             QueueId = e.QueueId,
             Recipients = waiting.Count > 0 ? waiting : e.Recipients.Select(x => x.Address).ToList(),

@@ -1,0 +1,31 @@
+namespace GovGateway.Audit;
+
+/// <summary>The embedded store: one node's chain in DATA/audit/audit.db (<see cref="AuditStore"/>), checked against DATA/audit/head.</summary>
+internal sealed class LiteDbChainStore(AuditStore store) : IChainStore
+{
+    public AuditStore Store { get; } = store;
+
+    public void AppendBatch(IReadOnlyList<AuditEntry> batch) => Store.AppendBatch(batch);
+
+    public void Checkpoint() => Store.Checkpoint();
+
+    public HashSet<string> TransactionIdsSince(DateTime sinceUtc) => Store.TransactionIdsSince(sinceUtc);
+
+    public int Purge(DateTime olderThanUtc) => Store.Purge(olderThanUtc);
+
+    public AuditQueryResult Query(AuditQuery query) => AuditQueryEngine.Run(Store, query);
+
+    public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset) => StatsBuilder.Build(Store, since, until, dayOffset);
+
+    public IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until)
+    {
+        var (from, to) = StatsBuilder.Range(since, until);
+        return Store.InRange(from, to).Select(e => e.Transaction).OfType<AuditTransaction>();
+    }
+
+    public AuditVerifyResult Verify() => ChainVerifier.Verify(Store);
+
+    public int RebuildLookup() => Store.RebuildLookup();
+
+    public void Dispose() => Store.Dispose();
+}

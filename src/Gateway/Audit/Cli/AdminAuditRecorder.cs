@@ -1,0 +1,45 @@
+using GovGateway.Spool;
+
+namespace GovGateway.Audit;
+
+/// <summary>Records an administrator's command in the audit log before the command takes effect.</summary>
+public static class AdminAuditRecorder
+{
+    /// <summary>
+    /// Records the action in the data folder's audit log, durably, before the caller carries it out: through the running
+    /// gateway (which owns the log) over DATA/run/audit.sock, or, when none answers, by opening the log itself.
+    /// Throws <see cref="AdminAuditException"/> when it cannot be recorded; the action must then not happen.
+    /// </summary>
+    public static async Task RecordAsync(string dataDir, AdminAction action, CancellationToken ct = default)
+    {
+        if (!QueueId.IsValid(action.QueueId)) throw new ArgumentException($"'{action.QueueId}' is not a queue id.");
+        action.Validate();
+        try
+        {
+            await new AuditClient(dataDir, TimeSpan.FromSeconds(30)).RecordAdminAsync(action, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (AuditServerUnavailableException)
+        {
+            // No gateway running: the log is ours to open.
+        }
+        catch (AuditServerException ex)
+        {
+            throw new AdminAuditException($"The running gateway could not record this in the audit log: {ex.Message}", ex);
+        }
+        try
+        {
+            var log = await AuditLog.OpenAsync(dataDir, new AuditOptions { RetentionDays = 0 }, ct: ct).ConfigureAwait(false);
+            await using (log.ConfigureAwait(false))
+                await log.RecordAdminAsync(action, AdminAction.CurrentUid(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditLogUnavailableException)
+        {
+            throw new AdminAuditException($"No gateway answered on {AuditProtocol.SocketPath(dataDir)}, and the audit log could not record this: {ex.Message}", ex);
+        }
+    }
+
+}
+
+/// <summary>An administrator's action could not be recorded in the audit log, so it was not carried out.</summary>
+public sealed class AdminAuditException(string message, Exception inner) : Exception(message, inner);
