@@ -17,6 +17,7 @@ internal static class ConsolePages
         ConsoleSecurity.AddServices(services, context);
         services.AddSingleton<ConsoleAudit>();
         services.AddSingleton<AdminActions>();
+        services.AddSingleton<DashboardCache>();
     }
 
     public static void UseMiddleware(WebApplication app) => ConsoleSecurity.UseMiddleware(app);

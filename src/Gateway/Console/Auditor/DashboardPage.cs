@@ -22,23 +22,19 @@ internal static class DashboardPage
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/", ShowAsync).RequireAuthorization(SignIn.ConsoleSecurity.AuditorPolicy);
 
-    private static async Task<IResult> ShowAsync(HttpContext http, ConsoleContext context, ConsoleAudit audit)
+    private static async Task<IResult> ShowAsync(HttpContext http, ConsoleContext context, ConsoleAudit audit, DashboardCache cache)
     {
-        if (context.Runtime.Audit is not { } log) return MessagesPages.AuditOff(http);
+        if (context.Runtime.Audit is null) return MessagesPages.AuditOff(http);
         var days = DefaultDays;
         if (http.Request.Query["days"] is { Count: > 0 } given && (!int.TryParse(given, out days) || days < 1 || days > MaxDays))
             return Message(http, StatusCodes.Status400BadRequest, $"days phải từ 1 đến {MaxDays}.", $"days must be between 1 and {MaxDays}.");
-        var now = DateTime.UtcNow;
-        var data = await Task.Run(() =>
-        {
-            var since = DashboardData.Build([], now, days, context.Zone).SinceUtc;
-            return DashboardData.Build(log.Transactions(since, null), now, days, context.Zone);
-        }, http.RequestAborted);
+        var (counted, data) = await cache.GetAsync(days, http.RequestAborted);
         if (!await audit.RecordAsync(http, http.User.Identity!.Name, ConsoleAudit.Dashboard, $"?days={days}", $"{data.Messages} messages counted"))
             return ConsoleAudit.NotRecorded(http);
 
         var sb = new StringBuilder();
-        sb.Append($"<p>{N(data.Messages)} thư trong {days} ngày qua / messages in the last {days} days ({E(context.ZoneLabel)}). ");
+        sb.Append($"<p>{N(data.Messages)} thư trong {days} ngày qua / messages in the last {days} days ({E(context.ZoneLabel)}), " +
+                  $"số liệu lúc / counted at <span id=\"counted\">{E(context.Local(counted))}</span>. ");
         sb.Append("<a href=\"/?days=7\">7</a> · <a href=\"/?days=30\">30</a> · <a href=\"/?days=90\">90</a> · <a href=\"/?days=365\">365</a></p><div class=\"charts\">");
         var decisions = DecisionColours.Keys.Where(data.Decisions.Contains).Concat(data.Decisions.Where(d => !DecisionColours.ContainsKey(d))).ToList();
         Figure(sb, "Thư mỗi ngày theo kết quả / Messages per day by decision",
