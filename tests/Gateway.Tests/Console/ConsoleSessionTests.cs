@@ -55,6 +55,30 @@ public class ConsoleSessionTests
         Assert.That((await client.GetAsync("/messages")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
     }
 
+    [TestCase("00:10:00", 1)]
+    [TestCase("00:00:00", 2)]
+    public async Task The_dashboard_counts_again_only_when_its_counts_are_older_than_the_max_age(string maxAge, int secondView)
+    {
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Console:DashboardMaxAge"] = maxAge });
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", User, "--password", Password, "--role", "auditor"), Is.EqualTo(0));
+        using var client = Client(gateway);
+        await SignInAsync(client);
+        var log = gateway.Runtime.Audit!;
+        async Task RecordAsync() => await log.AppendAsync(new GovGateway.Audit.AuditTransaction
+        {
+            Id = GovGateway.Audit.AuditRecordId.New(), TimeUtc = DateTime.UtcNow, MailFrom = "vanthu@stttt.hatinh.gov.vn",
+            Recipients = ["lanhdao@ubnd.hatinh.gov.vn"], Decision = "accepted", Listener = "relay",
+        });
+        string Count(string page) => Regex.Match(page, @"(\d+) thư trong").Groups[1].Value;
+
+        await RecordAsync();
+        await log.FlushAsync();
+        Assert.That(Count(await client.GetStringAsync("/")), Is.EqualTo("1"));
+        await RecordAsync();
+        await log.FlushAsync();
+        Assert.That(Count(await client.GetStringAsync("/")), Is.EqualTo(secondView.ToString()));
+    }
+
     [Test]
     public void A_mistyped_console_setting_names_the_nearest_one()
     {
