@@ -80,6 +80,40 @@ public class ConsoleSessionTests
     }
 
     [Test]
+    public async Task An_administrator_sees_the_policy_and_deletes_a_queued_message_after_confirming()
+    {
+        // An upstream that refuses connections: the message waits in the queue.
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
+        {
+            ["Delivery:Upstream:Host"] = "127.0.0.1", ["Delivery:Upstream:Port"] = Ports.Free().ToString(),
+        });
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", User, "--password", Password, "--role", "admin"), Is.EqualTo(0));
+        var sent = await Swaks.SendAsync(gateway.Relay.Port, Mail.Sender, Mail.Recipient, null, "--header", "Subject: Chờ gửi");
+        Assert.That(sent.ExitCode, Is.EqualTo(0), sent.All);
+        var id = gateway.Runtime.Spool.ListIds().Single();
+        using var client = Client(gateway);
+        await SignInAsync(client);
+
+        var policy = await client.GetStringAsync("/policy");
+        Assert.That(policy, Does.Contain(gateway.Runtime.Policies.Current.Version).And.Contain("relay (127.0.0.1:").And.Contain("id=\"queue-depth\">1<"));
+
+        var queue = await client.GetStringAsync("/queue");
+        Assert.That(queue, Does.Contain(id).And.Contain(Mail.Recipient));
+        var confirm = await client.GetStringAsync($"/queue/{id}/delete");
+        Assert.That(confirm, Does.Contain("will be removed from the queue"));
+        Assert.That(gateway.Runtime.Spool.Get(id), Is.Not.Null, "showing the confirmation deletes nothing");
+        var token = WebUtility.HtmlDecode(Regex.Match(confirm, "name=\"__af\" value=\"([^\"]+)\"").Groups[1].Value);
+        var deleted = await client.PostAsync($"/queue/{id}/delete", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token }));
+        Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(gateway.Runtime.Spool.Get(id), Is.Null);
+
+        var log = gateway.Runtime.Audit!;
+        await log.FlushAsync();
+        var record = log.Query(new GovGateway.Audit.AuditQuery { QueueId = id }).Records.Single();
+        Assert.That(record.Deliveries.Select(d => (d.Outcome, d.Reply)), Has.Some.EqualTo(("deleted", $"console queue delete by {User} from 127.0.0.1 (console)")));
+    }
+
+    [Test]
     public void A_mistyped_console_setting_names_the_nearest_one()
     {
         var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, Path.GetTempPath());
