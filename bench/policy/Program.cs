@@ -24,6 +24,12 @@ if (args.Length > 0 && args[0] == "hostile")
     return;
 }
 
+if (args.Length > 0 && args[0] == "legacy")
+{
+    LegacyBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
 var warmup = Math.Max(20, iterations / 10);
 
@@ -203,5 +209,62 @@ internal static class BenchMessages
         using (var file = File.Create(path))
             message.WriteTo(new MimeKit.FormatOptions { NewLineFormat = MimeKit.NewLineFormat.Dos }, file);
         Console.WriteLine($"{path}: {new FileInfo(path).Length:N0} bytes");
+    }
+}
+
+/// <summary>
+/// Issue 16 §4: what decoding TCVN3 costs. The same 60-line report as Unicode and as TCVN3 (iconv's bytes), in DOCX
+/// (.VnTime runs), PDF (.VnTime font) and plain text (statistics), each in its own message, evaluated in turn;
+/// `dotnet run -c Release -- legacy [iterations]`.
+/// </summary>
+internal static class LegacyBench
+{
+    public static void Run(int iterations)
+    {
+        var config = TestPki.Instance.WriteConfig();
+        var policy = PolicyLoader.Load(config).Policy ?? throw new InvalidOperationException("policy did not load");
+        string[] lines = ["SỞ VĂN HÓA VÀ THỂ THAO", "Số: 07/BC-VHTT", "Hà Tĩnh, ngày 5 tháng 4 năm 2025", "BÁO CÁO", "Kết quả công tác quý I",
+            .. Enumerable.Range(1, 55).Select(i => $"{i}. Nội dung báo cáo kết quả thực hiện nhiệm vụ chuyển đổi số của các phòng, mục {i}.")];
+        // Capitals lines as ABC writes them for .VnTimeH: the small letters' bytes, plain letters upper case.
+        string Tcvn(string l) => l.Any(char.IsLower)
+            ? LegacyDocuments.Tcvn3Chars(l)
+            : new string(LegacyDocuments.Tcvn3Chars(l.ToLowerInvariant()).Select(c => c is >= 'a' and <= 'z' ? (char)(c - 32) : c).ToArray());
+        var legacy = lines.Select(Tcvn).ToArray();
+        var cases = new (string Name, string File, string Type, byte[] Data)[]
+        {
+            ("docx unicode", "bc.docx", "application/octet-stream", LegacyDocuments.Docx(lines.Select(l => ("Times New Roman", l)).ToArray())),
+            ("docx tcvn3", "bc.docx", "application/octet-stream", LegacyDocuments.Docx(legacy.Select(l => (".VnTime", l)).ToArray())),
+            ("pdf unicode", "bc.pdf", "application/pdf", TestPdf.Create(lines)),
+            ("pdf tcvn3", "bc.pdf", "application/pdf", LegacyDocuments.Pdf(".VnTime", legacy)),
+            ("text unicode", "bc.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes(string.Join("\r\n", lines))),
+            ("text tcvn3", "bc.txt", "text/plain", System.Text.Encoding.Latin1.GetBytes(string.Join("\r\n", legacy))),
+        };
+        var envelope = TestMessages.Envelope();
+        var messages = cases.Select(c => TestMessages.Bytes(TestMessages.Message("Báo cáo", "Kính gửi.", (c.File, c.Type, c.Data)))).ToArray();
+        for (var k = 0; k < cases.Length; k++)
+        {
+            var v = policy.Evaluate(new MemoryStream(messages[k]), envelope);
+            var a = v.Attachments.Single();
+            if (a.Class != DocumentClass.Report || a.DocumentSymbol != "07/BC-VHTT")
+                throw new InvalidOperationException($"{cases[k].Name}: classified {a.Class} {a.DocumentSymbol}");
+        }
+        // The thread clock ticks in milliseconds here: each case is timed as a batch of `iterations` evaluations, and
+        // the batches take turns (five rounds), so a busy moment on the shared machine touches every case alike.
+        var total = new double[cases.Length];
+        for (var k = 0; k < cases.Length; k++)
+            for (var i = 0; i < 20; i++) policy.Evaluate(new MemoryStream(messages[k]), envelope);
+        for (var round = 0; round < 5; round++)
+            for (var k = 0; k < cases.Length; k++)
+            {
+                var c0 = ThreadCpu.Now();
+                for (var i = 0; i < iterations; i++) policy.Evaluate(new MemoryStream(messages[k]), envelope);
+                total[k] += (ThreadCpu.Now() - c0).TotalMilliseconds;
+            }
+        for (var k = 0; k < cases.Length; k++)
+        {
+            var perMessage = total[k] / (5.0 * iterations);
+            var baseline = total[k - k % 2] / (5.0 * iterations);
+            Console.WriteLine($"{cases[k].Name,-14} {messages[k].Length / 1024.0,6:F1} KiB  thread CPU {perMessage:F3} ms per message ({perMessage / baseline:F2} x unicode)");
+        }
     }
 }

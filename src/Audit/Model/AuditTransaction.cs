@@ -40,6 +40,10 @@ public sealed class AuditTransaction
     public List<AuditRuleHit> Rules { get; set; } = [];
     /// <summary>Version of the policy that decided (hash of the policy file).</summary>
     public string? PolicyVersion { get; set; }
+    /// <summary>The message's urgency ("khan", "thuong-khan", "hoa-toc", "hoa-toc-hen-gio"); absent when none.</summary>
+    public string? Urgency { get; set; }
+    /// <summary>Metadata of a document typed into the body (laid out as one); absent otherwise.</summary>
+    public AuditDocument? Document { get; set; }
 }
 
 /// <summary>One attachment of an audited message.</summary>
@@ -57,6 +61,14 @@ public sealed class AuditAttachment
     public string? SignatureStatus { get; set; }
     /// <summary>"unreadable" when the gateway could not read the attachment; absent otherwise.</summary>
     public string? Status { get; set; }
+    /// <summary>"tcvn3" or "vni" when its text was decoded from a legacy Vietnamese encoding; absent for Unicode.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>True for an image-only (scanned) PDF, classified by its name and the subject.</summary>
+    public bool Scanned { get; set; }
+    /// <summary>The document's urgency mark, as <see cref="AuditTransaction.Urgency"/>; absent when none.</summary>
+    public string? Urgency { get; set; }
+    /// <summary>What the document's layout (or edXML header) states; absent for files that are not documents.</summary>
+    public AuditDocument? Document { get; set; }
 }
 
 /// <summary>S/MIME result of an audited message.</summary>

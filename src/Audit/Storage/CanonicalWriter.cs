@@ -48,6 +48,10 @@ internal static class CanonicalWriter
             String(w, Names.Symbol, a.Symbol);
             String(w, Names.SignatureStatus, a.SignatureStatus);
             String(w, Names.Status, a.Status);
+            String(w, Names.Encoding, a.Encoding);
+            if (a.Scanned) w.WriteBoolean(Names.Scanned, true);
+            String(w, Names.Urgency, a.Urgency);
+            Document(w, a.Document);
         });
         if (t.AttachmentsOmitted is { } omitted) w.WriteNumber(Names.AttachmentsOmitted, omitted);
         if (t.Smime is { } s)
@@ -68,6 +72,39 @@ internal static class CanonicalWriter
             String(w, Names.Message, r.Message);
         });
         String(w, Names.PolicyVersion, t.PolicyVersion);
+        String(w, Names.Urgency, t.Urgency);
+        Document(w, t.Document);
+        w.WriteEndObject();
+    }
+
+    private static void Document(Utf8JsonWriter w, AuditDocument? d)
+    {
+        if (d is null) return;
+        w.WriteStartObject(Names.Document);
+        String(w, Names.CodeNumber, d.CodeNumber);
+        String(w, Names.CodeNotation, d.CodeNotation);
+        String(w, Names.DocumentType, d.DocumentType);
+        String(w, Names.OrganName, d.OrganName);
+        if (d.PromulgationInfo is { } p)
+        {
+            w.WriteStartObject(Names.PromulgationInfo);
+            String(w, Names.Place, p.Place);
+            String(w, Names.PromulgationDate, p.PromulgationDate);
+            w.WriteEndObject();
+        }
+        String(w, Names.Subject, d.Subject);
+        if (d.SignerInfo is { } s)
+        {
+            w.WriteStartObject(Names.SignerInfo);
+            String(w, Names.Competence, s.Competence);
+            String(w, Names.Position, s.Position);
+            String(w, Names.FullName, s.FullName);
+            String(w, Names.Certificate, s.Certificate);
+            w.WriteEndObject();
+        }
+        Number(w, Names.Priority, d.Priority);
+        String(w, Names.Secrecy, d.Secrecy);
+        Strings(w, Names.Recipients, d.Recipients);
         w.WriteEndObject();
     }
 
@@ -214,5 +251,23 @@ internal static class CanonicalWriter
         public static readonly JsonEncodedText Recipient = JsonEncodedText.Encode("Recipient");
         public static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("Outcome");
         public static readonly JsonEncodedText Reply = JsonEncodedText.Encode("Reply");
+        public static readonly JsonEncodedText Encoding = JsonEncodedText.Encode("Encoding");
+        public static readonly JsonEncodedText Scanned = JsonEncodedText.Encode("Scanned");
+        public static readonly JsonEncodedText Urgency = JsonEncodedText.Encode("Urgency");
+        public static readonly JsonEncodedText Document = JsonEncodedText.Encode("Document");
+        public static readonly JsonEncodedText CodeNumber = JsonEncodedText.Encode("CodeNumber");
+        public static readonly JsonEncodedText CodeNotation = JsonEncodedText.Encode("CodeNotation");
+        public static readonly JsonEncodedText DocumentType = JsonEncodedText.Encode("DocumentType");
+        public static readonly JsonEncodedText OrganName = JsonEncodedText.Encode("OrganName");
+        public static readonly JsonEncodedText PromulgationInfo = JsonEncodedText.Encode("PromulgationInfo");
+        public static readonly JsonEncodedText Place = JsonEncodedText.Encode("Place");
+        public static readonly JsonEncodedText PromulgationDate = JsonEncodedText.Encode("PromulgationDate");
+        public static readonly JsonEncodedText SignerInfo = JsonEncodedText.Encode("SignerInfo");
+        public static readonly JsonEncodedText Competence = JsonEncodedText.Encode("Competence");
+        public static readonly JsonEncodedText Position = JsonEncodedText.Encode("Position");
+        public static readonly JsonEncodedText FullName = JsonEncodedText.Encode("FullName");
+        public static readonly JsonEncodedText Certificate = JsonEncodedText.Encode("Certificate");
+        public static readonly JsonEncodedText Priority = JsonEncodedText.Encode("Priority");
+        public static readonly JsonEncodedText Secrecy = JsonEncodedText.Encode("Secrecy");
     }
 }

@@ -186,6 +186,10 @@ public static class PolicyCommands
                 blocked = a.Blocked,
                 encrypted = a.Encrypted,
                 unreadable = a.Unreadable,
+                encoding = a.TextEncoding.ToWireName(),
+                scanned = a.Scanned,
+                urgency = a.Urgency.ToWireName(),
+                document = PolicyDocumentJson.From(a.Metadata),
                 findings = a.Findings,
                 signature = a.Signature is null ? null : new
                 {
@@ -210,6 +214,8 @@ public static class PolicyCommands
             from = v.HeaderFrom,
             subject = v.Subject,
             messageId = v.MessageId,
+            urgency = v.Urgency.ToWireName(),
+            document = PolicyDocumentJson.From(v.BodyMetadata),
         };
         return JsonSerializer.Serialize(model, JsonOptions);
     }
@@ -224,6 +230,8 @@ public static class PolicyCommands
             sb.AppendLine($"  matched [{hit.Rule}] ({hit.Mode.ToWireName()}, {hit.Action.ToWireName()})");
         sb.AppendLine($"from: {v.HeaderFrom}   subject: {v.Subject}");
         sb.AppendLine($"classes: {(v.Classes.Count == 0 ? "(none)" : string.Join(", ", v.Classes.Select(c => c.ToWireName())))}");
+        if (v.Urgency != Urgency.None) sb.AppendLine($"urgency: {v.Urgency.ToWireName()} ({v.Urgency.ToMark()}): delivered ahead of the queue, marked Priority: urgent");
+        if (v.BodyMetadata is { } body) sb.AppendLine($"body document: {PolicyDocumentJson.Describe(body)}");
         sb.Append($"s/mime: {v.Smime.Status.ToWireName()}");
         if (v.Smime.SignerSubject is not null) sb.Append($" by {v.Smime.SignerSubject} <{v.Smime.SignerAddress}> issued by {v.Smime.Issuer}, serial {v.Smime.Serial}");
         if (v.Smime.Detail is not null) sb.Append($" ({v.Smime.Detail})");
@@ -233,6 +241,10 @@ public static class PolicyCommands
             sb.AppendLine($"attachment: {a.FileName} [{a.ContentType}, detected {a.DetectedType}, {a.Size} bytes]");
             sb.AppendLine($"  class: {a.Class.ToWireName()} (by {a.ClassifiedBy}){(a.DocumentSymbol is null ? "" : $", symbol {a.DocumentSymbol}")}{(a.SecretMarking ? ", SECRET STAMP" : "")}");
             if (a.Unreadable) sb.AppendLine("  status: unreadable (its content could not be read; see the findings)");
+            if (a.TextEncoding != TextEncoding.Unicode) sb.AppendLine($"  encoding: {a.TextEncoding.ToWireName()} (decoded to Unicode before classification)");
+            if (a.Scanned) sb.AppendLine("  scanned: image-only PDF, classified by name and subject (no OCR)");
+            if (a.Urgency != Urgency.None) sb.AppendLine($"  urgency: {a.Urgency.ToWireName()} ({a.Urgency.ToMark()})");
+            if (a.Metadata is { } m) sb.AppendLine($"  document: {PolicyDocumentJson.Describe(m)}");
             if (a.Signature is not null)
             {
                 sb.AppendLine($"  pdf signature: {a.Signature.Status.ToWireName()}");

@@ -39,6 +39,20 @@ public sealed class UpstreamOptions
     /// <summary>The security of a connection that carries a password: <see cref="Security"/>, StartTls when unset.</summary>
     public UpstreamSecurity SecurityForPasswords => Security ?? UpstreamSecurity.StartTls;
 
+    /// <summary>
+    /// Sets up a MailKit client for this upstream: the name it gives in EHLO, its time limit, and the certificate check
+    /// (without revocation lookups, which would make every delivery depend on the CA's CRL server being reachable).
+    /// </summary>
+    public T Prepare<T>(T client, string heloName, TimeSpan timeout) where T : MailKit.Net.Smtp.SmtpClient
+    {
+        client.LocalDomain = heloName;
+        client.Timeout = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds);
+        client.CheckCertificateRevocation = false;
+        if (AcceptInvalidCertificates)
+            client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        return client;
+    }
+
     /// <summary>MailKit's name for a security setting.</summary>
     public static SecureSocketOptions ToMailKit(UpstreamSecurity security) => security switch
     {

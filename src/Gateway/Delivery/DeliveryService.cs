@@ -30,11 +30,11 @@ public sealed class DeliveryService : BackgroundService
     readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     // Finished messages whose files wait for the observer to say their records are durable (see Release).
     readonly HashSet<string> _releasing = new(StringComparer.Ordinal);
-    readonly Channel<ScheduledItem> _work = Channel.CreateUnbounded<ScheduledItem>(new UnboundedChannelOptions { SingleWriter = true });
+    readonly DeliveryLanes<ScheduledItem> _work = new();
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     readonly Channel<OutcomeEvent> _outcomes = Channel.CreateUnbounded<OutcomeEvent>(new UnboundedChannelOptions { SingleReader = true });
 
-    sealed record ScheduledItem(string QueueId, DateTime DueUtc, SpoolEntry? Entry);
+    sealed record ScheduledItem(string QueueId, DateTime DueUtc, SpoolEntry? Entry, bool Urgent = false);
     /// <summary>A recipient's outcome for the observer, or (Outcome null) a finished message to remove once the observer has recorded everything before it.</summary>
     readonly record struct OutcomeEvent(string QueueId, string Recipient, string? Outcome, string? Reply, DateTime TimeUtc)
     {
@@ -77,7 +77,7 @@ public sealed class DeliveryService : BackgroundService
         var now = _time.GetUtcNow().UtcDateTime;
         foreach (var r in entry.Envelope.Recipients)
             _outcomes.Writer.TryWrite(new OutcomeEvent(entry.QueueId, r.Address, DeliveryOutcomes.Queued, null, now));
-        lock (_gate) Schedule(new ScheduledItem(entry.QueueId, entry.Envelope.NextAttemptUtc, entry));
+        lock (_gate) Schedule(new ScheduledItem(entry.QueueId, entry.Envelope.NextAttemptUtc, entry, entry.Envelope.IsUrgent));
         Notify();
     }
 
@@ -111,7 +111,7 @@ public sealed class DeliveryService : BackgroundService
         }
         finally
         {
-            _work.Writer.TryComplete();
+            _work.Complete();
             await Task.WhenAll(workers).ConfigureAwait(false);
             _outcomes.Writer.TryComplete();
             await observerTask.ConfigureAwait(false);
@@ -171,7 +171,7 @@ public sealed class DeliveryService : BackgroundService
                 _dueOrder.Dequeue();
                 _scheduled.Remove(id);
                 _inFlight.Add(id);
-                _work.Writer.TryWrite(item);
+                _work.Write(item, item.Urgent);
             }
         }
         return _options.ScanInterval;
@@ -184,7 +184,7 @@ public sealed class DeliveryService : BackgroundService
         {
             if (_inFlight.Contains(id) || _releasing.Contains(id)) return;
             _scheduled.TryGetValue(id, out var existing);
-            Schedule(new ScheduledItem(id, now, existing?.Entry));
+            Schedule(new ScheduledItem(id, now, existing?.Entry, existing?.Urgent ?? false));
         }
         _logger.LogInformation("Retry requested for {QueueId}", id);
     }
@@ -217,7 +217,7 @@ public sealed class DeliveryService : BackgroundService
             }
             lock (_gate)
             {
-                if (!_scheduled.ContainsKey(id)) Schedule(new ScheduledItem(id, entry.Envelope.NextAttemptUtc, null));
+                if (!_scheduled.ContainsKey(id)) Schedule(new ScheduledItem(id, entry.Envelope.NextAttemptUtc, null, entry.Envelope.IsUrgent));
             }
             if (!initial) _logger.LogInformation("Picked up queued message {QueueId} added outside this process", id);
         }
@@ -225,7 +225,7 @@ public sealed class DeliveryService : BackgroundService
 
     async Task WorkerAsync(IMessageTransport transport, CancellationToken ct)
     {
-        var reader = _work.Reader;
+        var reader = _work;
         try
         {
             while (true)
@@ -282,7 +282,7 @@ public sealed class DeliveryService : BackgroundService
             lock (_gate)
             {
                 _inFlight.Remove(item.QueueId);
-                if (next is { } due) Schedule(new ScheduledItem(item.QueueId, due, null));
+                if (next is { } due) Schedule(new ScheduledItem(item.QueueId, due, null, item.Urgent));
             }
             if (next is not null) Notify();
         }

@@ -93,14 +93,7 @@ internal sealed class SmtpUpstreamTransport : IMessageTransport
     {
         if (_client is { IsConnected: true }) return _client;
         await DropAsync().ConfigureAwait(false);
-        var client = new GatewaySmtpClient(new NullProtocolLogger())
-        {
-            LocalDomain = _options.HostName,
-            Timeout = (int)Math.Min(int.MaxValue, _options.CommandTimeout.TotalMilliseconds),
-            CheckCertificateRevocation = false,
-        };
-        if (Upstream.AcceptInvalidCertificates)
-            client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        var client = Upstream.Prepare(new GatewaySmtpClient(new NullProtocolLogger()), _options.HostName, _options.CommandTimeout);
         try
         {
             var security = UpstreamOptions.ToMailKit(Upstream.EffectiveSecurity);

@@ -38,6 +38,10 @@ internal static class AuditMapper
             Symbol = a.DocumentSymbol,
             SignatureStatus = a.Signature?.Status.ToWireName(),
             Status = a.Unreadable ? "unreadable" : null,
+            Encoding = a.TextEncoding == TextEncoding.Unicode ? null : a.TextEncoding.ToWireName(),
+            Scanned = a.Scanned,
+            Urgency = a.Urgency == Urgency.None ? null : a.Urgency.ToWireName(),
+            Document = AuditDocuments.From(a.Metadata),
         }).ToList() ?? [],
         Smime = verdict is null ? null : new AuditSmime
         {
@@ -49,6 +53,8 @@ internal static class AuditMapper
         },
         Rules = verdict?.Hits.Select(Rule).ToList() ?? [],
         PolicyVersion = verdict?.PolicyVersion,
+        Urgency = verdict is null || verdict.Urgency == Urgency.None ? null : verdict.Urgency.ToWireName(),
+        Document = AuditDocuments.From(verdict?.BodyMetadata),
     };
 
     public static AuditRuleHit Rule(RuleHit hit) => new()

@@ -401,6 +401,7 @@ public sealed class GatewayHandler(
             BodyType = envelope.Body switch { BodyType.EightBitMime => "8BITMIME", BodyType.BinaryMime => "BINARYMIME", BodyType.SevenBit => "7BIT", _ => null },
             PrependHeaders = GatewayHeaders.Build(session, envelope, verdict, queueId, hostName, DateTimeOffset.Now),
             SubjectTag = verdict.SubjectTag,
+            Urgency = verdict.Urgency == Urgency.None ? null : verdict.Urgency.ToWireName(),
             NextAttemptUtc = DateTime.UtcNow,
             ClientIp = session.RemoteEndPoint.Address.ToString(),
             AuthenticatedUser = session.AuthenticatedUser,

@@ -21,6 +21,14 @@ public static class GatewayHeaders
             $"X-GovVN-Signature: {SignatureSummary(verdict)}",
             $"X-GovVN-Policy: {verdict.Decision.ToWireName()}; version={verdict.PolicyVersion}",
         };
+        // An urgent document (HỎA TỐC, THƯỢNG KHẨN, KHẨN) is marked for the recipient's mail program, in both the
+        // RFC 2156 form and the one Outlook and Thunderbird read.
+        if (verdict.Urgency != Urgency.None)
+        {
+            lines.Add($"X-GovVN-Urgency: {verdict.Urgency.ToWireName()}");
+            lines.Add("Priority: urgent");
+            lines.Add("X-Priority: 1");
+        }
         // The built-in X-GovVN-* lines already say what the policy's own tags would (e.g. "unsigned").
         foreach (var header in verdict.HeadersToAdd)
             if (!BuiltIn.Contains(header.Key))
@@ -29,7 +37,7 @@ public static class GatewayHeaders
     }
 
     private static readonly HashSet<string> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
-        { "Received", "X-GovVN-Class", "X-GovVN-Signature", "X-GovVN-Policy" };
+        { "Received", "X-GovVN-Class", "X-GovVN-Signature", "X-GovVN-Policy", "X-GovVN-Urgency" };
 
     public static string ClassList(Verdict verdict) =>
         verdict.Classes.Count == 0 ? "none" : string.Join(", ", verdict.Classes.Select(c => c.ToWireName()).Order(StringComparer.Ordinal));

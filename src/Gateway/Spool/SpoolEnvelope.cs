@@ -35,6 +35,13 @@ public sealed class SpoolEnvelope
     public List<string> PrependHeaders { get; set; } = new();
     /// <summary>The policy's tag-subject action: put in front of the original Subject at delivery, or null.</summary>
     public string? SubjectTag { get; set; }
+    /// <summary>The policy's urgency for the message ("hoa-toc", ...) or null: an urgent message is handed to the
+    /// delivery workers ahead of other due messages.</summary>
+    public string? Urgency { get; set; }
+
+    /// <summary>True when the message is urgent (any urgency the policy found).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsUrgent => !string.IsNullOrEmpty(Urgency) && Urgency != "none";
     public DateTime NextAttemptUtc { get; set; }
     public int Attempts { get; set; }
     public string? ClientIp { get; set; }

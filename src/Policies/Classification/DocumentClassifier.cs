@@ -5,7 +5,7 @@ using GovGateway.Policies.Text;
 namespace GovGateway.Policies.Classification;
 
 /// <summary>How one document was classified.</summary>
-internal sealed record ClassificationResult(DocumentClass Class, string ClassifiedBy, string? Symbol, bool Secret)
+internal sealed record ClassificationResult(DocumentClass Class, string ClassifiedBy, string? Symbol, bool Secret, Urgency Urgency = Urgency.None)
 {
     public static ClassificationResult Nothing { get; } = new(DocumentClass.Other, "none", null, false);
 }
@@ -41,13 +41,14 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
     public ClassificationResult Classify(IReadOnlyList<string> lines, string fileName, string? subject, bool isDocumentType)
     {
         lines = Nfc(lines);
-        var secret = HasSecretStamp(lines);
+        var stamps = ReadStamps(lines);
+        var secret = stamps.Secrecy is not null;
         var fromContent = FromContent(lines);
-        if (fromContent is not null) return fromContent with { Secret = secret };
-        if (FromFileName(fileName) is { } byName) return new ClassificationResult(byName, "filename", null, secret);
+        if (fromContent is not null) return fromContent with { Secret = secret, Urgency = stamps.Urgency };
+        if (FromFileName(fileName) is { } byName) return new ClassificationResult(byName, "filename", null, secret, stamps.Urgency);
         if (isDocumentType && subject is not null && FromSubject(subject) is { } bySubject)
-            return new ClassificationResult(bySubject, "subject", null, secret);
-        return new ClassificationResult(DocumentClass.Other, "none", null, secret);
+            return new ClassificationResult(bySubject, "subject", null, secret, stamps.Urgency);
+        return new ClassificationResult(DocumentClass.Other, "none", null, secret, stamps.Urgency);
     }
 
     /// <summary>Content evidence only (used for message bodies): symbol line, type heading or motto.</summary>
@@ -102,6 +103,27 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
         foreach (var keywords in settings.Classes)
             if (keywords.Abbreviations.Contains(foldedAbbreviation)) return keywords.Class;
         return null;
+    }
+
+    /// <summary>The type heading a line starts with, as the document writes it ("BÁO CÁO"), or null.</summary>
+    internal string? TypeHeading(string line)
+    {
+        if (!VietnameseText.IsUpperCaseLine(line)) return null;
+        var folded = VietnameseText.FoldWords(line);
+        string? best = null;
+        foreach (var keywords in settings.Classes)
+            foreach (var heading in keywords.Headings)
+                if ((best is null || heading.Length > best.Length) && StartsWithWords(folded, heading)) best = heading;
+        if (best is null) return null;
+        return string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(best.Split(' ').Length));
+    }
+
+    /// <summary>The class an edXML package's type name ("Giấy mời", "Báo cáo") or notation ("GM-UBND") says.</summary>
+    internal DocumentClass? ClassOfType(string? typeName, string? notation)
+    {
+        if (!string.IsNullOrWhiteSpace(typeName) && HeadingClass(VietnameseText.FoldWords(typeName)) is { } byName) return byName;
+        var groups = notation?.Split('/').Last().Split('-', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        return groups.Length >= 2 ? AbbreviationClass(VietnameseText.Fold(groups[0])) : null;
     }
 
     private DocumentClass? HeadingClass(string foldedLine)
@@ -165,16 +187,23 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
     /// A secrecy stamp is a line of its own in capitals made only of stamps and urgency marks
     /// ("MẬT", "TỐI MẬT", "HỎA TỐC - MẬT"); "mật khẩu" or "BẢO VỆ BÍ MẬT NHÀ NƯỚC" are not stamps.
     /// </summary>
-    public bool HasSecretStamp(IReadOnlyList<string> lines)
+    public bool HasSecretStamp(IReadOnlyList<string> lines) => ReadStamps(lines).Secrecy is not null;
+
+    /// <summary>The stamps found on lines made only of stamps and urgency marks: the first secrecy stamp as printed
+    /// ("TỐI MẬT") and the highest urgency ("HỎA TỐC" over "KHẨN"). An urgency mark inside a sentence is not one.</summary>
+    public (string? Secrecy, Urgency Urgency) ReadStamps(IReadOnlyList<string> lines)
     {
         lines = Nfc(lines);
         var stamps = settings.SecretStamps.Select(VietnameseText.FoldWords).ToArray();
         var marks = stamps.Concat(settings.UrgencyMarks.Select(VietnameseText.FoldWords)).OrderByDescending(s => s.Length).ToArray();
+        string? secrecy = null;
+        var urgency = Urgency.None;
         foreach (var line in lines)
         {
             if (line.Length > MaxStampLength || !VietnameseText.IsUpperCaseLine(line)) continue;
             var rest = " " + VietnameseText.FoldWords(line) + " ";
-            var sawSecret = false;
+            string? lineSecret = null;
+            var lineUrgency = Urgency.None;
             var progress = true;
             while (progress && rest.Trim().Length > 0)
             {
@@ -184,16 +213,56 @@ internal sealed partial class DocumentClassifier(PolicySettings settings)
                     var padded = " " + mark + " ";
                     if (rest.StartsWith(padded, StringComparison.Ordinal))
                     {
-                        if (stamps.Contains(mark)) sawSecret = true;
+                        if (stamps.Contains(mark)) lineSecret ??= settings.SecretStamps.First(s => VietnameseText.FoldWords(s) == mark);
+                        else lineUrgency = (Urgency)Math.Max((int)lineUrgency, (int)UrgencyNames.FromFoldedMark(mark));
                         rest = rest[(padded.Length - 1)..];
                         progress = true;
                         break;
                     }
                 }
             }
-            if (sawSecret && rest.Trim().Length == 0) return true;
+            if (rest.Trim().Length != 0) continue;
+            secrecy ??= lineSecret;
+            if (lineUrgency > urgency) urgency = lineUrgency;
         }
-        return false;
+        return (secrecy, urgency);
+    }
+
+    /// <summary>
+    /// Content evidence for a message body. A body that only mentions a document ("Phòng gửi Báo cáo số 07/BC-VHTT đã
+    /// ký số") is a cover note, not a document: a body counts only when laid out as Decree 30 places a document's parts,
+    /// its number/symbol line on a line of its own ("Số: 07/BC-VHTT", perhaps beside the place and date) together with
+    /// a type heading, the national motto or a "V/v" excerpt; or a type heading with the motto.
+    /// </summary>
+    public ClassificationResult? FromBodyLayout(IReadOnlyList<string> lines)
+    {
+        lines = Nfc(lines);
+        var symbolLine = false;
+        var heading = false;
+        var motto = false;
+        var excerpt = false;
+        foreach (var line in lines.Take(HeadLines))
+        {
+            if (!symbolLine && IsSymbolLine(line)) symbolLine = true;
+            var folded = VietnameseText.FoldWords(line);
+            if (VietnameseText.IsUpperCaseLine(line) && HeadingClass(folded) is not null) heading = true;
+            if (folded.Contains(NationalMotto, StringComparison.Ordinal)) motto = true;
+            if (folded.StartsWith("v v ", StringComparison.Ordinal) && line.TrimStart().StartsWith("V/v", StringComparison.OrdinalIgnoreCase)) excerpt = true;
+        }
+        var laidOut = symbolLine && (heading || motto || excerpt) || heading && motto;
+        return laidOut ? FromContent(lines) : null;
+    }
+
+    /// <summary>A line that starts with the number/symbol ("Số: 07/BC-VHTT"); what follows may only be the place and date
+    /// typed beside it, as the two columns of a document's head come out in plain text.</summary>
+    private bool IsSymbolLine(string line)
+    {
+        var trimmed = line.TrimStart();
+        if (FindSymbol(trimmed) is not { } found) return false;
+        var match = SymbolLine().Match(trimmed);
+        if (!match.Success || match.Index != 0) return false;
+        var after = trimmed[(match.Index + match.Length)..].Trim();
+        return after.Length == 0 || VietnameseText.FoldWords(after).Contains(" ngay ", StringComparison.Ordinal) || found.Symbol.Length == 0;
     }
 
     /// <summary>Text may arrive decomposed (NFD, e.g. from macOS); patterns are written for composed text.</summary>

@@ -20,7 +20,7 @@ internal sealed class PolicyYamlReader
     [
         "any", "all", "not", "mail-from-in", "mail-from-not-in", "from-in", "from-not-in", "any-recipient-in", "any-recipient-not-in",
         "all-recipients-in", "class", "smime", "pdf-signature", "unsigned", "secret", "blocked-attachment", "encrypted-archive", "unreadable",
-        "attachment-type", "attachment-name", "attachment-size-over", "authenticated", "listener",
+        "attachment-type", "attachment-name", "attachment-size-over", "authenticated", "listener", "urgency",
     ];
 
     /// <summary>The gateway's listeners, as Smtp:Listeners names them (the engine reports them in lower case).</summary>
@@ -284,6 +284,8 @@ internal sealed class PolicyYamlReader
                 return ReadStrings(value, key, nonEmpty: true) is { } globs ? new AttachmentNameCondition(globs) : null;
             case "attachment-size-over":
                 return ParseSize(value, key) is { } size ? new AttachmentSizeCondition(size) : null;
+            case "urgency":
+                return ReadUrgencySet(value, rule, key) is { } urgencies ? new UrgencyCondition(urgencies) : null;
             case "listener":
                 if (ReadStrings(value, key, nonEmpty: true) is not { } listeners) return null;
                 // A mistyped listener would silently never match.
@@ -328,6 +330,21 @@ internal sealed class PolicyYamlReader
         {
             if (WireNames.TryParseClass(name, out var cls)) set.Add(cls);
             else Error(node, $"rule '{rule}': unknown document class '{name}' in '{key}'; expected invitation, meeting-document, report, notice, work-document or other");
+        }
+        return set;
+    }
+
+    /// <summary>Urgency levels by name; "urgent" is every level above none.</summary>
+    private HashSet<Urgency>? ReadUrgencySet(YamlNode node, string rule, string key)
+    {
+        var names = ReadStrings(node, key, nonEmpty: true);
+        if (names is null) return null;
+        var set = new HashSet<Urgency>();
+        foreach (var name in names)
+        {
+            if (string.Equals(name.Trim(), "urgent", StringComparison.OrdinalIgnoreCase)) set.UnionWith(UrgencyNames.All.Where(u => u != Urgency.None));
+            else if (UrgencyNames.TryParse(name, out var urgency)) set.Add(urgency);
+            else Error(node, $"rule '{rule}': unknown urgency '{name}' in '{key}'; expected urgent, {string.Join(", ", UrgencyNames.All.Select(u => u.ToWireName()))}");
         }
         return set;
     }

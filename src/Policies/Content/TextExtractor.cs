@@ -1,4 +1,5 @@
 using GovGateway.Policies.Text;
+using GovGateway.Policies.Text.Legacy;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
@@ -8,14 +9,17 @@ using UglyToad.PdfPig.Content;
 
 namespace GovGateway.Policies.Content;
 
+/// <summary>The lines of a document, or why it could not be read (<see cref="Lines"/> is then empty).
+/// <see cref="Encoding"/> says whether legacy TCVN3 or VNI text was decoded; <see cref="Scanned"/> marks a PDF whose
+/// pages are images only (no text to read: it is classified by its name and the subject).</summary>
+internal sealed record TextExtraction(IReadOnlyList<string> Lines, string? Unreadable, TextEncoding Encoding = TextEncoding.Unicode, bool Scanned = false);
+
 /// <summary>
-/// Extracts the text of a document as lines (PDF via PdfPig, DOCX via Open XML SDK, ODT, plain text).
+/// Extracts the text of a document as lines (PDF via PdfPig, DOCX via Open XML SDK, ODT, plain text), decoding
+/// legacy Vietnamese encodings (TCVN3, VNI) by the fonts the document names, else by the text's statistics.
 /// Only the first pages are read: the number/symbol line, type heading and secrecy stamp are on page one.
 /// Returns an empty list when the file has no extractable text (scans, legacy .doc).
 /// </summary>
-/// <summary>The lines of a document, or why it could not be read (<see cref="Lines"/> is then empty).</summary>
-internal sealed record TextExtraction(IReadOnlyList<string> Lines, string? Unreadable);
-
 internal static class TextExtractor
 {
     private const int MaxPdfPages = 3;
@@ -25,15 +29,15 @@ internal static class TextExtractor
     {
         try
         {
-            var text = detectedType switch
+            var decoded = detectedType switch
             {
                 "pdf" => FromPdf(data),
                 "docx" => FromDocx(data),
-                "odt" => FromOdt(data),
-                "text" => DecodeText(data),
-                _ => string.Empty,
+                "odt" => ByStatistics(FromOdt(data)),
+                "text" => ByStatistics(DecodeText(data)),
+                _ => new Decoded(string.Empty, TextEncoding.Unicode),
             };
-            return new TextExtraction(SplitLines(text), null);
+            return new TextExtraction(SplitLines(decoded.Text), null, decoded.Encoding, decoded.Scanned);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -53,6 +57,16 @@ internal static class TextExtractor
 
     public static string DecodeText(byte[] data) => DecodeText(data, MaxChars);
 
+    /// <summary>Text and the legacy encoding it was decoded from.</summary>
+    private sealed record Decoded(string Text, TextEncoding Encoding, bool Scanned = false);
+
+    /// <summary>Text with no font names to go by: decoded when its statistics say TCVN3 or VNI.</summary>
+    private static Decoded ByStatistics(string text)
+    {
+        var encoding = LegacyText.Detect(text);
+        return new Decoded(LegacyText.Decode(text, encoding), encoding);
+    }
+
     /// <summary>The text of at most the first <see cref="MaxChars"/> bytes of <paramref name="data"/>.</summary>
     public static string DecodeText(Stream data) => DecodeText(PartContent.Head(data, MaxChars), MaxChars);
 
@@ -69,16 +83,24 @@ internal static class TextExtractor
         }
     }
 
-    private static string FromPdf(Stream data)
+    private static Decoded FromPdf(Stream data)
     {
         using var document = PdfDocument.Open(PartContent.Borrow(data), new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
-        var sb = new StringBuilder();
+        var text = new LegacyRuns();
         var pages = Math.Min(document.NumberOfPages, MaxPdfPages);
-        for (var i = 1; i <= pages && sb.Length < MaxChars; i++)
+        var letters = 0;
+        var images = false;
+        for (var i = 1; i <= pages && text.Length < MaxChars; i++)
         {
-            AppendPageLines(document.GetPage(i), sb);
+            var page = document.GetPage(i);
+            letters += page.Letters.Count;
+            if (page.Letters.Count == 0) images |= page.GetImages().Any();
+            AppendPageLines(page, text);
         }
-        return sb.ToString();
+        // A PDF whose pages hold images and no letters is a scan: there is nothing to read without OCR.
+        var scanned = pages > 0 && letters == 0 && images;
+        var (result, encoding) = text.Complete();
+        return new Decoded(result, encoding, scanned);
     }
 
     /// <summary>
@@ -86,7 +108,7 @@ internal static class TextExtractor
     /// half the font size, a space when the gap between letters is wide. Linear, unlike layout
     /// analysis, which costs tens of milliseconds per page and is not needed for our patterns.
     /// </summary>
-    private static void AppendPageLines(Page page, StringBuilder sb)
+    private static void AppendPageLines(Page page, LegacyRuns sb)
     {
         Letter? last = null;
         foreach (var letter in page.Letters)
@@ -96,13 +118,15 @@ internal static class TextExtractor
             {
                 var dy = Math.Abs(letter.StartBaseLine.Y - last.StartBaseLine.Y);
                 var gap = letter.StartBaseLine.X - last.EndBaseLine.X;
-                if (dy > size * 0.5 || gap < -size) sb.Append('\n');
-                else if (gap > size * 0.25 && !letter.Value.StartsWith(' ') && !last.Value.EndsWith(' ')) sb.Append(' ');
+                // A VNI accent is a glyph of its own drawn back over its vowel: not a new line, not a word break.
+                var accent = gap < 0 && LegacyText.FromFontName(letter.FontName).Encoding == TextEncoding.Vni;
+                if (dy > size * 0.5 || gap < -size && !accent) sb.Append('\n', null);
+                else if (gap > size * 0.25 && !letter.Value.StartsWith(' ') && !last.Value.EndsWith(' ')) sb.Append(' ', null);
             }
-            sb.Append(letter.Value);
+            sb.Append(letter.Value, letter.FontName);
             last = letter;
         }
-        sb.Append('\n');
+        sb.Append('\n', null);
     }
 
     /// <summary>XML of documents is read with DTDs ignored (never processed, never fetched): a DOCTYPE line is no reason
@@ -122,32 +146,61 @@ internal static class TextExtractor
     /// part itself is read with our own XmlReader, because the SDK's refuses any DOCTYPE and a document with one
     /// (an empty "&lt;!DOCTYPE&gt;" is enough) went unread and was taken for "other". See <see cref="DoctypeFreeReader"/>.
     /// </summary>
-    private static string FromDocx(Stream data)
+    /// <summary>
+    /// Each run's text is decoded by its font (<c>w:rFonts</c>: the run's own, else the document default from the
+    /// styles part), so a .VnTimeH heading, a VNI paragraph and Unicode text can share one document.
+    /// </summary>
+    private static Decoded FromDocx(Stream data)
     {
         using var document = WordprocessingDocument.Open(PartContent.Borrow(data), false);
         var part = document.MainDocumentPart ?? throw new InvalidDataException("the package has no main document part");
+        var defaultFont = DefaultDocxFont(part);
         using var reader = XmlReader.Create(DoctypeFreeReader.Open(part.GetStream(FileMode.Open, FileAccess.Read)), SafeXml);
-        var sb = new StringBuilder();
+        var sb = new LegacyRuns();
         var inText = false;
+        var runFont = defaultFont;
         while (reader.Read() && sb.Length < MaxChars)
         {
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element when reader.NamespaceURI == WordNs:
                     if (reader.LocalName == "t") inText = !reader.IsEmptyElement;
-                    else if (reader.LocalName == "tab") sb.Append('\t');
-                    else if (reader.LocalName is "br" or "cr") sb.Append('\n');
+                    else if (reader.LocalName == "r") runFont = defaultFont;
+                    else if (reader.LocalName == "rFonts") runFont = FontAttribute(reader) ?? runFont;
+                    else if (reader.LocalName == "tab") sb.Append('\t', null);
+                    else if (reader.LocalName is "br" or "cr") sb.Append('\n', null);
                     break;
                 case XmlNodeType.EndElement when reader.NamespaceURI == WordNs:
                     if (reader.LocalName == "t") inText = false;
-                    else if (reader.LocalName == "p") sb.Append('\n');
+                    else if (reader.LocalName == "p") sb.Append('\n', null);
                     break;
                 case XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace or XmlNodeType.CDATA when inText:
-                    sb.Append(reader.Value);
+                    sb.Append(reader.Value, runFont);
                     break;
             }
         }
-        return sb.ToString();
+        var (text, encoding) = sb.Complete();
+        return encoding == TextEncoding.Unicode ? ByStatistics(text) : new Decoded(text, encoding);
+    }
+
+    /// <summary>The font Word uses for Latin text in a run: w:hAnsi covers 0x80..0xFF, where legacy letters are.</summary>
+    private static string? FontAttribute(XmlReader reader) =>
+        reader.GetAttribute("hAnsi", WordNs) ?? reader.GetAttribute("ascii", WordNs);
+
+    /// <summary>The document default font (styles part, w:docDefaults), or null.</summary>
+    private static string? DefaultDocxFont(MainDocumentPart main)
+    {
+        if (main.StyleDefinitionsPart is not { } styles) return null;
+        using var reader = XmlReader.Create(DoctypeFreeReader.Open(styles.GetStream(FileMode.Open, FileAccess.Read)), SafeXml);
+        var inDefaults = false;
+        while (reader.Read())
+        {
+            if (reader.NamespaceURI != WordNs) continue;
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "docDefaults") inDefaults = true;
+            else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "docDefaults") return null;
+            else if (inDefaults && reader.NodeType == XmlNodeType.Element && reader.LocalName == "rFonts") return FontAttribute(reader);
+        }
+        return null;
     }
 
     private static string FromOdt(Stream data)

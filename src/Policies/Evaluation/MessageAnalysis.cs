@@ -9,4 +9,6 @@ internal sealed record MessageAnalysis(
     IReadOnlyList<AttachmentReport> Attachments,
     IReadOnlySet<DocumentClass> BodyClasses,
     bool BodySecret,
-    IReadOnlySet<DocumentClass> Classes);
+    IReadOnlySet<DocumentClass> Classes,
+    Urgency Urgency = Urgency.None,
+    DocumentMetadata? BodyMetadata = null);

@@ -152,6 +152,8 @@ public sealed class Policy
             HeaderFrom = analysis.HeaderFromAddress,
             Subject = analysis.Subject,
             MessageId = analysis.MessageId,
+            Urgency = analysis.Urgency,
+            BodyMetadata = analysis.BodyMetadata,
         };
     }
 

@@ -56,6 +56,14 @@ public sealed record AttachmentReport
     /// archive): its class and stamps are unknown, so it is never taken for a harmless "other". See <see cref="Findings"/>.
     /// </summary>
     public bool Unreadable { get; init; }
+    /// <summary>The legacy encoding its text was decoded from (TCVN3, VNI), or Unicode.</summary>
+    public TextEncoding TextEncoding { get; init; }
+    /// <summary>True for a PDF whose pages are images only: classified by its name and the subject, not read (no OCR).</summary>
+    public bool Scanned { get; init; }
+    /// <summary>The urgency mark the document carries (or its edXML priority).</summary>
+    public Urgency Urgency { get; init; }
+    /// <summary>What the document's layout (or edXML header) states; null for files that are not documents.</summary>
+    public DocumentMetadata? Metadata { get; init; }
     /// <summary>Human-readable findings, e.g. "blocked executable: a.zip/x/setup.exe".</summary>
     public IReadOnlyList<string> Findings { get; init; } = [];
 }

@@ -18,6 +18,10 @@ public sealed record Verdict
     public string? HeaderFrom { get; init; }
     public string? Subject { get; init; }
     public string? MessageId { get; init; }
+    /// <summary>The highest urgency of the message's documents (body included): urgent mail goes ahead of the queue.</summary>
+    public Urgency Urgency { get; init; }
+    /// <summary>The metadata of a document typed into the body itself (laid out as one), or null.</summary>
+    public DocumentMetadata? BodyMetadata { get; init; }
 
     /// <summary>A verdict decided by one rule before or instead of the analysis (a malformed message, a timed-out evaluation).</summary>
     public static Verdict Single(RuleHit hit, Decision decision, string policyVersion) => new()

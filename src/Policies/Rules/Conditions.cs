@@ -264,3 +264,15 @@ internal sealed class ListenerCondition(IReadOnlySet<string> listeners) : Condit
     public override bool? Evaluate(RuleContext context, List<string> details) =>
         context.Envelope.Listener is { } name && listeners.Contains(name);
 }
+
+/// <summary>True when the message's urgency (the highest of its documents') is one of the levels.</summary>
+internal sealed class UrgencyCondition(IReadOnlySet<Urgency> levels) : Condition
+{
+    public override bool? Evaluate(RuleContext context, List<string> details)
+    {
+        if (context.Message is null) return null;
+        if (!levels.Contains(context.Message.Urgency)) return false;
+        if (context.Message.Urgency != Urgency.None) details.Add(context.Message.Urgency.ToMark());
+        return true;
+    }
+}

@@ -101,6 +101,8 @@ public class ChainHasherTests
                 var t when t == typeof(string) => $"{p.Name} {n}.{i} Giấy mời \"họp\" <45/GM-STTTT> & ạ",
                 var t when t == typeof(long) => 1000L * n + i,
                 var t when t == typeof(int?) => (int?)(100 * n + i),
+                var t when t == typeof(int) => 100 * n + i,
+                var t when t == typeof(bool) => true,
                 var t when t == typeof(DateTime) => new DateTime(2026, 12, 1, 8, 30, i, DateTimeKind.Utc).AddTicks(1_200_000 + 1234),
                 var t when t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>) => List(t.GetGenericArguments()[0], n * 10 + i),
                 var t when t.IsClass => Fill(t, n * 10 + i),

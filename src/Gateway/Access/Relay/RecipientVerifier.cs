@@ -84,14 +84,7 @@ public sealed class RecipientVerifier : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
-        using var client = new ProbeClient
-        {
-            LocalDomain = _heloName,
-            Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
-            CheckCertificateRevocation = false,
-        };
-        if (_upstream.AcceptInvalidCertificates)
-            client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        using var client = _upstream.Prepare(new ProbeClient(), _heloName, _options.Timeout);
         try
         {
             var security = UpstreamOptions.ToMailKit(_upstream.EffectiveSecurity);
