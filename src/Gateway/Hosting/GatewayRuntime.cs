@@ -136,12 +136,22 @@ public sealed class GatewayRuntime : IAsyncDisposable
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_console is not null)
-            await _console.StopAsync(ct).ConfigureAwait(false);
         if (_smtp is not null)
             await _smtp.StopAsync(_shutdownGrace, ct).ConfigureAwait(false);
         if (_delivery is not null)
             await _delivery.StopAsync(ct).ConfigureAwait(false);
+        // After mail: what is in DATA finishes first, and a console that fails to stop cannot cut that short.
+        if (_console is not null)
+        {
+            try
+            {
+                await _console.StopAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException)
+            {
+                _logger.LogWarning("The web console did not stop cleanly: {Error}", ex.Message);
+            }
+        }
         if (_auditServer is not null)
             await _auditServer.StopAsync(ct).ConfigureAwait(false);
         LogRuntimeSummary();
