@@ -88,6 +88,14 @@ public static class ConfigurationCheck
     private static void Walk(IConfigurationSection section, Type type, List<string> problems)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum && section.Value is { Length: > 0 } value && !Enum.TryParse(type, value, ignoreCase: true, out _))
+        {
+            // The binder's own message names the .NET type, not what to write.
+            var names = Enum.GetNames(type);
+            var near = CommandLine.Nearest(value, names);
+            problems.Add($"'{value}' is not a value of '{section.Path}'." + (near is null ? "" : $" Did you mean '{near}'?") + $" Values: {string.Join(", ", names)}.");
+            return;
+        }
         if (IsScalar(type)) return;
         if (ElementType(type) is { } element)
         {

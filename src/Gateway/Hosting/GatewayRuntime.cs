@@ -93,12 +93,14 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
-        Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>());
+        var node = NodeOptions.FromConfiguration(configuration);
+        _logger.LogInformation("Node {Node}: queue ids carry the tag {Tag} (characters 11-12)", node.EffectiveName, GovGateway.Spool.QueueId.NodeTag(node.EffectiveName));
+        Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>(), node.EffectiveName);
         var quarantine = Quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {
             _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct,
-                NodeOptions.FromConfiguration(configuration).EffectiveName).ConfigureAwait(false);
+                node.EffectiveName).ConfigureAwait(false);
             // Accepted messages carry their audit record in the queue file; a crash within Audit:CommitDelay of a 250
             // leaves some of them only there. Before delivery may remove any queue file, give those to the log.
             await _audit.RecoverCarriedAsync(Spool.List().Select(e => e.Envelope.AuditRecord?.Utf8).OfType<byte[]>(), ct).ConfigureAwait(false);

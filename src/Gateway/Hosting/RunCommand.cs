@@ -50,8 +50,11 @@ public static class RunCommand
         {
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff zzz ";
-            o.IncludeScopes = false;
+            // The one scope is the node's name (RunAsync), so that lines from several gateways side by side say whose they are.
+            o.IncludeScopes = true;
         });
+        builder.Services.Configure<ConsoleFormatterOptions>("systemd", o => o.IncludeScopes = true);
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
         builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
             o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -88,6 +91,9 @@ public static class RunCommand
         using var host = builder.Build();
         try
         {
+            var node = NodeOptions.FromConfiguration(builder.Configuration).EffectiveName;
+            // Everything the host starts inherits this scope (it flows with the async context), so every line names the node.
+            using var scope = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovGateway").BeginScope("node {Node}", node);
             await host.RunAsync(ct).ConfigureAwait(false);
             return 0;
         }

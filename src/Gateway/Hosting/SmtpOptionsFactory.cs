@@ -36,6 +36,33 @@ public static class SmtpOptionsFactory
             Certificate = certificate,
             MaxConnections = listener.MaxConnections,
             MaxConnectionsPerIp = listener.MaxConnectionsPerIp,
+            ProxyProtocol = listener.ProxyProtocol,
+            TrustedProxies = TrustedProxies(name, listener),
         });
+    }
+
+    private static List<IPNetwork> TrustedProxies(string name, ListenerSettings listener)
+    {
+        var key = $"Smtp:Listeners:{char.ToUpperInvariant(name[0])}{name[1..]}";
+        var networks = new List<IPNetwork>();
+        foreach (var entry in listener.TrustedProxies)
+        {
+            var text = entry.Trim();
+            // "10.0.0.1/8" is refused rather than read as 10.0.0.0/8: more likely a typo for something narrower.
+            if (text.Contains('/') && IPNetwork.TryParse(text, out var network)
+                && IPAddress.TryParse(text.Split('/')[0], out var written) && written.Equals(network.BaseAddress))
+                networks.Add(network);
+            // IPAddress.TryParse reads "10" as 0.0.0.10: an IPv4 address must be written whole.
+            else if (!text.Contains('/') && IPAddress.TryParse(text, out var address)
+                     && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? text.Count(c => c == '.') == 3 : text.Contains(':')))
+                networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
+            else
+                throw new InvalidOperationException($"{key}:TrustedProxies: '{entry}' is neither an address nor a network (10.0.0.5, 10.0.0.0/29, fd00::/64)");
+        }
+        if (listener.ProxyProtocol && networks.Count == 0)
+            throw new InvalidOperationException($"{key}:ProxyProtocol is true but {key}:TrustedProxies is empty: give the load balancers' addresses (no one else may connect).");
+        if (!listener.ProxyProtocol && networks.Count > 0)
+            throw new InvalidOperationException($"{key}:TrustedProxies is set but {key}:ProxyProtocol is not true: set it, or remove TrustedProxies.");
+        return networks;
     }
 }

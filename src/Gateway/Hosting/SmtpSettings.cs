@@ -104,6 +104,13 @@ public sealed class ListenerSettings
     public int? MaxConnections { get; set; }
     /// <summary>Unset: Smtp:MaxConnectionsPerIp.</summary>
     public int? MaxConnectionsPerIp { get; set; }
+    /// <summary>
+    /// Behind a load balancer (HAProxy send-proxy / send-proxy-v2): every connection starts with a PROXY header
+    /// naming the real client, which the audit log, rate limits and access rules then see. Needs <see cref="TrustedProxies"/>.
+    /// </summary>
+    public bool ProxyProtocol { get; set; }
+    /// <summary>Addresses or CIDR networks of the load balancers (e.g. 10.0.0.5, 10.0.0.0/29); no one else may connect to a ProxyProtocol listener.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 public sealed class TlsSettings

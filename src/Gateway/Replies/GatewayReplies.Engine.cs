@@ -12,6 +12,8 @@ public static partial class GatewayReplies
             "Máy chủ đang có quá nhiều kết nối, vui lòng thử lại sau", "Too many connections, try again later"),
         ShuttingDown = Reply(421, "4.3.2",
             "Máy chủ đang dừng dịch vụ, đóng kết nối; vui lòng gửi lại sau", "Service shutting down, closing connection; try again later"),
+        ProxyRequired = Reply(421, "4.7.0",
+            "Cổng này chỉ nhận kết nối qua bộ cân bằng tải của cổng thư, đóng kết nối", "This port takes connections only through the gateway's load balancer, closing connection"),
         TooManyErrors = Reply(421, "4.7.0",
             "Quá nhiều lệnh sai, đóng kết nối", "Too many errors, closing connection"),
         LocalError = GatewayReplies.LocalError,

@@ -32,8 +32,12 @@ public sealed class Spool
     // Ids whose files are still owned by this process (being received or being committed), so recovery leaves them alone.
     readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
 
-    public Spool(string dataDir, ILogger<Spool>? logger = null)
+    readonly string _nodeTag;
+
+    /// <param name="nodeName">This node's name (Node:Name), tagged into every queue id; null: the host name.</param>
+    public Spool(string dataDir, ILogger<Spool>? logger = null, string? nodeName = null)
     {
+        _nodeTag = QueueId.NodeTag(nodeName ?? Environment.MachineName);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Root = Path.Combine(Path.GetFullPath(dataDir), "spool");
         IncomingDir = Path.Combine(Root, "incoming");
@@ -66,7 +70,7 @@ public sealed class Spool
     {
         while (true)
         {
-            var id = QueueId.New();
+            var id = QueueId.New(nodeTag: _nodeTag);
             if (!_active.TryAdd(id, 0)) continue;
             try
             {

@@ -26,4 +26,23 @@ public sealed class SmtpListenerOptions
 
     /// <summary>Connections from one client address on this listener; null: <see cref="SmtpServerOptions.MaxConnectionsPerIp"/>.</summary>
     public int? MaxConnectionsPerIp { get; set; }
+
+    /// <summary>
+    /// Every connection begins with a PROXY protocol header (v1 or v2) written by a load balancer, and the
+    /// client address it gives is the session's <see cref="SessionInfo.RemoteEndPoint"/>. Only peers in
+    /// <see cref="TrustedProxies"/> may connect; any other connection, or one without a valid header, is refused.
+    /// </summary>
+    public bool ProxyProtocol { get; set; }
+
+    /// <summary>The load balancers allowed to connect when <see cref="ProxyProtocol"/> is on (single addresses are /32 or /128 networks).</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; set; } = [];
+
+    /// <summary>True when <paramref name="address"/> (an IPv4-mapped IPv6 address counts as IPv4) is one of <see cref="TrustedProxies"/>.</summary>
+    public bool IsTrustedProxy(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        foreach (var network in TrustedProxies)
+            if (network.Contains(address)) return true;
+        return false;
+    }
 }

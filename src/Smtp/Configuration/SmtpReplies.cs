@@ -16,6 +16,8 @@ public sealed class SmtpReplies
     public SmtpReply LocalError { get; set; } = SmtpReply.LocalError;
     public SmtpReply LocalErrorClosing { get; set; } = new(421, "4.3.0", "Local error in processing, closing connection");
     public SmtpReply InsufficientStorage { get; set; } = SmtpReply.InsufficientStorage;
+    /// <summary>A listener behind a load balancer (PROXY protocol) refusing a connection that did not come through it with a valid header.</summary>
+    public SmtpReply ProxyRequired { get; set; } = new(421, "4.7.0", "This port takes connections only through the gateway's load balancer, closing connection");
 
     // Timeouts (RFC 5321 4.5.3.2) and slow clients
     public SmtpReply CommandTimeout { get; set; } = new(421, "4.4.2", "Timeout waiting for command, closing connection");

@@ -44,6 +44,12 @@ public sealed class SmtpServerOptions
     /// <summary>Time a transfer may take before the minimum data rate is enforced.</summary>
     public TimeSpan DataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a listener with <see cref="SmtpListenerOptions.ProxyProtocol"/> waits for the PROXY header. A load
+    /// balancer writes it at once on connecting, so this is short: a peer that sends nothing is not a proxy.
+    /// </summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest a connection may stay open at all.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
@@ -86,6 +92,7 @@ public sealed class SmtpServerOptions
         Positive(CommandTimeout.Ticks, nameof(CommandTimeout));
         Positive(DataTimeout.Ticks, nameof(DataTimeout));
         Positive(SessionTimeout.Ticks, nameof(SessionTimeout));
+        Positive(ProxyHeaderTimeout.Ticks, nameof(ProxyHeaderTimeout));
         Positive(MaxConnections, nameof(MaxConnections));
         Positive(MaxConnectionsPerIp, nameof(MaxConnectionsPerIp));
         Positive(MaxBadCommands, nameof(MaxBadCommands));
@@ -108,6 +115,8 @@ public sealed class SmtpServerOptions
                 throw new ArgumentException($"Listener '{listener.Name}' is implicit TLS (Smtps) and needs a certificate.", nameof(Listeners));
             if (listener.MaxConnections is < 1 || listener.MaxConnectionsPerIp is < 1)
                 throw new ArgumentException($"Listener '{listener.Name}': MaxConnections and MaxConnectionsPerIp must be positive.", nameof(Listeners));
+            if (listener.ProxyProtocol && (listener.TrustedProxies is null || listener.TrustedProxies.Count == 0))
+                throw new ArgumentException($"Listener '{listener.Name}' takes the PROXY protocol but trusts no proxy: give TrustedProxies.", nameof(Listeners));
             if (listener.Certificate is { HasPrivateKey: false })
                 throw new ArgumentException($"The certificate of listener '{listener.Name}' has no private key.", nameof(Listeners));
         }

@@ -11,6 +11,11 @@ public sealed class SessionInfo
     public required ListenerRole Role { get; init; }
     public required IPEndPoint RemoteEndPoint { get; init; }
     public required IPEndPoint LocalEndPoint { get; init; }
+    /// <summary>
+    /// The load balancer the connection came through (PROXY protocol); <see cref="RemoteEndPoint"/> is then the
+    /// client it named and <see cref="LocalEndPoint"/> the address the client reached. Null for a direct connection.
+    /// </summary>
+    public IPEndPoint? ProxyEndPoint { get; init; }
     public DateTimeOffset ConnectedAt { get; init; } = DateTimeOffset.UtcNow;
 
     public string? HeloName { get; internal set; }

@@ -54,4 +54,16 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Information, "SMTP server stopping; {Count} sessions open")]
     public static partial void Stopping(ILogger logger, int count);
+
+    [LoggerMessage(17, LogLevel.Warning, "Connection from {Remote} on listener {Listener} refused: not one of its trusted proxies (Smtp:Listeners:{Listener}:TrustedProxies); this port takes connections only through the load balancer")]
+    public static partial void UntrustedProxy(ILogger logger, IPEndPoint remote, string listener);
+
+    [LoggerMessage(18, LogLevel.Warning, "Session {SessionId}: connection from proxy {Proxy} on listener {Listener} refused: {Reason}")]
+    public static partial void ProxyHeaderRefused(ILogger logger, string sessionId, IPEndPoint proxy, string listener, string reason);
+
+    [LoggerMessage(19, LogLevel.Debug, "Session {SessionId}: client {Remote} through proxy {Proxy} (PROXY v{Version})")]
+    public static partial void ProxiedClient(ILogger logger, string sessionId, IPEndPoint remote, IPEndPoint proxy, int version);
+
+    [LoggerMessage(20, LogLevel.Debug, "Session {SessionId}: proxy {Proxy} connected for itself (PROXY v{Version} LOCAL/UNKNOWN, a health check)")]
+    public static partial void ProxyLocal(ILogger logger, string sessionId, IPEndPoint proxy, int version);
 }

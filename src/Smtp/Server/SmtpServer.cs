@@ -22,6 +22,7 @@ public sealed class SmtpServer : IAsyncDisposable
     // Written to a connection refused before it has a session, so formatted once.
     private readonly byte[] _tooManyConnections;
     private readonly byte[] _shuttingDown;
+    private readonly byte[] _proxyRequired;
     private readonly ISmtpHandler _handler;
     private readonly ILogger _logger;
     private readonly AuthFailureTracker _authFailures;
@@ -45,6 +46,7 @@ public sealed class SmtpServer : IAsyncDisposable
         _authFailures = new AuthFailureTracker(options.MaxAuthFailuresPerIp, options.AuthFailureWindow, TimeProvider.System);
         _tooManyConnections = ReplyWriter.ToBytes(options.Replies.TooManyConnections);
         _shuttingDown = ReplyWriter.ToBytes(options.Replies.ShuttingDown);
+        _proxyRequired = ReplyWriter.ToBytes(options.Replies.ProxyRequired);
     }
 
     /// <summary>The actual end point of each listener, by listener name (useful with port 0). Filled by <see cref="StartAsync"/>.</summary>
@@ -152,8 +154,16 @@ public sealed class SmtpServer : IAsyncDisposable
             Refuse(client, plaintext ? _shuttingDown : null);
             return;
         }
+        if (context.Listener.ProxyProtocol && !context.Listener.IsTrustedProxy(remote.Address))
+        {
+            Log.UntrustedProxy(_logger, remote, context.Listener.Name);
+            Refuse(client, plaintext ? _proxyRequired : null);
+            return;
+        }
         var limiter = context.Connections;
-        if (!limiter.TryAcquire(remote.Address))
+        // Behind a proxy every connection comes from the proxy: the per-address count waits for the client's address in the header.
+        var counted = context.Listener.ProxyProtocol ? null : remote.Address;
+        if (!limiter.TryAcquire(counted))
         {
             Log.ConnectionLimit(_logger, remote);
             // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
@@ -169,7 +179,7 @@ public sealed class SmtpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            limiter.Release(remote.Address);
+            limiter.Release(counted);
             client.Dispose();
             return;
         }
@@ -180,7 +190,7 @@ public sealed class SmtpServer : IAsyncDisposable
             try { await session.RunAsync().ConfigureAwait(false); }
             finally
             {
-                limiter.Release(remote.Address);
+                limiter.Release(session.CountedAddress);
                 _sessions.TryRemove(session, out _);
             }
         });

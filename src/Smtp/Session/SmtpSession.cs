@@ -48,6 +48,7 @@ internal sealed partial class SmtpSession
         _io = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         _line = new byte[_options.MaxCommandLineLength];
         _timeoutReply = _options.Replies.CommandTimeout;
+        CountedAddress = ctx.Listener.ProxyProtocol ? null : ((IPEndPoint)socket.RemoteEndPoint!).Address;
         Info = new SessionInfo
         {
             SessionId = sessionId,
@@ -58,7 +59,8 @@ internal sealed partial class SmtpSession
         };
     }
 
-    public SessionInfo Info { get; }
+    /// <summary>Replaced once, before the greeting, when a PROXY header names the real client (SmtpSession.Proxy.cs).</summary>
+    public SessionInfo Info { get; private set; }
 
     private PipeReader Input => _transport.Input;
     private PipeWriter Output => _transport.Output;
@@ -89,6 +91,7 @@ internal sealed partial class SmtpSession
         try
         {
             _lifetime.CancelAfter(_options.SessionTimeout);
+            if (_ctx.Listener.ProxyProtocol && !await AcceptProxyHeaderAsync().ConfigureAwait(false)) return;
             if (_ctx.Listener.Role == ListenerRole.Smtps && !await StartTlsAsync().ConfigureAwait(false)) return;
 
             var refusal = await CallHookAsync("OnConnected", () => _ctx.Handler.OnConnectedAsync(Info, Lifetime), (SmtpReply?)Replies.LocalError).ConfigureAwait(false);

@@ -30,6 +30,8 @@ internal sealed class SmtpTransport : IAsyncDisposable
     public PipeReader Input { get; private set; }
     public PipeWriter Output { get; private set; }
     public SslStream? Tls => _tls;
+    /// <summary>The connection itself, for what must be read before the pipes (a PROXY header).</summary>
+    public Socket Socket => _socket;
 
     /// <summary>
     /// Runs the TLS handshake as server and switches the pipes to the encrypted stream. Whatever

@@ -14,10 +14,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _output = new();
 
-    public GatewayProcess(string configDir, string dataDir, IDictionary<string, string> settings, IDictionary<string, string>? environment = null)
+    /// <param name="relayPort">The relay listener's port; null: a free one (give the old one to restart a node a load balancer points at).</param>
+    public GatewayProcess(string configDir, string dataDir, IDictionary<string, string> settings, IDictionary<string, string>? environment = null, int? relayPort = null)
     {
         _environment = environment ?? new Dictionary<string, string>();
-        RelayPort = Ports.Free();
+        RelayPort = relayPort ?? Ports.Free();
         var all = new Dictionary<string, string>
         {
             ["Smtp:HostName"] = "gw.test.gov.vn",

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace GovGateway.Audit;
 
 /// <summary>
@@ -25,10 +23,16 @@ internal static class AuditSource
         }
 
         // The verbs read the store the gateway is configured with (a shared PostgreSQL store: every node's records).
-        var configuration = Hosting.RunCommand.BuildConfiguration(paths, []);
-        var options = Hosting.AuditSettings.FromConfiguration(configuration);
-        options.RetentionDays = 0;
-        string node = Hosting.NodeOptions.FromConfiguration(configuration).EffectiveName;
+        AuditOptions options;
+        string node;
+        try
+        {
+            (options, node) = Hosting.AuditSettings.ForVerbs(paths);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw new AuditCliException($"The audit settings in {paths.ConfigDir} are not usable: {ex.Message}");
+        }
         try
         {
             if (options.Store == AuditStoreKind.LiteDB) AuditLog.EnsureExists(dataDir);
