@@ -26,6 +26,7 @@ public static class ConfigurationCheck
         [Pipeline.EvaluationOptions.SectionName] = typeof(Pipeline.EvaluationOptions),
         [NodeOptions.SectionName] = typeof(NodeOptions),
         [WebConsole.ConsoleOptions.SectionName] = typeof(WebConsole.ConsoleOptions),
+        [Revocation.CrlFetchOptions.SectionName] = typeof(Revocation.CrlFetchOptions),
     };
 
     /// <summary>Each section read as `gateway run` reads it, without refusing, then every problem its Validate() finds.</summary>
@@ -38,6 +39,7 @@ public static class ConfigurationCheck
         c => Pipeline.EvaluationOptions.FromConfiguration(c, validate: false).Validate(),
         c => NodeOptions.FromConfiguration(c, validate: false).Validate(),
         c => WebConsole.ConsoleOptions.FromConfiguration(c, validate: false).Validate(),
+        c => Revocation.CrlFetchOptions.FromConfiguration(c, validate: false).Validate(),
     ];
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<IDisposable> _disposables = new();
     private PolicyHolder? _policies;
+    private Revocation.HttpCrlFetcher? _crlFetcher;
     private IAuditLog? _audit;
     private AuditQueryServer? _auditServer;
     private DeliveryService? _delivery;
@@ -90,7 +91,9 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
         PrivateFiles.CreateDirectory(Paths.DataDir);
         if (PrivateFiles.CloseDataFolder(Paths.DataDir) is { } opened) _logger.LogWarning("{Problem}", opened);
-        _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
+        var crlFetch = Revocation.CrlFetchOptions.FromConfiguration(configuration);
+        _crlFetcher = crlFetch.Enabled ? new Revocation.HttpCrlFetcher(crlFetch, loggerFactory.CreateLogger<Revocation.HttpCrlFetcher>()) : null;
+        _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>(), crlFetcher: _crlFetcher);
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
         var node = NodeOptions.FromConfiguration(configuration);
@@ -176,6 +179,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _delivery?.Dispose();
         if (_audit is not null) await _audit.DisposeAsync().ConfigureAwait(false);
         _policies?.Dispose();
+        _crlFetcher?.Dispose();
         foreach (var d in _disposables) d.Dispose();
     }
 }

@@ -10,6 +10,7 @@ namespace GovGateway.Pipeline;
 public sealed class PolicyHolder : IDisposable
 {
     private readonly string _configDir;
+    private readonly ICrlFetcher? _crlFetcher;
     private readonly ILogger _logger;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _debounce;
@@ -18,9 +19,10 @@ public sealed class PolicyHolder : IDisposable
     // Set by a reload that failed, so the next good one says the policy is good again.
     private bool _lastReloadFailed;
 
-    private PolicyHolder(string configDir, Policy initial, ILogger logger, bool watch)
+    private PolicyHolder(string configDir, Policy initial, ILogger logger, bool watch, ICrlFetcher? crlFetcher)
     {
         _configDir = configDir;
+        _crlFetcher = crlFetcher;
         _current = initial;
         _logger = logger;
         // Editors write a file in several steps; wait for the burst to end before reloading.
@@ -52,13 +54,14 @@ public sealed class PolicyHolder : IDisposable
     public event Action<IReadOnlyList<PolicyError>>? Reloaded;
 
     /// <summary>Loads the policy; a policy with errors never takes effect, so start-up fails with them.</summary>
-    public static PolicyHolder Open(string configDir, ILogger logger, bool watch = true)
+    /// <param name="crlFetcher">Fetches CRLs the trust folder and the documents lack (CrlFetch:Enabled); null keeps the gateway offline.</param>
+    public static PolicyHolder Open(string configDir, ILogger logger, bool watch = true, ICrlFetcher? crlFetcher = null)
     {
-        var result = PolicyLoader.Load(configDir);
+        var result = PolicyLoader.Load(configDir, TimeProvider.System, crlFetcher);
         if (result.Policy is null || result.Errors.Count > 0)
             throw new PolicyLoadException(result.Errors);
         logger.LogInformation("Policy {Version} loaded from {ConfigDir}", result.Policy.Version, configDir);
-        return new PolicyHolder(configDir, result.Policy, logger, watch);
+        return new PolicyHolder(configDir, result.Policy, logger, watch, crlFetcher);
     }
 
     private void OnChanged(object sender, FileSystemEventArgs e)
@@ -88,7 +91,7 @@ public sealed class PolicyHolder : IDisposable
             PolicyLoadResult result;
             try
             {
-                result = PolicyLoader.Load(_configDir);
+                result = PolicyLoader.Load(_configDir, TimeProvider.System, _crlFetcher);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
