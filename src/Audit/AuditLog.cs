@@ -363,6 +363,9 @@ public sealed class AuditLog : IAuditLog
     /// <param name="dayOffset">Per-day counts are of days starting at midnight at this offset from UTC (the auditor's zone).</param>
     public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default) => _store.Stats(since, until, dayOffset);
 
+    /// <summary>Transactions with a time in [since, until), in chain order, without their outcomes: for counts the stats do not keep (the console's dashboard).</summary>
+    public IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until) => _store.Transactions(since, until);
+
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
     public AuditVerifyResult Verify() => _store.Verify();
 

@@ -120,4 +120,10 @@ public static class AuditDecisions
     public const string Rejected = "rejected";
     public const string Quarantined = "quarantined";
     public const string Failed = "failed";
+    /// <summary>
+    /// Not mail: something a person did in the web console (sign-in, search, detail view, export, an administrator's
+    /// action), chained like any record. AuthenticatedUser says who, ClientIp from where, Subject what was asked and how
+    /// many rows came back, SmtpReply the console's answer; Listener is "console".
+    /// </summary>
+    public const string Console = "console";
 }

@@ -107,7 +107,10 @@ internal static class PostgresQueries
         return byKey;
     }
 
-    public static AuditStats Stats(Func<NpgsqlConnection> open, DateTime? since, DateTime? until, TimeSpan dayOffset)
+    public static AuditStats Stats(Func<NpgsqlConnection> open, DateTime? since, DateTime? until, TimeSpan dayOffset) =>
+        StatsBuilder.Build(Transactions(open, since, until), since, until, dayOffset);
+
+    public static IEnumerable<AuditTransaction> Transactions(Func<NpgsqlConnection> open, DateTime? since, DateTime? until)
     {
         using var conn = open();
         using var cmd = new NpgsqlCommand { Connection = conn };
@@ -115,13 +118,8 @@ internal static class PostgresQueries
         AddRange(cmd, sql, since, until);
         cmd.CommandText = sql.ToString();
         using var r = cmd.ExecuteReader();
-        return StatsBuilder.Build(Read(r), since, until, dayOffset);
-
-        static IEnumerable<AuditTransaction> Read(NpgsqlDataReader r)
-        {
-            while (r.Read())
-                if (EntryCodec.Parse(r.GetString(0)).Transaction is { } t) yield return t;
-        }
+        while (r.Read())
+            if (EntryCodec.Parse(r.GetString(0)).Transaction is { } t) yield return t;
     }
 
     private static void AddRange(NpgsqlCommand cmd, StringBuilder sql, DateTime? since, DateTime? until)

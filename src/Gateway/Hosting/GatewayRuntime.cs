@@ -43,6 +43,14 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public Spool.Spool Spool { get; private set; } = null!;
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
+    /// <summary>Held messages (DATA/quarantine).</summary>
+    internal QuarantineStore Quarantine { get; private set; } = null!;
+    /// <summary>The access rules: the login guard and the users file the console signs in against.</summary>
+    internal AccessRules Access { get; private set; } = null!;
+    /// <summary>The SMTP settings in force (the console slows failed sign-ins by Smtp:AuthFailureDelay, as AUTH is).</summary>
+    internal SmtpSettings SmtpSettings { get; private set; } = new();
+    /// <summary>Open SMTP sessions per listener name.</summary>
+    internal IReadOnlyDictionary<string, int> ActiveSessions => _smtp?.ActiveSessionsByListener() ?? new Dictionary<string, int>();
     /// <summary>The web console's listener, when Console:Enabled.</summary>
     public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
 
@@ -95,7 +103,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         var node = NodeOptions.FromConfiguration(configuration);
         _logger.LogInformation("Node {Node}: queue ids carry the tag {Tag} (characters 11-12)", node.EffectiveName, GovGateway.Spool.QueueId.NodeTag(node.EffectiveName));
         Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>(), node.EffectiveName);
-        var quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
+        var quarantine = Quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {
             _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct,
@@ -111,7 +119,8 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        var access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
+        SmtpSettings = smtpSettings;
+        var access = Access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
         _disposables.Add(access);
 
         _delivery = new DeliveryService(Spool, deliveryOptions, Operations.Metrics.Meter(_audit is null ? null : new AuditDeliveryObserver(_audit)), loggerFactory.CreateLogger<DeliveryService>(),
@@ -138,12 +147,22 @@ public sealed class GatewayRuntime : IAsyncDisposable
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_console is not null)
-            await _console.StopAsync(ct).ConfigureAwait(false);
         if (_smtp is not null)
             await _smtp.StopAsync(_shutdownGrace, ct).ConfigureAwait(false);
         if (_delivery is not null)
             await _delivery.StopAsync(ct).ConfigureAwait(false);
+        // After mail: what is in DATA finishes first, and a console that fails to stop cannot cut that short.
+        if (_console is not null)
+        {
+            try
+            {
+                await _console.StopAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException)
+            {
+                _logger.LogWarning("The web console did not stop cleanly: {Error}", ex.Message);
+            }
+        }
         if (_auditServer is not null)
             await _auditServer.StopAsync(ct).ConfigureAwait(false);
         LogRuntimeSummary();

@@ -44,6 +44,12 @@ public sealed class PolicyHolder : IDisposable
 
     public Policy Current => _current;
 
+    /// <summary>When the policy in force was loaded (UTC).</summary>
+    public DateTime LoadedUtc { get; private set; } = DateTime.UtcNow;
+
+    /// <summary>The errors of the last reload that failed, and when; empty once a later reload succeeds.</summary>
+    public (IReadOnlyList<PolicyError> Errors, DateTime TimeUtc) LastReloadFailure { get; private set; } = ([], default);
+
     /// <summary>Raised after a reload attempt: the errors, empty when the new policy took effect.</summary>
     public event Action<IReadOnlyList<PolicyError>>? Reloaded;
 
@@ -92,6 +98,7 @@ public sealed class PolicyHolder : IDisposable
                 _logger.LogError("Policy reload failed: {Error}; the policy {Version} stays in force", ex.Message, _current.Version);
                 _lastReloadFailed = true;
                 var error = new[] { new PolicyError(Path.Combine(_configDir, "policy.yaml"), 0, 0, ex.Message) };
+                LastReloadFailure = (error, DateTime.UtcNow);
                 Reloaded?.Invoke(error);
                 return error;
             }
@@ -101,6 +108,7 @@ public sealed class PolicyHolder : IDisposable
                     _logger.LogError("Policy error {Error}", error.ToString());
                 _logger.LogError("The edited policy has {Count} error(s) and was not used; policy {Version} stays in force", result.Errors.Count, _current.Version);
                 _lastReloadFailed = true;
+                LastReloadFailure = (result.Errors, DateTime.UtcNow);
                 Reloaded?.Invoke(result.Errors);
                 return result.Errors;
             }
@@ -109,6 +117,8 @@ public sealed class PolicyHolder : IDisposable
             else if (result.Policy.Version != _current.Version)
                 _logger.LogInformation("Policy reloaded: {Old} -> {New}", _current.Version, result.Policy.Version);
             _lastReloadFailed = false;
+            LastReloadFailure = ([], default);
+            if (result.Policy.Version != _current.Version) LoadedUtc = DateTime.UtcNow;
             _current = result.Policy;
             Reloaded?.Invoke([]);
             return [];

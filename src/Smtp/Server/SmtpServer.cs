@@ -59,6 +59,10 @@ public sealed class SmtpServer : IAsyncDisposable
     /// <summary>Sessions currently open.</summary>
     public int ActiveSessions => _sessions.Count;
 
+    /// <summary>Sessions currently open, per listener name (listeners without one are absent).</summary>
+    public IReadOnlyDictionary<string, int> ActiveSessionsByListener() =>
+        _sessions.Keys.GroupBy(s => s.Info.ListenerName).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
     /// <summary>Binds every listener and starts accepting. Throws <see cref="SocketException"/> if a port cannot be bound.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
