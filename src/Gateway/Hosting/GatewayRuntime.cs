@@ -140,8 +140,10 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _disposables.Add(Certificates);
         Operations.Started(this, auditOptions.MinFreeBytes);
         _disposables.Add(Operations);
+        // Not cancelled by a SIGTERM that arrives while it starts: the SMTP listeners are bound already and may hold a
+        // client in DATA, so start must complete for the stop to give that client its grace (a cancelled start disposes).
         if (consoleOptions.Enabled)
-            _console = await WebConsole.WebConsoleHost.StartAsync(new WebConsole.ConsoleContext(this, consoleOptions, configuration), loggerFactory, ct).ConfigureAwait(false);
+            _console = await WebConsole.WebConsoleHost.StartAsync(new WebConsole.ConsoleContext(this, consoleOptions, configuration), loggerFactory, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
