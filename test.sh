@@ -44,6 +44,7 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$install" -eq 0 ]; then

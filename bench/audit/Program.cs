@@ -5,6 +5,10 @@ using GovGateway.Audit;
 // Measures the audit log: durable appends/s (journal, group commit), LiteDB inserts/s (background writer),
 // file size per 100,000 records, and query/stats/verify times on the result.
 // Usage: dotnet run -c Release --project bench/audit -- [--records N] [--concurrency C] [--deliveries D] [--carried] [--dir PATH]
+//        [--postgres CONNECTION-STRING --postgres-data PGDATA]
+// --postgres stores into PostgreSQL (Audit:Store=PostgreSQL, node "bench") instead of LiteDB; the tables are emptied
+// first. --postgres-data is the cluster's data folder: the CPU of its server processes (postmaster.pid and children) is
+// added to this process's, so CPU per entry counts both sides.
 // --carried appends as the gateway does for accepted messages: Carry + AppendCarried (the spool holds the record, the
 // journal takes it with its next group commit) and RecordDelivery, then waits once for all of it to be durable; without
 // it, every append is AppendAsync/RecordDeliveryAsync (fsynced before it returns, as for rejections).
@@ -16,8 +20,20 @@ string dir = ArgS("--dir", Path.Combine(Path.GetTempPath(), "audit-bench-" + Gui
 if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
 Directory.CreateDirectory(dir);
 
+string? postgres = args.Contains("--postgres") ? ArgS("--postgres", "") : null;
+string? pgData = args.Contains("--postgres-data") ? ArgS("--postgres-data", "") : null;
 var options = new AuditOptions();
-var log = await AuditLog.OpenAsync(dir, options);
+if (postgres is not null)
+{
+    options.Store = AuditStoreKind.PostgreSQL;
+    options.ConnectionString = postgres;
+    await using var conn = new Npgsql.NpgsqlConnection(postgres);
+    await conn.OpenAsync();
+    await using var drop = new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS audit_entries, audit_heads, audit_anchors, audit_format", conn);
+    await drop.ExecuteNonQueryAsync();
+}
+var log = await AuditLog.OpenAsync(dir, options, node: "bench");
+double pgCpuStart = PostgresCpuSeconds();
 var latencies = new double[records];
 int next = -1;
 var t0 = new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -46,8 +62,12 @@ await log.WhenDurableAsync();
 double appendSeconds = total.Elapsed.TotalSeconds;
 await log.FlushAsync();
 double storedSeconds = total.Elapsed.TotalSeconds;
-double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
-long dbBytesOpen = FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"));
+double processCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+double serverCpu = PostgresCpuSeconds() - pgCpuStart;
+double cpuSeconds = processCpu + serverCpu;
+long dbBytesOpen = postgres is null
+    ? FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"))
+    : await PostgresBytesAsync();
 
 var sw = Stopwatch.StartNew();
 var recent = log.Query(new AuditQuery { Limit = 100 });
@@ -65,7 +85,9 @@ sw.Restart();
 var verify = log.Verify();
 double tVerify = sw.Elapsed.TotalMilliseconds;
 await log.DisposeAsync();
-long dbBytes = FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"));
+long dbBytes = postgres is null
+    ? FileSize(Path.Combine(dir, "audit", "audit.db")) + FileSize(Path.Combine(dir, "audit", "audit-log.db"))
+    : await PostgresBytesAsync();
 long journalBytes = Directory.GetFiles(Path.Combine(dir, "audit", "journal")).Sum(FileSize);
 
 Array.Sort(latencies);
@@ -74,8 +96,9 @@ var ci = CultureInfo.InvariantCulture;
 Console.WriteLine(string.Create(ci, $"records (transactions): {records}, delivery entries each: {deliveries}, chain entries: {entries}, concurrent callers: {concurrency}, cores: {Environment.ProcessorCount}, mode: {(carriedMode ? "carried (journal commit within Audit:CommitDelay)" : "durable on return")}"));
 Console.WriteLine(string.Create(ci, $"durable appends (journal fsynced): {entries / appendSeconds:F0} entries/s ({records / appendSeconds:F0} transactions/s) over {appendSeconds:F2} s"));
 Console.WriteLine(string.Create(ci, $"{(carriedMode ? "Carry + AppendCarried" : "AppendAsync")} latency ms: p50 {latencies[records / 2]:F2}, p99 {latencies[(int)(records * 0.99)]:F2}, max {latencies[^1]:F2}"));
-Console.WriteLine(string.Create(ci, $"in LiteDB (all batches committed): {entries / storedSeconds:F0} entries/s, {storedSeconds:F2} s total"));
-Console.WriteLine(string.Create(ci, $"process CPU for appends + LiteDB writes: {cpuSeconds:F2} s = {cpuSeconds * 1e6 / entries:F0} µs CPU per entry ({entries / cpuSeconds:F0} entries per CPU-second); load average at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+Console.WriteLine(string.Create(ci, $"in {options.Store} (all batches committed): {entries / storedSeconds:F0} entries/s, {storedSeconds:F2} s total"));
+Console.WriteLine(string.Create(ci, $"CPU for appends + {options.Store} writes: {cpuSeconds:F2} s (this process {processCpu:F2} s, PostgreSQL server {serverCpu:F2} s)"));
+Console.WriteLine(string.Create(ci, $"CPU total: {cpuSeconds:F2} s = {cpuSeconds * 1e6 / entries:F0} µs CPU per entry ({entries / cpuSeconds:F0} entries per CPU-second); load average at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
 Console.WriteLine(string.Create(ci, $"database size open (db + -log): {dbBytesOpen / 1048576.0:F1} MiB; after close/checkpoint: {dbBytes / 1048576.0:F1} MiB = {dbBytes * 100_000.0 / records / 1048576.0:F1} MiB per 100,000 transactions; journal left: {journalBytes} bytes"));
 Console.WriteLine(string.Create(ci, $"query newest 100: {qRecent:F0} ms ({recent.Records.Count}); subject filter: {qSubject:F0} ms ({bySubject.Records.Count}); message-id: {qMsgId:F1} ms ({byMsgId.Records.Count})"));
 Console.WriteLine(string.Create(ci, $"stats over all: {tStats:F0} ms ({stats.Transactions}); verify: {tVerify:F0} ms ({verify.Checked} entries, ok={verify.Ok})"));
@@ -111,3 +134,29 @@ AuditTransaction Record(int i) => new()
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 string ArgS(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+// The PostgreSQL server's CPU so far: the postmaster and its children (backends, WAL writer, checkpointer).
+double PostgresCpuSeconds()
+{
+    if (pgData is null) return 0;
+    int postmaster = int.Parse(File.ReadLines(Path.Combine(pgData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+    long ticks = 0;
+    foreach (var stat in Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "stat")))
+    {
+        string text;
+        try { text = File.ReadAllText(stat); } catch (IOException) { continue; } catch (UnauthorizedAccessException) { continue; }
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        int pid = int.Parse(Path.GetFileName(Path.GetDirectoryName(stat)!) is var p && p.All(char.IsAsciiDigit) ? p : "0", CultureInfo.InvariantCulture);
+        int ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
+        if (pid == postmaster || ppid == postmaster) ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+    return ticks / 100.0; // USER_HZ
+}
+
+async Task<long> PostgresBytesAsync()
+{
+    await using var conn = new Npgsql.NpgsqlConnection(postgres);
+    await conn.OpenAsync();
+    await using var cmd = new Npgsql.NpgsqlCommand("SELECT pg_total_relation_size('audit_entries')", conn);
+    return (long)(await cmd.ExecuteScalarAsync())!;
+}

@@ -18,6 +18,12 @@ if (args.Length > 1 && args[0] == "messages")
     return;
 }
 
+if (args.Length > 0 && args[0] == "pades")
+{
+    PadesBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "hostile")
 {
     HostileInputs.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);

@@ -95,6 +95,15 @@ public sealed class AuditLog : IAuditLog
             throw new IOException($"The audit log in {dir} is open in another process (the running gateway?).", ex);
         }
 
+        // DATA/audit/head means "last entry stored" to both stores; a LiteDB log's head taken as PostgreSQL's would start
+        // this node's shared chain in the middle. The LiteDB log stays evidence; the operator moves it aside.
+        if (options.Store == AuditStoreKind.PostgreSQL && File.Exists(Path.Combine(dir, "audit.db")))
+        {
+            ownerLock.Dispose();
+            throw new AuditLogDamagedException($"{dir} holds a LiteDB audit log (audit.db), but Audit:Store is PostgreSQL. "
+                + "Stop the gateway, move the audit folder aside (keep it: it is the record of what this node did before), and start again.");
+        }
+
         IChainStore? store = null;
         try
         {
@@ -301,10 +310,9 @@ public sealed class AuditLog : IAuditLog
     }
 
     /// <summary>
-    /// Transaction ids the log certainly holds when the shared store cannot be asked: those still in the journal, and
-    /// every carried record older than the last shipped entry's number allows (the journal commits in order, so a record
-    /// queued before one that was shipped was journaled too). Records whose journal entry cannot be told apart are
-    /// recovered: the log prefers a record twice to a record missing.
+    /// Transaction ids the log certainly holds when the shared store cannot be asked: those still in the local journal.
+    /// A carried record already shipped and no longer journaled (a message deferred since before the restart) is then
+    /// appended again: the log prefers a transaction recorded twice to one missing.
     /// </summary>
     private HashSet<string> JournaledTransactionIds()
     {
@@ -354,6 +362,9 @@ public sealed class AuditLog : IAuditLog
 
     /// <param name="dayOffset">Per-day counts are of days starting at midnight at this offset from UTC (the auditor's zone).</param>
     public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default) => _store.Stats(since, until, dayOffset);
+
+    /// <summary>Transactions with a time in [since, until), in chain order, without their outcomes: for counts the stats do not keep (the console's dashboard).</summary>
+    public IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until) => _store.Transactions(since, until);
 
     /// <summary>Walks the hash chain from the retention anchor to the head and names the first bad entry.</summary>
     public AuditVerifyResult Verify() => _store.Verify();
@@ -443,6 +454,18 @@ public sealed class AuditLog : IAuditLog
     private volatile bool _closing;
 
     internal long AppliedSeq => Interlocked.Read(ref _appliedSeq);
+
+    /// <inheritdoc />
+    public string? HealthProblem
+    {
+        get
+        {
+            if (Volatile.Read(ref _disposed) != 0) return "the audit log is closed";
+            if (_journal.IsFailed) return "the audit journal cannot write (disk full or I/O error); it resumes by itself once it can";
+            if (_writer.IsCompleted && !_writerPaused) return "the audit writer stopped; new records stay in the journal until restart";
+            return null;
+        }
+    }
 
     private AuditJournal Journal => Volatile.Read(ref _disposed) == 0 ? _journal : throw new ObjectDisposedException(nameof(AuditLog));
 

@@ -84,6 +84,7 @@ public sealed class AuditOptions
         if (JournalSegmentBytes < 4096) problems.Add("Audit:JournalSegmentBytes must be at least 4096.");
         if (CheckpointPages <= 0) problems.Add("Audit:CheckpointPages must be positive.");
         if (PurgeInterval <= TimeSpan.Zero) problems.Add("Audit:PurgeInterval must be positive.");
+        if (StoreWaitAtStart < TimeSpan.Zero) problems.Add("Audit:StoreWaitAtStart must not be negative.");
         return problems;
     }
 }

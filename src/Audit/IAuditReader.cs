@@ -9,6 +9,9 @@ public interface IAuditReader
     /// <summary>Counts over [since, until); per-day counts are of days starting at midnight at <paramref name="dayOffset"/> from UTC.</summary>
     AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset = default);
 
+    /// <summary>Transactions with a time in [since, until), without their outcomes: for counts the stats do not keep (the console's dashboard).</summary>
+    IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until);
+
     /// <summary>Walks the hash chain (every node's, in a shared store) and names the first entry changed, removed or inserted.</summary>
     AuditVerifyResult Verify();
 

@@ -40,4 +40,10 @@ public interface IAuditWriter
 
     /// <summary>Records journaled on this node that the store does not hold yet (grows while a shared store is unreachable).</summary>
     long Backlog { get; }
+
+    /// <summary>
+    /// Why the log cannot record now (the journal cannot write, the writer that feeds the store has stopped), or null.
+    /// A store that is slow or unreachable is not a problem here: the journal keeps the records and <see cref="Backlog"/> grows.
+    /// </summary>
+    string? HealthProblem { get; }
 }

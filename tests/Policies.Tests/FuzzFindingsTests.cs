@@ -20,7 +20,8 @@ public sealed class FuzzFindingsTests : PolicyFixture
     [TestCase("0 9223372036854775807 9223372036854775807 1")]
     public void PdfByteRangeNearLongMaxIsMalformedNotACrash(string byteRange)
     {
-        var pdf = Encoding.Latin1.GetBytes($"%PDF-1.7\n<< /ByteRange [{byteRange}] /Contents <00> >>\n%%EOF\n");
+        // In a signature field's value, where the verifier now reads byte ranges from.
+        var pdf = TestPdf.WithByteRange(TestPdf.CreateSigned(Pki.Valid, TestDocuments.Report()), byteRange);
         var v = Evaluate(TestMessages.Message("Báo cáo", "Kính gửi.", ("bao-cao.pdf", "application/pdf", pdf)));
         var signature = v.Attachments.Single().Signature;
         Assert.That(signature?.Status, Is.EqualTo(SignatureStatus.Invalid), Describe(v));

@@ -50,7 +50,7 @@ public sealed class LoaderTests : PolicyFixture
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Policy!.Version, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(ShippedPolicyPath())))));
         Assert.That(result.Policy.Trust.Anchors, Has.Count.EqualTo(1));
-        Assert.That(result.Policy.Trust.Crls, Has.Count.EqualTo(1));
+        Assert.That(result.Policy.Trust.Crls, Has.Count.EqualTo(2), "the intermediate's and the root's");
     }
 
     private static IReadOnlyList<PolicyError> Errors(string yaml)

@@ -30,6 +30,10 @@ public sealed class AuditQuery
     public string? MessageId { get; set; }
     /// <summary>An attachment's number/symbol contains this text (case- and diacritic-insensitive), e.g. "56/TB-VPCP".</summary>
     public string? Symbol { get; set; }
+    /// <summary>The transaction received under this queue id (the console's detail page).</summary>
+    public string? QueueId { get; set; }
+    /// <summary>The transaction with this record id (the console's detail page, for records without a queue id).</summary>
+    public string? RecordId { get; set; }
     /// <summary>Most transactions returned, newest first.</summary>
     public int Limit { get; set; } = 100;
 }

@@ -60,6 +60,18 @@ public static class AuditRecordLimits
             a.Symbol = Cut(a.Symbol, MaxShortText);
             a.SignatureStatus = Cut(a.SignatureStatus, MaxShortText);
             a.Status = Cut(a.Status, MaxShortText);
+            a.Signatures = a.Signatures is null ? null : CutEach(Take(a.Signatures, MaxListItems), g =>
+            {
+                if (g is null) return g!;
+                g.Role = Cut(g.Role, MaxShortText);
+                g.Status = Cut(g.Status, MaxShortText);
+                g.Subject = Cut(g.Subject, MaxText);
+                g.Issuer = Cut(g.Issuer, MaxText);
+                g.Serial = Cut(g.Serial, MaxShortText);
+                g.SigningTimeSource = Cut(g.SigningTimeSource, MaxShortText);
+                g.Revocation = Cut(g.Revocation, MaxShortText);
+                return g;
+            });
         }
         if (t.Smime is { } s)
         {

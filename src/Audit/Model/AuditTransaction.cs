@@ -69,6 +69,27 @@ public sealed class AuditAttachment
     public string? Urgency { get; set; }
     /// <summary>What the document's layout (or edXML header) states; absent for files that are not documents.</summary>
     public AuditDocument? Document { get; set; }
+    /// <summary>Each PDF signature in revision order (signer, organisation, document timestamp); absent when none.</summary>
+    public List<AuditSignature>? Signatures { get; set; }
+}
+
+/// <summary>One signature of a PDF attachment, as the policy judged it.</summary>
+public sealed class AuditSignature
+{
+    /// <summary>"signer", "organisation" or "timestamp".</summary>
+    public string? Role { get; set; }
+    public string? Status { get; set; }
+    public string? Subject { get; set; }
+    public string? Issuer { get; set; }
+    public string? Serial { get; set; }
+    /// <summary>The certificate's validity period.</summary>
+    public DateTime? NotBefore { get; set; }
+    public DateTime? NotAfter { get; set; }
+    public DateTime? SigningTime { get; set; }
+    /// <summary>"timestamp" (a verified RFC 3161 token) or "claimed" (the signer's own clock).</summary>
+    public string? SigningTimeSource { get; set; }
+    /// <summary>"good", "revoked", "unknown" or "not-checked".</summary>
+    public string? Revocation { get; set; }
 }
 
 /// <summary>S/MIME result of an audited message.</summary>
@@ -99,4 +120,10 @@ public static class AuditDecisions
     public const string Rejected = "rejected";
     public const string Quarantined = "quarantined";
     public const string Failed = "failed";
+    /// <summary>
+    /// Not mail: something a person did in the web console (sign-in, search, detail view, export, an administrator's
+    /// action), chained like any record. AuthenticatedUser says who, ClientIp from where, Subject what was asked and how
+    /// many rows came back, SmtpReply the console's answer; Listener is "console".
+    /// </summary>
+    public const string Console = "console";
 }

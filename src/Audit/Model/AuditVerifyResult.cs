@@ -22,4 +22,6 @@ public sealed class AuditVerifyResult
     public string? Node { get; set; }
     /// <summary>Nodes whose chains were checked (a shared store); empty for a single node's log.</summary>
     public List<string> Nodes { get; set; } = [];
+    /// <summary>Each node's recorded head as "seq hash" (a shared store): note them elsewhere, as <see cref="HeadHash"/> for one node.</summary>
+    public SortedDictionary<string, string> NodeHeads { get; set; } = new(StringComparer.Ordinal);
 }

@@ -193,6 +193,8 @@ internal sealed class PostgresChainStore : IChainStore
 
     public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset) => PostgresQueries.Stats(Open, since, until, dayOffset);
 
+    public IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until) => PostgresQueries.Transactions(Open, since, until);
+
     public AuditVerifyResult Verify()
     {
         using var conn = Open();

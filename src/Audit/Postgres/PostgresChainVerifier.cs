@@ -55,6 +55,7 @@ internal static class PostgresChainVerifier
         }
 
         tx.Commit();
+        foreach (var (node, head) in heads) result.NodeHeads[node] = $"{head.Seq} {head.Hash}";
         result.Ok = true;
         result.Nodes.Sort(StringComparer.Ordinal);
         result.Message = result.Checked == 0

@@ -19,9 +19,15 @@ internal static class PostgresQueries
         var result = new AuditQueryResult();
         var found = new List<AuditEntry>();
         using var conn = open();
-        using (var cmd = new NpgsqlCommand { Connection = conn })
+        // Read in pages, newest first, continuing below the last row read (time, node, number): a query that stops at its
+        // limit transfers a page or two, not the whole range.
+        int page = Math.Max(q.Limit + 1, 500);
+        (DateTime Time, string Node, long Seq)? after = null;
+        bool done = false;
+        while (!done)
         {
-            var sql = new StringBuilder("SELECT canonical FROM audit_entries WHERE kind = 'transaction'");
+            using var cmd = new NpgsqlCommand { Connection = conn };
+            var sql = new StringBuilder("SELECT canonical, time_utc, node, seq FROM audit_entries WHERE kind = 'transaction'");
             AddRange(cmd, sql, q.Since, q.Until);
             if (PostgresColumns.MessageKey(q.MessageId) is { } messageId)
             {
@@ -43,20 +49,32 @@ internal static class PostgresQueries
                 sql.Append(" AND lower(decision) = lower(@decision)");
                 cmd.Parameters.AddWithValue("decision", decision);
             }
-            sql.Append(" ORDER BY time_utc DESC, node, seq DESC");
+            if (after is { } last)
+            {
+                sql.Append(" AND (time_utc, node, seq) < (@at, @an, @as)");
+                cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, last.Time);
+                cmd.Parameters.AddWithValue("an", last.Node);
+                cmd.Parameters.AddWithValue("as", last.Seq);
+            }
+            sql.Append(" ORDER BY time_utc DESC, node DESC, seq DESC LIMIT ").Append(page);
             cmd.CommandText = sql.ToString();
+            int rows = 0;
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
+                rows++;
+                after = (r.GetFieldValue<DateTime>(1), r.GetString(2), r.GetInt64(3));
                 var entry = EntryCodec.Parse(r.GetString(0));
                 if (entry.Transaction is null || !filter.Matches(entry.Transaction)) continue;
                 if (found.Count == q.Limit)
                 {
                     result.Truncated = true;
+                    done = true;
                     break;
                 }
                 found.Add(entry);
             }
+            if (rows < page) done = true;
         }
 
         var outcomes = OutcomesOf(conn, found);
@@ -89,7 +107,10 @@ internal static class PostgresQueries
         return byKey;
     }
 
-    public static AuditStats Stats(Func<NpgsqlConnection> open, DateTime? since, DateTime? until, TimeSpan dayOffset)
+    public static AuditStats Stats(Func<NpgsqlConnection> open, DateTime? since, DateTime? until, TimeSpan dayOffset) =>
+        StatsBuilder.Build(Transactions(open, since, until), since, until, dayOffset);
+
+    public static IEnumerable<AuditTransaction> Transactions(Func<NpgsqlConnection> open, DateTime? since, DateTime? until)
     {
         using var conn = open();
         using var cmd = new NpgsqlCommand { Connection = conn };
@@ -97,13 +118,8 @@ internal static class PostgresQueries
         AddRange(cmd, sql, since, until);
         cmd.CommandText = sql.ToString();
         using var r = cmd.ExecuteReader();
-        return StatsBuilder.Build(Read(r), since, until, dayOffset);
-
-        static IEnumerable<AuditTransaction> Read(NpgsqlDataReader r)
-        {
-            while (r.Read())
-                if (EntryCodec.Parse(r.GetString(0)).Transaction is { } t) yield return t;
-        }
+        while (r.Read())
+            if (EntryCodec.Parse(r.GetString(0)).Transaction is { } t) yield return t;
     }
 
     private static void AddRange(NpgsqlCommand cmd, StringBuilder sql, DateTime? since, DateTime? until)

@@ -39,7 +39,7 @@ internal static class PostgresSchema
             PRIMARY KEY (node, seq));
         CREATE TABLE IF NOT EXISTS audit_heads (node text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, updated_utc timestamptz NOT NULL DEFAULT now());
         CREATE TABLE IF NOT EXISTS audit_anchors (node text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL);
-        CREATE INDEX IF NOT EXISTS audit_tx_time ON audit_entries (time_utc DESC) WHERE kind = 'transaction';
+        CREATE INDEX IF NOT EXISTS audit_tx_time ON audit_entries (time_utc DESC, node DESC, seq DESC) WHERE kind = 'transaction';
         CREATE INDEX IF NOT EXISTS audit_queue ON audit_entries (queue_id, node) WHERE kind = 'delivery';
         CREATE INDEX IF NOT EXISTS audit_sender ON audit_entries (lower(mail_from)) WHERE kind = 'transaction';
         CREATE INDEX IF NOT EXISTS audit_message_id ON audit_entries (message_id) WHERE kind = 'transaction';

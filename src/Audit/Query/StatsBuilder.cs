@@ -4,8 +4,7 @@ namespace GovGateway.Audit;
 internal static class StatsBuilder
 {
     /// <summary>Classes that are official documents in the sense of the 2025 target (Directive on e-documents by email).</summary>
-    public static readonly IReadOnlySet<string> OfficialClasses =
-        new HashSet<string>(["invitation", "meeting-document", "report", "notice", "work-document"], StringComparer.OrdinalIgnoreCase);
+    public static IReadOnlySet<string> OfficialClasses => OfficialDocuments.Classes;
 
     public static AuditStats Build(AuditStore store, DateTime? since, DateTime? until, TimeSpan dayOffset = default)
     {
@@ -31,6 +30,8 @@ internal static class StatsBuilder
 
     private static void Add(AuditStats stats, AuditTransaction t, TimeSpan dayOffset)
     {
+        // What people did in the console is audited in the same chain, but it is not mail.
+        if (t.Decision == AuditDecisions.Console) return;
         stats.Transactions++;
         Bump(stats.PerDay, (t.TimeUtc + dayOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
@@ -41,27 +42,16 @@ internal static class StatsBuilder
 
         Bump(stats.PerDecision, string.IsNullOrWhiteSpace(t.Decision) ? "unknown" : t.Decision.Trim().ToLowerInvariant());
         Bump(stats.PerSignature, SignatureWords.Bucket(t));
-        Bump(stats.PerSenderDomain, SenderDomain(t.MailFrom));
+        Bump(stats.PerSenderDomain, OfficialDocuments.SenderDomain(t.MailFrom));
 
-        // "Travelled" means the gateway accepted it for delivery.
-        if (!string.Equals(t.Decision, AuditDecisions.Accepted, StringComparison.OrdinalIgnoreCase)) return;
-        var official = t.Attachments.Where(a => a?.Class is not null && OfficialClasses.Contains(a.Class)).ToList();
-        if (official.Count == 0 && !t.Classes.Any(c => c is not null && OfficialClasses.Contains(c))) return;
+        if (OfficialDocuments.TravelledSigned(t) is not { } signed) return;
         stats.OfficialTransactions++;
         if (SignatureWords.Bucket(t) == SignatureWords.Unsigned) stats.OfficialUnsigned++;
-        bool smimeValid = IsValid(t.Smime?.Status);
-        bool allPdfSigned = official.Count > 0 && official.All(a => IsValid(a.SignatureStatus));
-        if (smimeValid || allPdfSigned) stats.OfficialSigned++;
+        if (signed) stats.OfficialSigned++;
     }
 
-    private static string SenderDomain(string? mailFrom)
-    {
-        if (string.IsNullOrWhiteSpace(mailFrom)) return "(null sender)";
-        int at = mailFrom.LastIndexOf('@');
-        return at < 0 ? "(no domain)" : mailFrom[(at + 1)..].Trim().ToLowerInvariant();
-    }
 
-    private static bool IsValid(string? status) => string.Equals(status?.Trim(), "valid", StringComparison.OrdinalIgnoreCase);
+
 
     private static void Bump(SortedDictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 }

@@ -12,6 +12,8 @@ internal sealed class TransactionFilter(AuditQuery q)
     private readonly string? _subject = Clean(q.Subject) is { } s ? TextFold.Fold(s) : null;
     private readonly string? _symbol = Clean(q.Symbol) is { } s ? TextFold.Fold(s) : null;
     private readonly string? _messageId = Clean(q.MessageId)?.Trim('<', '>');
+    private readonly string? _queueId = Clean(q.QueueId);
+    private readonly string? _recordId = Clean(q.RecordId);
 
     public bool Matches(AuditTransaction t)
     {
@@ -24,6 +26,8 @@ internal sealed class TransactionFilter(AuditQuery q)
         if (_subject is not null && !TextFold.Contains(t.Subject, _subject)) return false;
         if (_symbol is not null && !t.Attachments.Any(a => a?.Symbol is not null && TextFold.Contains(a.Symbol, _symbol))) return false;
         if (_messageId is not null && !Same(t.MessageId?.Trim().Trim('<', '>'), _messageId)) return false;
+        if (_queueId is not null && !string.Equals(t.QueueId, _queueId, StringComparison.Ordinal)) return false;
+        if (_recordId is not null && !Same(t.Id, _recordId)) return false;
         return true;
     }
 

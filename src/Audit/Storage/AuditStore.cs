@@ -36,7 +36,7 @@ internal sealed class AuditStore : IDisposable
     private readonly FileStream _logFile;
     // The chunk this process stored last and its accepted transactions' queue ids: their outcomes in the next chunk need
     // no reference. Unknown after opening, when every outcome outside its transaction's chunk gets one.
-    private StoredChunk? _lastStored;
+    private OutcomePlacement.StoredChunk? _lastStored;
 
     private AuditStore(LiteDatabase db, string path, ILogger logger, FileStream dataFile, FileStream logFile)
     {
@@ -252,7 +252,7 @@ internal sealed class AuditStore : IDisposable
     /// (<see cref="OutcomeFinder"/>) look in those two chunks, and through references. Under load most outcomes
     /// come after their transaction's batch (81% at 50 ms batches, half of them more than one batch later at 250 ms). Returns the last chunk stored.
     /// </summary>
-    private StoredChunk? Store(List<AuditEntry> linked, List<string> canonical, StoredChunk? previous)
+    private OutcomePlacement.StoredChunk? Store(List<AuditEntry> linked, List<string> canonical, OutcomePlacement.StoredChunk? previous)
     {
         int start = 0;
         while (start < linked.Count)
@@ -269,58 +269,14 @@ internal sealed class AuditStore : IDisposable
 
             var entries = linked.GetRange(start, end - start);
             _chain.Insert(new ChainChunk(entries[0].Id, canonical.GetRange(start, end - start)).ToDocument());
-            var (transactions, later) = Group(entries);
+            var (transactions, later) = OutcomePlacement.Group(entries);
             long first = entries[0].Id;
-            var referenced = later.Where(d => previous?.TakesFromNextChunk(first, d) != true).ToList();
+            var referenced = OutcomePlacement.NeedingReference(later, previous, first).ToList();
             Lookup.Record(transactions, referenced);
-            previous = StoredChunk.Of(entries[^1].Id, transactions);
+            previous = OutcomePlacement.StoredChunk.Of(entries[^1].Id, transactions);
             start = end;
         }
         return previous;
-    }
-
-    /// <summary>
-    /// The last entry of a stored chunk and the queue ids of its accepted transactions: what decides which outcomes of the
-    /// chunk after it need no reference. The writer and the verifier (<see cref="OutcomeLocator"/>) both go through it.
-    /// </summary>
-    internal sealed record StoredChunk(long Last, HashSet<string> Accepted)
-    {
-        /// <summary>The chunk ending at <paramref name="last"/>, with <paramref name="transactions"/> as <see cref="Group"/> gives them.</summary>
-        public static StoredChunk Of(long last, IEnumerable<AuditEntry> transactions) => new(last, transactions
-            .Where(t => t.QueueId is not null && t.Transaction?.Decision == AuditDecisions.Accepted)
-            .Select(t => t.QueueId!).ToHashSet(StringComparer.Ordinal));
-
-        /// <summary>
-        /// Whether readers find <paramref name="outcome"/>, left over by <see cref="Group"/> in the chunk starting at
-        /// <paramref name="chunkFirst"/>, by looking in the chunk right after its accepted transaction's (this one).
-        /// </summary>
-        public bool TakesFromNextChunk(long chunkFirst, AuditEntry outcome) =>
-            Last == chunkFirst - 1 && outcome.QueueId is { } queue && Accepted.Contains(queue);
-    }
-
-    /// <summary>
-    /// Transactions of one chunk, each carrying the outcomes of the chunk that follow it (most messages are delivered
-    /// within the batch that records their acceptance), and the outcomes left over, which get a reference. The writer and
-    /// every reader group a chunk through this, so they agree on which outcomes are found where.
-    /// </summary>
-    internal static (List<AuditEntry> Transactions, List<AuditEntry> Later) Group(List<AuditEntry> chunk)
-    {
-        var transactions = new List<AuditEntry>(chunk.Count);
-        var later = new List<AuditEntry>();
-        var accepted = new Dictionary<string, AuditEntry>(StringComparer.Ordinal);
-        foreach (var entry in chunk)
-        {
-            if (entry.Kind == EntryKinds.Delivery)
-            {
-                if (entry.QueueId is { } queue && accepted.TryGetValue(queue, out var owner)) (owner.Outcomes ??= []).Add(entry);
-                else later.Add(entry);
-                continue;
-            }
-            entry.Outcomes = null; // a retried batch groups again from scratch
-            transactions.Add(entry);
-            if (entry.QueueId is { } id && entry.Transaction?.Decision == AuditDecisions.Accepted) accepted[id] = entry;
-        }
-        return (transactions, later);
     }
 
     /// <summary>
@@ -414,7 +370,7 @@ internal sealed class AuditStore : IDisposable
     {
         lock (_writeLock)
         {
-            int count = InTransaction(() => Lookup.Rebuild(ChunksAfter(long.MinValue).Select(c => Group(c.Parse()))));
+            int count = InTransaction(() => Lookup.Rebuild(ChunksAfter(long.MinValue).Select(c => OutcomePlacement.Group(c.Parse()))));
             _logger.LogInformation("Audit lookup blocks built for {Count} stored transactions", count);
             return count;
         }

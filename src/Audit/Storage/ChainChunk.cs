@@ -45,12 +45,12 @@ internal sealed class ChainChunk
 
     /// <summary>
     /// The entries read back, in stored order, each transaction carrying the outcomes of its own chunk
-    /// (<see cref="AuditStore.Group"/>). Text that is not an entry is skipped here; the verifier reports it.
+    /// (<see cref="OutcomePlacement.Group"/>). Text that is not an entry is skipped here; the verifier reports it.
     /// </summary>
     public List<AuditEntry> Read()
     {
         var entries = Parse();
-        AuditStore.Group(entries);
+        OutcomePlacement.Group(entries);
         return entries;
     }
 
@@ -81,7 +81,7 @@ internal sealed class ChainChunk
     /// <summary>
     /// Deliveries of <paramref name="queue"/> stored in this chunk after entry <paramref name="afterSeq"/> (an accepted
     /// transaction of that queue id, here or in the chunk before), up to another accepted transaction of that queue id:
-    /// the outcomes <see cref="AuditStore.Group"/> puts with a transaction of its own chunk, or that the writer stored
+    /// the outcomes <see cref="OutcomePlacement.Group"/> puts with a transaction of its own chunk, or that the writer stored
     /// in the next chunk without a reference.
     /// </summary>
     public List<AuditEntry> OutcomesOf(string queue, long afterSeq)

@@ -29,6 +29,9 @@ internal interface IChainStore : IDisposable
 
     AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset);
 
+    /// <summary>This store's transactions with a time in [since, until), without their outcomes.</summary>
+    IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until);
+
     AuditVerifyResult Verify();
 
     int RebuildLookup();

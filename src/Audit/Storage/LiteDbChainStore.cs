@@ -17,6 +17,12 @@ internal sealed class LiteDbChainStore(AuditStore store) : IChainStore
 
     public AuditStats Stats(DateTime? since, DateTime? until, TimeSpan dayOffset) => StatsBuilder.Build(Store, since, until, dayOffset);
 
+    public IEnumerable<AuditTransaction> Transactions(DateTime? since, DateTime? until)
+    {
+        var (from, to) = StatsBuilder.Range(since, until);
+        return Store.InRange(from, to).Select(e => e.Transaction).OfType<AuditTransaction>();
+    }
+
     public AuditVerifyResult Verify() => ChainVerifier.Verify(Store);
 
     public int RebuildLookup() => Store.RebuildLookup();

@@ -3,12 +3,12 @@ namespace GovGateway.Audit;
 /// <summary>
 /// Follows, chunk by chunk in chain order, where readers (<see cref="OutcomeFinder"/>) look for a delivery outcome: in
 /// its transaction's chunk after that transaction, in the chunk right after it, or through the reference in the lookup
-/// block of the outcome's number. It splits each chunk by the writer's own rules (<see cref="AuditStore.Group"/>,
-/// <see cref="AuditStore.StoredChunk"/>) and names the first outcome that none of these would find.
+/// block of the outcome's number. It splits each chunk by the writer's own rules (<see cref="OutcomePlacement.Group"/>,
+/// <see cref="OutcomePlacement.StoredChunk"/>) and names the first outcome that none of these would find.
 /// </summary>
 internal sealed class OutcomeLocator(LookupIndex lookup)
 {
-    private AuditStore.StoredChunk? _previous;
+    private OutcomePlacement.StoredChunk? _previous;
     private long _refsBlock = -1;
     private HashSet<(string Queue, long Seq)> _refs = [];
     private LookupBlock? _block;
@@ -19,12 +19,11 @@ internal sealed class OutcomeLocator(LookupIndex lookup)
     /// </summary>
     public (AuditEntry Outcome, long Block)? FirstUnreferenced(ChainChunk chunk, List<AuditEntry> entries)
     {
-        var (transactions, later) = AuditStore.Group(entries);
+        var (transactions, later) = OutcomePlacement.Group(entries);
         (AuditEntry, long)? missing = null;
-        foreach (var outcome in later)
+        foreach (var outcome in OutcomePlacement.NeedingReference(later, _previous, chunk.First))
         {
-            // The writer gives no reference to an outcome without a queue id: no transaction could be joined to it.
-            if (outcome.QueueId is not { Length: > 0 } queue || _previous?.TakesFromNextChunk(chunk.First, outcome) == true) continue;
+            string queue = outcome.QueueId!;
             long number = LookupBlock.NumberOf(outcome.Id);
             if (!IsReferenced(number, queue, outcome.Id))
             {
@@ -32,7 +31,7 @@ internal sealed class OutcomeLocator(LookupIndex lookup)
                 break;
             }
         }
-        _previous = AuditStore.StoredChunk.Of(chunk.Last, transactions);
+        _previous = OutcomePlacement.StoredChunk.Of(chunk.Last, transactions);
         return missing;
     }
 

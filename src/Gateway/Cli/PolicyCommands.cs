@@ -197,12 +197,19 @@ public static class PolicyCommands
                     signatures = a.Signature.Signatures.Select(s => new
                     {
                         status = s.Status.ToWireName(),
+                        role = s.Role.ToWireName(),
+                        field = s.FieldName,
                         signer = s.SignerSubject,
                         issuer = s.Issuer,
                         serial = s.Serial,
+                        notBefore = s.NotBefore,
+                        notAfter = s.NotAfter,
                         signingTime = s.SigningTime,
+                        signingTimeSource = s.SigningTimeSource,
+                        revocation = s.Revocation,
                         subFilter = s.SubFilter,
                         coversWholeFile = s.CoversWholeFile,
+                        laterChanges = s.LaterChanges,
                         detail = s.Detail,
                     }),
                 },
@@ -249,7 +256,11 @@ public static class PolicyCommands
             {
                 sb.AppendLine($"  pdf signature: {a.Signature.Status.ToWireName()}");
                 foreach (var s in a.Signature.Signatures)
-                    sb.AppendLine($"    {s.Status.ToWireName()}: {s.SignerSubject} / {s.Issuer}, {s.SubFilter}, signed {s.SigningTime:u}, covers whole file: {s.CoversWholeFile}{(s.Detail is null ? "" : $" ({s.Detail})")}");
+                {
+                    sb.AppendLine($"    {s.Status.ToWireName()} {s.Role.ToWireName()} [{s.FieldName}]: {s.SignerSubject} / {s.Issuer}, serial {s.Serial}, valid {s.NotBefore:yyyy-MM-dd} to {s.NotAfter:yyyy-MM-dd}, {s.SubFilter}, " +
+                                  $"signed {s.SigningTime:u} ({s.SigningTimeSource ?? "no time"}), revocation {s.Revocation ?? "-"}, covers whole file: {s.CoversWholeFile}{(s.Detail is null ? "" : $" ({s.Detail})")}");
+                    foreach (var change in s.LaterChanges ?? []) sb.AppendLine($"      later update, {change}");
+                }
             }
             foreach (var f in a.Findings) sb.AppendLine($"  finding: {f}");
         }

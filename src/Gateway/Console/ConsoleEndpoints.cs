@@ -1,3 +1,4 @@
+using GovGateway.Metrics;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,6 +20,7 @@ public static class ConsoleEndpoints
     /// <summary>Maps the extra endpoint groups.</summary>
     public static void MapExtra(IEndpointRouteBuilder endpoints, ConsoleContext context)
     {
-        // Other endpoint groups are mapped here, e.g. MetricsEndpoints.Map(endpoints, context);
+        endpoints.MapOperations(context.Runtime.Operations, context.Options.MetricsRequireLogin);
+        // Other endpoint groups are mapped here.
     }
 }

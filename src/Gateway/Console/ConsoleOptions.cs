@@ -33,6 +33,12 @@ public sealed class ConsoleOptions
     /// <summary>Rows per page of a search.</summary>
     public int PageSize { get; set; } = 50;
 
+    /// <summary>
+    /// How old the dashboard's counts may be before a view counts again; 0 counts at every view. Counting 30 days of a
+    /// busy log takes seconds of CPU (bench/RESULTS.md, "Web console"), so auditors refreshing it must not compete with mail.
+    /// </summary>
+    public TimeSpan DashboardMaxAge { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Whether /metrics asks for a signed-in session (scrapers usually cannot sign in).</summary>
     public bool MetricsRequireLogin { get; set; }
 
@@ -53,6 +59,8 @@ public sealed class ConsoleOptions
             problems.Add($"Console:Port must be between 1 and 65535 (0 picks a free port); is {Port}.");
         if (IdleTimeout <= TimeSpan.Zero || AbsoluteTimeout <= TimeSpan.Zero || IdleTimeout > AbsoluteTimeout)
             problems.Add($"Console:IdleTimeout ({IdleTimeout}) and Console:AbsoluteTimeout ({AbsoluteTimeout}) must be positive, the idle one no longer.");
+        if (DashboardMaxAge < TimeSpan.Zero || DashboardMaxAge > TimeSpan.FromHours(1))
+            problems.Add($"Console:DashboardMaxAge must be between 0 and 01:00:00; is {DashboardMaxAge}.");
         if (PageSize is < 1 or > 1000)
             problems.Add($"Console:PageSize must be between 1 and 1000; is {PageSize}.");
         return problems;

@@ -32,6 +32,9 @@ public sealed class WebConsoleHost : IAsyncDisposable
         // The gateway's own loggers, so the console's lines look like and go where the rest of the gateway's go.
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // The gateway's host owns SIGTERM and Ctrl-C (finish transactions, then stop); a second console lifetime here
+        // would take the signal and end the process under a client in DATA.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, NoSignalLifetime>();
         builder.Services.AddRouting();
         builder.Services.AddSingleton(context);
         builder.WebHost.UseKestrelCore();
@@ -47,9 +50,9 @@ public sealed class WebConsoleHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseRouting();
-        ConsolePages.UseMiddleware(app, context);
+        ConsolePages.UseMiddleware(app);
         ConsoleEndpoints.MapExtra(app, context);
-        ConsolePages.Map(app, context);
+        ConsolePages.Map(app);
         await app.StartAsync(ct).ConfigureAwait(false);
 
         var host = new WebConsoleHost(app);
@@ -62,4 +65,12 @@ public sealed class WebConsoleHost : IAsyncDisposable
     public Task StopAsync(CancellationToken ct) => _app.StopAsync(ct);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
+
+/// <summary>A lifetime that leaves process signals to the gateway's own host, which stops the console in order.</summary>
+internal sealed class NoSignalLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,5 @@
 using GovGateway.Audit;
+using GovGateway.Cli;
 using Microsoft.Extensions.Configuration;
 
 namespace GovGateway.Hosting;
@@ -13,5 +14,18 @@ public static class AuditSettings
     {
         var options = OptionsBinding.Bind(configuration, AuditOptions.SectionName, new AuditOptions());
         return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
+    }
+
+    /// <summary>
+    /// The settings and node name as `gateway run` reads them from --config, for a verb that opens the log itself because
+    /// no gateway answers on the socket (audit verbs, an administrator's action): it must use the same store (a shared
+    /// PostgreSQL store, not a new LiteDB file). Such a verb never purges.
+    /// </summary>
+    public static (AuditOptions Options, string Node) ForVerbs(GatewayPaths paths)
+    {
+        var configuration = RunCommand.BuildConfiguration(paths, []);
+        var options = FromConfiguration(configuration);
+        options.RetentionDays = 0;
+        return (options, NodeOptions.FromConfiguration(configuration).EffectiveName);
     }
 }

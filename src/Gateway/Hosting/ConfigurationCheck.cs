@@ -26,6 +26,7 @@ public static class ConfigurationCheck
         [Pipeline.EvaluationOptions.SectionName] = typeof(Pipeline.EvaluationOptions),
         [NodeOptions.SectionName] = typeof(NodeOptions),
         [WebConsole.ConsoleOptions.SectionName] = typeof(WebConsole.ConsoleOptions),
+        [Revocation.CrlFetchOptions.SectionName] = typeof(Revocation.CrlFetchOptions),
     };
 
     /// <summary>Each section read as `gateway run` reads it, without refusing, then every problem its Validate() finds.</summary>
@@ -38,6 +39,7 @@ public static class ConfigurationCheck
         c => Pipeline.EvaluationOptions.FromConfiguration(c, validate: false).Validate(),
         c => NodeOptions.FromConfiguration(c, validate: false).Validate(),
         c => WebConsole.ConsoleOptions.FromConfiguration(c, validate: false).Validate(),
+        c => Revocation.CrlFetchOptions.FromConfiguration(c, validate: false).Validate(),
     ];
 
     /// <summary>
@@ -88,6 +90,14 @@ public static class ConfigurationCheck
     private static void Walk(IConfigurationSection section, Type type, List<string> problems)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum && section.Value is { Length: > 0 } value && !Enum.TryParse(type, value, ignoreCase: true, out _))
+        {
+            // The binder's own message names the .NET type, not what to write.
+            var names = Enum.GetNames(type);
+            var near = CommandLine.Nearest(value, names);
+            problems.Add($"'{value}' is not a value of '{section.Path}'." + (near is null ? "" : $" Did you mean '{near}'?") + $" Values: {string.Join(", ", names)}.");
+            return;
+        }
         if (IsScalar(type)) return;
         if (ElementType(type) is { } element)
         {

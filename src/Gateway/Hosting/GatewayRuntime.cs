@@ -22,6 +22,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<IDisposable> _disposables = new();
     private PolicyHolder? _policies;
+    private Revocation.HttpCrlFetcher? _crlFetcher;
     private IAuditLog? _audit;
     private AuditQueryServer? _auditServer;
     private DeliveryService? _delivery;
@@ -42,8 +43,20 @@ public sealed class GatewayRuntime : IAsyncDisposable
     public Spool.Spool Spool { get; private set; } = null!;
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
+    /// <summary>Held messages (DATA/quarantine).</summary>
+    internal QuarantineStore Quarantine { get; private set; } = null!;
+    /// <summary>The access rules: the login guard and the users file the console signs in against.</summary>
+    internal AccessRules Access { get; private set; } = null!;
+    /// <summary>The SMTP settings in force (the console slows failed sign-ins by Smtp:AuthFailureDelay, as AUTH is).</summary>
+    internal SmtpSettings SmtpSettings { get; private set; } = new();
+    /// <summary>Open SMTP sessions per listener name.</summary>
+    internal IReadOnlyDictionary<string, int> ActiveSessions => _smtp?.ActiveSessionsByListener() ?? new Dictionary<string, int>();
     /// <summary>The web console's listener, when Console:Enabled.</summary>
     public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
+
+    /// <summary>Metrics and readiness checks (/metrics, /readyz).</summary>
+    public Metrics.GatewayOperations Operations { get; } = new();
+    internal SmtpServer? Smtp => _smtp;
 
     /// <summary>The limit on concurrent policy evaluations and their time budget.</summary>
     internal EvaluationGate Evaluation { get; private set; } = null!;
@@ -82,13 +95,15 @@ public sealed class GatewayRuntime : IAsyncDisposable
 
         PrivateFiles.CreateDirectory(Paths.DataDir);
         if (PrivateFiles.CloseDataFolder(Paths.DataDir) is { } opened) _logger.LogWarning("{Problem}", opened);
-        _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>());
+        var crlFetch = Revocation.CrlFetchOptions.FromConfiguration(configuration);
+        _crlFetcher = crlFetch.Enabled ? new Revocation.HttpCrlFetcher(crlFetch, loggerFactory.CreateLogger<Revocation.HttpCrlFetcher>()) : null;
+        _policies = PolicyHolder.Open(Paths.ConfigDir, loggerFactory.CreateLogger<PolicyHolder>(), crlFetcher: _crlFetcher);
         var certificate = CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger);
 
         var node = NodeOptions.FromConfiguration(configuration);
         _logger.LogInformation("Node {Node}: queue ids carry the tag {Tag} (characters 11-12)", node.EffectiveName, GovGateway.Spool.QueueId.NodeTag(node.EffectiveName));
         Spool = new Spool.Spool(Paths.DataDir, loggerFactory.CreateLogger<Spool.Spool>(), node.EffectiveName);
-        var quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
+        var quarantine = Quarantine = new QuarantineStore(Paths.DataDir, Spool, loggerFactory.CreateLogger<QuarantineStore>());
         if (auditOptions.Enabled)
         {
             _audit = await AuditLog.OpenAsync(Paths.DataDir, auditOptions, loggerFactory.CreateLogger<AuditLog>(), ct,
@@ -104,24 +119,27 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _logger.LogWarning("Audit:Enabled is false: exchanges are NOT recorded. Use this only to measure the audit log's cost.");
         }
 
-        var access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
+        SmtpSettings = smtpSettings;
+        var access = Access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
         _disposables.Add(access);
 
-        _delivery = new DeliveryService(Spool, deliveryOptions, _audit is null ? null : new AuditDeliveryObserver(_audit), loggerFactory.CreateLogger<DeliveryService>(),
+        _delivery = new DeliveryService(Spool, deliveryOptions, Operations.Metrics.Meter(_audit is null ? null : new AuditDeliveryObserver(_audit)), loggerFactory.CreateLogger<DeliveryService>(),
             mayBounce: e => access.Origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
         await _delivery.StartAsync(ct).ConfigureAwait(false);
         var evaluation = Evaluation = new EvaluationGate(evaluationOptions);
         _disposables.Add(evaluation);
         var handler = new GatewayHandler(_policies, Spool, quarantine, _audit, access.Authenticator, access, hostName,
-            loggerFactory.CreateLogger<GatewayHandler>(), evaluation);
+            loggerFactory.CreateLogger<GatewayHandler>(), evaluation, Operations.Metrics.Transaction);
 
-        _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), handler, loggerFactory);
+        _smtp = new SmtpServer(SmtpOptionsFactory.Create(smtpSettings, hostName, certificate), Operations.Metrics.Meter(handler), loggerFactory);
         await _smtp.StartAsync(ct).ConfigureAwait(false); // the engine logs each listener it binds
         Certificates = new CertificateWatcher(certificate,
             () => CertificateProvider.Load(smtpSettings.Tls, Paths.ConfigDir, Paths.DataDir, hostName, _logger),
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
+        Operations.Started(this, auditOptions.MinFreeBytes);
+        _disposables.Add(Operations);
         if (consoleOptions.Enabled)
             _console = await WebConsole.WebConsoleHost.StartAsync(new WebConsole.ConsoleContext(this, consoleOptions, configuration), loggerFactory, ct).ConfigureAwait(false);
     }
@@ -129,12 +147,22 @@ public sealed class GatewayRuntime : IAsyncDisposable
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_console is not null)
-            await _console.StopAsync(ct).ConfigureAwait(false);
         if (_smtp is not null)
             await _smtp.StopAsync(_shutdownGrace, ct).ConfigureAwait(false);
         if (_delivery is not null)
             await _delivery.StopAsync(ct).ConfigureAwait(false);
+        // After mail: what is in DATA finishes first, and a console that fails to stop cannot cut that short.
+        if (_console is not null)
+        {
+            try
+            {
+                await _console.StopAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException)
+            {
+                _logger.LogWarning("The web console did not stop cleanly: {Error}", ex.Message);
+            }
+        }
         if (_auditServer is not null)
             await _auditServer.StopAsync(ct).ConfigureAwait(false);
         LogRuntimeSummary();
@@ -157,6 +185,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
         _delivery?.Dispose();
         if (_audit is not null) await _audit.DisposeAsync().ConfigureAwait(false);
         _policies?.Dispose();
+        _crlFetcher?.Dispose();
         foreach (var d in _disposables) d.Dispose();
     }
 }

@@ -28,6 +28,9 @@ public sealed class AccessRules : IDisposable
 
     public IAuthenticator Authenticator => _components.Authenticator;
 
+    /// <summary>The local users file (with the console roles), when "local" is a configured backend.</summary>
+    public LocalUserStore? Users => _components.Users;
+
     /// <param name="delivery">The bound Delivery section: its Upstream is the one the pass-through AUTH backend and recipient verification ask.</param>
     public static AccessRules Create(AccessOptions options, GatewayPaths paths, DeliveryOptions delivery, ILoggerFactory loggers)
     {

@@ -42,6 +42,7 @@ internal static class AuditMapper
             Scanned = a.Scanned,
             Urgency = a.Urgency == Urgency.None ? null : a.Urgency.ToWireName(),
             Document = AuditDocuments.From(a.Metadata),
+            Signatures = a.Signature?.Signatures.Select(Signature).ToList(),
         }).ToList() ?? [],
         Smime = verdict is null ? null : new AuditSmime
         {
@@ -55,6 +56,20 @@ internal static class AuditMapper
         PolicyVersion = verdict?.PolicyVersion,
         Urgency = verdict is null || verdict.Urgency == Urgency.None ? null : verdict.Urgency.ToWireName(),
         Document = AuditDocuments.From(verdict?.BodyMetadata),
+    };
+
+    public static AuditSignature Signature(PdfSignatureDetail s) => new()
+    {
+        Role = s.Role.ToWireName(),
+        Status = s.Status.ToWireName(),
+        Subject = s.SignerSubject,
+        Issuer = s.Issuer,
+        Serial = s.Serial,
+        NotBefore = s.NotBefore?.UtcDateTime,
+        NotAfter = s.NotAfter?.UtcDateTime,
+        SigningTime = s.SigningTime?.UtcDateTime,
+        SigningTimeSource = s.SigningTimeSource,
+        Revocation = s.Revocation,
     };
 
     public static AuditRuleHit Rule(RuleHit hit) => new()

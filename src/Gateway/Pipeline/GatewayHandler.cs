@@ -13,6 +13,7 @@ namespace GovGateway.Pipeline;
 /// The gateway's decisions inside the SMTP session: who may log in and send where, the policy
 /// verdict at the end of DATA, and the durable hand-off to the spool and the audit log before 250.
 /// </summary>
+/// <param name="answered">Told each transaction's record once it is answered (the metrics count them), with the audit log on or off.</param>
 public sealed class GatewayHandler(
     PolicyHolder policies,
     Spool.Spool spool,
@@ -22,7 +23,8 @@ public sealed class GatewayHandler(
     AccessRules access,
     string hostName,
     ILogger<GatewayHandler> logger,
-    EvaluationGate? evaluation = null) : ISmtpHandler
+    EvaluationGate? evaluation = null,
+    Action<AuditTransaction>? answered = null) : ISmtpHandler
 {
     private const string StateKey = "gateway.transaction";
 
@@ -156,7 +158,7 @@ public sealed class GatewayHandler(
                     // before delivery can see the message, which keeps the file until the journal has it). Should
                     // the spool fail, only "failed" is recorded and the client gets a 4xx.
                     // Built for the audit log and the message's log line; neither wanted (an audit-off benchmark): skipped.
-                    var transaction = audit is not null || logger.IsEnabled(LogLevel.Information)
+                    var transaction = audit is not null || answered is not null || logger.IsEnabled(LogLevel.Information)
                         ? AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
                             spoolEnvelope.Recipients.Select(r => r.Address).ToList())
                         : null;
@@ -166,7 +168,11 @@ public sealed class GatewayHandler(
                     // Held back from delivery until the engine says the 250 reached the client (OnReplySent), or withdrawn
                     // when it did not (OnReplyFailedAsync): a client that never saw its 250 sends again.
                     state.Held = await spool.CommitHeldAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
-                    if (transaction is not null) MessageLog.Transaction(logger, transaction);
+                    if (transaction is not null)
+                    {
+                        MessageLog.Transaction(logger, transaction);
+                        answered?.Invoke(transaction);
+                    }
                     return reply;
                 }
             }
@@ -345,6 +351,7 @@ public sealed class GatewayHandler(
     private ValueTask RecordAsync(AuditTransaction record, CancellationToken ct)
     {
         MessageLog.Transaction(logger, record);
+        answered?.Invoke(record);
         return audit is null ? ValueTask.CompletedTask : audit.AppendAsync(record, ct);
     }
 

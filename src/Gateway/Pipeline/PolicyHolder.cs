@@ -10,6 +10,7 @@ namespace GovGateway.Pipeline;
 public sealed class PolicyHolder : IDisposable
 {
     private readonly string _configDir;
+    private readonly ICrlFetcher? _crlFetcher;
     private readonly ILogger _logger;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _debounce;
@@ -18,9 +19,10 @@ public sealed class PolicyHolder : IDisposable
     // Set by a reload that failed, so the next good one says the policy is good again.
     private bool _lastReloadFailed;
 
-    private PolicyHolder(string configDir, Policy initial, ILogger logger, bool watch)
+    private PolicyHolder(string configDir, Policy initial, ILogger logger, bool watch, ICrlFetcher? crlFetcher)
     {
         _configDir = configDir;
+        _crlFetcher = crlFetcher;
         _current = initial;
         _logger = logger;
         // Editors write a file in several steps; wait for the burst to end before reloading.
@@ -42,17 +44,24 @@ public sealed class PolicyHolder : IDisposable
 
     public Policy Current => _current;
 
+    /// <summary>When the policy in force was loaded (UTC).</summary>
+    public DateTime LoadedUtc { get; private set; } = DateTime.UtcNow;
+
+    /// <summary>The errors of the last reload that failed, and when; empty once a later reload succeeds.</summary>
+    public (IReadOnlyList<PolicyError> Errors, DateTime TimeUtc) LastReloadFailure { get; private set; } = ([], default);
+
     /// <summary>Raised after a reload attempt: the errors, empty when the new policy took effect.</summary>
     public event Action<IReadOnlyList<PolicyError>>? Reloaded;
 
     /// <summary>Loads the policy; a policy with errors never takes effect, so start-up fails with them.</summary>
-    public static PolicyHolder Open(string configDir, ILogger logger, bool watch = true)
+    /// <param name="crlFetcher">Fetches CRLs the trust folder and the documents lack (CrlFetch:Enabled); null keeps the gateway offline.</param>
+    public static PolicyHolder Open(string configDir, ILogger logger, bool watch = true, ICrlFetcher? crlFetcher = null)
     {
-        var result = PolicyLoader.Load(configDir);
+        var result = PolicyLoader.Load(configDir, TimeProvider.System, crlFetcher);
         if (result.Policy is null || result.Errors.Count > 0)
             throw new PolicyLoadException(result.Errors);
         logger.LogInformation("Policy {Version} loaded from {ConfigDir}", result.Policy.Version, configDir);
-        return new PolicyHolder(configDir, result.Policy, logger, watch);
+        return new PolicyHolder(configDir, result.Policy, logger, watch, crlFetcher);
     }
 
     private void OnChanged(object sender, FileSystemEventArgs e)
@@ -82,13 +91,14 @@ public sealed class PolicyHolder : IDisposable
             PolicyLoadResult result;
             try
             {
-                result = PolicyLoader.Load(_configDir);
+                result = PolicyLoader.Load(_configDir, TimeProvider.System, _crlFetcher);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 _logger.LogError("Policy reload failed: {Error}; the policy {Version} stays in force", ex.Message, _current.Version);
                 _lastReloadFailed = true;
                 var error = new[] { new PolicyError(Path.Combine(_configDir, "policy.yaml"), 0, 0, ex.Message) };
+                LastReloadFailure = (error, DateTime.UtcNow);
                 Reloaded?.Invoke(error);
                 return error;
             }
@@ -98,6 +108,7 @@ public sealed class PolicyHolder : IDisposable
                     _logger.LogError("Policy error {Error}", error.ToString());
                 _logger.LogError("The edited policy has {Count} error(s) and was not used; policy {Version} stays in force", result.Errors.Count, _current.Version);
                 _lastReloadFailed = true;
+                LastReloadFailure = (result.Errors, DateTime.UtcNow);
                 Reloaded?.Invoke(result.Errors);
                 return result.Errors;
             }
@@ -106,6 +117,8 @@ public sealed class PolicyHolder : IDisposable
             else if (result.Policy.Version != _current.Version)
                 _logger.LogInformation("Policy reloaded: {Old} -> {New}", _current.Version, result.Policy.Version);
             _lastReloadFailed = false;
+            LastReloadFailure = ([], default);
+            if (result.Policy.Version != _current.Version) LoadedUtc = DateTime.UtcNow;
             _current = result.Policy;
             Reloaded?.Invoke([]);
             return [];

@@ -32,6 +32,18 @@ public static class QueueId
         return new string(id);
     }
 
+    /// <summary>The moment the id was made (to the millisecond): when the message it names was accepted.</summary>
+    public static bool TryGetTime(string? id, out DateTime utc)
+    {
+        utc = default;
+        if (!IsValid(id)) return false;
+        long ms = 0;
+        for (var i = 0; i < 10; i++) ms = (ms << 5) | (long)Alphabet.IndexOf(id![i]);
+        if (ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()) return false;
+        utc = DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
+        return true;
+    }
+
     /// <summary>
     /// The two characters a node puts in its queue ids: 10 bits of the SHA-256 of its name (case-insensitive,
     /// as host names are), so the same name always gives the same tag, before and after a restart.

@@ -18,7 +18,13 @@ public static class PolicyLoader
     public static PolicyLoadResult Load(string configDir) => Load(configDir, TimeProvider.System);
 
     /// <summary>As <see cref="Load(string)"/> with a clock for certificate validity (tests).</summary>
-    public static PolicyLoadResult Load(string configDir, TimeProvider clock)
+    public static PolicyLoadResult Load(string configDir, TimeProvider clock) => Load(configDir, clock, null);
+
+    /// <summary>
+    /// As <see cref="Load(string)"/>, with a host's <paramref name="crlFetcher"/> for certificates whose issuer has no
+    /// fresh CRL in the trust folder or the document (null: offline, the default).
+    /// </summary>
+    public static PolicyLoadResult Load(string configDir, TimeProvider clock, ICrlFetcher? crlFetcher)
     {
         var path = Path.Combine(configDir, PolicyFileName);
         byte[] bytes;
@@ -61,7 +67,7 @@ public static class PolicyLoader
         if (errors.Count > 0 || settings is null)
             return new PolicyLoadResult(null, errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList());
         var version = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        return new PolicyLoadResult(new Policy(version, source, settings, rules, trust, clock), errors);
+        return new PolicyLoadResult(new Policy(version, source, settings, rules, trust, clock, crlFetcher), errors);
     }
 
     /// <summary>The shipped default policy (identical to config/policy.yaml).</summary>

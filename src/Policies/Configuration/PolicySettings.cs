@@ -27,6 +27,9 @@ internal sealed record PolicySettings(
     IReadOnlySet<string> BlockedTypes,
     ArchiveLimits Archives)
 {
+    /// <summary>How certificate revocation is judged (policy.yaml <c>signatures:</c>).</summary>
+    public Signatures.Revocation.RevocationSettings Revocation { get; init; } = Signatures.Revocation.RevocationSettings.Default;
+
     public static IReadOnlyList<string> DefaultGovernmentDomains { get; } = ["gov.vn"];
 
     public static IReadOnlyList<string> DefaultSecretStamps { get; } = ["MẬT", "TỐI MẬT", "TUYỆT MẬT"];

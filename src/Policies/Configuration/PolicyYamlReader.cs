@@ -12,7 +12,8 @@ namespace GovGateway.Policies.Configuration;
 /// </summary>
 internal sealed class PolicyYamlReader
 {
-    private static readonly string[] TopKeys = ["version", "domains", "classes", "secret-stamps", "urgency-marks", "attachments", "rules"];
+    private static readonly string[] TopKeys = ["version", "domains", "classes", "secret-stamps", "urgency-marks", "attachments", "signatures", "rules"];
+    private static readonly string[] SignatureKeys = ["crl-grace", "require-revocation-data"];
     private static readonly string[] RuleKeys = ["name", "description", "mode", "when", "action", "message", "add-header", "tag-subject", "copy-to"];
     private static readonly string[] ClassKeys = ["abbreviations", "headings", "filenames", "subjects"];
     private static readonly string[] AttachmentKeys = ["blocked-extensions", "blocked-types", "archive-max-depth", "archive-max-entries", "archive-max-total-size", "archive-max-entry-size"];
@@ -20,7 +21,7 @@ internal sealed class PolicyYamlReader
     [
         "any", "all", "not", "mail-from-in", "mail-from-not-in", "from-in", "from-not-in", "any-recipient-in", "any-recipient-not-in",
         "all-recipients-in", "class", "smime", "pdf-signature", "unsigned", "secret", "blocked-attachment", "encrypted-archive", "unreadable",
-        "attachment-type", "attachment-name", "attachment-size-over", "authenticated", "listener", "urgency",
+        "attachment-type", "attachment-name", "attachment-size-over", "authenticated", "listener", "missing-signature-role", "urgency",
     ];
 
     /// <summary>The gateway's listeners, as Smtp:Listeners names them (the engine reports them in lower case).</summary>
@@ -132,8 +133,35 @@ internal sealed class PolicyYamlReader
 
         var settings = new PolicySettings(matcher, classes, stamps, urgency,
             new HashSet<string>(blockedExt, StringComparer.OrdinalIgnoreCase),
-            new HashSet<string>(blockedTypes, StringComparer.OrdinalIgnoreCase), limits);
+            new HashSet<string>(blockedTypes, StringComparer.OrdinalIgnoreCase), limits) { Revocation = ReadRevocation(Get(root, "signatures")) };
         return (settings, rules);
+    }
+
+    private Signatures.Revocation.RevocationSettings ReadRevocation(YamlNode? node)
+    {
+        var result = Signatures.Revocation.RevocationSettings.Default;
+        if (node is null || AsMapping(node, "signatures") is not { } map) return result;
+        CheckKeys(map, SignatureKeys, "signatures");
+        if (Get(map, "crl-grace") is { } grace && ParseDuration(grace, "signatures.crl-grace") is { } span) result = result with { CrlGrace = span };
+        if (Get(map, "require-revocation-data") is { } require && ReadBool(require, "signatures", "require-revocation-data") is { } required)
+            result = result with { RequireRevocationData = required };
+        return result;
+    }
+
+    /// <summary>Durations like 0, 12h, 2d, 30m; at most 30 days (a longer grace would make revocation meaningless).</summary>
+    private TimeSpan? ParseDuration(YamlNode node, string key)
+    {
+        var text = Scalar(node, key)?.Trim().ToLowerInvariant();
+        if (text is null) return null;
+        if (text == "0") return TimeSpan.Zero;
+        var unit = text.Length > 0 ? text[^1] : ' ';
+        if (unit is 'm' or 'h' or 'd' && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            var span = unit switch { 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), _ => TimeSpan.FromDays(n) };
+            if (span <= TimeSpan.FromDays(30)) return span;
+        }
+        Error(node, $"'{key}' must be a duration such as 0, 30m, 12h or 2d (at most 30 days), not '{text}'");
+        return null;
     }
 
     private IReadOnlyList<ClassKeywords> ReadClasses(YamlNode? node)
@@ -273,6 +301,8 @@ internal sealed class PolicyYamlReader
                 return ReadStatusSet(value, rule, key) is { } smime ? new SmimeCondition(smime) : null;
             case "pdf-signature":
                 return ReadStatusSet(value, rule, key) is { } pdf ? new PdfSignatureCondition(pdf) : null;
+            case "missing-signature-role":
+                return ReadRoleCondition(value, rule, key);
             case "secret": return ReadBool(value, rule, key) is { } secret ? new SecretCondition(secret) : null;
             case "blocked-attachment": return ReadBool(value, rule, key) is { } blocked ? new BlockedAttachmentCondition(blocked) : null;
             case "encrypted-archive": return ReadBool(value, rule, key) is { } enc ? new EncryptedArchiveCondition(enc) : null;
@@ -334,6 +364,33 @@ internal sealed class PolicyYamlReader
         return set;
     }
 
+    /// <summary>missing-signature-role: [signer, organisation], or {roles: [...], classes: [...]} to look only at some documents.</summary>
+    private Condition? ReadRoleCondition(YamlNode value, string rule, string key)
+    {
+        var rolesNode = value;
+        IReadOnlySet<DocumentClass>? classes = null;
+        if (value is YamlMappingNode map)
+        {
+            CheckKeys(map, ["roles", "classes"], $"rule '{rule}': {key}");
+            if (Get(map, "classes") is { } classNode) classes = ReadClassSet(classNode, rule, $"{key}.classes");
+            if (Get(map, "roles") is not { } r)
+            {
+                Error(value, $"rule '{rule}': '{key}' needs 'roles', e.g. roles: [signer, organisation]");
+                return null;
+            }
+            rolesNode = r;
+        }
+        var names = ReadStrings(rolesNode, key, nonEmpty: true);
+        if (names is null) return null;
+        var roles = new HashSet<SignatureRole>();
+        foreach (var name in names)
+        {
+            if (WireNames.TryParseRole(name, out var role) && role != SignatureRole.Timestamp) roles.Add(role);
+            else Error(rolesNode, $"rule '{rule}': unknown signature role '{name}' in '{key}'; expected signer or organisation");
+        }
+        return new MissingSignatureRoleCondition(roles, classes);
+    }
+
     /// <summary>Urgency levels by name; "urgent" is every level above none.</summary>
     private HashSet<Urgency>? ReadUrgencySet(YamlNode node, string rule, string key)
     {
@@ -357,7 +414,7 @@ internal sealed class PolicyYamlReader
         foreach (var name in names)
         {
             if (WireNames.TryParseStatus(name, out var status)) set.Add(status);
-            else Error(node, $"rule '{rule}': unknown signature status '{name}' in '{key}'; expected none, valid, invalid, untrusted, expired, revoked or signer-mismatch");
+            else Error(node, $"rule '{rule}': unknown signature status '{name}' in '{key}'; expected none, valid, invalid, untrusted, expired, revoked, signer-mismatch or unknown");
         }
         return set;
     }

@@ -16,14 +16,17 @@ namespace GovGateway.Policies.Evaluation;
 /// </summary>
 internal sealed partial class MessageAnalyzer
 {
-    public MessageAnalyzer(PolicySettings settings, TrustStore trust, TimeProvider clock)
+    public MessageAnalyzer(PolicySettings settings, TrustStore trust, TimeProvider clock, ICrlFetcher? crlFetcher = null)
     {
         _classifier = new DocumentClassifier(settings);
         _metadata = new MetadataExtractor(_classifier);
         _archives = new ArchiveInspector(settings);
-        _smime = new SmimeVerifier(new CmsVerifier(trust, clock));
-        _pdf = new PdfSignatureVerifier(new CmsVerifier(trust, clock));
+        _smime = new SmimeVerifier(Cms(settings, trust, clock, crlFetcher));
+        _pdf = new PdfSignatureVerifier(Cms(settings, trust, clock, crlFetcher));
     }
+
+    private static CmsVerifier Cms(PolicySettings settings, TrustStore trust, TimeProvider clock, ICrlFetcher? crlFetcher) =>
+        new(new ChainValidator(trust, new Signatures.Revocation.RevocationChecker(trust, settings.Revocation, crlFetcher)), clock);
 
     private const int MaxForwardDepth = 5;
     private static readonly string[] DocumentTypes = ["pdf", "docx", "odt", "ole", "rtf", "text", "tiff", "xlsx", "ods"];

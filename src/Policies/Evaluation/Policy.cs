@@ -20,14 +20,15 @@ public sealed class Policy
     private readonly IReadOnlyList<PolicyRule> _rules;
     private readonly MessageAnalyzer _analyzer;
 
-    internal Policy(string version, string source, PolicySettings settings, IReadOnlyList<PolicyRule> rules, TrustStore trust, TimeProvider clock)
+    internal Policy(string version, string source, PolicySettings settings, IReadOnlyList<PolicyRule> rules, TrustStore trust, TimeProvider clock,
+        ICrlFetcher? crlFetcher = null)
     {
         Version = version;
         Source = source;
         _settings = settings;
         _rules = rules;
         Trust = trust;
-        _analyzer = new MessageAnalyzer(settings, trust, clock);
+        _analyzer = new MessageAnalyzer(settings, trust, clock, crlFetcher);
     }
 
     /// <summary>Hex SHA-256 of the policy file's bytes.</summary>

@@ -12,7 +12,13 @@ public sealed record SmimeReport(
     public static SmimeReport NotSigned { get; } = new(SignatureStatus.None);
 }
 
-/// <summary>One signature found in a PDF.</summary>
+/// <summary>
+/// One signature found in a PDF, in the order of the document's revisions. <see cref="SigningTime"/> is trusted
+/// only when <see cref="SigningTimeSource"/> is "timestamp" (a verified RFC 3161 token); "claimed" is the signer's
+/// own clock (the signing-time attribute or the signature dictionary's /M). <see cref="LaterChanges"/> lists what the
+/// document's later incremental updates changed, each with whether it is permitted (validation data, further
+/// signatures) or not (page content, fonts, ...).
+/// </summary>
 public sealed record PdfSignatureDetail(
     SignatureStatus Status,
     string? SignerSubject,
@@ -21,7 +27,14 @@ public sealed record PdfSignatureDetail(
     DateTimeOffset? SigningTime,
     string? SubFilter,
     bool CoversWholeFile,
-    string? Detail);
+    string? Detail,
+    SignatureRole Role = SignatureRole.Signer,
+    DateTimeOffset? NotBefore = null,
+    DateTimeOffset? NotAfter = null,
+    string? SigningTimeSource = null,
+    string? Revocation = null,
+    string? FieldName = null,
+    IReadOnlyList<string>? LaterChanges = null);
 
 /// <summary>Signatures of one PDF attachment; <see cref="Status"/> is the worst of them.</summary>
 public sealed record PdfSignatureReport(SignatureStatus Status, IReadOnlyList<PdfSignatureDetail> Signatures);

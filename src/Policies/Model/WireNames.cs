@@ -36,8 +36,19 @@ public static class WireNames
         SignatureStatus.Expired => "expired",
         SignatureStatus.Revoked => "revoked",
         SignatureStatus.SignerMismatch => "signer-mismatch",
+        SignatureStatus.Unknown => "unknown",
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
+
+    public static string ToWireName(this SignatureRole value) => value switch
+    {
+        SignatureRole.Signer => "signer",
+        SignatureRole.Organisation => "organisation",
+        SignatureRole.Timestamp => "timestamp",
+        _ => throw new ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    public static bool TryParseRole(string text, out SignatureRole value) => TryParse(text, out value, v => v.ToWireName());
 
     public static string ToWireName(this RuleActionKind value) => value switch
     {

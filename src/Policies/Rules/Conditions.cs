@@ -160,6 +160,33 @@ internal sealed class UnsignedCondition(IReadOnlySet<DocumentClass> classes) : C
     }
 }
 
+/// <summary>
+/// True when an official document (of <c>classes</c>, else of any official class) that is a PDF lacks a valid
+/// signature of one of the roles, e.g. an outgoing report without the organisation's signature after the signer's.
+/// Documents that are not PDFs are left to <see cref="UnsignedCondition"/>.
+/// </summary>
+internal sealed class MissingSignatureRoleCondition(IReadOnlySet<SignatureRole> roles, IReadOnlySet<DocumentClass>? classes) : Condition
+{
+    public override bool? Evaluate(RuleContext context, List<string> details)
+    {
+        if (context.Message is null) return null;
+        var found = false;
+        foreach (var attachment in context.Message.Attachments)
+        {
+            if (attachment.DetectedType != "pdf" || !(classes?.Contains(attachment.Class) ?? attachment.Class.IsOfficialDocument())) continue;
+            var present = attachment.Signature?.Signatures.Where(s => s.Status == SignatureStatus.Valid).Select(s => s.Role).ToHashSet() ?? [];
+            foreach (var role in roles.Where(r => !present.Contains(r)).Order())
+            {
+                found = true;
+                details.Add(role == SignatureRole.Organisation
+                    ? Detail.Bilingual($"{attachment.FileName}: thiếu chữ ký số hợp lệ của cơ quan, tổ chức", $"{attachment.FileName}: no valid signature of the organisation")
+                    : Detail.Bilingual($"{attachment.FileName}: thiếu chữ ký số hợp lệ của người ký", $"{attachment.FileName}: no valid signature of the signer"));
+            }
+        }
+        return found;
+    }
+}
+
 internal sealed class SecretCondition(bool expected) : Condition
 {
     public override bool? Evaluate(RuleContext context, List<string> details)

@@ -24,6 +24,8 @@ internal static class Detail
             $"{what}: the signing certificate's issuer is not trusted"),
         SignatureStatus.Expired => Bilingual($"{what}: chứng thư số đã hết hạn", $"{what}: the signing certificate has expired"),
         SignatureStatus.Revoked => Bilingual($"{what}: chứng thư số đã bị thu hồi", $"{what}: the signing certificate has been revoked"),
+        SignatureStatus.Unknown => Bilingual($"{what}: không xác định được tình trạng thu hồi của chứng thư số (danh sách thu hồi đã cũ hoặc không có)",
+            $"{what}: the signing certificate's revocation status cannot be established (the revocation list is out of date or missing)"),
         SignatureStatus.SignerMismatch => Bilingual($"{what}: người ký không phải người gửi", $"{what}: the signer is not the sender"),
         _ => Bilingual($"{what}: không có chữ ký số", $"{what}: no digital signature"),
     };

@@ -1,41 +1,55 @@
 using Org.BouncyCastle.Asn1.X509;
+using GovGateway.Policies.Signatures.Revocation;
 using Org.BouncyCastle.X509;
 
 namespace GovGateway.Policies.Signatures;
 
-/// <summary>Outcome of validating a signer certificate.</summary>
-internal sealed record ChainResult(SignatureStatus Status, string? Detail, IReadOnlyList<X509Certificate> Chain);
+/// <summary>Outcome of validating a signer certificate; <paramref name="Revocation"/> as <see cref="Revocation.RevocationResult"/> names it.</summary>
+internal sealed record ChainResult(SignatureStatus Status, string? Detail, IReadOnlyList<X509Certificate> Chain, string? Revocation = null);
 
 /// <summary>
 /// Builds and checks the chain from a signer certificate to a trust anchor of the trust folder.
 /// Certificates from the message can be intermediates but never anchors. Each certificate in the
-/// chain must be within its validity period; each is checked against the CRLs held for its issuer
-/// (offline: a CA without a CRL in the folder is not treated as a failure).
+/// chain must be valid at the time the signature has to be judged at (a trusted timestamp's time, else now),
+/// and each below the anchor is looked up in its issuer's CRLs (<see cref="RevocationChecker"/>): every level.
 /// </summary>
-internal sealed class ChainValidator(TrustStore trust)
+internal sealed class ChainValidator(TrustStore trust, RevocationChecker revocation)
 {
     private const int MaxDepth = 8;
 
-    public ChainResult Validate(X509Certificate signer, IReadOnlyCollection<X509Certificate> intermediates, DateTime now)
+    public ChainValidator(TrustStore trust) : this(trust, new RevocationChecker(trust, RevocationSettings.Default, null)) { }
+
+    public ChainResult Validate(X509Certificate signer, IReadOnlyCollection<X509Certificate> intermediates, DateTime now) =>
+        Validate(signer, intermediates, [], now, now);
+
+    /// <param name="validAt">When the signature was made, if a timestamp proves it; else <paramref name="now"/>.</param>
+    public ChainResult Validate(X509Certificate signer, IReadOnlyCollection<X509Certificate> intermediates, IReadOnlyCollection<X509Crl> carriedCrls,
+        DateTime validAt, DateTime now)
     {
         var chain = BuildChain(signer, intermediates);
         if (chain is null)
             return new ChainResult(SignatureStatus.Untrusted, $"no chain to a trusted root for issuer '{signer.IssuerDN}'", [signer]);
 
         // Revocation before expiry: a revoked certificate is the more important fact to report.
+        RevocationResult? unknown = null;
+        var state = RevocationResult.Good;
         for (var i = 0; i < chain.Count - 1; i++)
         {
-            if (IsRevoked(chain[i], chain[i + 1], now) is { } when)
-                return new ChainResult(SignatureStatus.Revoked, $"certificate '{chain[i].SubjectDN}' (serial {chain[i].SerialNumber.ToString(16)}) revoked on {when:yyyy-MM-dd}", chain);
+            var result = revocation.Check(chain[i], chain[i + 1], carriedCrls, validAt, now);
+            if (result.State == RevocationResult.Revoked)
+                return new ChainResult(SignatureStatus.Revoked, result.Detail, chain, result.State);
+            if (result.State == RevocationResult.Unknown) unknown ??= result;
+            if (result.State == RevocationResult.NotChecked) state = RevocationResult.NotChecked;
         }
         foreach (var cert in chain)
         {
-            if (now > cert.NotAfter.ToUniversalTime())
-                return new ChainResult(SignatureStatus.Expired, $"certificate '{cert.SubjectDN}' expired on {cert.NotAfter:yyyy-MM-dd}", chain);
-            if (now < cert.NotBefore.ToUniversalTime())
-                return new ChainResult(SignatureStatus.Expired, $"certificate '{cert.SubjectDN}' is not valid before {cert.NotBefore:yyyy-MM-dd}", chain);
+            if (validAt > cert.NotAfter.ToUniversalTime())
+                return new ChainResult(SignatureStatus.Expired, $"certificate '{cert.SubjectDN}' expired on {cert.NotAfter:yyyy-MM-dd}", chain, unknown?.State ?? state);
+            if (validAt < cert.NotBefore.ToUniversalTime())
+                return new ChainResult(SignatureStatus.Expired, $"certificate '{cert.SubjectDN}' is not valid before {cert.NotBefore:yyyy-MM-dd}", chain, unknown?.State ?? state);
         }
-        return new ChainResult(SignatureStatus.Valid, null, chain);
+        if (unknown is not null) return new ChainResult(SignatureStatus.Unknown, unknown.Detail, chain, unknown.State);
+        return new ChainResult(SignatureStatus.Valid, null, chain, state);
     }
 
     /// <summary>Signer first, anchor last; null when no path reaches an anchor.</summary>
@@ -70,33 +84,16 @@ internal sealed class ChainValidator(TrustStore trust)
             cert.Verify(issuer.GetPublicKey());
             return true;
         }
-        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException
-                                     or Org.BouncyCastle.Security.Certificates.CertificateException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (IsVerifyError(ex))
         {
             return false;
         }
     }
 
-    /// <summary>Revocation date when a CRL signed by the issuer lists the certificate, else null.</summary>
-    private DateTime? IsRevoked(X509Certificate cert, X509Certificate issuer, DateTime now)
-    {
-        foreach (var crl in trust.Crls)
-        {
-            if (!crl.IssuerDN.Equivalent(issuer.SubjectDN)) continue;
-            try
-            {
-                crl.Verify(issuer.GetPublicKey());
-            }
-            catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException
-                                         or Org.BouncyCastle.Security.Certificates.CrlException or InvalidOperationException or ArgumentException)
-            {
-                continue; // a CRL that does not verify with this issuer says nothing about it
-            }
-            var entry = crl.GetRevokedCertificate(cert.SerialNumber);
-            if (entry is not null && entry.RevocationDate.ToUniversalTime() <= now) return entry.RevocationDate;
-        }
-        return null;
-    }
+    internal static bool IsVerifyError(Exception ex) =>
+        ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException
+            or Org.BouncyCastle.Security.Certificates.CrlException or Org.BouncyCastle.Security.Certificates.CertificateException
+            or InvalidOperationException or ArgumentException;
 
     /// <summary>E-mail addresses in the certificate: subjectAltName rfc822Name entries and the subject's E= attribute.</summary>
     public static IReadOnlyList<string> EmailAddresses(X509Certificate cert)

@@ -1,25 +1,27 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using GovGateway.Policies.Signatures.Pdf;
 using Org.BouncyCastle.Cms;
 
 namespace GovGateway.Policies.Signatures;
 
 /// <summary>
-/// Finds the signatures in a PDF (each signature dictionary's /ByteRange and /Contents), verifies
-/// each CMS over its byte ranges, applies the trust/CRL/expiry rules, and checks that the latest
-/// signature covers the whole file except its own hole: anything appended after signing (an
-/// incremental update) makes the document <see cref="SignatureStatus.Invalid"/>.
+/// Judges a PDF's signatures as a PAdES validator does. Each signature is found through the form's signature fields
+/// (its own /V dictionary: /ByteRange, /Contents, /SubFilter), its CMS is verified over its byte ranges with the
+/// trust/revocation/expiry rules and any signature timestamp, and what the document's later incremental updates
+/// changed is judged by <see cref="RevisionComparer"/>: validation data and further signatures are allowed, a change
+/// to what was signed makes that signature <see cref="SignatureStatus.Invalid"/>. Document timestamps
+/// (ETSI.RFC3161) are verified as RFC 3161 tokens over their byte ranges.
 /// </summary>
 internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
 {
-    // Both run over the sender's bytes, so without backtracking (linear time whatever the PDF holds).
+    // Runs over the sender's bytes, so without backtracking (linear time whatever the PDF holds).
     [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ByteRange();
 
-    [GeneratedRegex(@"/SubFilter\s*/([A-Za-z0-9.#_-]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex SubFilter();
-
-    private static readonly string[] Supported = ["adbe.pkcs7.detached", "ETSI.CAdES.detached"];
+    private const string Cades = "ETSI.CAdES.detached";
+    private const string DocumentTimestamp = "ETSI.RFC3161";
+    private static readonly string[] Supported = ["adbe.pkcs7.detached", Cades, DocumentTimestamp];
 
     /// <summary>Largest signature value (the /Contents hex string) read; real ones are tens of kilobytes.</summary>
     internal const int MaxSignatureHexBytes = 4 * 1024 * 1024;
@@ -28,36 +30,38 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
     private const int ByteRangeWindow = 8192;
 
     /// <summary>
-    /// Null when the PDF has no signature. The PDF is never held in memory: it is scanned in chunks for signature
-    /// dictionaries, each signature's byte ranges are hashed as they are read from <paramref name="pdf"/>, and only the
-    /// small parts are read whole (the text around each "/ByteRange", the /Contents hex string holding the CMS).
+    /// Null when the PDF has no signature. The PDF is never held in memory: a quick scan for signature values decides
+    /// whether to open its structure at all, PdfPig reads objects from <paramref name="pdf"/> as needed, and each
+    /// signature's byte ranges are hashed as they are read.
     /// </summary>
     public PdfSignatureReport? Verify(Stream pdf)
     {
-        var length = pdf.Length;
-        var found = new List<(long Start, long Length1, long Start2, long Length2, long Position)>();
-        foreach (var (position, m) in ByteRanges(pdf))
-        {
-            if (!long.TryParse(m.Groups[1].Value, out var a) || !long.TryParse(m.Groups[2].Value, out var b) ||
-                !long.TryParse(m.Groups[3].Value, out var c) || !long.TryParse(m.Groups[4].Value, out var d)) continue;
-            // Placeholders ("/ByteRange [0 0 0 0]") of unsigned forms are not signatures.
-            if (b == 0 && c == 0 && d == 0) continue;
-            found.Add((a, b, c, d, position));
-        }
+        // Placeholders ("/ByteRange [0 0 0 0]") of unsigned forms are not signatures.
+        var values = ByteRanges(pdf).Count(m => !(Zero(m.Match, 2) && Zero(m.Match, 3) && Zero(m.Match, 4)));
         pdf.Position = 0;
-        if (found.Count == 0) return null;
+        if (values == 0) return null;
+        try
+        {
+            using var document = PdfSignatureDocument.Open(pdf, out var why);
+            if (document is null)
+                return Single(Fail($"the PDF's structure cannot be read ({why}), so what its signatures cover cannot be told"));
+            var fields = document.SignatureFields().OrderBy(f => f.End).ToList();
+            if (fields.Count == 0)
+                return Single(Fail("the file holds a signature value (/ByteRange) that no signature field of its form refers to"));
+            var evidence = document.ValidationData();
+            var permission = fields.Select(f => f.DocMdpPermission).FirstOrDefault(p => p is not null);
+            var revisions = new Dictionary<long, (IReadOnlyList<RevisionChange>? Changes, string? Why)>();
+            var details = fields.Select(f => VerifyOne(pdf, document, f, evidence, permission, revisions)).ToList();
+            return new PdfSignatureReport(Worst(details.Select(d => d.Status)), details);
+        }
+        finally
+        {
+            pdf.Position = 0;
+        }
 
-        var latestEnd = found.Max(f => f.Start2 + f.Length2);
-        var details = new List<PdfSignatureDetail>();
-        foreach (var range in found)
-        {
-            var subFilter = NearestSubFilter(pdf, range.Position);
-            var covers = range.Start == 0 && range.Start2 + range.Length2 == length;
-            details.Add(VerifyOne(pdf, range.Start, range.Length1, range.Start2, range.Length2, subFilter, covers,
-                isLatest: range.Start2 + range.Length2 == latestEnd));
-        }
-        pdf.Position = 0;
-        return new PdfSignatureReport(Worst(details.Select(d => d.Status)), details);
+        static bool Zero(Match m, int group) => m.Groups[group].Value.Trim('0').Length == 0;
+        static PdfSignatureReport Single(PdfSignatureDetail detail) => new(detail.Status, [detail]);
+        static PdfSignatureDetail Fail(string why) => new(SignatureStatus.Invalid, null, null, null, null, null, false, why);
     }
 
     /// <summary>Null when the PDF has no signature (for callers that hold the bytes anyway, such as the fuzzing harness).</summary>
@@ -105,26 +109,22 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
         return hits;
     }
 
-    private static string ReadLatin1(Stream data, long from, int count)
+    private PdfSignatureDetail VerifyOne(Stream pdf, PdfSignatureDocument document, PdfSignatureField field, CarriedEvidence evidence, int? permission,
+        Dictionary<long, (IReadOnlyList<RevisionChange>? Changes, string? Why)> revisions)
     {
-        if (from < 0 || from >= data.Length) return string.Empty;
-        var buffer = new byte[(int)Math.Min(count, data.Length - from)];
-        data.Position = from;
-        data.ReadExactly(buffer);
-        return Encoding.Latin1.GetString(buffer);
-    }
-
-    private PdfSignatureDetail VerifyOne(Stream pdf, long a, long b, long c, long d, string? subFilter, bool covers, bool isLatest)
-    {
-        PdfSignatureDetail Fail(string why) => new(SignatureStatus.Invalid, null, null, null, null, subFilter, covers, why);
         var length = pdf.Length;
+        var (a, b, c, d) = (field.ByteRange[0], field.ByteRange[1], field.ByteRange[2], field.ByteRange[3]);
+        var subFilter = field.SubFilter;
+        var covers = a == 0 && c + d == length;
+        var role = field.IsDocumentTimestamp ? SignatureRole.Timestamp : SignatureRole.Signer;
+        PdfSignatureDetail Fail(string why) => new(SignatureStatus.Invalid, null, null, null, null, subFilter, covers, why, role, FieldName: field.Name);
 
         // Each bound is checked against the file length on its own: the numbers come from the file and can be
         // anything up to long.MaxValue, so a sum such as c + d could wrap around and pass (found writing the fuzzing harness).
         if (a != 0 || b <= 0 || b >= length || c < b + 2 || c > length || d < 0 || d > length - c)
             return Fail("the signature's byte ranges are malformed or point outside the file");
-        if (subFilter is not null && !Supported.Contains(subFilter, StringComparer.Ordinal))
-            return Fail($"unsupported signature type /{subFilter}");
+        if (subFilter is null || !Supported.Contains(subFilter, StringComparer.Ordinal))
+            return Fail(subFilter is null ? "the signature does not say its type (/SubFilter)" : $"unsupported signature type /{subFilter}");
         // The hole must be exactly the hex string <...> holding the signature.
         var holeStart = a + b;
         var holeEnd = c;
@@ -137,41 +137,114 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
             return Fail("the unsigned part of the file is not just the signature value");
         var signature = DecodeHex(hole.AsSpan(1, hole.Length - 2));
         if (signature is null) return Fail("the signature value is not valid hexadecimal");
+        if (field.Contents is null || !TrimZeros(field.Contents).SequenceEqual(TrimZeros(signature)))
+            return Fail("the signature value in the byte ranges' gap is not the one in the signature field's dictionary");
+        if (!EndsAtRevision(pdf, c + d))
+            return Fail("the signed part does not end where a revision of the document ends (%%EOF)");
 
-        // The signed bytes are hashed as BouncyCastle reads them from the file, never copied.
-        var result = cms.Verify(signature, new StreamRanges(pdf, [(a, b), (c, d)]));
+        var ranges = new StreamRanges(pdf, [(a, b), (c, d)]);
+        CmsResult result;
+        if (field.IsDocumentTimestamp)
+        {
+            var stamp = cms.Timestamps.Verify(signature, oid => ranges.Digest(oid), evidence.Certificates, evidence.Crls);
+            result = new CmsResult(stamp.Time is null ? stamp.Status : SignatureStatus.Valid, stamp.Authority, stamp.Time, stamp.Problem,
+                stamp.Time is null ? null : "timestamp");
+        }
+        else
+        {
+            // The signed bytes are hashed as BouncyCastle reads them from the file, never copied.
+            result = cms.Verify(signature, ranges, evidence, requireSigningCertificate: subFilter == Cades);
+            if (result.Signer is not null) role = SignerRoles.Of(result.Signer);
+        }
+
         var status = result.Status;
         var detail = result.Detail;
-        if (status == SignatureStatus.Valid && isLatest && !covers)
+        IReadOnlyList<string>? later = null;
+        if (!covers)
         {
-            status = SignatureStatus.Invalid;
-            detail = $"the document was changed after signing ({length - (c + d)} bytes added after the signed part)";
-        }
-        return new PdfSignatureDetail(status, result.Subject, result.Issuer, result.Serial, result.SigningTime, subFilter, covers, detail);
-    }
-
-    private static string? NearestSubFilter(Stream pdf, long position)
-    {
-        // The /SubFilter sits in the same dictionary as /ByteRange; look close by on both sides.
-        var from = Math.Max(0, position - 4096);
-        var window = ReadLatin1(pdf, from, 8192);
-        string? best = null;
-        var bestDistance = long.MaxValue;
-        foreach (Match m in SubFilter().Matches(window))
-        {
-            var distance = Math.Abs(from + m.Index - position);
-            if (distance < bestDistance)
+            if (!revisions.TryGetValue(c + d, out var compared))
+                revisions[c + d] = compared = Compare(document, c + d, permission);
+            if (compared.Changes is null)
             {
-                bestDistance = distance;
-                best = m.Groups[1].Value;
+                status = SignatureStatus.Invalid;
+                detail = $"the revision this signature signed cannot be read ({compared.Why}), so what changed after it cannot be told";
+            }
+            else
+            {
+                later = compared.Changes.Select(ch => ch.ToString()).ToList();
+                var forbidden = compared.Changes.Where(ch => !ch.Allowed).Select(ch => ch.What).ToList();
+                if (forbidden.Count > 0 && status == SignatureStatus.Valid)
+                {
+                    status = SignatureStatus.Invalid;
+                    detail = $"the document was changed after signing: {string.Join("; ", forbidden.Take(5))}";
+                }
             }
         }
-        return best;
+        var signingTime = result.SigningTime;
+        var source = result.TimeSource;
+        if (signingTime is null && ClaimedTime(field.ClaimedTime) is { } claimed)
+        {
+            signingTime = claimed;
+            source = "claimed";
+        }
+        return new PdfSignatureDetail(status, result.Subject, result.Issuer, result.Serial, signingTime, subFilter, covers, detail, role,
+            result.Signer is null ? null : new DateTimeOffset(result.Signer.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+            result.Signer is null ? null : new DateTimeOffset(result.Signer.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+            source, result.Revocation, field.Name, later);
     }
+
+    private static (IReadOnlyList<RevisionChange>? Changes, string? Why) Compare(PdfSignatureDocument document, long end, int? permission)
+    {
+        try
+        {
+            using var revision = document.Revision(end, out var why);
+            if (revision is null) return (null, why);
+            return (new RevisionComparer(revision, document).Compare(permission), null);
+        }
+        catch (Exception ex) when (PdfSignatureDocument.IsPdfError(ex))
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    /// <summary>A revision ends with "%%EOF" and at most an end of line after it.</summary>
+    private static bool EndsAtRevision(Stream pdf, long end)
+    {
+        var take = (int)Math.Min(16, end);
+        var tail = new byte[take];
+        pdf.Position = end - take;
+        pdf.ReadExactly(tail);
+        return tail.AsSpan().TrimEnd("\r\n \0"u8).EndsWith("%%EOF"u8);
+    }
+
+    private static ReadOnlySpan<byte> TrimZeros(byte[] value) => value.AsSpan().TrimEnd((byte)0);
+
+    /// <summary>A PDF date "D:YYYYMMDDHHmmSSOHH'mm'" (ISO 32000-1 7.9.4); null when it is not one.</summary>
+    internal static DateTimeOffset? ClaimedTime(string? text)
+    {
+        if (text is null) return null;
+        var m = PdfDate().Match(text);
+        if (!m.Success) return null;
+        int Part(int group, int fallback) => m.Groups[group].Success ? int.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        try
+        {
+            var offset = m.Groups[7].Value is "+" or "-"
+                ? TimeSpan.FromMinutes((m.Groups[7].Value == "-" ? -1 : 1) * (Part(8, 0) * 60 + Part(9, 0)))
+                : TimeSpan.Zero;
+            return new DateTimeOffset(Part(1, 1), Part(2, 1), Part(3, 1), Part(4, 0), Part(5, 0), Part(6, 0), offset).ToUniversalTime();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex PdfDate();
 
     internal static SignatureStatus Worst(IEnumerable<SignatureStatus> statuses)
     {
-        SignatureStatus[] order = [SignatureStatus.Invalid, SignatureStatus.Revoked, SignatureStatus.Untrusted, SignatureStatus.Expired, SignatureStatus.SignerMismatch, SignatureStatus.Valid];
+        SignatureStatus[] order = [SignatureStatus.Invalid, SignatureStatus.Revoked, SignatureStatus.Untrusted, SignatureStatus.Unknown, SignatureStatus.Expired, SignatureStatus.SignerMismatch, SignatureStatus.Valid];
         var list = statuses.ToList();
         foreach (var status in order)
             if (list.Contains(status)) return status;
@@ -207,6 +280,15 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
     /// <summary>The signed content of a PDF: byte ranges of the file, written to BouncyCastle's digest in 64 KB reads.</summary>
     private sealed class StreamRanges(Stream source, (long Start, long Length)[] ranges) : CmsTypedData
     {
+        /// <summary>The digest of the ranges under <paramref name="algorithm"/> (a document timestamp's imprint).</summary>
+        public byte[] Digest(Org.BouncyCastle.Asn1.DerObjectIdentifier algorithm)
+        {
+            var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(algorithm);
+            using var sink = new Org.BouncyCastle.Crypto.IO.DigestSink(digest);
+            Write(sink);
+            return Org.BouncyCastle.Security.DigestUtilities.DoFinal(digest);
+        }
+
         public Org.BouncyCastle.Asn1.DerObjectIdentifier ContentType => Org.BouncyCastle.Asn1.Cms.CmsObjectIdentifiers.Data;
 
         public void Write(Stream output)

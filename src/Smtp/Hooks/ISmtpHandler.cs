@@ -61,6 +61,12 @@ public interface ISmtpHandler
     ValueTask OnTransactionRefusedAsync(SessionInfo session, Envelope envelope, SmtpReply reply, RefusalReason reason, CancellationToken ct) =>
         ValueTask.CompletedTask;
 
+    /// <summary>
+    /// A connection was closed before it had a session: over its listener's connection budget, or the server is
+    /// stopping (the engine answered it itself). A quick hook on the accept loop: it must not block.
+    /// </summary>
+    void OnConnectionRefused(string listenerName, System.Net.IPEndPoint remote, ConnectionRefusal reason) { }
+
     /// <summary>The connection closed, for whatever reason.</summary>
     void OnDisconnected(SessionInfo session) { }
 }

@@ -52,8 +52,16 @@ public sealed class SmtpServer : IAsyncDisposable
     /// <summary>The actual end point of each listener, by listener name (useful with port 0). Filled by <see cref="StartAsync"/>.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> BoundEndPoints => _bound;
 
+    /// <summary>Listeners that are not accepting connections now (all of them once a stop has begun); empty when all are.</summary>
+    public IReadOnlyList<string> ListenersNotAccepting() =>
+        _listeners.Where(l => _stopping || !_started || l.Loop.IsCompleted).Select(l => l.Context.Listener.Name).ToList();
+
     /// <summary>Sessions currently open.</summary>
     public int ActiveSessions => _sessions.Count;
+
+    /// <summary>Sessions currently open, per listener name (listeners without one are absent).</summary>
+    public IReadOnlyDictionary<string, int> ActiveSessionsByListener() =>
+        _sessions.Keys.GroupBy(s => s.Info.ListenerName).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>Binds every listener and starts accepting. Throws <see cref="SocketException"/> if a port cannot be bound.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -148,12 +156,14 @@ public sealed class SmtpServer : IAsyncDisposable
         if (_stopping)
         {
             Refuse(client, plaintext ? _shuttingDown : null);
+            Refused(context, remote, ConnectionRefusal.ShuttingDown);
             return;
         }
         if (context.Listener.ProxyProtocol && !context.Listener.IsTrustedProxy(remote.Address))
         {
             Log.UntrustedProxy(_logger, remote, context.Listener.Name);
             Refuse(client, plaintext ? _proxyRequired : null);
+            Refused(context, remote, ConnectionRefusal.UntrustedProxy);
             return;
         }
         var limiter = context.Connections;
@@ -164,6 +174,7 @@ public sealed class SmtpServer : IAsyncDisposable
             Log.ConnectionLimit(_logger, remote);
             // Implicit-TLS clients would not understand a plaintext reply; they just see the close.
             Refuse(client, plaintext ? _tooManyConnections : null);
+            Refused(context, remote, ConnectionRefusal.TooManyConnections);
             return;
         }
 
@@ -192,6 +203,12 @@ public sealed class SmtpServer : IAsyncDisposable
         });
         _sessions[session] = run;
         started.SetResult();
+    }
+
+    private void Refused(SessionContext context, IPEndPoint remote, ConnectionRefusal reason)
+    {
+        try { _handler.OnConnectionRefused(context.Listener.Name, remote, reason); }
+        catch (Exception e) { Log.HookFailed(_logger, "-", "OnConnectionRefused", e); }
     }
 
     private static void Refuse(Socket client, byte[]? reply)

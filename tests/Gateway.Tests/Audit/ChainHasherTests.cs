@@ -103,7 +103,7 @@ public class ChainHasherTests
                 var t when t == typeof(int?) => (int?)(100 * n + i),
                 var t when t == typeof(int) => 100 * n + i,
                 var t when t == typeof(bool) => true,
-                var t when t == typeof(DateTime) => new DateTime(2026, 12, 1, 8, 30, i, DateTimeKind.Utc).AddTicks(1_200_000 + 1234),
+                var t when t == typeof(DateTime) || t == typeof(DateTime?) => new DateTime(2026, 12, 1, 8, 30, i, DateTimeKind.Utc).AddTicks(1_200_000 + 1234),
                 var t when t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>) => List(t.GetGenericArguments()[0], n * 10 + i),
                 var t when t.IsClass => Fill(t, n * 10 + i),
                 var t => throw new AssertionException($"Fill does not know {t} ({type.Name}.{p.Name}): teach it, and CanonicalWriter"),

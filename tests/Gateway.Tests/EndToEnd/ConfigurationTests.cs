@@ -59,6 +59,11 @@ public sealed class ConfigurationTests
         Assert.That(result.ExitCode, Is.EqualTo(1), result.All);
         Assert.That(result.StdErr, Does.Contain("unknown setting 'Delivery:Upstream:Hots'. Did you mean 'Delivery:Upstream:Host'?"));
 
+        // A mistyped value of a choice is named with the nearest value, not the binder's .NET type name.
+        result = await Gateway(Run("--Audit:Store=Postgres"));
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.All);
+        Assert.That(result.StdErr, Does.Contain("'Postgres' is not a value of 'Audit:Store'. Did you mean 'PostgreSQL'? Values: LiteDB, PostgreSQL."));
+
         // In appsettings.json too, deep inside a listener; Logging is .NET's and free-form.
         var settings = Path.Combine(_config, "appsettings.json");
         File.WriteAllText(settings, File.ReadAllText(settings).Replace("\"MaxRecipients\"", "\"MaxRecipient\"")

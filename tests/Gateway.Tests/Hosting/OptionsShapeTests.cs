@@ -67,6 +67,7 @@ public sealed class OptionsShapeTests
         ("Evaluation", c => GovGateway.Pipeline.EvaluationOptions.FromConfiguration(c)),
         ("Node", c => NodeOptions.FromConfiguration(c)),
         ("Console", c => GovGateway.WebConsole.ConsoleOptions.FromConfiguration(c)),
+        ("CrlFetch", c => GovGateway.Revocation.CrlFetchOptions.FromConfiguration(c)),
     ];
 
     [Test]

@@ -19,7 +19,10 @@ public static class TestPdf
 
     /// <summary>A PDF signed by <paramref name="signer"/> (adbe.pkcs7.detached, or ETSI.CAdES.detached).</summary>
     /// <param name="paddingBytes">Size of an extra incompressible stream (like an embedded scan image) to reach realistic file sizes.</param>
-    public static byte[] CreateSigned(Identity signer, string[] lines, string subFilter = "adbe.pkcs7.detached", IEnumerable<X509Certificate>? extraCertificates = null, int paddingBytes = 0)
+    /// <param name="timestamp">Makes an RFC 3161 token over the signature value (see <see cref="OpensslTsa"/>); it becomes the signature-time-stamp attribute.</param>
+    /// <param name="crls">CRLs to put into the CMS's own CRL set.</param>
+    public static byte[] CreateSigned(Identity signer, string[] lines, string subFilter = "adbe.pkcs7.detached", IEnumerable<X509Certificate>? extraCertificates = null, int paddingBytes = 0,
+        Func<byte[], byte[]>? timestamp = null, IEnumerable<X509Crl>? crls = null)
     {
         var pdf = Build(lines, signatureField: true, out var byteRangeOffset, out var contentsOffset, subFilter, paddingBytes);
         var a = 0;
@@ -35,7 +38,10 @@ public static class TestPdf
         var signedBytes = new byte[b + d];
         Buffer.BlockCopy(pdf, a, signedBytes, 0, b);
         Buffer.BlockCopy(pdf, c, signedBytes, b, d);
-        var cms = SignDetached(signer, signedBytes, extraCertificates);
+        // A document timestamp (PAdES B-LTA) is the TSA's token over the byte ranges themselves.
+        var cms = subFilter == "ETSI.RFC3161"
+            ? (timestamp ?? throw new ArgumentException("a document timestamp needs a TSA", nameof(timestamp)))(signedBytes)
+            : SignDetached(signer, signedBytes, extraCertificates, subFilter == "ETSI.CAdES.detached", timestamp, crls);
         var hex = Convert.ToHexString(cms);
         if (hex.Length > ContentsHexLength) throw new InvalidOperationException("signature too large for placeholder");
         var hexBytes = Encoding.ASCII.GetBytes(hex);
@@ -43,14 +49,45 @@ public static class TestPdf
         return pdf;
     }
 
-    /// <summary>Detached CMS SignedData with signed attributes (content type, digest, signing time) and the chain.</summary>
-    public static byte[] SignDetached(Identity signer, byte[] content, IEnumerable<X509Certificate>? extraCertificates = null)
+    /// <summary>
+    /// Detached CMS SignedData with signed attributes (content type, digest, signing time) and the chain; for CAdES
+    /// also signing-certificate-v2 (ESS, SHA-256 of the signer's certificate), as ETSI EN 319 122 requires.
+    /// </summary>
+    public static byte[] SignDetached(Identity signer, byte[] content, IEnumerable<X509Certificate>? extraCertificates = null, bool cades = false,
+        Func<byte[], byte[]>? timestamp = null, IEnumerable<X509Crl>? crls = null)
     {
         var generator = new CmsSignedDataGenerator();
-        generator.AddSigner(signer.Key, signer.Certificate, CmsSignedGenerator.DigestSha256);
+        if (cades)
+        {
+            var id = new Org.BouncyCastle.Asn1.Ess.EssCertIDv2(Org.BouncyCastle.Security.DigestUtilities.CalculateDigest("SHA-256", signer.Certificate.GetEncoded()));
+            var attribute = new Org.BouncyCastle.Asn1.Cms.Attribute(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.IdAASigningCertificateV2,
+                new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.Ess.SigningCertificateV2(new[] { id })));
+            var table = new Org.BouncyCastle.Asn1.Cms.AttributeTable(new Org.BouncyCastle.Asn1.Asn1EncodableVector(attribute));
+            generator.AddSigner(signer.Key, signer.Certificate, CmsSignedGenerator.DigestSha256, table, null);
+        }
+        else
+            generator.AddSigner(signer.Key, signer.Certificate, CmsSignedGenerator.DigestSha256);
         var certs = signer.Chain.Concat(extraCertificates ?? []).ToList();
         generator.AddCertificates(CollectionUtilities.CreateStore(certs));
-        return generator.Generate(new CmsProcessableByteArray(content), false).GetEncoded();
+        if (crls is not null) generator.AddCrls(CollectionUtilities.CreateStore(crls.ToList()));
+        var signed = generator.Generate(new CmsProcessableByteArray(content), false);
+        if (timestamp is not null) signed = AddTimestamp(signed, timestamp);
+        return signed.GetEncoded();
+    }
+
+    /// <summary>Puts a timestamp token over each signer's signature value into its unsigned attributes (as CAdES-T and PAdES B-T do).</summary>
+    public static CmsSignedData AddTimestamp(CmsSignedData signed, Func<byte[], byte[]> timestamp)
+    {
+        var signers = new List<SignerInformation>();
+        foreach (var signer in signed.GetSignerInfos().GetSigners())
+        {
+            var token = Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(timestamp(signer.GetSignature()));
+            var attribute = new Org.BouncyCastle.Asn1.Cms.Attribute(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.IdAASignatureTimeStampToken,
+                new Org.BouncyCastle.Asn1.DerSet(token));
+            signers.Add(SignerInformation.ReplaceUnsignedAttributes(signer,
+                new Org.BouncyCastle.Asn1.Cms.AttributeTable(new Org.BouncyCastle.Asn1.Asn1EncodableVector(attribute))));
+        }
+        return CmsSignedData.ReplaceSigners(signed, new SignerInformationStore(signers));
     }
 
     /// <summary>Appends an incremental update (a changed Info dictionary) after the signed file.</summary>
@@ -68,7 +105,22 @@ public static class TestPdf
         return [.. pdf, .. Encoding.Latin1.GetBytes(sb.ToString())];
     }
 
-    private const string ByteRangePlaceholder = "[0 0000000000 0000000000 0000000000]";
+    // Wide enough for any long, so tests can write hostile byte ranges in place (see WithByteRange).
+    private const string ByteRangePlaceholder = "[0 0000000000000000000 0000000000000000000 0000000000000000000]";
+
+    /// <summary>Writes <paramref name="numbers"/> as the signature's /ByteRange, in place (the file's offsets stay right).</summary>
+    public static byte[] WithByteRange(byte[] pdf, string numbers)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var at = text.IndexOf("/ByteRange [", StringComparison.Ordinal) + "/ByteRange ".Length;
+        var end = at + ByteRangePlaceholder.Length - 1; // the placeholder's width: CreateSigned pads after its own ']'
+        if (at < "/ByteRange ".Length || text[end] != ']') throw new ArgumentException("no signature byte range placeholder in this PDF", nameof(pdf));
+        var replacement = ("[" + numbers).PadRight(end - at) + "]";
+        if (replacement.Length != end - at + 1) throw new ArgumentException("byte range too long for the placeholder", nameof(numbers));
+        var copy = (byte[])pdf.Clone();
+        Encoding.Latin1.GetBytes(replacement).CopyTo(copy, at);
+        return copy;
+    }
 
     private static byte[] Build(string[] lines, bool signatureField, out int byteRangeOffset, out int contentsOffset, string subFilter = "adbe.pkcs7.detached", int paddingBytes = 0)
     {

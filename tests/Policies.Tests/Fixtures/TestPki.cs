@@ -44,6 +44,17 @@ public sealed class TestPki
     public Identity ImpostorRoot { get; }
     public Identity Impostor { get; }
     public X509Crl Crl { get; }
+    /// <summary>The root's CRL (revoking nothing), so that revocation is checked at every level of the chain.</summary>
+    public X509Crl RootCrl { get; }
+    /// <summary>The agency's own certificate (CN names the organisation), as the organisation's signature uses; no e-mail, nonRepudiation only.</summary>
+    public Identity Organisation { get; }
+    /// <summary>A person's certificate with a title, no e-mail address, keyUsage nonRepudiation only (as the government CA issues them).</summary>
+    public Identity Person { get; }
+    /// <summary>A person's certificate naming a CRL distribution point (<see cref="CrlUrl"/>), as the government CA's do.</summary>
+    public Identity WithDistributionPoint { get; }
+    public const string CrlUrl = "http://ca.gov.vn.test/crl/cp-g2-test.crl";
+    /// <summary>A timestamp authority under the root: extendedKeyUsage timeStamping, critical; valid ten years.</summary>
+    public Identity Tsa { get; }
 
     public const string SenderAddress = "vanthu@stttt.hatinh.gov.vn";
 
@@ -60,6 +71,14 @@ public sealed class TestPki
         ImpostorRoot = SelfSigned("CN=RootCA chuyen dung Chinh phu G2 TEST,O=Ban Co yeu Chinh phu,C=VN", now);
         Impostor = Issue(ImpostorRoot, "CN=Gia mao,O=So TTTT Ha Tinh,C=VN", SenderAddress, now.AddDays(-30), now.AddYears(1));
 
+        Organisation = Issue(Intermediate, "CN=Sở Thông tin và Truyền thông tỉnh Hà Tĩnh,O=Sở Thông tin và Truyền thông tỉnh Hà Tĩnh,L=Hà Tĩnh,C=VN", null,
+            now.AddDays(-30), now.AddYears(1), nonRepudiationOnly: true);
+        Person = Issue(Intermediate, "CN=Nguyễn Văn An,T=Giám đốc,O=Sở Thông tin và Truyền thông tỉnh Hà Tĩnh,C=VN", null, now.AddDays(-30), now.AddYears(1),
+            nonRepudiationOnly: true);
+        WithDistributionPoint = Issue(Intermediate, "CN=Trần Văn Bình,O=Sở Thông tin và Truyền thông tỉnh Hà Tĩnh,C=VN", null, now.AddDays(-30), now.AddYears(1),
+            nonRepudiationOnly: true, crlUrl: CrlUrl);
+        Tsa = IssueTsa(Root, "CN=TSA chuyen dung Chinh phu TEST,O=Ban Co yeu Chinh phu,C=VN", now);
+
         var crl = new X509V2CrlGenerator();
         crl.SetIssuerDN(Intermediate.Certificate.SubjectDN);
         crl.SetThisUpdate(now.AddDays(-1));
@@ -68,15 +87,26 @@ public sealed class TestPki
         crl.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(Intermediate.Certificate));
         crl.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(BigInteger.One));
         Crl = crl.Generate(new Asn1SignatureFactory("SHA256WithRSA", Intermediate.Key));
+
+        var rootCrl = new X509V2CrlGenerator();
+        rootCrl.SetIssuerDN(Root.Certificate.SubjectDN);
+        rootCrl.SetThisUpdate(now.AddDays(-1));
+        rootCrl.SetNextUpdate(now.AddDays(30));
+        rootCrl.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(BigInteger.One));
+        RootCrl = rootCrl.Generate(new Asn1SignatureFactory("SHA256WithRSA", Root.Key));
     }
 
-    /// <summary>Writes a configuration folder: optional policy.yaml text, trust/root.pem and trust/intermediate.crl.</summary>
-    public string WriteConfig(string? policyYaml = null, bool withCrl = true)
+    /// <summary>Writes a configuration folder: optional policy.yaml text, trust/root.pem and the CRLs of the intermediate and the root.</summary>
+    public string WriteConfig(string? policyYaml = null, bool withCrl = true) => WriteConfig(policyYaml, withCrl ? [Crl, RootCrl] : []);
+
+    /// <summary>A configuration folder with the root and the given CRLs in trust/.</summary>
+    public string WriteConfig(string? policyYaml, IEnumerable<X509Crl> crls)
     {
         var dir = Path.Combine(Path.GetTempPath(), "policy-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(dir, "trust"));
         File.WriteAllText(Path.Combine(dir, "trust", "root.pem"), Root.CertificatePem);
-        if (withCrl) File.WriteAllBytes(Path.Combine(dir, "trust", "intermediate.crl"), Crl.GetEncoded());
+        var n = 0;
+        foreach (var crl in crls) File.WriteAllBytes(Path.Combine(dir, "trust", $"ca-{++n}.crl"), crl.GetEncoded());
         if (policyYaml is not null) File.WriteAllText(Path.Combine(dir, "policy.yaml"), policyYaml);
         return dir;
     }
@@ -106,7 +136,39 @@ public sealed class TestPki
         return new Identity(cert, key.Private, [cert]);
     }
 
-    private Identity Issue(Identity issuer, string subject, string? email, DateTime notBefore, DateTime notAfter, bool ca = false)
+    /// <summary>A CRL of the intermediate with the given update times (stale lists, lists carried in a document).</summary>
+    public X509Crl IntermediateCrl(DateTime thisUpdate, DateTime nextUpdate, params X509Certificate[] revoked)
+    {
+        var crl = new X509V2CrlGenerator();
+        crl.SetIssuerDN(Intermediate.Certificate.SubjectDN);
+        crl.SetThisUpdate(thisUpdate);
+        crl.SetNextUpdate(nextUpdate);
+        foreach (var cert in revoked) crl.AddCrlEntry(cert.SerialNumber, thisUpdate.AddHours(-1), CrlReason.KeyCompromise);
+        crl.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(Intermediate.Certificate));
+        crl.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(BigInteger.ValueOf(Interlocked.Increment(ref _serial))));
+        return crl.Generate(new Asn1SignatureFactory("SHA256WithRSA", Intermediate.Key));
+    }
+
+    private Identity IssueTsa(Identity issuer, string subject, DateTime now)
+    {
+        var key = NewKey();
+        var gen = new X509V3CertificateGenerator();
+        gen.SetSerialNumber(BigInteger.ValueOf(Interlocked.Increment(ref _serial)));
+        gen.SetIssuerDN(issuer.Certificate.SubjectDN);
+        gen.SetSubjectDN(new X509Name(subject));
+        gen.SetNotBefore(now.AddDays(-30));
+        gen.SetNotAfter(now.AddYears(9));
+        gen.SetPublicKey(key.Public);
+        gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer.Certificate));
+        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(key.Public));
+        gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+        gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.NonRepudiation));
+        gen.AddExtension(X509Extensions.ExtendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeID.id_kp_timeStamping));
+        var cert = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", issuer.Key));
+        return new Identity(cert, key.Private, [cert]);
+    }
+
+    private Identity Issue(Identity issuer, string subject, string? email, DateTime notBefore, DateTime notAfter, bool ca = false, bool nonRepudiationOnly = false, string? crlUrl = null)
     {
         var key = NewKey();
         var gen = new X509V3CertificateGenerator();
@@ -126,9 +188,17 @@ public sealed class TestPki
         else
         {
             gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-            gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.NonRepudiation | KeyUsage.KeyEncipherment));
-            gen.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_emailProtection, KeyPurposeID.id_kp_clientAuth));
+            if (nonRepudiationOnly)
+                gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.NonRepudiation));
+            else
+            {
+                gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.NonRepudiation | KeyUsage.KeyEncipherment));
+                gen.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_emailProtection, KeyPurposeID.id_kp_clientAuth));
+            }
         }
+        if (crlUrl is not null)
+            gen.AddExtension(X509Extensions.CrlDistributionPoints, false, new CrlDistPoint([new DistributionPoint(
+                new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, crlUrl))), null, null)]));
         if (email is not null)
             gen.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.Rfc822Name, email)));
         var cert = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", issuer.Key));

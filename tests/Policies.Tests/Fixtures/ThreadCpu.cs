@@ -30,6 +30,15 @@ public static class ThreadCpu
         return TimeSpan.FromTicks(micros * 10);
     }
 
+    /// <summary>CPU time of the process's waited-for children (RUSAGE_CHILDREN): a peer tool's cost, read before and after it runs.</summary>
+    public static TimeSpan Children()
+    {
+        var usage = new RUsage { Rest = new long[14] };
+        if (!OperatingSystem.IsLinux() || getrusage(-1 /* RUSAGE_CHILDREN */, ref usage) != 0) return TimeSpan.Zero;
+        var micros = (usage.User.Sec + usage.System.Sec) * 1_000_000 + usage.User.Usec + usage.System.Usec;
+        return TimeSpan.FromTicks(micros * 10);
+    }
+
     /// <summary>Runs <paramref name="action"/> and returns the CPU time this thread spent in it.</summary>
     public static TimeSpan Measure(Action action)
     {

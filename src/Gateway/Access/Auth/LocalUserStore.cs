@@ -79,17 +79,22 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
         return file.Users.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
     }
 
-    public LocalUser Add(string name, string password, IEnumerable<string>? aliases = null)
+    /// <summary>The user's roles as the file says now; none (not a local user) when unknown.</summary>
+    public IReadOnlyList<string> RolesOf(string user) =>
+        Current().Users.TryGetValue(UserNames.Key(user), out var entry) ? entry.Roles : [];
+
+    public LocalUser Add(string name, string password, IEnumerable<string>? aliases = null, IEnumerable<string>? roles = null)
     {
         var cleanName = ValidateName(name);
         ValidatePassword(password);
         var cleanAliases = ValidateAliases(aliases ?? []);
+        var cleanRoles = UserRoles.Validate(roles);
         return Update(file =>
         {
             if (file.Users.Any(u => UserNames.Key(u.Name) == UserNames.Key(cleanName)))
                 throw new UsersFileException($"User '{cleanName}' already exists (use 'passwd' to change the password).");
             var now = _time.GetUtcNow();
-            var user = new LocalUser { Name = cleanName, Aliases = cleanAliases, Password = _hasher(password), Created = now, Changed = now };
+            var user = new LocalUser { Name = cleanName, Aliases = cleanAliases, Roles = cleanRoles, Password = _hasher(password), Created = now, Changed = now };
             file.Users.Add(user);
             return user;
         });
@@ -114,6 +119,18 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
         {
             var user = Find(file, name);
             user.Aliases = cleanAliases;
+            user.Changed = _time.GetUtcNow();
+            return user;
+        });
+    }
+
+    public LocalUser SetRoles(string name, IEnumerable<string> roles)
+    {
+        var cleanRoles = UserRoles.Validate(roles);
+        return Update(file =>
+        {
+            var user = Find(file, name);
+            user.Roles = cleanRoles;
             user.Changed = _time.GetUtcNow();
             return user;
         });
@@ -215,6 +232,7 @@ public sealed class LocalUserStore : IAuthenticator, IAliasSource
                 if (string.IsNullOrWhiteSpace(user.Name) || user.Password is null)
                     throw new UsersFileException($"Users file {path} has an entry without a name or password.");
                 user.Aliases ??= [];
+                user.Roles = user.Roles is null or { Count: 0 } ? [UserRoles.Staff] : user.Roles;
             }
             return file;
         }

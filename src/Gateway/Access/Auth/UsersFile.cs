@@ -9,6 +9,8 @@ public sealed class LocalUser
     [JsonPropertyName("name")] public required string Name { get; set; }
     [JsonPropertyName("aliases")] public List<string> Aliases { get; set; } = [];
     [JsonPropertyName("password")] public required PasswordHash Password { get; set; }
+    /// <summary><see cref="UserRoles"/>; a user written before roles existed (none listed) is staff.</summary>
+    [JsonPropertyName("roles")] public List<string> Roles { get; set; } = [UserRoles.Staff];
     [JsonPropertyName("created")] public DateTimeOffset Created { get; set; }
     [JsonPropertyName("changed")] public DateTimeOffset Changed { get; set; }
 }

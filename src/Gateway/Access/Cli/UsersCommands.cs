@@ -25,6 +25,7 @@ public static class UsersCommands
         users.Subcommands.Add(Add(stdin, isTerminal));
         users.Subcommands.Add(Passwd(stdin, isTerminal));
         users.Subcommands.Add(Aliases());
+        users.Subcommands.Add(Roles());
         users.Subcommands.Add(Remove());
         users.Subcommands.Add(List());
         return users;
@@ -35,16 +36,18 @@ public static class UsersCommands
         var cmd = new Command("add", "Add a user (login name, usually the mailbox address). (file: see `gateway users --help`)");
         var name = NameArgument();
         var alias = AliasOption("Another sender address this user may use (repeatable)");
+        var role = RoleOption();
         var password = PasswordOptions(cmd);
         cmd.Arguments.Add(name);
         cmd.Options.Add(alias);
+        cmd.Options.Add(role);
         var paths = CommonOptions.AddTo(cmd);
         cmd.SetAction(r => Run(r, () =>
         {
             var store = Store(paths(r));
             var secret = password.Read(r, stdin, isTerminal);
-            var user = store.Add(r.GetValue(name)!, secret, r.GetValue(alias) ?? []);
-            r.InvocationConfiguration.Output.WriteLine($"Added {user.Name} to {store.Path}");
+            var user = store.Add(r.GetValue(name)!, secret, r.GetValue(alias) ?? [], r.GetValue(role) ?? []);
+            r.InvocationConfiguration.Output.WriteLine($"Added {user.Name} ({string.Join(", ", user.Roles)}) to {store.Path}");
         }));
         return cmd;
     }
@@ -83,6 +86,41 @@ public static class UsersCommands
         return cmd;
     }
 
+    private static Command Roles()
+    {
+        var cmd = new Command("roles", "Replace a user's roles with the --role values given (none: staff, mail only). (file: see `gateway users --help`)");
+        var name = NameArgument();
+        var role = RoleOption();
+        cmd.Arguments.Add(name);
+        cmd.Options.Add(role);
+        var paths = CommonOptions.AddTo(cmd);
+        cmd.SetAction(r => Run(r, () =>
+        {
+            var user = Store(paths(r)).SetRoles(r.GetValue(name)!, r.GetValue(role) ?? []);
+            r.InvocationConfiguration.Output.WriteLine($"Roles of {user.Name}: {string.Join(", ", user.Roles)}");
+        }));
+        return cmd;
+    }
+
+    private static Option<string[]> RoleOption()
+    {
+        var option = new Option<string[]>("--role")
+        {
+            Description = "staff (mail only, the default), auditor (reads and exports the audit log in the console), admin (queue, quarantine, policy in the console); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        // A mistyped role is a usage error naming the nearest one, before anything is read or written.
+        option.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+                if (!UserRoles.All.Contains(value.Trim().ToLowerInvariant()))
+                    result.AddError($"--role '{value}' is not a role; roles are {string.Join(", ", UserRoles.All)}." +
+                                    (CommandLine.Nearest(value, UserRoles.All) is { } near ? $" Did you mean '{near}'?" : ""));
+        });
+        return option;
+    }
+
     private static Command Remove()
     {
         var cmd = new Command("remove", "Remove a user. (file: see `gateway users --help`)");
@@ -111,7 +149,7 @@ public static class UsersCommands
             foreach (var user in list)
             {
                 var aliases = user.Aliases.Count == 0 ? "-" : string.Join(",", user.Aliases);
-                output.WriteLine($"{user.Name}\taliases={aliases}\thash={user.Password.Algorithm}\tchanged={user.Changed.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+                output.WriteLine($"{user.Name}\troles={string.Join(",", user.Roles)}\taliases={aliases}\thash={user.Password.Algorithm}\tchanged={user.Changed.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
             }
         }));
         return cmd;

@@ -1,3 +1,4 @@
+using GovGateway.Cli;
 using GovGateway.Spool;
 
 namespace GovGateway.Audit;
@@ -5,6 +6,24 @@ namespace GovGateway.Audit;
 /// <summary>Records an administrator's command in the audit log before the command takes effect.</summary>
 public static class AdminAuditRecorder
 {
+    private static readonly AsyncLocal<GatewayPaths?> s_paths = new();
+
+    /// <summary>
+    /// The folders of the command being run, so that with no gateway running the action is recorded in the configured
+    /// store (see <see cref="Hosting.AuditSettings.ForVerbs"/>); the queue and quarantine verbs set it around their action.
+    /// </summary>
+    public static IDisposable For(GatewayPaths paths)
+    {
+        var before = s_paths.Value;
+        s_paths.Value = paths;
+        return new Restore(() => s_paths.Value = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     /// <summary>
     /// Records the action in the data folder's audit log, durably, before the caller carries it out: through the running
     /// gateway (which owns the log) over DATA/run/audit.sock, or, when none answers, by opening the log itself.
@@ -29,11 +48,12 @@ public static class AdminAuditRecorder
         }
         try
         {
-            var log = await AuditLog.OpenAsync(dataDir, new AuditOptions { RetentionDays = 0 }, ct: ct).ConfigureAwait(false);
+            var (options, node) = s_paths.Value is { } paths ? Hosting.AuditSettings.ForVerbs(paths) : (new AuditOptions { RetentionDays = 0 }, Environment.MachineName);
+            var log = await AuditLog.OpenAsync(dataDir, options, ct: ct, node: node).ConfigureAwait(false);
             await using (log.ConfigureAwait(false))
                 await log.RecordAdminAsync(action, AdminAction.CurrentUid(), ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditLogUnavailableException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditLogUnavailableException or ArgumentException)
         {
             throw new AdminAuditException($"No gateway answered on {AuditProtocol.SocketPath(dataDir)}, and the audit log could not record this: {ex.Message}", ex);
         }

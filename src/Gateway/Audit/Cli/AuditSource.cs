@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace GovGateway.Audit;
 
 /// <summary>
@@ -25,10 +23,16 @@ internal static class AuditSource
         }
 
         // The verbs read the store the gateway is configured with (a shared PostgreSQL store: every node's records).
-        var configuration = Hosting.RunCommand.BuildConfiguration(paths, []);
-        var options = Hosting.AuditSettings.FromConfiguration(configuration);
-        options.RetentionDays = 0;
-        string node = Hosting.NodeOptions.FromConfiguration(configuration).EffectiveName;
+        AuditOptions options;
+        string node;
+        try
+        {
+            (options, node) = Hosting.AuditSettings.ForVerbs(paths);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw new AuditCliException($"The audit settings in {paths.ConfigDir} are not usable: {ex.Message}");
+        }
         try
         {
             if (options.Store == AuditStoreKind.LiteDB) AuditLog.EnsureExists(dataDir);
@@ -53,6 +57,21 @@ internal static class AuditSource
         }
         await using (log.ConfigureAwait(false))
         {
+            // A stopped gateway's journal may hold records it answered 250 for but never stored (killed before its
+            // writer shipped them): opening queues them, and the answer waits for them, at most Audit:StoreWaitAtStart
+            // when the shared store is away (then it says what it lacks rather than look complete).
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                wait.CancelAfter(options.StoreWaitAtStart);
+                try
+                {
+                    await log.FlushAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"Warning: {log.Backlog} journaled audit records of node {node} are not in the store yet (is it reachable?); this answer lacks them.").ConfigureAwait(false);
+                }
+            }
             try
             {
                 return local(log);

@@ -21,7 +21,7 @@ internal sealed class FilterValues
     }
 
     public static readonly FilterValues Decision = new("--decision",
-        [AuditDecisions.Accepted, AuditDecisions.Rejected, AuditDecisions.Quarantined, AuditDecisions.Failed],
+        [AuditDecisions.Accepted, AuditDecisions.Rejected, AuditDecisions.Quarantined, AuditDecisions.Failed, AuditDecisions.Console],
         new Dictionary<string, string>
         {
             ["accept"] = AuditDecisions.Accepted, ["chap-nhan"] = AuditDecisions.Accepted,

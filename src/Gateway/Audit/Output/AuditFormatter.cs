@@ -63,12 +63,15 @@ public static class AuditFormatter
         if (result.Ok)
         {
             output.WriteLine($"OK: {result.Message}");
-            output.WriteLine($"anchor {result.AnchorSeq}, head {result.HeadSeq} {result.HeadHash}");
+            if (result.Nodes.Count == 0) output.WriteLine($"anchor {result.AnchorSeq}, head {result.HeadSeq} {result.HeadHash}");
+            foreach (var (node, head) in result.NodeHeads) output.WriteLine($"node {node}: head {head}");
         }
         else
         {
-            output.WriteLine($"BROKEN ({result.Problem}) at entry {result.FirstBadSeq}: {result.Message}");
-            output.WriteLine($"{result.Checked} entries verified before it; anchor {result.AnchorSeq}, recorded head {result.HeadSeq}");
+            output.WriteLine($"BROKEN ({result.Problem}) at entry {result.FirstBadSeq}{(result.Node is null ? "" : $" of node {result.Node}")}: {result.Message}");
+            output.WriteLine(result.Node is null
+                ? $"{result.Checked} entries verified before it; anchor {result.AnchorSeq}, recorded head {result.HeadSeq}"
+                : $"{result.Checked} entries verified before it (every node's chain is walked in node order)");
         }
     }
 
@@ -101,7 +104,7 @@ public static class AuditFormatter
     [
         "time_utc", "queue_id", "message_id", "decision", "smtp_reply", "mail_from", "recipients", "header_from", "subject",
         "size", "sha256", "client_ip", "helo", "tls_protocol", "authenticated_user", "listener", "classes", "symbols",
-        "attachments", "smime_status", "smime_signer", "smime_issuer", "smime_serial", "rules", "policy_version", "id", "seq", "time_local",
+        "attachments", "smime_status", "smime_signer", "smime_issuer", "smime_serial", "rules", "policy_version", "id", "seq", "time_local", "node",
     ];
 
     /// <summary>
@@ -124,7 +127,7 @@ public static class AuditFormatter
                 More(t.Attachments.Where(a => a is not null).Select(a => $"{a.Name} [{a.DetectedType}, {a.Class}, {a.SignatureStatus}{(a.Status is null ? "" : $", {a.Status}")}]"), t.AttachmentsOmitted),
                 t.Smime?.Status, t.Smime?.SignerSubject, t.Smime?.Issuer, t.Smime?.Serial,
                 string.Join("; ", t.Rules.Where(h => h is not null).Select(h => $"{h.Rule} ({h.Mode}/{h.Action}): {h.Message}")),
-                t.PolicyVersion, t.Id, r.Seq.ToString(CultureInfo.InvariantCulture), DisplayZone.Iso(t.TimeUtc, zone),
+                t.PolicyVersion, t.Id, r.Seq.ToString(CultureInfo.InvariantCulture), DisplayZone.Iso(t.TimeUtc, zone), r.Node,
             ]);
         }
     }

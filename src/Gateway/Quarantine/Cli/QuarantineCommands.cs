@@ -99,6 +99,7 @@ public static class QuarantineCommands
             var value = r.GetValue(id)!;
             try
             {
+                using var audit = AdminAuditRecorder.For(paths(r));
                 if (action(new QuarantineStore(paths(r).DataDir), value, r.InvocationConfiguration.Output)) return 0;
             }
             catch (AdminAuditException ex)

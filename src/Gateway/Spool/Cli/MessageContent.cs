@@ -39,6 +39,24 @@ public static class MessageContent
             output.WriteLine($"  {Flatten(part.FileName ?? "(no name)")}  [{part.ContentType.MimeType}, {DecodedSize(part)} bytes]");
     }
 
+    /// <summary>The decoded subject and the attachments (name, MIME type, decoded size) of a held message, for the console.</summary>
+    public static (string? Subject, IReadOnlyList<(string Name, string Type, long Size)> Attachments) Summary(Func<Stream> open)
+    {
+        using var stream = open();
+        MimeMessage message;
+        try
+        {
+            message = MimeMessage.Load(stream, persistent: true);
+        }
+        catch (FormatException)
+        {
+            return (null, []);
+        }
+        var parts = message.BodyParts.OfType<MimePart>().Where(p => p.IsAttachment || p.FileName is not null)
+            .Select(p => (Flatten(p.FileName ?? "(no name)"), p.ContentType.MimeType, DecodedSize(p))).ToList();
+        return (message.Subject is null ? null : Flatten(message.Subject), parts);
+    }
+
     /// <summary>
     /// Writes the message's bytes as received to <paramref name="path"/>, readable by its owner only (0600), and never
     /// over an existing file.

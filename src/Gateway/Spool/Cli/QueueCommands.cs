@@ -149,6 +149,7 @@ public static class QueueCommands
             var queueId = r.GetValue(id)!;
             try
             {
+                using var audit = AdminAuditRecorder.For(paths(r));
                 return action(new Spool(paths(r).DataDir), queueId, r.InvocationConfiguration.Output) ? 0 : NotFound(r, queueId);
             }
             catch (AdminAuditException ex)

@@ -1,6 +1,10 @@
 using NUnit.Framework;
 using GovGateway.Audit;
+using System.Collections.Concurrent;
+using Gateway.Tests.Support;
 using GovGateway.Cli;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 
 namespace Gateway.Tests.Audit.Postgres;
 
@@ -82,8 +86,8 @@ public sealed class PostgresStoreTests
         Console.SetOut(output);
         try
         {
-            Assert.That(await Gateway.Tests.Support.Cli.RunAsync(pb, "audit", "query", "--format", "json"), Is.EqualTo(0));
-            Assert.That(await Gateway.Tests.Support.Cli.RunAsync(pb, "audit", "verify"), Is.EqualTo(0));
+            Assert.That(await Support.Cli.RunAsync(pb, "audit", "query", "--format", "json"), Is.EqualTo(0));
+            Assert.That(await Support.Cli.RunAsync(pb, "audit", "verify"), Is.EqualTo(0));
         }
         finally
         {
@@ -171,6 +175,7 @@ public sealed class PostgresStoreTests
             });
             await Task.Delay(2000);
             await _pg.StopServerAsync();
+            int appendedAtStop = Volatile.Read(ref appended);
             await Task.Delay(TimeSpan.FromSeconds(30));
             long backlogWhileDown = log.Backlog;
             int appendedWhileDown = Volatile.Read(ref appended);
@@ -178,7 +183,9 @@ public sealed class PostgresStoreTests
             await Task.Delay(2000);
             stop.Cancel();
             await load;
-            Assert.That(backlogWhileDown, Is.GreaterThan(500), $"records kept coming while PostgreSQL was down ({appendedWhileDown} appended)");
+            // Each transaction recorded while PostgreSQL was down waits in the journal (with its outcome).
+            Assert.That(appendedWhileDown - appendedAtStop, Is.GreaterThan(20), "records kept coming while PostgreSQL was down");
+            Assert.That(backlogWhileDown, Is.GreaterThanOrEqualTo(appendedWhileDown - appendedAtStop), "the backlog counts them");
             await log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.That(log.Backlog, Is.Zero, "the backlog drained");
             Assert.That(log.Verify().Ok, Is.True, log.Verify().Message);
@@ -191,5 +198,93 @@ public sealed class PostgresStoreTests
             Assert.That(await _pg.ScalarAsync<long>("SELECT max(seq) FROM audit_entries"), Is.EqualTo(2L * appended), "no gap, nothing twice");
         });
         Assert.That(Directory.GetFiles(Path.Combine(a.Path, "audit", "journal")), Is.Empty, "journal segments deleted once PostgreSQL held them");
+    }
+
+    [Test, CancelAfter(240_000)]
+    public async Task A_gateway_keeps_answering_250_while_postgres_is_stopped_and_every_accepted_message_is_delivered_and_recorded_once()
+    {
+        await using var upstream = await Upstream.StartNewAsync();
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
+        {
+            ["Node:Name"] = "gw-a",
+            ["Audit:Store"] = "PostgreSQL",
+            ["Audit:ConnectionString"] = _pg.ConnectionString,
+            ["Audit:MinFreeBytes"] = "0",
+            ["Delivery:Upstream:Host"] = "127.0.0.1",
+            ["Delivery:Upstream:Port"] = upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var audit = gateway.Runtime.Audit!;
+        var accepted = new ConcurrentBag<string>();
+        long peakBacklog = 0;
+        using var stop = new CancellationTokenSource();
+        // Bounded load: one client, one message at a time, at most 2,000 messages.
+        var load = Task.Run(async () =>
+        {
+            using var client = new SmtpClient();
+            await client.ConnectAsync("127.0.0.1", gateway.Relay.Port, SecureSocketOptions.None);
+            for (int n = 0; n < 2000 && !stop.IsCancellationRequested; n++)
+            {
+                var message = Mail.Plain($"Báo cáo số {n}", "Nội dung");
+                var reply = await client.SendAsync(message);
+                if (reply.Contains("queued as", StringComparison.Ordinal)) accepted.Add(message.MessageId!);
+                peakBacklog = Math.Max(peakBacklog, audit.Backlog);
+                await Task.Delay(25);
+            }
+            await client.DisconnectAsync(true);
+        });
+        await Task.Delay(2000);
+        await _pg.StopServerAsync();
+        int acceptedAtStop = accepted.Count;
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        int acceptedWhileDown = accepted.Count;
+        await _pg.StartServerAsync();
+        await Task.Delay(2000);
+        await stop.CancelAsync();
+        await load;
+
+        Assert.That(acceptedWhileDown - acceptedAtStop, Is.GreaterThan(10), "the gateway kept answering 250 while PostgreSQL was down");
+        Assert.That(peakBacklog, Is.GreaterThanOrEqualTo(acceptedWhileDown - acceptedAtStop), "the backlog counted what waited in the journal");
+        var received = await upstream.WaitForAsync(accepted.Count, TimeSpan.FromSeconds(60));
+        var receivedIds = received.Select(m => MimeKit.MimeMessage.Load(new MemoryStream(m.Bytes)).MessageId).ToHashSet();
+        Assert.That(accepted.Where(id => !receivedIds.Contains(id)), Is.Empty, "every message answered 250 reached the upstream");
+
+        // Every delivery outcome is journaled too; wait until PostgreSQL holds them all.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // If PostgreSQL was stopped before the gateway's first batch, its tables appear only with the first batch after.
+        while (DateTime.UtcNow < deadline && await StoredDeliveriesAsync() < accepted.Count) await Task.Delay(250);
+        await audit.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(audit.Backlog, Is.Zero, "the backlog drained");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _pg.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE kind = 'transaction' AND decision = 'accepted'"), Is.EqualTo(accepted.Count));
+            Assert.That(await _pg.ScalarAsync<long>("SELECT count(DISTINCT message_id) FROM audit_entries WHERE kind = 'transaction'"), Is.EqualTo(accepted.Count));
+            Assert.That(await _pg.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(accepted.Count));
+            Assert.That(await _pg.ScalarAsync<long>("SELECT max(seq) - count(*) FROM audit_entries WHERE node = 'gw-a'"), Is.Zero, "no gap, nothing twice");
+        });
+        var verify = audit is IAuditReader reader ? reader.Verify() : null;
+        Assert.That(verify?.Ok, Is.True, verify?.Message);
+    }
+
+    [Test]
+    public async Task A_data_folder_holding_a_litedb_log_is_not_switched_to_postgres_silently()
+    {
+        using var a = new TempDataDir();
+        await using (var lite = await AuditLog.OpenAsync(a.Path, AuditTestData.FastOptions()))
+            await lite.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
+        var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a"));
+        Assert.That(ex!.Message, Does.Contain("holds a LiteDB audit log").And.Contain("move the audit folder aside"));
+        Assert.That(await _pg.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'audit_entries'"), Is.Zero, "nothing shipped");
+    }
+
+    private async Task<long> StoredDeliveriesAsync()
+    {
+        try
+        {
+            return await _pg.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE kind = 'delivery'");
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
     }
 }
