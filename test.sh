@@ -8,8 +8,27 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+usage() {
+  cat <<'USAGE'
+Usage: ./test.sh [--no-install] [dotnet test options...]
+  Installs the test peers that are missing (Debian/Ubuntu packages, through sudo when not root), then runs
+  `dotnet test Gateway.sln --logger trx --results-directory TestResults` with the options given, e.g.
+    ./test.sh --filter FullyQualifiedName~Relay
+  --no-install   never call apt-get (tests whose peer is missing fail)
+  -h, --help     this text (`dotnet test --help` lists dotnet's own options)
+USAGE
+}
+
+# Our own options may stand anywhere among dotnet's; everything else goes to `dotnet test` unchanged.
 install=1
-if [ "${1:-}" = "--no-install" ]; then install=0; shift; fi
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-install) install=0 ;;
+    -h|--help|-\?|/\?) usage; exit 0 ;;
+    *) args+=("$arg") ;;
+  esac
+done
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET 10 SDK (dotnet) is needed: https://dot.net" >&2; exit 2; }
 
@@ -44,4 +63,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 swaks --support 2>&1 | grep -q "=== TLS supported" || echo "warning: swaks lacks TLS support (libnet-ssleay-perl)"
 
-exec dotnet test Gateway.sln --logger trx --results-directory TestResults "$@"
+exec dotnet test Gateway.sln --logger trx --results-directory TestResults ${args[@]+"${args[@]}"}

@@ -27,7 +27,7 @@ public static class OptionsBinding
         }
         catch (InvalidOperationException ex)
         {
-            throw new ArgumentException($"{sectionName}: {ex.Message}", ex);
+            throw new ArgumentException(SettingValueProblem.Describe(sectionName, ex) ?? $"{sectionName}: {ex.Message}", ex);
         }
         return options;
     }
