@@ -98,6 +98,12 @@ public static class ConfigurationCheck
             problems.Add($"'{value}' is not a value of '{section.Path}'." + (near is null ? "" : $" Did you mean '{near}'?") + $" Values: {string.Join(", ", names)}.");
             return;
         }
+        if (type == typeof(TimeSpan) && section.Value is { Length: > 0 } span && !span.Contains(':'))
+        {
+            // TimeSpan reads a bare number as days: "ProxyHeaderTimeout=5" would wait five days.
+            problems.Add($"{section.Path}: '{span}' is not a duration: write hh:mm:ss (00:00:05 for 5 seconds) or d.hh:mm:ss; a bare number would be read as days.");
+            return;
+        }
         if (IsScalar(type)) return;
         if (ElementType(type) is { } element)
         {

@@ -32,6 +32,8 @@ public sealed class SettingValueProblemTests
             Assert.That(Problem("Smtp:Listeners:Relay:ProxyProtocol", "yes"), Is.EqualTo("Smtp:Listeners:Relay:ProxyProtocol: 'yes' is not true or false."));
             Assert.That(Problem("Smtp:Listeners:Relay:Port", "25a"), Is.EqualTo("Smtp:Listeners:Relay:Port: '25a' is not a whole number."));
             Assert.That(Problem("Evaluation:Timeout", "30s"), Does.StartWith("Evaluation:Timeout: '30s' is not a duration: write hh:mm:ss"));
+            Assert.That(Problem("Smtp:ProxyHeaderTimeout", "5"), Does.StartWith("Smtp:ProxyHeaderTimeout: '5' is not a duration").And.Contain("read as days"));
+            Assert.That(Problem("Evaluation:Timeout", "30"), Does.StartWith("Evaluation:Timeout: '30' is not a duration"));
         });
     }
 
