@@ -54,6 +54,19 @@ internal static class RecordDetail
             sb.Append("</dl>");
         }
         else sb.Append("<p>Thư không ký S/MIME / The message has no S/MIME signature.</p>");
+        var pdfSignatures = t.Attachments.Where(a => a?.Signatures is { Count: > 0 }).SelectMany(a => a.Signatures!.Select(sig => (a.Name, sig))).ToList();
+        if (pdfSignatures.Count > 0)
+        {
+            sb.Append("<table id=\"pdf-signatures\"><thead><tr><th>Tệp / File</th><th>Vai trò / Role</th><th>Kết quả / Status</th><th>Chủ thể / Subject</th><th>Nơi cấp / Issuer</th><th>Số sê-ri / Serial</th><th>Hiệu lực / Valid</th><th>Thời điểm ký / Signed</th><th>Thu hồi / Revocation</th></tr></thead><tbody>");
+            foreach (var (file, sig) in pdfSignatures)
+            {
+                var validity = sig.NotBefore is { } from && sig.NotAfter is { } to ? $"{context.Local(from)} – {context.Local(to)}" : "—";
+                var source = sig.SigningTimeSource ?? "?";
+                var signed = sig.SigningTime is { } at ? $"{context.Local(at)} ({source})" : "—";
+                sb.Append($"<tr><td>{E(file)}</td><td>{E(sig.Role)}</td><td>{E(sig.Status)}</td><td>{E(sig.Subject)}</td><td>{E(sig.Issuer)}</td><td>{E(sig.Serial)}</td><td>{E(validity)}</td><td>{E(signed)}</td><td>{E(sig.Revocation)}</td></tr>");
+            }
+            sb.Append("</tbody></table>");
+        }
         sb.Append($"<p>Tóm tắt / Summary: {E(SignatureWords.Summary(t))}</p></section>");
 
         sb.Append("<section id=\"rules\"><h2>Quy tắc khớp / Rules matched</h2><table><thead><tr><th>Quy tắc / Rule</th><th>Chế độ / Mode</th><th>Hành động / Action</th><th>Thông điệp / Message</th></tr></thead><tbody>");
