@@ -101,7 +101,7 @@ public static class ConfigurationCheck
         if (type == typeof(TimeSpan) && section.Value is { Length: > 0 } span && !span.Contains(':'))
         {
             // TimeSpan reads a bare number as days: "ProxyHeaderTimeout=5" would wait five days.
-            problems.Add($"{section.Path}: '{span}' is not a duration: write hh:mm:ss (00:00:05 for 5 seconds) or d.hh:mm:ss; a bare number would be read as days.");
+            problems.Add($"{section.Path}: '{span}' {SettingValueProblem.NotADuration} A bare number would be read as days.");
             return;
         }
         if (IsScalar(type)) return;

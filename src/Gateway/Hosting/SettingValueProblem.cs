@@ -11,6 +11,9 @@ namespace GovGateway.Hosting;
 /// </summary>
 public static partial class SettingValueProblem
 {
+    /// <summary>What a duration setting takes, said the same way for a value that does not parse and for a bare number.</summary>
+    internal const string NotADuration = "is not a duration: write hh:mm:ss (00:00:30) or d.hh:mm:ss (5.00:00:00).";
+
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<path>[^']*)' to type '(?<type>[^']+)'", RegexOptions.Singleline)]
     private static partial Regex FailedConversion();
 
@@ -44,7 +47,7 @@ public static partial class SettingValueProblem
         if (type == typeof(bool))
             return "is not true or false.";
         if (type == typeof(TimeSpan))
-            return "is not a duration: write hh:mm:ss (00:00:30) or d.hh:mm:ss (5.00:00:00).";
+            return NotADuration;
         if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(uint) || type == typeof(ulong))
             return "is not a whole number.";
         if (type == typeof(double) || type == typeof(decimal) || type == typeof(float))
