@@ -62,7 +62,7 @@ internal sealed class PostgresChainStore : IChainStore
             Retrying(open => AppendBatch(open, batch));
     }
 
-    private bool AppendBatch(Func<NpgsqlConnection> open, IReadOnlyList<AuditEntry> batch)
+    private void AppendBatch(Func<NpgsqlConnection> open, IReadOnlyList<AuditEntry> batch)
     {
         using var conn = open();
         using var tx = conn.BeginTransaction();
@@ -118,7 +118,6 @@ internal sealed class PostgresChainStore : IChainStore
         }
         tx.Commit();
         _head = new ChainPoint { Id = "head", Seq = last, Hash = prev };
-        return true;
     }
 
     private static void WriteText(NpgsqlBinaryImporter importer, string? value)
@@ -246,6 +245,12 @@ internal sealed class PostgresChainStore : IChainStore
             return work(Open);
         }
     }
+
+    private void Retrying(Action<Func<NpgsqlConnection>> work) => Retrying(open =>
+    {
+        work(open);
+        return true;
+    });
 
     /// <summary>As <see cref="Retrying{T}"/> for rows read as they come: a broken connection fails at the first row, so only then is it retried.</summary>
     private IEnumerable<T> RetryingUntilFirst<T>(Func<Func<NpgsqlConnection>, IEnumerable<T>> work)
