@@ -1,6 +1,6 @@
-using GovGateway.Audit;
-using GovGateway.Hosting;
 using System.Threading.Channels;
+using GovGateway.Audit;
+using GovGateway.Configuration;
 using GovGateway.Spool;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -414,7 +414,7 @@ public sealed class DeliveryService : BackgroundService
     void LogOutcomes(string queueId, List<OutcomeEvent> outcomes, string? remoteMta, int attempts, DateTime? next)
     {
         foreach (var group in outcomes.GroupBy(o => (o.Outcome, o.Reply)))
-            Pipeline.MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
+            MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
                 remoteMta ?? "outbox", group.Key.Reply, attempts, group.Key.Outcome == AuditOutcomes.Deferred ? next : null);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GovGateway.Audit;
+using GovGateway.AuditQueries.Output;
 using NUnit.Framework;
 
 namespace Gateway.Tests.Audit;

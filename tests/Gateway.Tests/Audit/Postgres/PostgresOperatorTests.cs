@@ -3,6 +3,7 @@ using System.CommandLine;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
 using GovGateway.Cli;
+using GovGateway.Configuration;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
