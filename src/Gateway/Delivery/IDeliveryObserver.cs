@@ -6,7 +6,7 @@ namespace GovGateway.Delivery;
 /// Told about every per-recipient outcome (for the audit log): queued, delivered, outbox, deferred, bounced or damaged,
 /// in the audit log's own words (<see cref="GovGateway.Audit.AuditOutcomes"/>), so there is one set of outcome values.
 /// </summary>
-public interface IDeliveryObserver
+internal interface IDeliveryObserver
 {
     /// <summary>Takes an outcome; may return before it is durable (see <see cref="WhenRecordedAsync"/>).</summary>
     ValueTask OnOutcomeAsync(string queueId, string recipient, string outcome, string? reply, DateTime timeUtc, CancellationToken ct);
@@ -27,7 +27,7 @@ public interface IDeliveryObserver
 }
 
 /// <summary>A record a queued message carries for the observer, and the call to make once the message is committed.</summary>
-public sealed record CarriedRecord(RawJson Json, Action Committed);
+internal sealed record CarriedRecord(RawJson Json, Action Committed);
 
 internal sealed class NullDeliveryObserver : IDeliveryObserver
 {

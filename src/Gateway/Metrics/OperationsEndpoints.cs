@@ -14,7 +14,7 @@ namespace GovGateway.Metrics;
 /// nothing about mail), /metrics only when Console:MetricsRequireLogin is set, and then answers a client without a
 /// session 401 with a challenge, as an API does, not the pages' redirect to the sign-in form.
 /// </summary>
-public static class OperationsEndpoints
+internal static class OperationsEndpoints
 {
     private static readonly string[] GetAndHead = ["GET", "HEAD"];
 
