@@ -19,6 +19,9 @@ internal sealed class ChainValidator(TrustStore trust, RevocationChecker revocat
 
     public ChainValidator(TrustStore trust) : this(trust, new RevocationChecker(trust, RevocationSettings.Default, null)) { }
 
+    /// <summary>The certificates met so far (the trust folder's from the start): signatures take theirs from here.</summary>
+    public CertificateCache Certificates { get; } = new(trust.Anchors);
+
     public ChainResult Validate(X509Certificate signer, IReadOnlyCollection<X509Certificate> intermediates, DateTime now) =>
         Validate(signer, intermediates, [], now, now);
 
