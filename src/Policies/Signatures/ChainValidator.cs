@@ -82,15 +82,7 @@ internal sealed class ChainValidator(TrustStore trust, RevocationChecker revocat
     private static bool IssuedBy(X509Certificate cert, X509Certificate issuer)
     {
         if (!cert.IssuerDN.Equivalent(issuer.SubjectDN)) return false;
-        try
-        {
-            cert.Verify(issuer.GetPublicKey());
-            return true;
-        }
-        catch (Exception ex) when (IsVerifyError(ex))
-        {
-            return false;
-        }
+        return IssuerSignatures.Check(cert, issuer, cert.Verify);
     }
 
     internal static bool IsVerifyError(Exception ex) =>
