@@ -179,15 +179,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         var dir = Path.GetDirectoryName(path)!;
         PrivateFiles.CreateDirectory(dir);
         File.Move(intake.TempPath, path);
-        SyncDirectory(dir);
-    }
-
-    /// <summary>fsync of the folder, so the rename itself survives a power loss.</summary>
-    private static void SyncDirectory(string dir)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        using var handle = File.OpenHandle(dir, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-        try { RandomAccess.FlushToDisk(handle); } catch (IOException) { /* some file systems refuse an fsync of a folder */ } catch (UnauthorizedAccessException) { }
+        DirectoryFsync.Sync(dir);
     }
 
     private ArchivedDocument Load(DocumentRow row)

@@ -285,10 +285,11 @@ internal sealed class PostgresArchive : IDocumentArchive
 
     private static ArchivedDocument? Find(NpgsqlConnection conn, string id, string key)
     {
-        using var cmd = Command(conn, $"SELECT {DocumentColumns} FROM {FromDocuments} WHERE d.id >= @low AND d.id < @high ORDER BY d.id LIMIT 10");
-        cmd.Parameters.AddWithValue("low", key);
         // The hex digits sort below 'g': every id starting with the prefix lies in [prefix, prefix + "g").
-        cmd.Parameters.AddWithValue("high", ArchiveIds.IsFull(key) ? key + "\0" : key + "g");
+        var match = ArchiveIds.IsFull(key) ? "d.id = @low" : "d.id >= @low AND d.id < @high";
+        using var cmd = Command(conn, $"SELECT {DocumentColumns} FROM {FromDocuments} WHERE {match} ORDER BY d.id LIMIT 10");
+        cmd.Parameters.AddWithValue("low", key);
+        cmd.Parameters.AddWithValue("high", key + "g");
         var found = new List<ArchivedDocument>();
         using (var r = cmd.ExecuteReader())
             while (r.Read()) found.Add(ReadDocument(r));
