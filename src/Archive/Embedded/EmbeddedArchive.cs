@@ -44,10 +44,21 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         _tmp = Path.Combine(root, "tmp");
         PrivateFiles.CreateDirectory(_files);
         PrivateFiles.CreateDirectory(_tmp);
-        foreach (var stale in Directory.EnumerateFiles(_tmp, "*.part")) File.Delete(stale);
         var dbPath = Path.Combine(root, "archive.db");
+        // FileShare.None locks archive.db: a second process (a CLI verb while the gateway runs) fails here, before it
+        // touches anything.
         _dataFile = PrivateFiles.Open(dbPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 8192);
-        _logFile = PrivateFiles.Open(dbPath + "-log", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 8192);
+        try
+        {
+            _logFile = PrivateFiles.Open(dbPath + "-log", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 8192);
+        }
+        catch
+        {
+            _dataFile.Dispose();
+            throw;
+        }
+        // Parts of documents being taken when the process died; only the lock holder may remove them.
+        foreach (var stale in Directory.EnumerateFiles(_tmp, "*.part")) File.Delete(stale);
         _db = new LiteDatabase(_dataFile, CreateMapper(), _logFile) { UtcDate = true };
         _docs = _db.GetCollection<DocumentRow>("documents");
         _texts = _db.GetCollection<TextRow>("texts");
