@@ -16,7 +16,10 @@ namespace GovGateway.Archive.Embedded;
 /// </summary>
 internal sealed class EmbeddedArchive : IDocumentArchive
 {
-    private static readonly TimeSpan IndexCommitInterval = TimeSpan.FromSeconds(1);
+    // A Lucene commit fsyncs every new segment file: done once a second it cost more than the stores themselves
+    // (bench/RESULTS.md). Searches see uncommitted documents anyway (near-real-time reader), and what a crash loses
+    // from the index is indexed again at the next open from the pending collection.
+    private static readonly TimeSpan IndexCommitInterval = TimeSpan.FromSeconds(30);
 
     private readonly string _root;
     private readonly string _files;
@@ -248,14 +251,21 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         var (total, page) = _index.Search(textQuery, query, QueryFilters.Of(query));
         var result = new ArchiveSearchResult { Total = total };
         var passages = Passages.For(text, _analyzer);
+        // One query per collection for the whole page, not three per hit.
+        var keys = page.Select(p => new BsonValue(p.Id)).ToArray();
+        var rows = keys.Length == 0 ? [] : _docs.Find(Query.In("_id", keys)).ToDictionary(r => r.Id);
+        var exchanges = _exchanges.Find(Query.In("DocumentId", keys)).ToLookup(e => e.DocumentId);
+        var texts = textQuery is null || keys.Length == 0 ? [] : _texts.Find(Query.In("_id", keys)).ToDictionary(t => t.Id, t => t.Text);
         foreach (var (id, score) in page)
         {
-            if (_docs.FindById(id) is not { } row) continue;
+            if (!rows.TryGetValue(id, out var row)) continue;
+            row.Doc.Id = row.Id;
+            row.Doc.Exchanges = exchanges[id].OrderBy(e => e.TimeUtc).Select(e => e.Exchange).ToList();
             result.Hits.Add(new ArchiveHit
             {
-                Document = Load(row),
+                Document = row.Doc,
                 Score = score,
-                Passages = textQuery is null ? [] : passages(FilterValues.Body(row.Doc, _texts.FindById(id)?.Text ?? "")),
+                Passages = textQuery is null ? [] : passages(FilterValues.Body(row.Doc, texts.GetValueOrDefault(id) ?? "")),
             });
         }
         return result;
