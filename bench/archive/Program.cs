@@ -146,7 +146,7 @@ Console.WriteLine($"store: {store}; concurrency {concurrency}; {stored} document
 Console.WriteLine($"stored and indexed: {stored / storeSeconds:F0} documents/s; store latency p50 {P(storeLatency, 50):F2} ms, p99 {P(storeLatency, 99):F2} ms");
 Console.WriteLine($"baseline (bytes to a file, fsynced, renamed; {baseCount} documents): {baseRate:F0} documents/s; archive/baseline = {stored / storeSeconds / baseRate:F2}");
 Console.WriteLine($"sizes for {stored} documents: {sizes}; documents' bytes {Mb(stats.Bytes)}");
-Console.WriteLine($"index per 100,000 documents (scaled from {stored}): {Mb(stats.IndexBytes * 100_000L / Math.Max(1, stored))}");
+Console.WriteLine($"index for {stored} documents: {Mb(stats.IndexBytes)}, {stats.IndexBytes / Math.Max(1, stored)} bytes per document (measured, not scaled)");
 Console.WriteLine($"search over {stored} documents, {all.Count} queries: p50 {P(all, 50):F2} ms, p99 {P(all, 99):F2} ms; average matches {hitsTotal / Math.Max(1, all.Count)}");
 foreach (var (kind, list) in byKind)
     Console.WriteLine($"  {kind,-26} n={list.Count,4}  p50 {P(list, 50),8:F2} ms  p99 {P(list, 99),8:F2} ms");
