@@ -27,7 +27,7 @@ public static class Python
     }
 }
 
-public static class Cli
+internal static class Cli
 {
     /// <summary>Runs a `gateway` verb in this process against the given folders.</summary>
     public static Task<int> RunAsync(GovGateway.Configuration.GatewayPaths paths, params string[] args)
