@@ -38,6 +38,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
     private readonly SemaphoreSlim _durability = new(1, 1);
     private readonly string _dbPath;
     private long _committed;
+    private long _count, _bytes, _held, _exchangeCount;
     private long _durable;
     private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
     private bool _indexDirty;
@@ -86,6 +87,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         try
         {
             archive.Recover();
+            archive.Count();
             return archive;
         }
         catch
@@ -107,6 +109,18 @@ internal sealed class EmbeddedArchive : IDocumentArchive
     }
 
     /// <summary>Indexes what archive.db holds but the index may not (the process died before the index's commit); an empty index is rebuilt whole.</summary>
+    /// <summary>Counts what archive.db holds once at open; stores, holds and purges keep the counts (under the write lock), so <see cref="Stats"/> reads no rows.</summary>
+    private void Count()
+    {
+        foreach (var row in _docs.FindAll())
+        {
+            _count++;
+            _bytes += row.Doc.Size;
+            if (row.Doc.Hold is not null) _held++;
+        }
+        _exchangeCount = _exchanges.LongCount();
+    }
+
     private void Recover()
     {
         var ids = _pending.FindAll().Select(p => p.Id).ToList();
@@ -174,6 +188,12 @@ internal sealed class EmbeddedArchive : IDocumentArchive
                 throw;
             }
             generation = ++_committed;
+            if (isNew)
+            {
+                Interlocked.Increment(ref _count);
+                Interlocked.Add(ref _bytes, intake.Size);
+            }
+            Interlocked.Increment(ref _exchangeCount);
             Reindex(row);
             _indexDirty = true;
             if (_sinceCommit.Elapsed >= IndexCommitInterval) CommitIndex();
@@ -334,7 +354,9 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         {
             var doc = Find(id) ?? throw ArchiveIds.NotFound(id);
             var row = _docs.FindById(doc.Id)!;
+            bool wasHeld = row.Doc.Hold is not null;
             change(row);
+            Interlocked.Add(ref _held, (row.Doc.Hold is not null ? 1 : 0) - (wasHeld ? 1 : 0));
             _docs.Update(row);
             Durable();
         }
@@ -370,6 +392,9 @@ internal sealed class EmbeddedArchive : IDocumentArchive
                 _docs.Delete(doc.Id);
                 _pending.Upsert(new PendingRow { Id = doc.Id });
                 _db.Commit();
+                Interlocked.Decrement(ref _count);
+                Interlocked.Add(ref _bytes, -doc.Size);
+                Interlocked.Add(ref _exchangeCount, -doc.Exchanges.Count);
                 _index.Delete(doc.Id);
                 File.Delete(FilePath(doc.Id));
             }
@@ -388,14 +413,14 @@ internal sealed class EmbeddedArchive : IDocumentArchive
 
     public ArchiveStats Stats()
     {
-        long bytes = 0, held = 0, count = 0;
-        foreach (var row in _docs.FindAll())
+        return new ArchiveStats
         {
-            count++;
-            bytes += row.Doc.Size;
-            if (row.Doc.Hold is not null) held++;
-        }
-        return new ArchiveStats { Documents = count, Bytes = bytes, Held = held, Exchanges = _exchanges.LongCount(), IndexBytes = _index.SizeBytes() };
+            Documents = Interlocked.Read(ref _count),
+            Bytes = Interlocked.Read(ref _bytes),
+            Held = Interlocked.Read(ref _held),
+            Exchanges = Interlocked.Read(ref _exchangeCount),
+            IndexBytes = _index.SizeBytes(),
+        };
     }
 
     /// <summary>Commits the index now (the bench measures with it; Dispose does it too).</summary>
