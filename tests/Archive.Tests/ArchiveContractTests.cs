@@ -125,6 +125,22 @@ public sealed class ArchiveContractTests(string store)
     }
 
     [Test]
+    public void The_total_stops_at_the_count_bound_and_says_so()
+    {
+        var exact = Archive.Search(new ArchiveQuery { Text = "chuyen doi so", CountUpTo = 3 });
+        Assert.That((exact.Total, exact.TotalIsLowerBound), Is.EqualTo((3, false)), "exactly as many as the bound");
+        var bounded = Archive.Search(new ArchiveQuery { Text = "chuyen doi so", CountUpTo = 2 });
+        Assert.That((bounded.Total, bounded.TotalIsLowerBound), Is.EqualTo((2, true)));
+        Assert.That(bounded.Hits.Select(h => h.Document.Id), Is.EquivalentTo(IdsOf(Invitation, Letter, Report)), "the bound limits the count, not the page");
+        var newest = Archive.Search(new ArchiveQuery { CountUpTo = 1, Limit = 2 });
+        Assert.That((newest.Total, newest.TotalIsLowerBound), Is.EqualTo((1, true)));
+        Assert.That(newest.Hits.Select(h => h.Document.Id), Is.EqualTo(new[] { Report.Id, Letter.Id }));
+        Assert.That(Archive.Search(new ArchiveQuery()).TotalIsLowerBound, Is.False);
+        var refused = Assert.Throws<ArchiveException>(() => Archive.Search(new ArchiveQuery { CountUpTo = 0 }));
+        Assert.That(refused!.Message, Does.Contain("CountUpTo").And.Contain("Giới hạn đếm"));
+    }
+
+    [Test]
     public async Task Get_returns_the_identical_bytes_and_refuses_them_once_changed()
     {
         using (var stream = Archive.OpenVerified(Invitation.Id[..8]))

@@ -27,6 +27,7 @@ public sealed class StoresAgreeTests
         new() { Signed = true }, new() { Urgent = false }, new() { Class = "invitation" },
         new() { SinceUtc = Utc(2026, 3, 16), UntilUtc = Utc(2026, 5, 1) }, new() { Text = "moi", Limit = 1, Offset = 1 },
         new() { Text = "chuyen doi so", SinceUtc = Utc(2026, 1, 1), Signed = false },
+        new() { CountUpTo = 2 }, new() { Text = "chuyen doi so", CountUpTo = 2 }, new() { Text = "chuyen doi so", CountUpTo = 3 },
     ];
 
     [Test]
@@ -46,6 +47,7 @@ public sealed class StoresAgreeTests
             var b = postgres.Archive.Search(q);
             var what = $"query text={q.Text} symbol={q.Symbol} issuer={q.Issuer} signer={q.Signer} type={q.Type} signed={q.Signed} urgent={q.Urgent} class={q.Class} since={q.SinceUtc} until={q.UntilUtc}";
             Assert.That(b.Total, Is.EqualTo(a.Total), what);
+            Assert.That(b.TotalIsLowerBound, Is.EqualTo(a.TotalIsLowerBound), what + $" countUpTo={q.CountUpTo}");
             // Relevance is computed differently (Lucene's BM25-like scoring, ts_rank), so ranked results are compared as sets
             // unless a page was asked for; without text both order by the newest exchange.
             if (string.IsNullOrEmpty(q.Text))

@@ -69,6 +69,8 @@ internal sealed class QueryFilters
     {
         if (q.Limit is < 1 or > 10_000)
             throw new ArchiveException($"Số kết quả tối đa phải từ 1 đến 10000 (là {q.Limit}). / The limit must be between 1 and 10000 (is {q.Limit}).");
+        if (q.CountUpTo is < 1 or > 1_000_000)
+            throw new ArchiveException($"Giới hạn đếm kết quả phải từ 1 đến 1000000 (là {q.CountUpTo}). / CountUpTo must be between 1 and 1000000 (is {q.CountUpTo}).");
         if (q.Offset < 0)
             throw new ArchiveException($"Vị trí bắt đầu không được âm (là {q.Offset}). / The offset must not be negative (is {q.Offset}).");
         if (q.SinceUtc is { } s && q.UntilUtc is { } u && u <= s)

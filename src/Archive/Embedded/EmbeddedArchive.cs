@@ -269,7 +269,9 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         var text = TextQuery.Parse(query.Text);
         var textQuery = Passages.Build(text);
         var (total, page) = _index.Search(textQuery, query, QueryFilters.Of(query));
-        var result = new ArchiveSearchResult { Total = total };
+        var result = new ArchiveSearchResult();
+        // Lucene counts every match while collecting the page anyway; the bound is applied so both stores answer alike.
+        result.SetTotal(total, query.CountUpTo);
         var passages = Passages.For(text, _analyzer);
         // One query per collection for the whole page, not three per hit.
         var keys = page.Select(p => new BsonValue(p.Id)).ToArray();

@@ -28,12 +28,31 @@ public sealed class ArchiveQuery
     public string? Class { get; set; }
     public int Limit { get; set; } = 50;
     public int Offset { get; set; }
+    /// <summary>
+    /// How many matches <see cref="ArchiveSearchResult.Total"/> counts at most: past it the count stops and
+    /// <see cref="ArchiveSearchResult.TotalIsLowerBound"/> is set, so a broad search does not pay for counting every
+    /// match (a screen shows "1,000+"). Both stores apply the same bound, 1 to 1,000,000.
+    /// </summary>
+    public int CountUpTo { get; set; } = DefaultCountUpTo;
+    public const int DefaultCountUpTo = 1_000;
 }
 
 public sealed class ArchiveSearchResult
 {
-    /// <summary>All documents that match, not only those in <see cref="Hits"/>.</summary>
+    /// <summary>
+    /// All documents that match, not only those in <see cref="Hits"/>; when more than <see cref="ArchiveQuery.CountUpTo"/>
+    /// match, that bound, with <see cref="TotalIsLowerBound"/> set.
+    /// </summary>
     public int Total { get; set; }
+    /// <summary>True: more documents match than <see cref="Total"/> says (the count stopped at <see cref="ArchiveQuery.CountUpTo"/>).</summary>
+    public bool TotalIsLowerBound { get; set; }
+
+    /// <summary>Sets <see cref="Total"/> and <see cref="TotalIsLowerBound"/> from a count that may go past the bound.</summary>
+    internal void SetTotal(long counted, int countUpTo)
+    {
+        TotalIsLowerBound = counted > countUpTo;
+        Total = (int)Math.Min(counted, countUpTo);
+    }
     public List<ArchiveHit> Hits { get; set; } = [];
 }
 

@@ -160,6 +160,12 @@ internal sealed class PostgresArchive : IDocumentArchive
         return isNew;
     }
 
+    /// <summary>
+    /// How many of the newest matches a text search ranks: beyond it, older matches of a very common word are not
+    /// ranked (the newest are what a clerk looks for). Larger than any page a screen asks for.
+    /// </summary>
+    internal const int RankedCandidates = 1_000;
+
     private const string DocumentColumns = "d.id, d.meta::text, h.reason, h.held_by, h.since";
     private const string FromDocuments = "archive_documents d LEFT JOIN archive_holds h ON h.document_id = d.id";
 
@@ -243,12 +249,32 @@ internal sealed class PostgresArchive : IDocumentArchive
             cmd.Parameters.AddWithValue("until", query.UntilUtc is { } u ? ArchiveTime.Normalize(u) : DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc));
         }
         var whereSql = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        var score = tsquery is null ? "0::real" : $"ts_rank(d.tsv, {tsquery})";
-        var order = tsquery is null ? "d.last_exchange DESC, d.id" : "score DESC, d.id";
-        cmd.CommandText = $"""
-            SELECT {DocumentColumns}, {(tsquery is null ? "''" : "d.body")}, {score} AS score, count(*) OVER () AS total
-            FROM {FromDocuments} {whereSql} ORDER BY {order} LIMIT @limit OFFSET @offset
-            """;
+        if (tsquery is null)
+        {
+            // Newest first walks the (last_exchange DESC, id) btree and stops after the page.
+            cmd.CommandText = $"""
+                SELECT {DocumentColumns}, '', 0::real AS score
+                FROM {FromDocuments} {whereSql} ORDER BY d.last_exchange DESC, d.id LIMIT @limit OFFSET @offset
+                """;
+        }
+        else
+        {
+            // The GIN index finds the matches; only the newest RankedCandidates of them (or as many as the page reaches)
+            // are ranked, and only the page's rows are joined to their holds and bodies (for passages). Ranking every
+            // match read each one's tsvector out of TOAST: a quarter of the archive for a common word.
+            cmd.CommandText = $"""
+                WITH matched AS (
+                    SELECT d.id, d.tsv FROM archive_documents d {whereSql}
+                    ORDER BY d.last_exchange DESC, d.id LIMIT @candidates),
+                ranked AS (
+                    SELECT m.id, ts_rank(m.tsv, {tsquery}) AS score FROM matched m
+                    ORDER BY score DESC, m.id LIMIT @limit OFFSET @offset)
+                SELECT {DocumentColumns}, d.body, r.score
+                FROM ranked r JOIN archive_documents d ON d.id = r.id LEFT JOIN archive_holds h ON h.document_id = d.id
+                ORDER BY r.score DESC, d.id
+                """;
+            cmd.Parameters.AddWithValue("candidates", Math.Max(RankedCandidates, query.Offset + query.Limit));
+        }
         cmd.Parameters.AddWithValue("limit", query.Limit);
         cmd.Parameters.AddWithValue("offset", query.Offset);
         var result = new ArchiveSearchResult();
@@ -258,7 +284,6 @@ internal sealed class PostgresArchive : IDocumentArchive
             while (r.Read())
             {
                 var doc = ReadDocument(r);
-                result.Total = (int)r.GetInt64(7);
                 result.Hits.Add(new ArchiveHit
                 {
                     Document = doc,
@@ -267,11 +292,12 @@ internal sealed class PostgresArchive : IDocumentArchive
                 });
             }
         }
-        if (result.Hits.Count == 0 && query.Offset > 0)
-        {
-            cmd.CommandText = $"SELECT count(*) FROM {FromDocuments} {whereSql}";
-            result.Total = (int)(long)cmd.ExecuteScalar()!;
-        }
+        // Counting stops one past the bound: enough to tell "exactly N" from "at least N" without visiting every match.
+        using var count = Command(conn, $"SELECT count(*) FROM (SELECT 1 FROM archive_documents d {whereSql} LIMIT @count) c");
+        foreach (NpgsqlParameter p in cmd.Parameters)
+            if (p.ParameterName is not ("limit" or "offset" or "candidates")) count.Parameters.Add(p.Clone());
+        count.Parameters.AddWithValue("count", (long)query.CountUpTo + 1);
+        result.SetTotal((long)count.ExecuteScalar()!, query.CountUpTo);
         LoadExchanges(conn, result.Hits.Select(h => h.Document).ToList());
         return result;
     }
