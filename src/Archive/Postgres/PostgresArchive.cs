@@ -162,9 +162,10 @@ internal sealed class PostgresArchive : IDocumentArchive
 
     /// <summary>
     /// How many of the newest matches a text search ranks: beyond it, older matches of a very common word are not
-    /// ranked (the newest are what a clerk looks for). Larger than any page a screen asks for.
+    /// ranked (the newest are what a clerk looks for). Larger than any page a screen asks for, and one past the default
+    /// count bound, so the same scan also answers the count.
     /// </summary>
-    internal const int RankedCandidates = 1_000;
+    internal const int RankedCandidates = ArchiveQuery.DefaultCountUpTo + 1;
 
     private const string DocumentColumns = "d.id, d.meta::text, h.reason, h.held_by, h.since";
     private const string FromDocuments = "archive_documents d LEFT JOIN archive_holds h ON h.document_id = d.id";
@@ -249,6 +250,8 @@ internal sealed class PostgresArchive : IDocumentArchive
             cmd.Parameters.AddWithValue("until", query.UntilUtc is { } u ? ArchiveTime.Normalize(u) : DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc));
         }
         var whereSql = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        long candidates = 0;
+        long? counted = null;
         if (tsquery is null)
         {
             // Newest first walks the (last_exchange DESC, id) btree and stops after the page.
@@ -269,11 +272,12 @@ internal sealed class PostgresArchive : IDocumentArchive
                 ranked AS (
                     SELECT m.id, ts_rank(m.tsv, {tsquery}) AS score FROM matched m
                     ORDER BY score DESC, m.id LIMIT @limit OFFSET @offset)
-                SELECT {DocumentColumns}, d.body, r.score
+                SELECT {DocumentColumns}, d.body, r.score, (SELECT count(*) FROM matched) AS counted
                 FROM ranked r JOIN archive_documents d ON d.id = r.id LEFT JOIN archive_holds h ON h.document_id = d.id
                 ORDER BY r.score DESC, d.id
                 """;
-            cmd.Parameters.AddWithValue("candidates", Math.Max(RankedCandidates, query.Offset + query.Limit));
+            candidates = Math.Max(RankedCandidates, query.Offset + query.Limit);
+            cmd.Parameters.AddWithValue("candidates", candidates);
         }
         cmd.Parameters.AddWithValue("limit", query.Limit);
         cmd.Parameters.AddWithValue("offset", query.Offset);
@@ -290,7 +294,15 @@ internal sealed class PostgresArchive : IDocumentArchive
                     Score = r.GetFloat(6),
                     Passages = passages(r.GetString(5)),
                 });
+                if (tsquery is not null) counted = r.GetInt64(7);
             }
+        }
+        // The ranked candidates are the newest matches, so their number is the count whenever they reach past the bound.
+        if (counted is { } n && query.CountUpTo < candidates)
+        {
+            result.SetTotal(n, query.CountUpTo);
+            LoadExchanges(conn, result.Hits.Select(h => h.Document).ToList());
+            return result;
         }
         // Counting stops one past the bound: enough to tell "exactly N" from "at least N" without visiting every match.
         using var count = Command(conn, $"SELECT count(*) FROM (SELECT 1 FROM archive_documents d {whereSql} LIMIT @count) c");
