@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(QueueCommands.Create());
         root.Subcommands.Add(QuarantineCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(Cli.Archive.ArchiveCommands.Create());
         return root;
     }
 }

@@ -13,7 +13,8 @@ namespace GovGateway.Metrics;
 /// A policy edit with errors is a warning, not a problem: the last good policy keeps judging mail, and since nodes
 /// share their configuration, failing readiness on a typo would take every node out of the balancer at once.
 /// </summary>
-public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes)
+public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes,
+    Func<string?>? archiveProblem = null)
 {
     // Enough to fix a typo from; `gateway policy check` lists them all.
     private const int MaxPolicyErrors = 20;
@@ -22,7 +23,7 @@ public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWr
     internal Func<string, long> FreeSpace { get; set; } = DiskSpace.Available;
 
     public static ReadinessProbe For(GatewayRuntime runtime, PolicyStatus policy, long minFreeBytes) =>
-        new(runtime.Smtp, runtime.Spool, runtime.Audit, policy, minFreeBytes);
+        new(runtime.Smtp, runtime.Spool, runtime.Audit, policy, minFreeBytes, runtime.Archiver is { } archiver ? () => archiver.HealthProblem : null);
 
     public IReadOnlyList<string> Problems()
     {
@@ -35,6 +36,9 @@ public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWr
         CheckSpool(problems);
         if (audit?.HealthProblem is { } auditProblem)
             problems.Add("audit: " + auditProblem);
+        // Mail still flows, but accepted messages wait in the queue until their documents are stored.
+        if (archiveProblem?.Invoke() is { } archive)
+            problems.Add("archive: " + archive);
         return problems;
     }
 
