@@ -22,9 +22,13 @@ public static class DocumentArchive
 
     /// <summary>The embedded store in <paramref name="folder"/> (files/, archive.db, index/), created 0700 when missing. One process at a time.</summary>
     public static IDocumentArchive OpenEmbedded(string folder, ILoggerFactory loggers) =>
-        throw new NotSupportedException("The embedded archive store lands in the next commit on w-archive-core.");
+        Embedded.EmbeddedArchive.Open(folder, loggers.CreateLogger("GovGateway.Archive"));
 
     /// <summary>The PostgreSQL store (tables archive_*), shared by every node; the schema is created on first use.</summary>
-    public static IDocumentArchive OpenPostgres(string connectionString, ILoggerFactory loggers) =>
-        throw new NotSupportedException("The PostgreSQL archive store lands in the next commit on w-archive-core.");
+    public static IDocumentArchive OpenPostgres(string connectionString, ILoggerFactory loggers)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new ArgumentException("Audit:Store is PostgreSQL but Audit:ConnectionString is empty; the archive uses the same database.");
+        return Postgres.PostgresArchive.Create(connectionString, loggers.CreateLogger("GovGateway.Archive"));
+    }
 }
