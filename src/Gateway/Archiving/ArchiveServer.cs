@@ -168,8 +168,11 @@ public sealed class ArchiveServer : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         _listener?.Dispose();
         try { await _accept.ConfigureAwait(false); } catch (OperationCanceledException) { }

@@ -123,8 +123,7 @@ public sealed class DocumentArchiver : IAsyncDisposable
         var entry = _spool.Get(queueId);
         if (entry is null) return; // removed meanwhile (an administrator's delete): nothing left to keep
         if (entry.Envelope.IsBounce || entry.Envelope.AuditRecord is not { } raw) return;
-        var record = JsonSerializer.Deserialize<AuditTransaction>(raw.Utf8, AuditJson.Options);
-        if (record is null) return;
+        if (ReadRecord(raw.Utf8) is not { } record) return;
         var stored = await _archiving.StoreAsync(entry, record, _archive, ct).ConfigureAwait(false);
         foreach (var (document, isNew) in stored)
         {
@@ -134,11 +133,25 @@ public sealed class DocumentArchiver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The transaction a queue file carries: the audit journal's entry form ({"kind":"transaction","transaction":{...}}),
+    /// or a bare record. Null when it is neither.
+    /// </summary>
+    internal static AuditTransaction? ReadRecord(byte[] utf8)
+    {
+        using var json = JsonDocument.Parse(utf8);
+        var element = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("transaction", out var inner) ? inner : json.RootElement;
+        return element.ValueKind == JsonValueKind.Object ? element.Deserialize<AuditTransaction>(AuditJson.Options) : null;
+    }
+
     private static string Symbol(ArchivedDocument d) =>
         d.Document.CodeNumber is null && d.Document.CodeNotation is null ? "-" : $"{d.Document.CodeNumber}/{d.Document.CodeNotation}";
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _spool.MessageCommitted -= OnCommitted;
         _work.Writer.TryComplete();
         _stop.Cancel();
