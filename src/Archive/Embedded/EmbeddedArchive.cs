@@ -32,6 +32,10 @@ internal sealed class EmbeddedArchive : IDocumentArchive
     private readonly LuceneIndex _index;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly SemaphoreSlim _durability = new(1, 1);
+    private readonly string _dbPath;
+    private long _committed;
+    private long _durable;
     private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
     private bool _indexDirty;
 
@@ -44,10 +48,21 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         _tmp = Path.Combine(root, "tmp");
         PrivateFiles.CreateDirectory(_files);
         PrivateFiles.CreateDirectory(_tmp);
-        foreach (var stale in Directory.EnumerateFiles(_tmp, "*.part")) File.Delete(stale);
-        var dbPath = Path.Combine(root, "archive.db");
+        var dbPath = _dbPath = Path.Combine(root, "archive.db");
+        // FileShare.None locks archive.db: a second process (a CLI verb while the gateway runs) fails here, before it
+        // touches anything.
         _dataFile = PrivateFiles.Open(dbPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 8192);
-        _logFile = PrivateFiles.Open(dbPath + "-log", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 8192);
+        try
+        {
+            _logFile = PrivateFiles.Open(dbPath + "-log", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 8192);
+        }
+        catch
+        {
+            _dataFile.Dispose();
+            throw;
+        }
+        // Parts of documents being taken when the process died; only the lock holder may remove them.
+        foreach (var stale in Directory.EnumerateFiles(_tmp, "*.part")) File.Delete(stale);
         _db = new LiteDatabase(_dataFile, CreateMapper(), _logFile) { UtcDate = true };
         _docs = _db.GetCollection<DocumentRow>("documents");
         _texts = _db.GetCollection<TextRow>("texts");
@@ -127,13 +142,16 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         using var intake = await ContentIntake.TakeAsync(content, _tmp, item.Document.Id, ct);
         var id = intake.Sha256;
         var key = ExchangeRow.Key(id, exchange);
+        if (_docs.FindById(id) is not null && _exchanges.FindById(key) is not null) return false;
+        PlaceFile(intake, id);
+        bool isNew;
+        long generation;
         await _write.WaitAsync(ct);
         try
         {
             var existing = _docs.FindById(id);
             if (existing is not null && _exchanges.FindById(key) is not null) return false;
-            PlaceFile(intake, id);
-
+            isNew = existing is null;
             var time = ArchiveTime.Normalize(exchange.TimeUtc);
             var row = existing ?? new DocumentRow { Id = id, Doc = ItemCheck.Snapshot(item.Document, id, intake.Size, time) };
             row.Year = RegisterBuilder.YearOf(row.Doc);
@@ -142,7 +160,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
             try
             {
                 _docs.Upsert(row);
-                if (existing is null) _texts.Upsert(new TextRow { Id = id, Text = item.Text ?? "" });
+                if (isNew) _texts.Upsert(new TextRow { Id = id, Text = item.Text ?? "" });
                 _exchanges.Insert(new ExchangeRow { Id = key, DocumentId = id, TimeUtc = time, Exchange = ItemCheck.Copy(exchange, time) });
                 _pending.Upsert(new PendingRow { Id = id });
                 _db.Commit();
@@ -152,15 +170,38 @@ internal sealed class EmbeddedArchive : IDocumentArchive
                 _db.Rollback();
                 throw;
             }
-            Durable();
+            generation = ++_committed;
             Reindex(row);
             _indexDirty = true;
             if (_sinceCommit.Elapsed >= IndexCommitInterval) CommitIndex();
-            return existing is null;
         }
         finally
         {
             _write.Release();
+        }
+        await MakeDurableAsync(generation, ct);
+        return isNew;
+    }
+
+    /// <summary>
+    /// Waits until the transaction numbered <paramref name="generation"/> is on disk (the host removes a queue file once
+    /// its documents are stored). One checkpoint and fsync covers every transaction committed before it starts, so
+    /// stores running together share it (group commit).
+    /// </summary>
+    private async Task MakeDurableAsync(long generation, CancellationToken ct)
+    {
+        if (Interlocked.Read(ref _durable) >= generation) return;
+        await _durability.WaitAsync(ct);
+        try
+        {
+            if (Interlocked.Read(ref _durable) >= generation) return;
+            long target = Interlocked.Read(ref _committed);
+            Durable();
+            Interlocked.Exchange(ref _durable, target);
+        }
+        finally
+        {
+            _durability.Release();
         }
     }
 
@@ -168,8 +209,8 @@ internal sealed class EmbeddedArchive : IDocumentArchive
     private void Durable()
     {
         _db.Checkpoint();
-        _logFile.Flush(flushToDisk: true);
-        _dataFile.Flush(flushToDisk: true);
+        PathFsync.Sync(_dbPath);
+        if (File.Exists(_dbPath + "-log")) PathFsync.Sync(_dbPath + "-log");
     }
 
     private void PlaceFile(ContentIntake intake, string id)
@@ -178,16 +219,16 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         if (File.Exists(path)) return;
         var dir = Path.GetDirectoryName(path)!;
         PrivateFiles.CreateDirectory(dir);
-        File.Move(intake.TempPath, path);
-        SyncDirectory(dir);
-    }
-
-    /// <summary>fsync of the folder, so the rename itself survives a power loss.</summary>
-    private static void SyncDirectory(string dir)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        using var handle = File.OpenHandle(dir, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-        try { RandomAccess.FlushToDisk(handle); } catch (IOException) { /* some file systems refuse an fsync of a folder */ } catch (UnauthorizedAccessException) { }
+        try
+        {
+            File.Move(intake.TempPath, path);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // The same document stored at the same moment by another exchange: its bytes are the same.
+            return;
+        }
+        PathFsync.Sync(dir);
     }
 
     private ArchivedDocument Load(DocumentRow row)
@@ -206,6 +247,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         var textQuery = Passages.Build(text);
         var (total, page) = _index.Search(textQuery, query, QueryFilters.Of(query));
         var result = new ArchiveSearchResult { Total = total };
+        var passages = Passages.For(text, _analyzer);
         foreach (var (id, score) in page)
         {
             if (_docs.FindById(id) is not { } row) continue;
@@ -213,7 +255,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
             {
                 Document = Load(row),
                 Score = score,
-                Passages = textQuery is null ? [] : Passages.Highlight(textQuery, FilterValues.Body(row.Doc, _texts.FindById(id)?.Text ?? ""), _analyzer),
+                Passages = textQuery is null ? [] : passages(FilterValues.Body(row.Doc, _texts.FindById(id)?.Text ?? "")),
             });
         }
         return result;
@@ -376,5 +418,6 @@ internal sealed class EmbeddedArchive : IDocumentArchive
         _dataFile.Dispose();
         _analyzer.Dispose();
         _write.Dispose();
+        _durability.Dispose();
     }
 }

@@ -246,13 +246,13 @@ internal sealed class PostgresArchive : IDocumentArchive
         var score = tsquery is null ? "0::real" : $"ts_rank(d.tsv, {tsquery})";
         var order = tsquery is null ? "d.last_exchange DESC, d.id" : "score DESC, d.id";
         cmd.CommandText = $"""
-            SELECT {DocumentColumns}, d.body, {score} AS score, count(*) OVER () AS total
+            SELECT {DocumentColumns}, {(tsquery is null ? "''" : "d.body")}, {score} AS score, count(*) OVER () AS total
             FROM {FromDocuments} {whereSql} ORDER BY {order} LIMIT @limit OFFSET @offset
             """;
         cmd.Parameters.AddWithValue("limit", query.Limit);
         cmd.Parameters.AddWithValue("offset", query.Offset);
         var result = new ArchiveSearchResult();
-        var textQuery = Passages.Build(text);
+        var passages = Passages.For(text, _analyzer);
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
@@ -263,7 +263,7 @@ internal sealed class PostgresArchive : IDocumentArchive
                 {
                     Document = doc,
                     Score = r.GetFloat(6),
-                    Passages = Passages.Highlight(textQuery, r.GetString(5), _analyzer),
+                    Passages = passages(r.GetString(5)),
                 });
             }
         }
@@ -285,10 +285,11 @@ internal sealed class PostgresArchive : IDocumentArchive
 
     private static ArchivedDocument? Find(NpgsqlConnection conn, string id, string key)
     {
-        using var cmd = Command(conn, $"SELECT {DocumentColumns} FROM {FromDocuments} WHERE d.id >= @low AND d.id < @high ORDER BY d.id LIMIT 10");
-        cmd.Parameters.AddWithValue("low", key);
         // The hex digits sort below 'g': every id starting with the prefix lies in [prefix, prefix + "g").
-        cmd.Parameters.AddWithValue("high", ArchiveIds.IsFull(key) ? key + "\0" : key + "g");
+        var match = ArchiveIds.IsFull(key) ? "d.id = @low" : "d.id >= @low AND d.id < @high";
+        using var cmd = Command(conn, $"SELECT {DocumentColumns} FROM {FromDocuments} WHERE {match} ORDER BY d.id LIMIT 10");
+        cmd.Parameters.AddWithValue("low", key);
+        cmd.Parameters.AddWithValue("high", key + "g");
         var found = new List<ArchivedDocument>();
         using (var r = cmd.ExecuteReader())
             while (r.Read()) found.Add(ReadDocument(r));

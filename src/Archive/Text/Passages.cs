@@ -33,21 +33,32 @@ internal static partial class Passages
         return all;
     }
 
-    public static List<string> Highlight(Query? textQuery, string body, VietnameseAnalyzer analyzer)
+    /// <summary>
+    /// A highlighter for one search, used for every hit. It weighs and marks the query's words one by one (a phrase's
+    /// words too): span-aware scoring would index each hit's text in memory again, several times slower, for marks that
+    /// differ only where a phrase's words also stand apart.
+    /// </summary>
+    public static Func<string, List<string>> For(TextQuery text, VietnameseAnalyzer analyzer)
     {
-        if (textQuery is null || string.IsNullOrEmpty(body)) return [];
-        body = body.Replace(ArchiveMarks.Start.ToString(), "").Replace(ArchiveMarks.End.ToString(), "");
-        var scorer = new QueryScorer(textQuery, Field);
-        var highlighter = new Highlighter(new SimpleHTMLFormatter(ArchiveMarks.Start.ToString(), ArchiveMarks.End.ToString()), scorer)
+        if (text.IsEmpty) return _ => [];
+        var terms = text.Words.Concat(text.Phrases.SelectMany(p => p))
+            .Select(Audit.TextFold.Fold).Distinct()
+            .Select(w => new WeightedTerm(1f, w)).ToArray();
+        var highlighter = new Highlighter(new SimpleHTMLFormatter(ArchiveMarks.Start.ToString(), ArchiveMarks.End.ToString()), new QueryTermScorer(terms))
         {
-            TextFragmenter = new SimpleSpanFragmenter(scorer, FragmentChars),
+            TextFragmenter = new SimpleFragmenter(FragmentChars),
             MaxDocCharsToAnalyze = MaxCharsAnalyzed,
         };
-        using var tokens = analyzer.GetTokenStream(Field, new StringReader(body));
-        return highlighter.GetBestFragments(tokens, body, MaxPassages)
-            .Select(f => Spaces().Replace(f, " ").Trim())
-            .Where(f => f.Length > 0)
-            .ToList();
+        return body =>
+        {
+            if (string.IsNullOrEmpty(body)) return [];
+            body = body.Replace(ArchiveMarks.Start.ToString(), "").Replace(ArchiveMarks.End.ToString(), "");
+            using var tokens = analyzer.GetTokenStream(Field, new StringReader(body));
+            return highlighter.GetBestFragments(tokens, body, MaxPassages)
+                .Select(f => Spaces().Replace(f, " ").Trim())
+                .Where(f => f.Length > 0)
+                .ToList();
+        };
     }
 
     [GeneratedRegex(@"\s+")]
