@@ -48,12 +48,19 @@ public static class ArchiveCommands
         var format = Format(ArchiveFormatter.SearchFormats);
         cmd.Arguments.Add(text);
         foreach (var o in new Option[] { type, symbol, issuer, signer, since, until, signed, urgent, cls, limit, format }) cmd.Options.Add(o);
-        cmd.SetAction((r, ct) => RunAsync(r, paths, async (access, output) =>
+        ArchiveQuery Query(ParseResult r)
         {
             if (r.GetValue(limit) <= 0) throw new ArchiveCliException("--limit must be positive.");
             var zone = ArchiveFormatter.Zone;
             var words = r.GetValue(text) ?? [];
-            var query = new ArchiveQuery
+            // TEXT takes any word, so an option typed wrong would otherwise be searched for.
+            if (words.FirstOrDefault(w => w.StartsWith("--", StringComparison.Ordinal)) is { } typo)
+            {
+                var near = CommandLine.Nearest(typo.Split('=')[0], cmd.Options.Select(o => o.Name));
+                throw new ArchiveCliException($"unknown option '{typo}' for 'gateway archive search'." + (near is null ? "" : $" Did you mean '{near}'?") +
+                                              " (To search for a word starting with --, quote it inside a phrase.)");
+            }
+            return new ArchiveQuery
             {
                 // A phrase the shell kept together ("chuyển đổi số" in quotes) is one argument: keep its quotes.
                 Text = words.Length == 0 ? null : string.Join(' ', words.Select(w => w.Contains(' ') && !w.StartsWith('"') ? $"\"{w}\"" : w)),
@@ -68,10 +75,13 @@ public static class ArchiveCommands
                 Class = ArchiveClass(r.GetValue(cls)),
                 Limit = r.GetValue(limit),
             };
-            var result = await access.SearchAsync(query, ct);
+        }
+        cmd.SetAction((r, ct) => RunAsync(r, paths, async (access, output) =>
+        {
+            var result = await access.SearchAsync(Query(r), ct);
             ArchiveFormatter.WriteSearch(output, result, r.GetValue(format)!);
             return CommandLine.Ok;
-        }));
+        }, check: () => Query(r)));
         return cmd;
     }
 
@@ -282,11 +292,13 @@ public static class ArchiveCommands
         return option;
     }
 
-    private static async Task<int> RunAsync(ParseResult r, Func<ParseResult, GatewayPaths> paths, Func<IArchiveAccess, TextWriter, Task<int>> body)
+    /// <param name="check">Reads the values first: a mistyped one is an error naming the nearest, whether or not the archive can be opened.</param>
+    private static async Task<int> RunAsync(ParseResult r, Func<ParseResult, GatewayPaths> paths, Func<IArchiveAccess, TextWriter, Task<int>> body, Func<object>? check = null)
     {
         var error = r.InvocationConfiguration.Error;
         try
         {
+            check?.Invoke();
             await using var access = await ArchiveSource.OpenAsync(paths(r), CancellationToken.None);
             return await body(access, r.InvocationConfiguration.Output);
         }
