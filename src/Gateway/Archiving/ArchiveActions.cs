@@ -20,9 +20,27 @@ public sealed record ArchiveActor(string User, uint? Uid, string? ClientIp, stri
 /// outcome in the reply, and the documents concerned (name, SHA-256, size, class, number/notation and the Decree 30
 /// metadata) as its attachments: after a purge the chain still holds what was removed.
 /// </summary>
-public sealed class ArchiveActions(IDocumentArchive archive, IAuditWriter? audit, ArchiveRetention retention)
+public sealed class ArchiveActions
 {
     public const string Listener = "archive";
+
+    private readonly IDocumentArchive archive;
+    private readonly ArchiveRetention retention;
+    private readonly Func<CancellationToken, Task<IAuditWriter?>> _audit;
+    private Task<IAuditWriter?>? _opened;
+
+    public ArchiveActions(IDocumentArchive archive, IAuditWriter? audit, ArchiveRetention retention)
+        : this(archive, _ => Task.FromResult(audit), retention)
+    {
+    }
+
+    /// <param name="openAudit">Opens the audit log when the first action is recorded (a verb that only searches never opens it).</param>
+    public ArchiveActions(IDocumentArchive archive, Func<CancellationToken, Task<IAuditWriter?>> openAudit, ArchiveRetention retention)
+    {
+        this.archive = archive;
+        this.retention = retention;
+        _audit = openAudit;
+    }
 
     public IDocumentArchive Archive => archive;
 
@@ -89,6 +107,17 @@ public sealed class ArchiveActions(IDocumentArchive archive, IAuditWriter? audit
     /// <summary>Writes the record (in chunks of the record's attachment limit) before the action; throws when the log cannot.</summary>
     private async Task RecordAsync(ArchiveActor actor, string asked, string answer, IReadOnlyList<ArchivedDocument> documents, CancellationToken ct)
     {
+        IAuditWriter? audit;
+        try
+        {
+            audit = await (_opened ??= _audit(ct)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or AuditLogUnavailableException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            _opened = null;
+            throw new ArchiveActionNotRecordedException(
+                $"Không mở được nhật ký kiểm toán nên không thực hiện. / The audit log could not be opened to record this, so it was not done: {ex.Message}", ex);
+        }
         if (audit is null) return; // Audit:Enabled=false: nothing is recorded anywhere, by the administrator's choice
         var chunks = documents.Count == 0 ? [[]] : documents.Chunk(AuditRecordLimits.MaxAttachments).ToList();
         foreach (var chunk in chunks)

@@ -129,7 +129,7 @@ public sealed class ArchiveClient(string dataDir, string user) : IArchiveAccess
 }
 
 /// <summary>The archive opened in this process (no gateway running), each action recorded in the audit log opened here too.</summary>
-public sealed class LocalArchiveAccess(ArchiveActions actions, ArchiveActor actor, IAsyncDisposable? audit) : IArchiveAccess
+public sealed class LocalArchiveAccess(ArchiveActions actions, ArchiveActor actor, Func<IAsyncDisposable?> audit) : IArchiveAccess
 {
     public Task<ArchiveSearchResult> SearchAsync(ArchiveQuery query, CancellationToken ct) => Task.FromResult(actions.Archive.Search(query));
     public Task<ArchivedDocument?> FindAsync(string id, CancellationToken ct) => Task.FromResult(actions.Archive.Find(id));
@@ -152,6 +152,6 @@ public sealed class LocalArchiveAccess(ArchiveActions actions, ArchiveActor acto
     public async ValueTask DisposeAsync()
     {
         actions.Archive.Dispose();
-        if (audit is not null) await audit.DisposeAsync().ConfigureAwait(false);
+        if (audit() is { } opened) await opened.DisposeAsync().ConfigureAwait(false);
     }
 }

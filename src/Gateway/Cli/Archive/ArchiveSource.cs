@@ -47,20 +47,13 @@ internal static class ArchiveSource
             throw new ArchiveCliException($"No gateway answered on {client.SocketPath}, and the archive could not be opened: {ex.Message}");
         }
         AuditLog? log = null;
-        if (auditOptions.Enabled)
+        async Task<IAuditWriter?> OpenAuditAsync(CancellationToken token)
         {
-            try
-            {
-                log = await AuditLog.OpenAsync(paths.DataDir, auditOptions, ct: ct, node: node).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or ArgumentException or AuditLogUnavailableException or UnauthorizedAccessException)
-            {
-                archive.Dispose();
-                throw new ArchiveCliException($"The audit log could not be opened to record archive actions: {ex.Message}");
-            }
+            if (!auditOptions.Enabled) return null;
+            return log ??= await AuditLog.OpenAsync(paths.DataDir, auditOptions, ct: token, node: node).ConfigureAwait(false);
         }
-        var actions = new ArchiveActions(archive, log, ArchiveRetention.From(options));
-        return new LocalArchiveAccess(actions, new ArchiveActor(user, AdminAction.CurrentUid(), null, "gateway archive"), log);
+        var actions = new ArchiveActions(archive, OpenAuditAsync, ArchiveRetention.From(options));
+        return new LocalArchiveAccess(actions, new ArchiveActor(user, AdminAction.CurrentUid(), null, "gateway archive"), () => log);
     }
 }
 
