@@ -155,5 +155,35 @@ public sealed class ArchiveCaptureTests
         Assert.That(Archive.Stats().Documents, Is.EqualTo(0));
     }
 
+    [Test, CancelAfter(120_000)]
+    public async Task Export_writes_each_document_with_its_edxml_metadata_and_hold_is_recorded_through_the_running_gateway()
+    {
+        var pdf = ArchiveTestKit.SignedReport();
+        await SendAsync(ArchiveTestKit.WithDocument("Báo cáo 12", "bc-12.pdf", pdf));
+        await WaitForQueueEmptyAsync();
+        var dir = Path.Combine(_gateway.Paths.DataDir, "..", "export-" + Guid.NewGuid().ToString("N"));
+        var output = new StringWriter();
+        var config = new System.CommandLine.InvocationConfiguration { Output = output, Error = output };
+        var today = DateTime.UtcNow.AddHours(7).ToString("yyyy-MM-dd");
+        var code = await GovGateway.Cli.CommandLine.InvokeAsync(["archive", "export", "--since", today, "--until", today, "-o", dir,
+            "--config", _gateway.Paths.ConfigDir, "--data", _gateway.Paths.DataDir], config);
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        var files = Directory.GetFiles(dir).Order().ToList();
+        Assert.That(files, Has.Count.EqualTo(2), string.Join(", ", files));
+        Assert.That(File.ReadAllBytes(files[0]), Is.EqualTo(pdf));
+        var metadata = EdXmlMetadata.Read(File.OpenRead(files[1]));
+        Assert.That((metadata.Document.CodeNumber, metadata.Document.CodeNotation, metadata.Id), Is.EqualTo(("12", "BC-STTTT", ArchiveTestKit.Sha256(pdf))));
+
+        code = await GovGateway.Cli.CommandLine.InvokeAsync(["archive", "hold", ArchiveTestKit.Sha256(pdf)[..8], "--reason", "Khiếu nại số 3",
+            "--config", _gateway.Paths.ConfigDir, "--data", _gateway.Paths.DataDir], config);
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(Archive.Find(ArchiveTestKit.Sha256(pdf))!.Hold!.Reason, Is.EqualTo("Khiếu nại số 3"));
+        var records = _gateway.Runtime.Audit!.Query(new AuditQuery { Decision = AuditDecisions.Console, Limit = 20 }).Records.Select(r => r.Transaction).ToList();
+        Assert.That(records.Select(r => r.Subject), Has.Some.StartWith("gateway archive: archive export"));
+        var hold = records.Single(r => r.Subject!.StartsWith("gateway archive: archive hold", StringComparison.Ordinal));
+        Assert.That(hold.SmtpReply, Does.Match(@"\(uid \d+\)"), "the uid the gateway read from its socket");
+        Directory.Delete(dir, true);
+    }
+
     private static string QueueIdOf(string reply) => reply.Split("queued as ")[1].Trim();
 }
