@@ -8,7 +8,7 @@ namespace GovGateway.Archiving;
 /// <param name="Uid">The OS user id the recorder checked; null for the console.</param>
 /// <param name="ClientIp">Where a console request came from; null for a verb.</param>
 /// <param name="Via">"gateway archive" or "console".</param>
-public sealed record ArchiveActor(string User, uint? Uid, string? ClientIp, string Via)
+internal sealed record ArchiveActor(string User, uint? Uid, string? ClientIp, string Via)
 {
     public string Describe() => Uid is { } uid ? $"{User} (uid {uid})" : User;
 }
@@ -20,7 +20,7 @@ public sealed record ArchiveActor(string User, uint? Uid, string? ClientIp, stri
 /// outcome in the reply, and the documents concerned (name, SHA-256, size, class, number/notation and the Decree 30
 /// metadata) as its attachments: after a purge the chain still holds what was removed.
 /// </summary>
-public sealed class ArchiveActions
+internal sealed class ArchiveActions
 {
     public const string Listener = "archive";
 
@@ -158,4 +158,4 @@ public sealed class ArchiveActions
 }
 
 /// <summary>An archive action the audit log could not record, so it was not carried out.</summary>
-public sealed class ArchiveActionNotRecordedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class ArchiveActionNotRecordedException(string message, Exception inner) : Exception(message, inner);

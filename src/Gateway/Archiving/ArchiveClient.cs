@@ -1,3 +1,4 @@
+using GovGateway.AuditQueries.Server;
 using System.Net.Sockets;
 using System.Text.Json;
 using GovGateway.Archive;
@@ -6,7 +7,7 @@ using GovGateway.Audit;
 namespace GovGateway.Archiving;
 
 /// <summary>What the archive verbs and pages ask of the archive, whether the running gateway answers or the store is opened here.</summary>
-public interface IArchiveAccess : IAsyncDisposable
+internal interface IArchiveAccess : IAsyncDisposable
 {
     Task<ArchiveSearchResult> SearchAsync(ArchiveQuery query, CancellationToken ct);
     Task<ArchivedDocument?> FindAsync(string id, CancellationToken ct);
@@ -21,10 +22,10 @@ public interface IArchiveAccess : IAsyncDisposable
 }
 
 /// <summary>No gateway answers on the archive socket: the caller may open the store itself.</summary>
-public sealed class ArchiveServerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class ArchiveServerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Asks a running gateway's <see cref="ArchiveServer"/> over DATA/run/archive.sock.</summary>
-public sealed class ArchiveClient(string dataDir, string user) : IArchiveAccess
+internal sealed class ArchiveClient(string dataDir, string user) : IArchiveAccess
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
@@ -129,7 +130,7 @@ public sealed class ArchiveClient(string dataDir, string user) : IArchiveAccess
 }
 
 /// <summary>The archive opened in this process (no gateway running), each action recorded in the audit log opened here too.</summary>
-public sealed class LocalArchiveAccess(ArchiveActions actions, ArchiveActor actor, Func<IAsyncDisposable?> audit) : IArchiveAccess
+internal sealed class LocalArchiveAccess(ArchiveActions actions, ArchiveActor actor, Func<IAsyncDisposable?> audit) : IArchiveAccess
 {
     public Task<ArchiveSearchResult> SearchAsync(ArchiveQuery query, CancellationToken ct) => Task.FromResult(actions.Archive.Search(query));
     public Task<ArchivedDocument?> FindAsync(string id, CancellationToken ct) => Task.FromResult(actions.Archive.Find(id));

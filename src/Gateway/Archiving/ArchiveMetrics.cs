@@ -7,7 +7,7 @@ namespace GovGateway.Archiving;
 /// The archive's Prometheus series, in the gateway's registry: documents stored (new, or an exchange added to one already
 /// kept), failed attempts to store a message's documents, and the archive's size read at each scrape.
 /// </summary>
-public sealed class ArchiveMetrics
+internal sealed class ArchiveMetrics
 {
     private readonly Counter.Child _new;
     private readonly Counter.Child _known;

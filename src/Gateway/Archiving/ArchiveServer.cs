@@ -1,3 +1,4 @@
+using GovGateway.AuditQueries.Server;
 using System.Net.Sockets;
 using System.Text.Json;
 using GovGateway.Archive;
@@ -11,7 +12,7 @@ namespace GovGateway.Archiving;
 /// take one process at a time), over DATA/run/archive.sock: the socket is 0600 in the 0700 run folder, so only the
 /// gateway's user may ask; who asked is what the kernel says of the peer (its uid), recorded with each action.
 /// </summary>
-public sealed class ArchiveServer : IAsyncDisposable
+internal sealed class ArchiveServer : IAsyncDisposable
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
     private readonly ArchiveActions _actions;

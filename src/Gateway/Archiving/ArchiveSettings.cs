@@ -1,6 +1,5 @@
+using GovGateway.Configuration;
 using GovGateway.Archive;
-using GovGateway.Cli;
-using GovGateway.Hosting;
 using GovGateway.Policies;
 using Microsoft.Extensions.Configuration;
 
@@ -11,7 +10,7 @@ namespace GovGateway.Archiving;
 /// (<see cref="OptionsBinding"/>), adding what only the host knows: the class names of Archive:RetentionDaysByClass are
 /// the policy's document classes, and a mistyped one is an error naming the nearest.
 /// </summary>
-public static class ArchiveSettings
+internal static class ArchiveSettings
 {
     public static ArchiveOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
@@ -27,7 +26,7 @@ public static class ArchiveSettings
         foreach (var name in options.RetentionDaysByClass.Keys)
         {
             if (classes.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
-            var near = CommandLine.Nearest(name, classes);
+            var near = NearestName.Of(name, classes);
             problems.Add($"Archive:RetentionDaysByClass:{name} is not a document class." + (near is null ? "" : $" Did you mean '{near}'?") +
                          $" Classes: {string.Join(", ", classes)}.");
         }
@@ -35,5 +34,5 @@ public static class ArchiveSettings
     }
 
     /// <summary>The settings as `gateway run` reads them from --config, for the archive verbs when no gateway answers.</summary>
-    public static ArchiveOptions ForVerbs(GatewayPaths paths) => FromConfiguration(RunCommand.BuildConfiguration(paths, []));
+    public static ArchiveOptions ForVerbs(GatewayPaths paths) => FromConfiguration(GatewayConfiguration.Build(paths, []));
 }

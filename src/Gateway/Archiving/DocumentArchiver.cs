@@ -17,7 +17,7 @@ namespace GovGateway.Archiving;
 /// idempotent per document and exchange). A store that fails is retried with back-off, and meanwhile finished messages
 /// stay in the queue; <see cref="HealthProblem"/> says so for /readyz.
 /// </summary>
-public sealed class DocumentArchiver : IAsyncDisposable
+internal sealed class DocumentArchiver : IAsyncDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);

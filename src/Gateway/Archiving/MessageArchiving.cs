@@ -15,7 +15,7 @@ namespace GovGateway.Archiving;
 /// it was laid out as a document; each with the record's Decree 30 metadata, signatures and urgency, its whole text, and
 /// the exchange (queue id, time, sender, recipients, direction, node).
 /// </summary>
-public sealed class MessageArchiving(Func<IReadOnlySet<string>> archivedClasses, string node, ILogger<MessageArchiving> logger)
+internal sealed class MessageArchiving(Func<IReadOnlySet<string>> archivedClasses, string node, ILogger<MessageArchiving> logger)
 {
     /// <summary>File name given to a body typed as a document (the body has none).</summary>
     public const string BodyFileName = "noi-dung-thu.txt";

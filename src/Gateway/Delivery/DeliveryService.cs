@@ -1,5 +1,5 @@
-using GovGateway.Hosting;
 using System.Threading.Channels;
+using GovGateway.Configuration;
 using GovGateway.Spool;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +14,7 @@ namespace GovGateway.Delivery;
 /// Newly committed messages start at once (Spool.MessageCommitted); changes made by other processes
 /// (gateway queue retry, quarantine release) are seen on the next scan of the queue folder.
 /// </summary>
-public sealed class DeliveryService : BackgroundService
+internal sealed class DeliveryService : BackgroundService
 {
     readonly Spool.Spool _spool;
     readonly DeliveryOptions _options;
@@ -401,7 +401,7 @@ public sealed class DeliveryService : BackgroundService
     void LogOutcomes(string queueId, List<OutcomeEvent> outcomes, string? remoteMta, int attempts, DateTime? next)
     {
         foreach (var group in outcomes.GroupBy(o => (o.Outcome, o.Reply)))
-            Pipeline.MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
+            MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
                 remoteMta ?? "outbox", group.Key.Reply, attempts, group.Key.Outcome == DeliveryOutcomes.Deferred ? next : null);
     }
 

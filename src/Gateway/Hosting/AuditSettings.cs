@@ -1,6 +1,6 @@
 using GovGateway.Audit;
-using GovGateway.Cli;
 using Microsoft.Extensions.Configuration;
+using GovGateway.Configuration;
 
 namespace GovGateway.Hosting;
 
@@ -8,7 +8,7 @@ namespace GovGateway.Hosting;
 /// Reads the "Audit" section onto the audit library's <see cref="AuditOptions"/> the way every host options type is
 /// read (<see cref="OptionsBinding"/>): the library knows its settings and their checks, not the configuration system.
 /// </summary>
-public static class AuditSettings
+internal static class AuditSettings
 {
     public static AuditOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
@@ -23,7 +23,7 @@ public static class AuditSettings
     /// </summary>
     public static (AuditOptions Options, string Node) ForVerbs(GatewayPaths paths)
     {
-        var configuration = RunCommand.BuildConfiguration(paths, []);
+        var configuration = GatewayConfiguration.Build(paths, []);
         var options = FromConfiguration(configuration);
         options.RetentionDays = 0;
         return (options, NodeOptions.FromConfiguration(configuration).EffectiveName);

@@ -2,9 +2,13 @@ using System.Collections;
 using System.Reflection;
 using GovGateway.Access;
 using GovGateway.Audit;
-using GovGateway.Cli;
+using GovGateway.Configuration;
 using GovGateway.Delivery;
 using Microsoft.Extensions.Configuration;
+using GovGateway.Listeners;
+using GovGateway.Pipeline;
+using GovGateway.Revocation;
+using GovGateway.WebConsole;
 
 namespace GovGateway.Hosting;
 
@@ -14,7 +18,7 @@ namespace GovGateway.Hosting;
 /// Delivery:Upstream:Hots would silently leave the default). The known keys are read from the options types
 /// themselves, so a setting added to them is known here at once.
 /// </summary>
-public static class ConfigurationCheck
+internal static class ConfigurationCheck
 {
     /// <summary>The gateway's own sections and the type each binds to. Logging belongs to .NET and is not checked.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
@@ -96,7 +100,7 @@ public static class ConfigurationCheck
         {
             // The binder's own message names the .NET type, not what to write.
             var names = Enum.GetNames(type);
-            var near = CommandLine.Nearest(value, names);
+            var near = NearestName.Of(value, names);
             problems.Add($"'{value}' is not a value of '{section.Path}'." + (near is null ? "" : $" Did you mean '{near}'?") + $" Values: {string.Join(", ", names)}.");
             return;
         }
@@ -126,7 +130,7 @@ public static class ConfigurationCheck
                 Walk(child, property.PropertyType, problems);
                 continue;
             }
-            var near = CommandLine.Nearest(child.Key, properties.Keys);
+            var near = NearestName.Of(child.Key, properties.Keys);
             var parent = section.Path;
             problems.Add($"unknown setting '{child.Path}'." +
                          (near is null ? "" : $" Did you mean '{parent}:{near}'?") +

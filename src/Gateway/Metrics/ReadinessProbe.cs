@@ -1,7 +1,6 @@
 using System.Globalization;
 using GovGateway.Audit;
 using GovGateway.FileSystem;
-using GovGateway.Hosting;
 using GovGateway.Smtp;
 
 namespace GovGateway.Metrics;
@@ -13,7 +12,7 @@ namespace GovGateway.Metrics;
 /// A policy edit with errors is a warning, not a problem: the last good policy keeps judging mail, and since nodes
 /// share their configuration, failing readiness on a typo would take every node out of the balancer at once.
 /// </summary>
-public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes,
+internal sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes,
     Func<string?>? archiveProblem = null)
 {
     // Enough to fix a typo from; `gateway policy check` lists them all.
@@ -21,9 +20,6 @@ public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWr
 
     /// <summary>Bytes free on a path's file system; tests replace it to stand for a full disk.</summary>
     internal Func<string, long> FreeSpace { get; set; } = DiskSpace.Available;
-
-    public static ReadinessProbe For(GatewayRuntime runtime, PolicyStatus policy, long minFreeBytes) =>
-        new(runtime.Smtp, runtime.Spool, runtime.Audit, policy, minFreeBytes, runtime.Archiver is { } archiver ? () => archiver.HealthProblem : null);
 
     public IReadOnlyList<string> Problems()
     {

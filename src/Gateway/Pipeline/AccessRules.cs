@@ -1,7 +1,11 @@
+using GovGateway.Access.Addresses;
+using GovGateway.Access.Auth;
+using GovGateway.Access.Identity;
+using GovGateway.Access.Relay;
+using GovGateway.Configuration;
 using GovGateway.Replies;
 using System.Net;
 using GovGateway.Access;
-using GovGateway.Cli;
 using GovGateway.Delivery;
 using GovGateway.Smtp;
 using Microsoft.Extensions.Logging;
@@ -13,7 +17,7 @@ namespace GovGateway.Pipeline;
 /// behind the lockout guard), which sender an authenticated user may use, which recipients a
 /// listener accepts, and the per-user and per-address rate limits.
 /// </summary>
-public sealed class AccessRules : IDisposable
+internal sealed class AccessRules : IDisposable
 {
     private readonly AddressValidator _addresses = new();
     private readonly AccessComponents _components;

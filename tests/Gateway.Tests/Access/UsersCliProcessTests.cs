@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using GovGateway.Access;
 using NUnit.Framework;
+using GovGateway.Access.Auth;
 
 namespace Gateway.Tests.Access;
 

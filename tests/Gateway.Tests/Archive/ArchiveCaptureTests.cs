@@ -115,6 +115,7 @@ public sealed class ArchiveCaptureTests
         Assert.That(Archive.Find(ArchiveTestKit.Sha256(removed)), Is.Null);
         Assert.That(Archive.Find(ArchiveTestKit.Sha256(kept))!.Hold!.Reason, Is.EqualTo("Thanh tra năm 2027"));
 
+        await _gateway.Runtime.Audit!.FlushAsync();
         var records = _gateway.Runtime.Audit!.Query(new AuditQuery { Decision = AuditDecisions.Console, Limit = 50 }).Records.Select(r => r.Transaction).ToList();
         var purge = records.Single(r => r.Subject!.Contains("archive purge"));
         Assert.That(purge.Listener, Is.EqualTo(ArchiveActions.Listener));
@@ -178,6 +179,7 @@ public sealed class ArchiveCaptureTests
             "--config", _gateway.Paths.ConfigDir, "--data", _gateway.Paths.DataDir], config);
         Assert.That(code, Is.EqualTo(0), output.ToString());
         Assert.That(Archive.Find(ArchiveTestKit.Sha256(pdf))!.Hold!.Reason, Is.EqualTo("Khiếu nại số 3"));
+        await _gateway.Runtime.Audit!.FlushAsync();
         var records = _gateway.Runtime.Audit!.Query(new AuditQuery { Decision = AuditDecisions.Console, Limit = 20 }).Records.Select(r => r.Transaction).ToList();
         Assert.That(records.Select(r => r.Subject), Has.Some.StartWith("gateway archive: archive export"));
         var hold = records.Single(r => r.Subject!.StartsWith("gateway archive: archive hold", StringComparison.Ordinal));

@@ -57,6 +57,7 @@ public sealed class ArchiveConsoleTests
         await download.SaveAsAsync(file);
         Assert.That(await File.ReadAllBytesAsync(file), Is.EqualTo(pdf));
 
+        await gateway.Runtime.Audit!.FlushAsync();
         var records = gateway.Runtime.Audit!.Query(new AuditQuery { Decision = AuditDecisions.Console, Limit = 20 }).Records.Select(r => r.Transaction).ToList();
         Assert.That(records.Select(r => r.Subject), Has.Some.Contains("archive q=chuyen%20doi%20so"), "the search is recorded");
         Assert.That(records.Where(r => r.Listener == "archive").Select(r => r.Subject), Has.Some.StartWith("console: archive get"), "and the download, with the document");

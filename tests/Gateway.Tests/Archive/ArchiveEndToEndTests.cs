@@ -26,7 +26,7 @@ public sealed class ArchiveEndToEndTests
         _data = RepoPaths.TempDir("archive-data");
         _work = RepoPaths.TempDir("archive-work");
         _upstream = await Upstream.StartNewAsync();
-        Assert.That(await Cli.RunAsync(new GovGateway.Cli.GatewayPaths(_config, _data), "users", "add", Mail.Sender, "--password", Password), Is.EqualTo(0));
+        Assert.That(await Cli.RunAsync(new GovGateway.Configuration.GatewayPaths(_config, _data), "users", "add", Mail.Sender, "--password", Password), Is.EqualTo(0));
     }
 
     [TearDown]

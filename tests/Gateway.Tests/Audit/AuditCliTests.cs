@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using GovGateway.Audit;
 using NUnit.Framework;
+using GovGateway.AuditQueries.Server;
+using GovGateway.Cli;
 
 namespace Gateway.Tests.Audit;
 

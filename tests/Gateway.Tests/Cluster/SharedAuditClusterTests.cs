@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Audit.Postgres;
 using Gateway.Tests.Support;
+using GovGateway.Access.Identity;
 using GovGateway.Spool;
 using MailKit.Net.Smtp;
 using MimeKit;

@@ -1,3 +1,6 @@
+using GovGateway.Cli;
+using GovGateway.Configuration;
+
 namespace Gateway.Tests.Support;
 
 public static class Swaks
@@ -24,10 +27,10 @@ public static class Python
     }
 }
 
-public static class Cli
+internal static class Cli
 {
     /// <summary>Runs a `gateway` verb in this process against the given folders.</summary>
-    public static Task<int> RunAsync(GovGateway.Cli.GatewayPaths paths, params string[] args)
+    public static Task<int> RunAsync(GovGateway.Configuration.GatewayPaths paths, params string[] args)
     {
         var all = args.Concat(["--config", paths.ConfigDir, "--data", paths.DataDir]).ToArray();
         return GovGateway.Cli.CommandLine.InvokeAsync(all);

@@ -1,5 +1,6 @@
 using System.Net;
 using GovGateway.Cli;
+using GovGateway.Configuration;
 using GovGateway.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace Gateway.Tests.Support;
 /// A whole gateway in this process, on 127.0.0.1 with free ports, a copy of the shipped
 /// configuration and a fresh data folder.
 /// </summary>
-public sealed class TestGateway : IAsyncDisposable
+internal sealed class TestGateway : IAsyncDisposable
 {
     private readonly bool _ownsConfig;
 
@@ -57,7 +58,7 @@ public sealed class TestGateway : IAsyncDisposable
         };
         if (settings is not null)
             foreach (var (k, v) in settings) all[k] = v;
-        return RunCommand.BuildConfiguration(paths, all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        return GatewayConfiguration.Build(paths, all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
     }
 
     public static ILoggerFactory LoggerFactory() =>

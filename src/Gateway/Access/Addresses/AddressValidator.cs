@@ -1,7 +1,7 @@
 using GovGateway.Policies.Domains;
 using System.Text;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Addresses;
 
 /// <summary>
 /// Parses an envelope address strictly (RFC 5321 Mailbox, RFC 6531 UTF-8 local parts, IDN domains)
@@ -9,7 +9,7 @@ namespace GovGateway.Access;
 /// source routes, '%' and '!' in the local part, quoted local parts that hide any of '@', '%', '!',
 /// and address literals. Legal by RFC or not, no government mailbox needs them.
 /// </summary>
-public sealed class AddressValidator
+internal sealed class AddressValidator
 {
     private const int MaxLocalPartOctets = 64;
 

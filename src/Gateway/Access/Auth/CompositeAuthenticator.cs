@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// Tries backends in the configured order (Access:Auth:Backend = "local", "upstream" or
@@ -9,7 +9,7 @@ namespace GovGateway.Access;
 /// password is wrong because the upstream server was down; it still counts towards lockouts when
 /// another backend refused the password (see <see cref="AuthOutcome.RefusedByABackend"/>).
 /// </summary>
-public sealed class CompositeAuthenticator : IAuthenticator
+internal sealed class CompositeAuthenticator : IAuthenticator
 {
     private readonly IReadOnlyList<IAuthenticator> _backends;
 

@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>Checks an AUTH PLAIN/LOGIN user name and password.</summary>
-public interface IAuthenticator
+internal interface IAuthenticator
 {
     ValueTask<AuthOutcome> AuthenticateAsync(string user, string password, IPAddress client, CancellationToken ct);
 }

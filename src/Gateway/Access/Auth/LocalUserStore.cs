@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using GovGateway.Access.Addresses;
+using GovGateway.Access.Identity;
 using GovGateway.FileSystem;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// The local users file: a JSON list of users with salted slow password hashes and aliases.
@@ -12,7 +14,7 @@ namespace GovGateway.Access;
 /// fsync, rename, mode 600. A running gateway notices a changed file (modification time and
 /// length) on the next login and re-reads it, so new users and passwords apply without restart.
 /// </summary>
-public sealed class LocalUserStore : IAuthenticator, IAliasSource
+internal sealed class LocalUserStore : IAuthenticator, IAliasSource
 {
     // Argon2id at 19 MiB per check: bound how many run at once so a burst of AUTH attempts cannot
     // take the memory (and both cores) of the host.

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.Access.Identity;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// Lockout after repeated failed logins (provincial rule: 12 failures lock the account), counted
@@ -22,7 +23,7 @@ namespace GovGateway.Access;
 /// users file said no, the upstream was down) counts as a failure too: an outage is no window for
 /// unlimited guessing. Wraps any authenticator.
 /// </summary>
-public sealed class LoginGuard : IAuthenticator
+internal sealed class LoginGuard : IAuthenticator
 {
     private const int TrustedAddressesPerAccount = 16;
 

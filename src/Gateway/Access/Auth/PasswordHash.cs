@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Konscious.Security.Cryptography;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// A stored password: algorithm, its parameters, salt and hash, so the scheme can be strengthened
@@ -11,7 +11,7 @@ namespace GovGateway.Access;
 /// baseline); PBKDF2-HMAC-SHA256 with 600,000 iterations is the alternative.
 /// Verification recomputes with the stored parameters and compares in constant time.
 /// </summary>
-public sealed record PasswordHash
+internal sealed record PasswordHash
 {
     public const string Argon2id = "argon2id";
     public const string Pbkdf2Sha256 = "pbkdf2-sha256";

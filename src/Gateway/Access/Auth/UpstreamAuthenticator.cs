@@ -8,8 +8,9 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.Access.Identity;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// Pass-through AUTH: logs in to the upstream mail server with the user's own credentials, so staff
@@ -17,7 +18,7 @@ namespace GovGateway.Access;
 /// user and password under a per-process random key (never the password itself), so a mail client
 /// that reconnects for every message does not hit the upstream server each time.
 /// </summary>
-public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
+internal sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
 {
     private readonly UpstreamEndpoint _endpoint;
     private readonly AuthOptions _options;

@@ -1,11 +1,13 @@
-namespace GovGateway.Access;
+using GovGateway.Configuration;
+
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// What an account may do besides sending mail. Staff send mail only; auditors read and export the audit log in the
 /// console; administrators manage the queue and quarantine and see policy and runtime state. The roles are separate on
 /// purpose: an administrator without the auditor role does not read the audit log.
 /// </summary>
-public static class UserRoles
+internal static class UserRoles
 {
     public const string Staff = "staff";
     public const string Auditor = "auditor";
@@ -22,7 +24,7 @@ public static class UserRoles
             var role = given.Trim().ToLowerInvariant();
             if (!All.Contains(role))
             {
-                var near = Cli.CommandLine.Nearest(role, All);
+                var near = NearestName.Of(role, All);
                 throw new UsersFileException($"'{given}' is not a role; roles are {string.Join(", ", All)}." + (near is null ? "" : $" Did you mean '{near}'?"));
             }
             if (!result.Contains(role)) result.Add(role);

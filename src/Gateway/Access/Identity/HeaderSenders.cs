@@ -1,12 +1,12 @@
 using MimeKit;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Identity;
 
 /// <summary>
 /// The author addresses a message's header names: every mailbox of every From field (groups
 /// flattened) and of Sender. Only the header block is read, from the spooled copy.
 /// </summary>
-public sealed record HeaderSenders(int FromFields, IReadOnlyList<string> From, IReadOnlyList<string> Sender, string? Unreadable)
+internal sealed record HeaderSenders(int FromFields, IReadOnlyList<string> From, IReadOnlyList<string> Sender, string? Unreadable)
 {
     public IEnumerable<string> All => From.Concat(Sender);
 

@@ -1,7 +1,8 @@
+using GovGateway.Access.Identity;
 using GovGateway.Replies;
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.RateLimiting;
 
 /// <summary>
 /// Sliding-window limits on messages and recipients per authenticated user and per client address
@@ -10,7 +11,7 @@ namespace GovGateway.Access;
 /// the window, so the retry-after is exact: the moment enough old messages leave the window.
 /// The caller decides what counts (e.g. only messages with external recipients).
 /// </summary>
-public sealed class RateLimiter
+internal sealed class RateLimiter
 {
     private readonly RateLimitOptions _options;
     private readonly TimeProvider _time;

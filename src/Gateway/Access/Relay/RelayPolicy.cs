@@ -1,8 +1,9 @@
+using GovGateway.Access.Addresses;
 using GovGateway.Replies;
 using GovGateway.Policies.Domains;
 using GovGateway.Smtp;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Relay;
 
 /// <summary>
 /// The no-open-relay rule at RCPT TO. The relay listener accepts only local-domain recipients;
@@ -10,7 +11,7 @@ namespace GovGateway.Access;
 /// content policy decides about the message later). Routing tricks are refused everywhere: they
 /// exist only to make some MTA downstream forward the mail somewhere else.
 /// </summary>
-public sealed class RelayPolicy
+internal sealed class RelayPolicy
 {
     private readonly DomainMatcher _localDomains;
     private readonly AddressValidator _validator;

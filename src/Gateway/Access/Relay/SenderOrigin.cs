@@ -1,14 +1,14 @@
 using GovGateway.Policies.Domains;
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Relay;
 
 /// <summary>
 /// Where mail comes from, for the checks that need it: whether a client is one of the agency's own
 /// mail servers (<see cref="AccessOptions.InternalNetworks"/>), and whether an address claims one of
 /// the agency's own domains (<see cref="AccessOptions.OwnDomains"/>).
 /// </summary>
-public sealed class SenderOrigin
+internal sealed class SenderOrigin
 {
     private readonly IPNetwork[] _internal;
     private readonly DomainMatcher _own;

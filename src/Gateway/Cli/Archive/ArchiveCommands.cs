@@ -1,3 +1,5 @@
+using GovGateway.AuditQueries.Filters;
+using GovGateway.Configuration;
 using System.CommandLine;
 using System.Security.Cryptography;
 using GovGateway.Archive;
@@ -14,7 +16,7 @@ namespace GovGateway.Cli.Archive;
 /// document whose bytes no longer match its hash, a file that could not be written, an action the audit log could not
 /// record), 2 usage (unknown option or value, unknown id).
 /// </summary>
-public static class ArchiveCommands
+internal static class ArchiveCommands
 {
     public static Command Create()
     {
@@ -56,7 +58,7 @@ public static class ArchiveCommands
             // TEXT takes any word, so an option typed wrong would otherwise be searched for.
             if (words.FirstOrDefault(w => w.StartsWith("--", StringComparison.Ordinal)) is { } typo)
             {
-                var near = CommandLine.Nearest(typo.Split('=')[0], cmd.Options.Select(o => o.Name));
+                var near = NearestName.Of(typo.Split('=')[0], cmd.Options.Select(o => o.Name));
                 throw new ArchiveCliException($"unknown option '{typo}' for 'gateway archive search'." + (near is null ? "" : $" Did you mean '{near}'?") +
                                               " (To search for a word starting with --, quote it inside a phrase.)");
             }

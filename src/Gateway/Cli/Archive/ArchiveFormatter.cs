@@ -1,3 +1,4 @@
+using GovGateway.AuditQueries.Output;
 using System.Globalization;
 using System.Text.Json;
 using GovGateway.Archive;

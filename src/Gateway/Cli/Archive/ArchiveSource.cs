@@ -1,3 +1,4 @@
+using GovGateway.Configuration;
 using GovGateway.Archive;
 using GovGateway.Archiving;
 using GovGateway.Audit;

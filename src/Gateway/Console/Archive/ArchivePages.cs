@@ -1,3 +1,4 @@
+using GovGateway.AuditQueries.Filters;
 using System.Globalization;
 using System.Text;
 using GovGateway.Archive;
