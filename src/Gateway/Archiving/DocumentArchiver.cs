@@ -57,7 +57,14 @@ internal sealed class DocumentArchiver : IAsyncDisposable
         _worker = Task.Run(() => WorkAsync(_stop.Token), CancellationToken.None);
     }
 
-    private void OnCommitted(SpoolEntry entry) => Enqueue(entry.QueueId);
+    // The entry as committed, so the worker need not read the queue file's envelope again.
+    private readonly ConcurrentDictionary<string, SpoolEntry> _entries = new(StringComparer.Ordinal);
+
+    private void OnCommitted(SpoolEntry entry)
+    {
+        _entries[entry.QueueId] = entry;
+        Enqueue(entry.QueueId);
+    }
 
     private TaskCompletionSource Enqueue(string queueId)
     {
@@ -120,9 +127,11 @@ internal sealed class DocumentArchiver : IAsyncDisposable
 
     private async Task ArchiveAsync(string queueId, CancellationToken ct)
     {
-        var entry = _spool.Get(queueId);
+        var entry = _entries.TryRemove(queueId, out var committed) && File.Exists(committed.MessagePath) ? committed : _spool.Get(queueId);
         if (entry is null) return; // removed meanwhile (an administrator's delete): nothing left to keep
         if (entry.Envelope.IsBounce || entry.Envelope.AuditRecord is not { } raw) return;
+        // Every document's class is named in the record: without an archived class name there is nothing to keep.
+        if (!_archiving.MayHold(raw.Utf8)) return;
         if (ReadRecord(raw.Utf8) is not { } record) return;
         var stored = await _archiving.StoreAsync(entry, record, _archive, ct).ConfigureAwait(false);
         foreach (var (document, isNew) in stored)

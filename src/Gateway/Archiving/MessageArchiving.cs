@@ -20,6 +20,14 @@ internal sealed class MessageArchiving(Func<IReadOnlySet<string>> archivedClasse
     /// <summary>File name given to a body typed as a document (the body has none).</summary>
     public const string BodyFileName = "noi-dung-thu.txt";
 
+    /// <summary>False when the record names no archived class at all (as a JSON string), so it has nothing to keep.</summary>
+    public bool MayHold(ReadOnlySpan<byte> recordJson)
+    {
+        foreach (var cls in archivedClasses())
+            if (recordJson.IndexOf(Encoding.UTF8.GetBytes($"\"{cls}\"")) >= 0) return true;
+        return false;
+    }
+
     /// <summary>Stores the message's documents; returns each stored document and whether it was new to the archive.</summary>
     public async Task<IReadOnlyList<(ArchivedDocument Document, bool New)>> StoreAsync(SpoolEntry entry, AuditTransaction record, IDocumentArchive archive,
         CancellationToken ct)
