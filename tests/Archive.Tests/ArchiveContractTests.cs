@@ -181,6 +181,7 @@ public sealed class ArchiveContractTests(string store)
         var now = Utc(2026, 12, 1);
         Archive.Hold(SameNumber.Id, "Thanh tra năm 2026", "auditor");
         Assert.That(Archive.Find(SameNumber.Id)!.Hold!.Reason, Is.EqualTo("Thanh tra năm 2026"));
+        Assert.That(Archive.Stats().Held, Is.EqualTo(1));
 
         var dry = Archive.Purge(retention, now, dryRun: true);
         Assert.That(dry.Removed.Select(r => r.Sha256), Is.EquivalentTo(new[] { Decision.Id, Invitation.Id }));
@@ -197,9 +198,10 @@ public sealed class ArchiveContractTests(string store)
         Assert.Throws<ArchiveException>(() => Archive.OpenVerified(Decision.Id));
         Assert.That(Ids(new ArchiveQuery { Text = "van thu" }), Is.Empty, "gone from the index too");
         Assert.That(Ids(new ArchiveQuery()), Is.EqualTo(IdsOf(Letter, SameNumber, Report)));
-        Assert.That(Archive.Stats().Documents, Is.EqualTo(3));
+        Assert.That((Archive.Stats().Documents, Archive.Stats().Exchanges), Is.EqualTo((3L, 3L)));
 
         Archive.ReleaseHold(SameNumber.Id, "auditor");
+        Assert.That(Archive.Stats().Held, Is.Zero);
         Assert.Throws<ArchiveException>(() => Archive.ReleaseHold(SameNumber.Id, "auditor"), "no hold left to release");
         Assert.That(Archive.Purge(retention, now, dryRun: false).Removed.Single().Sha256, Is.EqualTo(SameNumber.Id));
         Assert.That(Archive.Purge(new ArchiveRetention(), now.AddYears(50), dryRun: false).Removed, Is.Empty, "no retention keeps forever");

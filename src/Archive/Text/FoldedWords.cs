@@ -39,7 +39,7 @@ internal static class FoldedWords
 
     /// <summary>The folded words, in order; words that fold to nothing (marks alone) are dropped.</summary>
     public static List<string> Of(string? text) =>
-        Split(text).Select(TextFold.Fold).Where(w => w.Length > 0).ToList();
+        Split(text).Select(w => FastFold.Fold(w)).Where(w => w.Length > 0).ToList();
 
     /// <summary>A whole value folded for equality (a document type, a notation): folded, inner spaces collapsed.</summary>
     public static string Value(string? text) => string.Join(' ', TextFold.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -36,7 +36,7 @@ internal sealed class VietnameseAnalyzer : Analyzer
         {
             while (m_input.IncrementToken())
             {
-                var folded = TextFold.Fold(new string(_term.Buffer, 0, _term.Length));
+                var folded = FastFold.Fold(_term.Buffer.AsSpan(0, _term.Length));
                 if (folded.Length == 0) continue;
                 _term.SetEmpty().Append(folded);
                 return true;
