@@ -22,8 +22,7 @@ public class AuditHeadTests
     private static string Db(string data) => AuditLog.DatabasePath(data);
 
     private static async Task<ToolResult> VerifyProcessAsync(string data) =>
-        await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "audit", "verify",
-            "--config", RepoPaths.ShippedConfig, "--data", data], timeout: TimeSpan.FromSeconds(60));
+        await GatewayBinary.RunAsync("audit", "verify", "--config", RepoPaths.ShippedConfig, "--data", data);
 
     [Test]
     public async Task A_zero_byte_audit_db_fails_verify_and_opening_instead_of_starting_a_new_chain()
@@ -94,9 +93,9 @@ public class AuditHeadTests
         using var dir = new TempDataDir();
         await SeedAsync(dir.Path, "P", 2);
         File.WriteAllBytes(Db(dir.Path), []);
-        var run = await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run",
+        var run = await GatewayBinary.RunAsync("run",
             "--config", RepoPaths.ShippedConfig, "--data", dir.Path, $"--Smtp:Listeners:Relay:Port={Ports.Free()}",
-            "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false"], timeout: TimeSpan.FromSeconds(60));
+            "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false");
         Assert.That(run.ExitCode, Is.EqualTo(1), run.All);
         Assert.That(run.StdErr, Does.Contain($"gateway run: {Db(dir.Path)} holds no audit entries").And.Contain("Restore"));
         Assert.That(run.All, Does.Not.Contain("Unhandled exception"));
@@ -105,7 +104,7 @@ public class AuditHeadTests
     [Test]
     public async Task A_gateway_does_not_start_on_an_emptied_audit_log()
     {
-        var data = RepoPaths.TempDir("gw-head");
+        var data = TempFolders.Create("gw-head");
         await SeedAsync(data, "G", 2);
         File.WriteAllBytes(Db(data), []);
         var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await (await TestGateway.StartAsync(dataDir: data)).DisposeAsync());

@@ -33,9 +33,9 @@ public sealed class ClusterTests
 
     private static Node NewNode(string name, Upstream upstream, int? port = null)
     {
-        var config = RepoPaths.TempDir($"cluster-{name}-config");
+        var config = TempFolders.Create($"cluster-{name}-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        var data = RepoPaths.TempDir($"cluster-{name}-data");
+        var data = TempFolders.Create($"cluster-{name}-data");
         return new Node(name, config, data, Process(name, config, data, upstream, port));
     }
 
@@ -56,8 +56,8 @@ public sealed class ClusterTests
     /// <summary>Each transaction in a node's audit log: queue id, client address, and the outcome of each recipient.</summary>
     private static async Task<List<(string QueueId, string ClientIp, string Decision, string[] Outcomes)>> AuditAsync(Node node)
     {
-        var query = await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "audit", "query",
-            "--config", node.Config, "--data", node.Data, "--format", "json", "--limit", "10000"], timeout: TimeSpan.FromSeconds(60));
+        var query = await GatewayBinary.RunAsync("audit", "query",
+            "--config", node.Config, "--data", node.Data, "--format", "json", "--limit", "10000");
         Assert.That(query.ExitCode, Is.EqualTo(0), query.All);
         using var json = JsonDocument.Parse(query.StdOut);
         return json.RootElement.GetProperty("records").EnumerateArray().Select(r =>

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Gateway.Tests.Audit;
-using Gateway.Tests.Audit.Postgres;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
 using GovGateway.Hosting;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Tests.Audit.Postgres;
 using Gateway.Tests.Support;
 using GovGateway.Spool;
 using MailKit.Net.Smtp;
@@ -53,7 +52,7 @@ public sealed class SharedAuditClusterTests
     /// </summary>
     private Node NewNode(string name, Upstream upstream)
     {
-        var config = RepoPaths.TempDir($"sharedaudit-{name}-config");
+        var config = TempFolders.Create($"sharedaudit-{name}-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var file = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
@@ -63,7 +62,7 @@ public sealed class SharedAuditClusterTests
         audit["ConnectionString"] = _pg.ConnectionString;
         json["Audit"] = audit;
         File.WriteAllText(file, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var data = RepoPaths.TempDir($"sharedaudit-{name}-data");
+        var data = TempFolders.Create($"sharedaudit-{name}-data");
         return new Node(name, config, data, Process(name, config, data, upstream));
     }
 
@@ -82,8 +81,7 @@ public sealed class SharedAuditClusterTests
         });
 
     private static Task<ToolResult> GatewayVerbAsync(Node node, params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args, "--config", node.Config, "--data", node.Data],
-            timeout: TimeSpan.FromSeconds(60));
+        GatewayBinary.RunAsync([.. args, "--config", node.Config, "--data", node.Data], stdin: null);
 
     /// <summary>`gateway audit query --format json` run with this node's folders: (node, queue id, client address, decision).</summary>
     private static async Task<List<(string Node, string QueueId, string ClientIp, string Decision)>> QueryAsync(Node node)

@@ -17,7 +17,7 @@ public class FileModeTests
     [Test, CancelAfter(120_000)]
     public async Task Under_umask_000_every_file_is_0600_and_every_folder_0700()
     {
-        var root = RepoPaths.TempDir("gw-modes");
+        var root = TempFolders.Create("gw-modes");
         var config = Path.Combine(root, "config");
         var data = Path.Combine(root, "data"); // created by the gateway
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
@@ -60,7 +60,7 @@ public class FileModeTests
     [Test, CancelAfter(60_000)]
     public async Task A_data_folder_left_open_to_other_users_is_closed_at_start()
     {
-        var data = RepoPaths.TempDir("gw-open-data");
+        var data = TempFolders.Create("gw-open-data");
         File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("777", 8)); // anyone could plant audit/ or run/ here
         await using var gateway = await TestGateway.StartAsync(dataDir: data);
         Assert.That(File.GetUnixFileMode(data), Is.EqualTo(PrivateFiles.DirectoryMode));

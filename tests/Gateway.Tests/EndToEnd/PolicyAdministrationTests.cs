@@ -15,7 +15,7 @@ public sealed class PolicyAdministrationTests
     [SetUp]
     public void SetUp()
     {
-        _config = RepoPaths.TempDir("policy-admin");
+        _config = TempFolders.Create("policy-admin");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, _config);
     }
 
@@ -23,7 +23,7 @@ public sealed class PolicyAdministrationTests
     public void TearDown() => Directory.Delete(_config, true);
 
     private static Task<ToolResult> Gateway(params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], timeout: TimeSpan.FromSeconds(60));
+        GatewayBinary.RunAsync(args);
 
     private string PolicyPath => Path.Combine(_config, "policy.yaml");
 
@@ -119,7 +119,7 @@ public sealed class PolicyAdministrationTests
     [Test, CancelAfter(120_000)]
     public async Task A_forty_thousand_level_edit_is_an_error_the_running_gateway_survives_and_fixing_it_is_logged()
     {
-        var data = RepoPaths.TempDir("policy-deep-data");
+        var data = TempFolders.Create("policy-deep-data");
         await using var gateway = new GatewayProcess(_config, data, new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
         await gateway.StartAsync();
         var original = await File.ReadAllTextAsync(PolicyPath);
@@ -149,7 +149,7 @@ public sealed class PolicyAdministrationTests
         Assert.That(check.ExitCode, Is.EqualTo(1), check.All);
         Assert.That(check.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));
 
-        var run = await Gateway("run", "--config", _config, "--data", RepoPaths.TempDir("policy-deep-run"),
+        var run = await Gateway("run", "--config", _config, "--data", TempFolders.Create("policy-deep-run"),
             $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false");
         Assert.That(run.ExitCode, Is.EqualTo(1), "a clean refusal to start, not SIGABRT (134): " + run.All);
         Assert.That(run.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));

@@ -241,7 +241,7 @@ public class SpoolTests
         if (OperatingSystem.IsWindows() || Environment.UserName != "root") Assert.Ignore("needs root to mount a tmpfs");
         var mountPoint = Path.Combine(_data.Path, "tiny");
         Directory.CreateDirectory(mountPoint);
-        if (Run("mount", $"-t tmpfs -o size=256k tmpfs {mountPoint}") != 0) Assert.Ignore("mount -t tmpfs not permitted here");
+        if ((await ToolRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])).ExitCode != 0) Assert.Ignore("mount -t tmpfs not permitted here");
         try
         {
             var spool = new GovGateway.Spool.Spool(mountPoint);
@@ -265,14 +265,7 @@ public class SpoolTests
         }
         finally
         {
-            Run("umount", mountPoint);
+            await ToolRunner.RunAsync("umount", [mountPoint]);
         }
-    }
-
-    static int Run(string file, string args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        p.WaitForExit(10_000);
-        return p.ExitCode;
     }
 }

@@ -28,7 +28,7 @@ public sealed class Haproxy : IAsyncDisposable
 
     public static async Task<Haproxy> StartAsync(IReadOnlyList<(string Name, int Port)> nodes)
     {
-        var haproxy = new Haproxy(RepoPaths.TempDir("haproxy"), Ports.Free());
+        var haproxy = new Haproxy(TempFolders.Create("haproxy"), Ports.Free());
         var servers = string.Join("\n", nodes.Select(n => $"    server {n.Name} 127.0.0.1:{n.Port} send-proxy-v2 check inter 500ms fall 3 rise 1"));
         var config = $"""
             global

@@ -1,5 +1,6 @@
-namespace Gateway.Tests.Support;
+namespace GovGateway.TestKit;
 
+/// <summary>Mail clients nobody here wrote, driven from the tests: swaks (Perl) and Python's smtplib.</summary>
 public static class Swaks
 {
     /// <summary>Sends with swaks; <paramref name="emlPath"/> null lets swaks make its own test message.</summary>
@@ -24,12 +25,3 @@ public static class Python
     }
 }
 
-public static class Cli
-{
-    /// <summary>Runs a `gateway` verb in this process against the given folders.</summary>
-    public static Task<int> RunAsync(GovGateway.Cli.GatewayPaths paths, params string[] args)
-    {
-        var all = args.Concat(["--config", paths.ConfigDir, "--data", paths.DataDir]).ToArray();
-        return GovGateway.Cli.CommandLine.InvokeAsync(all);
-    }
-}

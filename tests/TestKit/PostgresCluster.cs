@@ -1,15 +1,14 @@
 using NUnit.Framework;
-using Gateway.Tests.Support;
 using Npgsql;
 
-namespace Gateway.Tests.Audit.Postgres;
+namespace GovGateway.TestKit;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster (Debian's postgresql-15) in a temporary folder, on a free loopback port, with its
 /// socket in that folder. As root, initdb and postgres run as the `postgres` user, which refuses to run as root.
 /// Tests that need one are ignored, naming the reason, where PostgreSQL is not installed.
 /// </summary>
-internal sealed class PostgresCluster : IAsyncDisposable
+public sealed class PostgresCluster : IAsyncDisposable
 {
     private const string BinDir = "/usr/lib/postgresql/15/bin";
     private readonly string _dir;
