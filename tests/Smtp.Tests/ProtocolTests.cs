@@ -134,7 +134,7 @@ public class ProtocolTests
             await c.CommandAsync("QUIT");
             await c.IsClosedAsync();
         }
-        await WaitFor(() => !_server.Handler.Disconnected.IsEmpty);
+        await Eventually.UntilAsync(() => !_server.Handler.Disconnected.IsEmpty, TimeSpan.FromSeconds(5), "the disconnect reported");
         var s = _server.Handler.Disconnected.Single();
         Assert.That(s.ListenerName, Is.EqualTo("relay"));
         Assert.That(s.Role, Is.EqualTo(ListenerRole.Relay));
@@ -142,11 +142,5 @@ public class ProtocolTests
         Assert.That(s.RemoteEndPoint.Address.ToString(), Is.EqualTo("127.0.0.1"));
         Assert.That(s.LocalEndPoint.Port, Is.EqualTo(_server.Port("relay")));
         Assert.That(s.IsSecure, Is.False);
-    }
-
-    internal static async Task WaitFor(Func<bool> condition)
-    {
-        for (int i = 0; i < 200 && !condition(); i++) await Task.Delay(25);
-        Assert.That(condition(), Is.True, "condition not reached in 5 s");
     }
 }

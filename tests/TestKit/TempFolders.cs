@@ -17,3 +17,12 @@ public static class TempFolders
         catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>A temporary private folder (0700) for one test, removed when disposed.</summary>
+public sealed class TempFolder : IDisposable
+{
+    // Short and under /tmp: a Unix socket inside (the audit query socket) must stay within the 107 bytes a socket path may have.
+    public string Path { get; } = PrivateFiles.CreateDirectory("/tmp/gw-" + Guid.NewGuid().ToString("N")[..10]).FullName;
+
+    public void Dispose() => TempFolders.Delete(Path);
+}

@@ -12,9 +12,9 @@ public class AuditCliTests
 {
     private const string TrickySubject = "Báo cáo \"quý 2\", năm 2025; Đề án chuyển đổi số";
 
-    private static async Task<TempDataDir> SeedAsync()
+    private static async Task<TempFolder> SeedAsync()
     {
-        var dir = new TempDataDir();
+        var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var tricky = AuditTestData.Accepted("CSV1", AuditTestData.T0, "a@hanoi.gov.vn", "b@hue.gov.vn");
         tricky.Subject = TrickySubject;
@@ -141,7 +141,7 @@ public class AuditCliTests
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--limit"));
 
-        using var empty = new TempDataDir();
+        using var empty = new TempFolder();
         (code, _, error) = await RunAsync("audit", "verify", "--data", empty.Path);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("No audit log"));

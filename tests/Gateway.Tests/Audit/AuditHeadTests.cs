@@ -27,7 +27,7 @@ public class AuditHeadTests
     [Test]
     public async Task A_zero_byte_audit_db_fails_verify_and_opening_instead_of_starting_a_new_chain()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "Z", 5);
         Assert.That(File.ReadAllText(Path.Combine(dir.Path, "audit", "head")), Does.StartWith("5 "));
         File.WriteAllBytes(Db(dir.Path), []);
@@ -44,7 +44,7 @@ public class AuditHeadTests
     [Test]
     public async Task An_audit_db_put_back_to_an_older_copy_fails_verify()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "A", 3);
         var copy = Path.Combine(dir.Path, "old-audit.db");
         File.Copy(Db(dir.Path), copy);
@@ -59,7 +59,7 @@ public class AuditHeadTests
     [Test]
     public async Task An_overwritten_audit_db_is_reported_by_name_instead_of_an_unhandled_exception()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "O", 3);
         var garbage = new byte[64 * 1024];
         new Random(15).NextBytes(garbage);
@@ -74,7 +74,7 @@ public class AuditHeadTests
     [Test]
     public async Task After_a_crash_the_journal_takes_the_log_past_the_head_file_without_a_false_alarm()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "S", 2);
         var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         for (int i = 0; i < 5; i++) await log.AppendAsync(AuditTestData.Accepted($"C{i}", AuditTestData.T0.AddMinutes(i)));
@@ -90,7 +90,7 @@ public class AuditHeadTests
     [Test]
     public async Task Gateway_run_on_an_emptied_audit_log_exits_1_with_one_message_naming_the_file()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "P", 2);
         File.WriteAllBytes(Db(dir.Path), []);
         var run = await GatewayBinary.RunAsync("run",
@@ -120,7 +120,7 @@ public class AuditHeadTests
         // as root 0600; the gateway, started again as its service account, then refused to start ("head cannot be read").
         Assume.That(UnixOwner.IsRoot, "needs root, as an auditor using sudo would run it");
         const uint nobody = 65534;
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "R", 3);
         foreach (var entry in Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories).Append(dir.Path))
             UnixOwner.Set(entry, (nobody, nobody)); // what the service account leaves

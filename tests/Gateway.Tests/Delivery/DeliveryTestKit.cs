@@ -34,14 +34,4 @@ internal static class DeliveryTestKit
         CommandTimeout = TimeSpan.FromSeconds(10),
         HostName = "gw.test",
     };
-
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for: " + what);
-            await Task.Delay(25);
-        }
-    }
 }

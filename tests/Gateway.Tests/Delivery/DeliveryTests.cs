@@ -5,6 +5,7 @@ using Gateway.Tests.Spool;
 using MimeKit;
 using NUnit.Framework;
 using static Gateway.Tests.Delivery.DeliveryTestKit;
+using static GovGateway.TestKit.Eventually;
 
 namespace Gateway.Tests.Delivery;
 
@@ -12,7 +13,7 @@ namespace Gateway.Tests.Delivery;
 public class DeliveryTests
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
     TestUpstream _upstream = null!;
     GovGateway.Spool.Spool _spool = null!;
     RecordingObserver _observer = null!;
@@ -21,7 +22,7 @@ public class DeliveryTests
     [SetUp]
     public void SetUp()
     {
-        _data = new TempDataDir();
+        _data = new TempFolder();
         _upstream = new TestUpstream();
         _spool = new GovGateway.Spool.Spool(_data.Path);
         _observer = new RecordingObserver();

@@ -104,7 +104,7 @@ public sealed class ConfigurationTests
         var eml = Mail.WriteEml(message, _data);
         var sent = await Swaks.SendAsync(gateway.RelayPort, Mail.Sender, Mail.Recipient, eml);
         Assert.That(sent.ExitCode, Is.EqualTo(0), sent.All);
-        await Delivery.DeliveryTestKit.UntilAsync(() => Directory.Exists(Path.Combine(_data, "outbox")) &&
+        await Eventually.UntilAsync(() => Directory.Exists(Path.Combine(_data, "outbox")) &&
             Directory.GetFiles(Path.Combine(_data, "outbox"), "*.eml").Length == 1, TimeSpan.FromSeconds(30), "the message in the outbox");
         Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0));
 

@@ -70,7 +70,7 @@ public sealed class ReliabilityTests
         await using (var restarted = new GatewayProcess(config, data, settings))
         {
             await restarted.StartAsync();
-            await Gateway.Tests.Delivery.DeliveryTestKit.UntilAsync(() => Directory.GetFiles(Path.Combine(data, "spool", "queue"), "*.msg").Length == 0,
+            await Eventually.UntilAsync(() => Directory.GetFiles(Path.Combine(data, "spool", "queue"), "*.msg").Length == 0,
                 TimeSpan.FromSeconds(30), "the queue drained after the restart");
             Assert.That(restarted.Output, Does.Contain("recovered 10 transaction records"));
             await restarted.TerminateAsync(TimeSpan.FromSeconds(30));

@@ -8,9 +8,9 @@ namespace Gateway.Tests.Spool;
 [TestFixture, CancelAfter(30_000)]
 public class SpoolTests
 {
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
 
-    [SetUp] public void SetUp() => _data = new TempDataDir();
+    [SetUp] public void SetUp() => _data = new TempFolder();
     [TearDown] public void TearDown() => _data.Dispose();
 
     [Test]

@@ -76,7 +76,7 @@ public class TlsTests
         WritePem(certPath + ".new", keyPath + ".new", "CN=new.gw.test.gov.vn", TimeSpan.FromDays(365));
         File.Move(keyPath + ".new", keyPath, overwrite: true);
         File.Move(certPath + ".new", certPath, overwrite: true);
-        await WaitUntil(() => gateway.Runtime.Certificates!.Current.Subject == "CN=new.gw.test.gov.vn", TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => gateway.Runtime.Certificates!.Current.Subject == "CN=new.gw.test.gov.vn", TimeSpan.FromSeconds(10), "the renewed certificate in use");
         Assert.That((await SClient(port, "-tls1_2")).Output, Does.Contain("new.gw.test.gov.vn"));
 
         // A half-written file is not a reason to stop serving TLS.
@@ -139,17 +139,6 @@ public class TlsTests
     {
         using var cert = TestCertificates.Rsa(subject, validFor);
         TestCertificates.WritePem(cert, certPath, keyPath);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail("condition not met in time");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>Collects formatted log lines.</summary>
