@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using GovGateway.Policies.Tests.Fixtures;
 using GovGateway.Policies.Text.Legacy;

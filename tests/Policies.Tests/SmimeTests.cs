@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GovGateway.Policies.Tests.Fixtures;
 using MimeKit;
 

@@ -1,7 +1,5 @@
 using GovGateway.Delivery;
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GovGateway.Access;
 using MailKit.Security;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using GovGateway.Audit;
 using NUnit.Framework;

@@ -1,6 +1,5 @@
 using System.Text;
 using NUnit.Framework;
-using System.Diagnostics;
 using GovGateway.Spool;
 
 namespace Gateway.Tests.Spool;
