@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.Access.Auth;
+using GovGateway.Access.Identity;
+using GovGateway.Access.RateLimiting;
+using GovGateway.Access.Relay;
 
 namespace GovGateway.Access;
 

@@ -1,4 +1,6 @@
-using GovGateway.Hosting;
+using GovGateway.Access.Auth;
+using GovGateway.Access.Relay;
+using GovGateway.Configuration;
 using GovGateway.Policies.Domains;
 using Microsoft.Extensions.Configuration;
 

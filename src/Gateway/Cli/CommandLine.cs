@@ -1,5 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using GovGateway.Cli.Audit;
+using GovGateway.Cli.Policies;
+using GovGateway.Cli.Quarantine;
+using GovGateway.Cli.Queue;
+using GovGateway.Cli.Run;
+using GovGateway.Cli.Users;
+using GovGateway.Configuration;
 
 namespace GovGateway.Cli;
 
@@ -20,7 +27,21 @@ public static class CommandLine
     // '@file' response-file expansion is off: `--sender @gmail.com` is a domain, not a file to read arguments from.
     private static readonly ParserConfiguration ParserSettings = new() { ResponseFileTokenReplacer = null };
 
-    public static ParseResult Parse(string[] args) => Program.CreateRoot().Parse(args, ParserSettings);
+    public static ParseResult Parse(string[] args) => CreateRoot().Parse(args, ParserSettings);
+
+    /// <summary>Every verb, one folder each under Cli/.</summary>
+    private static RootCommand CreateRoot()
+    {
+        // `gateway` with no verb runs the gateway, like `gateway run`.
+        var root = RunCommand.Configure(new RootCommand("Mail gateway for Vietnamese state agencies' official documents"));
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(PolicyCommands.Create());
+        root.Subcommands.Add(UsersCommands.Create());
+        root.Subcommands.Add(QueueCommands.Create());
+        root.Subcommands.Add(QuarantineCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
+        return root;
+    }
 
     public static int Invoke(string[] args) => InvokeAsync(args).GetAwaiter().GetResult();
 
@@ -79,14 +100,14 @@ public static class CommandLine
         {
             var name = token.Split('=', 2)[0];
             var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).ToList();
-            var hint = Nearest(name, options) is { } near ? $" Did you mean '{near}'?" : "";
+            var hint = NearestName.Of(name, options) is { } near ? $" Did you mean '{near}'?" : "";
             var settings = IsRun(command) ? " Settings are given as --Section:Key=value, e.g. --Smtp:Listeners:Relay:Port=2525." : "";
             return $"unknown option '{name}' for '{CommandPath(command)}'.{hint}{settings}";
         }
         var verbs = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
         if (verbs.Count > 0)
         {
-            var hint = Nearest(token, verbs) is { } near ? $" Did you mean '{near}'?" : "";
+            var hint = NearestName.Of(token, verbs) is { } near ? $" Did you mean '{near}'?" : "";
             return $"unknown command '{token}' for '{CommandPath(command)}'.{hint} Commands: {string.Join(", ", verbs)}.";
         }
         return $"unexpected argument '{token}' for '{CommandPath(command)}'.";
@@ -98,35 +119,5 @@ public static class CommandLine
         for (Symbol? s = command; s is not null; s = s.Parents.FirstOrDefault())
             names.Insert(0, s is RootCommand ? "gateway" : s.Name);
         return string.Join(' ', names);
-    }
-
-    /// <summary>The candidate closest to <paramref name="typed"/> by edit distance, if it is close enough to be a typo.</summary>
-    public static string? Nearest(string typed, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (var c in candidates)
-        {
-            int d = EditDistance(typed.ToLowerInvariant(), c.ToLowerInvariant());
-            if (d < bestDistance) (best, bestDistance) = (c, d);
-        }
-        return best is not null && bestDistance <= Math.Max(2, typed.Length / 3) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.Length];
     }
 }

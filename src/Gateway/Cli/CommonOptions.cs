@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GovGateway.Configuration;
 
 namespace GovGateway.Cli;
 

@@ -1,6 +1,7 @@
 using GovGateway.Audit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using GovGateway.WebConsole.Html;
 
 namespace GovGateway.WebConsole;
 

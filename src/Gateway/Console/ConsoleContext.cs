@@ -1,14 +1,14 @@
 using System.Globalization;
 using GovGateway.Audit;
-using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
+using GovGateway.AuditQueries.Output;
 
 namespace GovGateway.WebConsole;
 
 /// <summary>What the console's pages and extra endpoints read from the running gateway.</summary>
 public sealed class ConsoleContext
 {
-    public ConsoleContext(GatewayRuntime runtime, ConsoleOptions options, IConfiguration configuration)
+    public ConsoleContext(IRunningGateway runtime, ConsoleOptions options, IConfiguration configuration)
     {
         Runtime = runtime;
         Options = options;
@@ -18,7 +18,7 @@ public sealed class ConsoleContext
     }
 
     /// <summary>The running gateway: audit log, spool, policy, listeners, certificate.</summary>
-    public GatewayRuntime Runtime { get; }
+    public IRunningGateway Runtime { get; }
     public ConsoleOptions Options { get; }
     /// <summary>The gateway's whole configuration, for endpoint groups with settings of their own.</summary>
     public IConfiguration Configuration { get; }

@@ -1,5 +1,5 @@
-using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
+using GovGateway.Configuration;
 
 namespace GovGateway.WebConsole;
 

@@ -1,6 +1,6 @@
 using MailKit.Security;
-using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
+using GovGateway.Configuration;
 
 namespace GovGateway.Delivery;
 

@@ -1,5 +1,5 @@
-using GovGateway.Hosting;
 using System.Threading.Channels;
+using GovGateway.Configuration;
 using GovGateway.Spool;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -396,7 +396,7 @@ public sealed class DeliveryService : BackgroundService
     void LogOutcomes(string queueId, List<OutcomeEvent> outcomes, string? remoteMta, int attempts, DateTime? next)
     {
         foreach (var group in outcomes.GroupBy(o => (o.Outcome, o.Reply)))
-            Pipeline.MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
+            MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
                 remoteMta ?? "outbox", group.Key.Reply, attempts, group.Key.Outcome == DeliveryOutcomes.Deferred ? next : null);
     }
 

@@ -1,6 +1,6 @@
 using GovGateway.Audit;
-using GovGateway.Cli;
 using Microsoft.Extensions.Configuration;
+using GovGateway.Configuration;
 
 namespace GovGateway.Hosting;
 
@@ -23,7 +23,7 @@ public static class AuditSettings
     /// </summary>
     public static (AuditOptions Options, string Node) ForVerbs(GatewayPaths paths)
     {
-        var configuration = RunCommand.BuildConfiguration(paths, []);
+        var configuration = GatewayConfiguration.Build(paths, []);
         var options = FromConfiguration(configuration);
         options.RetentionDays = 0;
         return (options, NodeOptions.FromConfiguration(configuration).EffectiveName);

@@ -2,9 +2,13 @@ using System.Collections;
 using System.Reflection;
 using GovGateway.Access;
 using GovGateway.Audit;
-using GovGateway.Cli;
+using GovGateway.Configuration;
 using GovGateway.Delivery;
 using Microsoft.Extensions.Configuration;
+using GovGateway.Listeners;
+using GovGateway.Pipeline;
+using GovGateway.Revocation;
+using GovGateway.WebConsole;
 
 namespace GovGateway.Hosting;
 
@@ -94,7 +98,7 @@ public static class ConfigurationCheck
         {
             // The binder's own message names the .NET type, not what to write.
             var names = Enum.GetNames(type);
-            var near = CommandLine.Nearest(value, names);
+            var near = NearestName.Of(value, names);
             problems.Add($"'{value}' is not a value of '{section.Path}'." + (near is null ? "" : $" Did you mean '{near}'?") + $" Values: {string.Join(", ", names)}.");
             return;
         }
@@ -124,7 +128,7 @@ public static class ConfigurationCheck
                 Walk(child, property.PropertyType, problems);
                 continue;
             }
-            var near = CommandLine.Nearest(child.Key, properties.Keys);
+            var near = NearestName.Of(child.Key, properties.Keys);
             var parent = section.Path;
             problems.Add($"unknown setting '{child.Path}'." +
                          (near is null ? "" : $" Did you mean '{parent}:{near}'?") +

@@ -1,15 +1,20 @@
 using System.Net;
 using GovGateway.Access;
 using GovGateway.Audit;
-using GovGateway.Cli;
+using GovGateway.AuditQueries.Server;
+using GovGateway.Configuration;
 using GovGateway.Delivery;
+using GovGateway.Listeners;
+using GovGateway.Metrics;
 using GovGateway.Pipeline;
 using GovGateway.Quarantine;
+using GovGateway.Revocation;
 using GovGateway.Smtp;
 using GovGateway.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using GovGateway.FileSystem;
+using GovGateway.WebConsole;
 
 namespace GovGateway.Hosting;
 
@@ -17,7 +22,7 @@ namespace GovGateway.Hosting;
 /// Everything `gateway run` starts, in dependency order: policy, TLS, spool, audit, delivery,
 /// the audit query socket and the SMTP listeners; and the reverse on stop.
 /// </summary>
-public sealed class GatewayRuntime : IAsyncDisposable
+public sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly List<IDisposable> _disposables = new();
@@ -44,13 +49,13 @@ public sealed class GatewayRuntime : IAsyncDisposable
     /// <summary>The served TLS certificate, reloaded on file change and on SIGHUP.</summary>
     public CertificateWatcher? Certificates { get; private set; }
     /// <summary>Held messages (DATA/quarantine).</summary>
-    internal QuarantineStore Quarantine { get; private set; } = null!;
+    public QuarantineStore Quarantine { get; private set; } = null!;
     /// <summary>The access rules: the login guard and the users file the console signs in against.</summary>
-    internal AccessRules Access { get; private set; } = null!;
+    public AccessRules Access { get; private set; } = null!;
     /// <summary>The SMTP settings in force (the console slows failed sign-ins by Smtp:AuthFailureDelay, as AUTH is).</summary>
-    internal SmtpSettings SmtpSettings { get; private set; } = new();
+    public SmtpSettings SmtpSettings { get; private set; } = new();
     /// <summary>Open SMTP sessions per listener name.</summary>
-    internal IReadOnlyDictionary<string, int> ActiveSessions => _smtp?.ActiveSessionsByListener() ?? new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> ActiveSessions => _smtp?.ActiveSessionsByListener() ?? new Dictionary<string, int>();
     /// <summary>The web console's listener, when Console:Enabled.</summary>
     public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
 
@@ -138,7 +143,7 @@ public sealed class GatewayRuntime : IAsyncDisposable
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
-        Operations.Started(this, auditOptions.MinFreeBytes);
+        Operations.Started(Policies, _smtp, Spool, _audit, Certificates, auditOptions.MinFreeBytes);
         _disposables.Add(Operations);
         // Not cancelled by a SIGTERM that arrives while it starts: the SMTP listeners are bound already and may hold a
         // client in DATA, so start must complete for the stop to give that client its grace (a cancelled start disposes).

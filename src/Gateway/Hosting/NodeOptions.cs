@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using GovGateway.Configuration;
 
 namespace GovGateway.Hosting;
 

@@ -1,8 +1,8 @@
 using GovGateway.Audit;
 using GovGateway.Delivery;
-using GovGateway.Hosting;
 using GovGateway.Smtp;
 using Prometheus;
+using GovGateway.Tls;
 
 namespace GovGateway.Metrics;
 
@@ -120,11 +120,9 @@ public sealed class GatewayMetrics
     /// Reads, at each scrape, what lives on disk or in other components: queue and quarantine counts, the audit
     /// journal's backlog and the certificate's expiry; and counts the policy's reloads from now on.
     /// </summary>
-    public void Watch(GatewayRuntime runtime, PolicyStatus policy)
+    public void Watch(Spool.Spool spool, IAuditLog? audit, CertificateWatcher? certificates, PolicyStatus policy)
     {
-        var census = new QueueCensus(runtime.Spool);
-        var certificates = runtime.Certificates;
-        var audit = runtime.Audit;
+        var census = new QueueCensus(spool);
         Registry.AddBeforeCollectCallback(() =>
         {
             var counts = census.Count();

@@ -1,10 +1,13 @@
-using GovGateway.Hosting;
+using GovGateway.Audit;
+using GovGateway.Pipeline;
+using GovGateway.Smtp;
+using GovGateway.Tls;
 
 namespace GovGateway.Metrics;
 
 /// <summary>
 /// What operators' tools read from one running gateway: its metrics (counting from the first connection) and, once it
-/// has started, the policy's reload state and the readiness checks. One per <see cref="GatewayRuntime"/>.
+/// has started, the policy's reload state and the readiness checks. One per running gateway.
 /// </summary>
 public sealed class GatewayOperations : IDisposable
 {
@@ -19,13 +22,13 @@ public sealed class GatewayOperations : IDisposable
     /// <summary>What /readyz adds below "ready": things to fix that do not stop mail.</summary>
     public IReadOnlyList<string> ReadinessWarnings() => _readiness?.Warnings() ?? [];
 
-    /// <summary>The gateway has started: watch its policy, queue, audit log and certificate.</summary>
-    public void Started(GatewayRuntime runtime, long minFreeBytes)
+    /// <summary>The gateway has started: watch its policy, listeners, queue, audit log and certificate.</summary>
+    public void Started(PolicyHolder policies, SmtpServer smtp, Spool.Spool spool, IAuditLog? audit, CertificateWatcher? certificates, long minFreeBytes)
     {
-        _policy = new PolicyStatus(runtime.Policies);
-        Metrics.AddListeners(runtime.EndPoints.Keys);
-        Metrics.Watch(runtime, _policy);
-        _readiness = ReadinessProbe.For(runtime, _policy, minFreeBytes);
+        _policy = new PolicyStatus(policies);
+        Metrics.AddListeners(smtp.BoundEndPoints.Keys);
+        Metrics.Watch(spool, audit, certificates, _policy);
+        _readiness = new ReadinessProbe(smtp, spool, audit, _policy, minFreeBytes);
     }
 
     /// <summary>The probe /readyz runs (null until started); tests replace its free-space source.</summary>

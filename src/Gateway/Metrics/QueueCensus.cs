@@ -1,3 +1,4 @@
+
 namespace GovGateway.Metrics;
 
 /// <summary>

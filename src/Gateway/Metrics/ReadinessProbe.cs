@@ -1,7 +1,6 @@
 using System.Globalization;
 using GovGateway.Audit;
 using GovGateway.FileSystem;
-using GovGateway.Hosting;
 using GovGateway.Smtp;
 
 namespace GovGateway.Metrics;
@@ -20,9 +19,6 @@ public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWr
 
     /// <summary>Bytes free on a path's file system; tests replace it to stand for a full disk.</summary>
     internal Func<string, long> FreeSpace { get; set; } = DiskSpace.Available;
-
-    public static ReadinessProbe For(GatewayRuntime runtime, PolicyStatus policy, long minFreeBytes) =>
-        new(runtime.Smtp, runtime.Spool, runtime.Audit, policy, minFreeBytes);
 
     public IReadOnlyList<string> Problems()
     {

@@ -1,7 +1,11 @@
+using GovGateway.Access.Addresses;
+using GovGateway.Access.Auth;
+using GovGateway.Access.Identity;
+using GovGateway.Access.Relay;
+using GovGateway.Configuration;
 using GovGateway.Replies;
 using System.Net;
 using GovGateway.Access;
-using GovGateway.Cli;
 using GovGateway.Delivery;
 using GovGateway.Smtp;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,7 @@
+using GovGateway.Access.Auth;
+using GovGateway.Access.Identity;
+using GovGateway.Delivery;
 using GovGateway.Replies;
-using GovGateway.Access;
 using GovGateway.Audit;
 using GovGateway.Policies;
 using GovGateway.Quarantine;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using GovGateway.Configuration;
 
 namespace GovGateway.Revocation;
 
@@ -29,8 +30,8 @@ public sealed class CrlFetchOptions
     /// <summary>Binds the section; an unknown key or a value that does not parse is an error, never ignored.</summary>
     public static CrlFetchOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {
-        var options = Hosting.OptionsBinding.Bind(configuration, SectionName, new CrlFetchOptions());
-        return validate ? Hosting.OptionsBinding.Checked(options, options.Validate()) : options;
+        var options = OptionsBinding.Bind(configuration, SectionName, new CrlFetchOptions());
+        return validate ? OptionsBinding.Checked(options, options.Validate()) : options;
     }
 
     /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using GovGateway.Configuration;
 using GovGateway.FileSystem;
-using GovGateway.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GovGateway.Tls;

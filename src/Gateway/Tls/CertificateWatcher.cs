@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using GovGateway.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GovGateway.Tls;

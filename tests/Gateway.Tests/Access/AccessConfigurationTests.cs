@@ -1,5 +1,7 @@
 using System.Net;
 using GovGateway.Access;
+using GovGateway.Access.Auth;
+using GovGateway.Access.Relay;
 using GovGateway.Smtp;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;

@@ -1,3 +1,4 @@
+using GovGateway.Access.Addresses;
 using GovGateway.Policies.Domains;
 using NUnit.Framework;
 using GovGateway.Access;

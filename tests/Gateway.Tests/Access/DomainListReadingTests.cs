@@ -1,4 +1,5 @@
 using GovGateway.Access;
+using GovGateway.Access.Relay;
 using GovGateway.Policies;
 using GovGateway.Smtp;
 using Microsoft.Extensions.Configuration;

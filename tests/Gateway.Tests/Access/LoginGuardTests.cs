@@ -1,6 +1,7 @@
 using System.Net;
 using GovGateway.Access;
 using NUnit.Framework;
+using GovGateway.Access.Auth;
 
 namespace Gateway.Tests.Access;
 

@@ -1,5 +1,6 @@
 using GovGateway.Access;
 using NUnit.Framework;
+using GovGateway.Access.Auth;
 
 namespace Gateway.Tests.Access;
 

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using System.Net;
 using GovGateway.Access;
+using GovGateway.Access.RateLimiting;
 
 namespace Gateway.Tests.Access;
 

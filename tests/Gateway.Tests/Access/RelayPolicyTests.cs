@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using GovGateway.Access;
+using GovGateway.Access.Relay;
 using GovGateway.Smtp;
 
 namespace Gateway.Tests.Access;

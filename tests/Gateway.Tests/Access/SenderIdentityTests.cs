@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using GovGateway.Access;
+using GovGateway.Access.Identity;
 
 namespace Gateway.Tests.Access;
 

@@ -2,6 +2,7 @@ using System.Net;
 using GovGateway.Access;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
+using GovGateway.Access.Relay;
 
 namespace Gateway.Tests.Access;
 

@@ -1,3 +1,4 @@
+using GovGateway.Access.Auth;
 using GovGateway.Delivery;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;

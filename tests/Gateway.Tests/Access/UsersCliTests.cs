@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using GovGateway.Access;
 using NUnit.Framework;
+using GovGateway.Access.Auth;
+using GovGateway.Access.Identity;
+using GovGateway.Cli.Users;
 
 namespace Gateway.Tests.Access;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gateway.Tests.Spool;
+using GovGateway.Cli;
 using GovGateway.Quarantine;
 using MimeKit;
 using NUnit.Framework;

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
 using NUnit.Framework;
+using GovGateway.AuditQueries.Server;
+using GovGateway.Cli;
 
 namespace Gateway.Tests.Audit;
 

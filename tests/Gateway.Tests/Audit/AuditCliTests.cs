@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using GovGateway.Audit;
 using NUnit.Framework;
+using GovGateway.AuditQueries.Server;
+using GovGateway.Cli;
 
 namespace Gateway.Tests.Audit;
 

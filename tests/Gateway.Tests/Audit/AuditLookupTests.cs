@@ -2,6 +2,7 @@ using System.CommandLine;
 using GovGateway.Audit;
 using LiteDB;
 using NUnit.Framework;
+using GovGateway.Cli.Audit;
 
 namespace Gateway.Tests.Audit;
 

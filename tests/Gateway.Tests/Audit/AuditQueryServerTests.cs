@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using GovGateway.Audit;
 using NUnit.Framework;
+using GovGateway.AuditQueries.Server;
 
 namespace Gateway.Tests.Audit;
 

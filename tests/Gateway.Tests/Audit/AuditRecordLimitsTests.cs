@@ -1,5 +1,6 @@
 using GovGateway.Audit;
 using NUnit.Framework;
+using GovGateway.AuditQueries.Output;
 
 namespace Gateway.Tests.Audit;
 

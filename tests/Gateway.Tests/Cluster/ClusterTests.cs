@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Support;
+using GovGateway.Access.Identity;
 using GovGateway.Spool;
 using MailKit.Net.Smtp;
 using MimeKit;

@@ -5,6 +5,7 @@ using Gateway.Tests.Support;
 using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
+using GovGateway.Listeners;
 
 namespace Gateway.Tests.Cluster;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Support;
+using GovGateway.Access.Identity;
 using GovGateway.Spool;
 using MailKit.Net.Smtp;
 using MimeKit;

@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
+using GovGateway.Cli;
 using GovGateway.Quarantine;
 using Microsoft.Playwright;
 using NUnit.Framework;

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Support;
+using GovGateway.Access.Auth;
+using GovGateway.Cli;
+using GovGateway.Configuration;
 using GovGateway.Hosting;
 using GovGateway.WebConsole;
 using NUnit.Framework;
@@ -116,12 +119,12 @@ public class ConsoleSessionTests
     [Test]
     public void A_mistyped_console_setting_names_the_nearest_one()
     {
-        var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, Path.GetTempPath());
-        var problems = ConfigurationCheck.UnknownKeys(RunCommand.BuildConfiguration(paths, ["--Console:Prot=9443"]));
+        var paths = new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, Path.GetTempPath());
+        var problems = ConfigurationCheck.UnknownKeys(GatewayConfiguration.Build(paths, ["--Console:Prot=9443"]));
         Assert.That(problems, Has.One.Contains("'Console:Prot'").And.Contains("Did you mean 'Console:Port'?"));
-        var bad = RunCommand.BuildConfiguration(paths, ["--Console:Address=localhost"]);
+        var bad = GatewayConfiguration.Build(paths, ["--Console:Address=localhost"]);
         Assert.That(() => ConsoleOptions.FromConfiguration(bad), Throws.ArgumentException.With.Message.Contains("Console:Address 'localhost'"));
-        var inverted = RunCommand.BuildConfiguration(paths, ["--Console:IdleTimeout=09:00:00"]);
+        var inverted = GatewayConfiguration.Build(paths, ["--Console:IdleTimeout=09:00:00"]);
         Assert.That(() => ConsoleOptions.FromConfiguration(inverted), Throws.ArgumentException.With.Message.Contains("Console:AbsoluteTimeout"));
     }
 
@@ -131,7 +134,7 @@ public class ConsoleSessionTests
         var data = TempFolders.Create("console-roles");
         try
         {
-            var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, data);
+            var paths = new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, data);
             var error = new StringWriter();
             var config = new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error };
             var code = await GovGateway.Cli.CommandLine.InvokeAsync(["users", "add", User, "--password", Password, "--role", "auditr", "--config", paths.ConfigDir, "--data", data], config);
@@ -141,11 +144,11 @@ public class ConsoleSessionTests
 
             Assert.That(await Cli.RunAsync(paths, "users", "add", User, "--password", Password, "--role", "auditor", "--role", "admin"), Is.EqualTo(0));
             Assert.That(await Cli.RunAsync(paths, "users", "add", "vanthu@stttt.hatinh.gov.vn", "--password", Password), Is.EqualTo(0));
-            var store = new GovGateway.Access.LocalUserStore(Path.Combine(data, "users.json"));
+            var store = new GovGateway.Access.Auth.LocalUserStore(Path.Combine(data, "users.json"));
             Assert.That(store.RolesOf(User), Is.EqualTo(new[] { "auditor", "admin" }));
             Assert.That(store.RolesOf("vanthu@stttt.hatinh.gov.vn"), Is.EqualTo(new[] { "staff" }), "the default: mail only");
             Assert.That(await Cli.RunAsync(paths, "users", "roles", User, "--role", "admin"), Is.EqualTo(0));
-            Assert.That(new GovGateway.Access.LocalUserStore(Path.Combine(data, "users.json")).RolesOf(User), Is.EqualTo(new[] { "admin" }));
+            Assert.That(new GovGateway.Access.Auth.LocalUserStore(Path.Combine(data, "users.json")).RolesOf(User), Is.EqualTo(new[] { "admin" }));
         }
         finally
         {

@@ -1,4 +1,6 @@
 using System.Text;
+using GovGateway.Access;
+using GovGateway.Access.Relay;
 using GovGateway.Delivery;
 using GovGateway.Spool;
 using Gateway.Tests.Spool;
@@ -287,7 +289,7 @@ public class DeliveryTests
     public async Task Only_mail_from_a_logged_in_user_or_an_internal_server_is_bounced(string clientIp, string? user, bool bounced)
     {
         // Mail from outside may carry a forged envelope sender: a bounce would go to an innocent third party.
-        var origin = new GovGateway.Access.SenderOrigin(new GovGateway.Access.AccessOptions());
+        var origin = new GovGateway.Access.Relay.SenderOrigin(new GovGateway.Access.AccessOptions());
         _upstream.RcptReply = a => a.StartsWith("bad") ? "550 5.1.1 <" + a + ">: user unknown" : null;
         _service = new DeliveryService(_spool, Options(_upstream.Port), _observer, mayBounce: e => origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
         await _service.StartAsync(CancellationToken.None);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gateway.Tests.Spool;
+using GovGateway.Cli.Queue;
 using GovGateway.Spool;
 using NUnit.Framework;
 

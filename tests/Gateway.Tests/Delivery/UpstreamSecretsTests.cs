@@ -1,3 +1,4 @@
+using GovGateway.Configuration;
 using GovGateway.Delivery;
 using GovGateway.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,7 @@
 using Gateway.Tests.Spool;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
+using GovGateway.Configuration;
 using GovGateway.Quarantine;
 using NUnit.Framework;
 
@@ -114,7 +115,7 @@ public sealed class AdminAuditTests
         var (data, id) = await HeldMessageAsync();
         using (data)
         {
-            var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, data.Path);
+            var paths = new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, data.Path);
             Assert.That(await Cli.RunAsync(paths, "quarantine", verb, id), Is.EqualTo(0));
             Assert.That(new QuarantineStore(data.Path).Get(id), Is.Null);
 
@@ -131,7 +132,7 @@ public sealed class AdminAuditTests
         var (data, id) = await HeldMessageAsync();
         using (data)
         {
-            var paths = new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, data.Path);
+            var paths = new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, data.Path);
             // Another process owns the log and answers no socket: the action cannot be recorded.
             await using (await AuditLog.OpenAsync(data.Path, new AuditOptions()))
                 Assert.That(await Cli.RunAsync(paths, "quarantine", "delete", id), Is.EqualTo(1));

@@ -3,6 +3,7 @@ using Gateway.Tests.Support;
 using GovGateway.Audit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using GovGateway.AuditQueries.Server;
 
 namespace Gateway.Tests.EndToEnd;
 

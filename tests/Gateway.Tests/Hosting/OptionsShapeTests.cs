@@ -1,11 +1,16 @@
 using System.Reflection;
 using GovGateway.Access;
+using GovGateway.Access.Auth;
 using GovGateway.Delivery;
 using GovGateway.Hosting;
+using GovGateway.Listeners;
+using GovGateway.Pipeline;
+using GovGateway.Revocation;
 using GovGateway.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
+using GovGateway.WebConsole;
 
 namespace Gateway.Tests.Hosting;
 

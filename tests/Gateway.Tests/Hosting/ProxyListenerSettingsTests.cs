@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using GovGateway.Hosting;
+using GovGateway.Listeners;
 using GovGateway.Spool;
 using Gateway.Tests.Support;
 using Microsoft.Extensions.Configuration;

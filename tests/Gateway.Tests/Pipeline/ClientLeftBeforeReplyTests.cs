@@ -3,6 +3,7 @@ using System.Text;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
 using GovGateway.Cli;
+using GovGateway.Configuration;
 using GovGateway.Hosting;
 using MailKit.Net.Smtp;
 using MailKit.Security;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Gateway.Tests.Delivery;
 using Gateway.Tests.Spool;
+using GovGateway.Cli.Quarantine;
 using GovGateway.Delivery;
 using GovGateway.Quarantine;
 using NUnit.Framework;

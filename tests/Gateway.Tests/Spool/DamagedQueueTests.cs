@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Tests.Support;
+using GovGateway.Configuration;
 using GovGateway.Spool;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -64,7 +65,7 @@ public class DamagedQueueTests
         // A torn write or a stray edit: the envelope at the end of the file is gone.
         using (var file = new FileStream(damaged.MessagePath, FileMode.Open, FileAccess.Write)) file.SetLength(damaged.Size);
 
-        var before = await QueueListAsync(new GovGateway.Cli.GatewayPaths(RepoPaths.ShippedConfig, data));
+        var before = await QueueListAsync(new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, data));
         Assert.That(before.StdOut, Does.Contain(damaged.QueueId).And.Contain("DAMAGED"), "listed even before the gateway moves it");
 
         await using var upstream = await Upstream.StartNewAsync();
@@ -155,7 +156,7 @@ public class DamagedQueueTests
         return -1;
     }
 
-    private static async Task<ToolResult> QueueListAsync(GovGateway.Cli.GatewayPaths paths) =>
+    private static async Task<ToolResult> QueueListAsync(GovGateway.Configuration.GatewayPaths paths) =>
         await GatewayBinary.RunAsync("queue", "list", "--config", paths.ConfigDir, "--data", paths.DataDir);
 
     private static async Task SendAsync(int port, MimeMessage message)

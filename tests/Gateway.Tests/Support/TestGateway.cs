@@ -1,5 +1,6 @@
 using System.Net;
 using GovGateway.Cli;
+using GovGateway.Configuration;
 using GovGateway.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -57,7 +58,7 @@ public sealed class TestGateway : IAsyncDisposable
         };
         if (settings is not null)
             foreach (var (k, v) in settings) all[k] = v;
-        return RunCommand.BuildConfiguration(paths, all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        return GatewayConfiguration.Build(paths, all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
     }
 
     public static ILoggerFactory LoggerFactory() =>

@@ -1,4 +1,4 @@
-namespace GovGateway.Access;
+namespace GovGateway.Access.Addresses;
 
 /// <summary>The outcome of <see cref="AddressValidator.Check"/>: a normalised mailbox, or why it was refused.</summary>
 public sealed record AddressCheck

@@ -1,4 +1,4 @@
-namespace GovGateway.Access;
+namespace GovGateway.Access.Addresses;
 
 /// <summary>Why an address was refused. Everything after <see cref="Malformed"/> is a routing trick.</summary>
 public enum AddressProblem

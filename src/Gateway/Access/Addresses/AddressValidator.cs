@@ -1,7 +1,7 @@
 using GovGateway.Policies.Domains;
 using System.Text;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Addresses;
 
 /// <summary>
 /// Parses an envelope address strictly (RFC 5321 Mailbox, RFC 6531 UTF-8 local parts, IDN domains)

@@ -1,5 +1,5 @@
 using GovGateway.Replies;
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 public enum AuthStatus
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// Tries backends in the configured order (Access:Auth:Backend = "local", "upstream" or

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>Checks an AUTH PLAIN/LOGIN user name and password.</summary>
 public interface IAuthenticator

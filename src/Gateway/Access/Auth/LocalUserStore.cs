@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using GovGateway.Access.Addresses;
+using GovGateway.Access.Identity;
 using GovGateway.FileSystem;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// The local users file: a JSON list of users with salted slow password hashes and aliases.

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.Access.Identity;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// Lockout after repeated failed logins (provincial rule: 12 failures lock the account), counted

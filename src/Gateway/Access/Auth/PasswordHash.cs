@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Konscious.Security.Cryptography;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// A stored password: algorithm, its parameters, salt and hash, so the scheme can be strengthened

@@ -8,8 +8,9 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovGateway.Access.Identity;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// Pass-through AUTH: logs in to the upstream mail server with the user's own credentials, so staff

@@ -2,7 +2,7 @@ using System.Net.Security;
 using GovGateway.Delivery;
 using MailKit.Security;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Auth;
 
 /// <summary>The upstream mail server whose AUTH the pass-through backend asks: how to reach it, read from Delivery:Upstream.</summary>
 public sealed record UpstreamEndpoint(string Host, int Port, SecureSocketOptions Security)

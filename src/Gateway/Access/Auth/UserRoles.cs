@@ -1,4 +1,6 @@
-namespace GovGateway.Access;
+using GovGateway.Configuration;
+
+namespace GovGateway.Access.Auth;
 
 /// <summary>
 /// What an account may do besides sending mail. Staff send mail only; auditors read and export the audit log in the
@@ -22,7 +24,7 @@ public static class UserRoles
             var role = given.Trim().ToLowerInvariant();
             if (!All.Contains(role))
             {
-                var near = Cli.CommandLine.Nearest(role, All);
+                var near = NearestName.Of(role, All);
                 throw new UsersFileException($"'{given}' is not a role; roles are {string.Join(", ", All)}." + (near is null ? "" : $" Did you mean '{near}'?"));
             }
             if (!result.Contains(role)) result.Add(role);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Identity;
 
 /// <summary>The key under which a client address is counted for lockouts and rate limits.</summary>
 public static class ClientAddress

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Identity;
 
 /// <summary>
 /// The author addresses a message's header names: every mailbox of every From field (groups

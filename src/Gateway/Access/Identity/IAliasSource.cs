@@ -1,4 +1,4 @@
-namespace GovGateway.Access;
+namespace GovGateway.Access.Identity;
 
 /// <summary>Something that knows extra sender addresses for a login (the local users file does).</summary>
 public interface IAliasSource

@@ -1,4 +1,6 @@
-namespace GovGateway.Access;
+using GovGateway.Access.Addresses;
+
+namespace GovGateway.Access.Identity;
 
 /// <summary>
 /// Whether a logged-in user may send as an address (MAIL FROM and each header From mailbox):

@@ -1,4 +1,6 @@
-namespace GovGateway.Access;
+using GovGateway.Access.Addresses;
+
+namespace GovGateway.Access.Identity;
 
 /// <summary>One comparison key per login, shared by the users file, lockouts, rate limits and aliases.</summary>
 public static class UserNames

@@ -1,7 +1,8 @@
+using GovGateway.Access.Identity;
 using GovGateway.Replies;
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.RateLimiting;
 
 /// <summary>
 /// Sliding-window limits on messages and recipients per authenticated user and per client address

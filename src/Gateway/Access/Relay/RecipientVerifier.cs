@@ -9,7 +9,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Relay;
 
 /// <summary>
 /// Recipient verification at RCPT time, as Postfix's reject_unverified_recipient: asks the upstream

@@ -1,8 +1,9 @@
+using GovGateway.Access.Addresses;
 using GovGateway.Replies;
 using GovGateway.Policies.Domains;
 using GovGateway.Smtp;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Relay;
 
 /// <summary>
 /// The no-open-relay rule at RCPT TO. The relay listener accepts only local-domain recipients;

@@ -1,7 +1,7 @@
 using GovGateway.Policies.Domains;
 using System.Net;
 
-namespace GovGateway.Access;
+namespace GovGateway.Access.Relay;
 
 /// <summary>
 /// Where mail comes from, for the checks that need it: whether a client is one of the agency's own

@@ -2,6 +2,7 @@ using GovGateway.Audit;
 using GovGateway.Spool;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using GovGateway.WebConsole.Html;
 
 namespace GovGateway.WebConsole.Admin;
 

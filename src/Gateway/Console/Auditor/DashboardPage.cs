@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using static GovGateway.WebConsole.Html.Page;
+using GovGateway.WebConsole.SignIn;
 
 namespace GovGateway.WebConsole.Auditor;
 

@@ -1,5 +1,8 @@
 using GovGateway.Audit;
 using Microsoft.AspNetCore.Http;
+using GovGateway.AuditQueries.Filters;
+using GovGateway.Configuration;
+using GovGateway.WebConsole.Html;
 
 namespace GovGateway.WebConsole.Auditor;
 
@@ -31,7 +34,7 @@ internal sealed class MessageSearch
         foreach (var key in parameters.Keys)
             if (!known.Contains(key, StringComparer.Ordinal))
                 throw new AuditCliException($"'{key}' is not a search parameter." +
-                                            (Cli.CommandLine.Nearest(key, known) is { } near ? $" Did you mean '{near}'?" : "") +
+                                            (NearestName.Of(key, known) is { } near ? $" Did you mean '{near}'?" : "") +
                                             $" Parameters: {string.Join(", ", Names)}, page.");
         var given = Names.Where(n => !string.IsNullOrWhiteSpace(parameters[n])).ToDictionary(n => n, n => parameters[n].ToString().Trim(), StringComparer.Ordinal);
         string? Get(string name) => given.GetValueOrDefault(name);

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
 using GovGateway.Audit;
+using GovGateway.AuditQueries.Filters;
+using GovGateway.AuditQueries.Output;
 using GovGateway.Spool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using static GovGateway.WebConsole.Html.Page;
+using GovGateway.WebConsole.Html;
+using GovGateway.WebConsole.SignIn;
 
 namespace GovGateway.WebConsole.Auditor;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using GovGateway.Access;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using GovGateway.Access.Auth;
 
 namespace GovGateway.WebConsole.Html;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using GovGateway.Access;
+using GovGateway.Access.Auth;
 using GovGateway.FileSystem;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;

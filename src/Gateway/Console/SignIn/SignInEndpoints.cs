@@ -1,6 +1,4 @@
 using System.Net;
-using GovGateway.Access;
-using GovGateway.WebConsole.Html;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -9,6 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static GovGateway.WebConsole.Html.Page;
+using GovGateway.Access.Auth;
+using GovGateway.Listeners;
 
 namespace GovGateway.WebConsole.SignIn;
 

@@ -5,6 +5,7 @@ using Gateway.Tests.Support;
 using GovGateway.Cli;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using GovGateway.Configuration;
 
 namespace Gateway.Tests.Audit.Postgres;
 

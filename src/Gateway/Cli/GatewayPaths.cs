@@ -1,7 +1,0 @@
-namespace GovGateway.Cli;
-
-/// <summary>Where the gateway reads its configuration and keeps its state.</summary>
-public sealed record GatewayPaths(string ConfigDir, string DataDir)
-{
-    public string Resolve(string relative) => Path.Combine(DataDir, relative);
-}
