@@ -2,7 +2,7 @@ using GovGateway.Cli;
 
 namespace GovGateway;
 
-public static class Program
+internal static class Program
 {
     public static int Main(string[] args)
     {

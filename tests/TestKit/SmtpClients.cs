@@ -24,4 +24,3 @@ public static class Python
         return ToolRunner.RunAsync("python3", ["-c", script], timeout: TimeSpan.FromSeconds(60));
     }
 }
-

@@ -13,7 +13,7 @@ namespace GovGateway.Access;
 /// <see cref="Authenticator"/> (backends in order, behind the lockout guard) at AUTH,
 /// <see cref="RateLimits"/> per message.
 /// </summary>
-public sealed class AccessComponents
+internal sealed class AccessComponents
 {
     public required AccessOptions Options { get; init; }
     public required RelayPolicy Relay { get; init; }

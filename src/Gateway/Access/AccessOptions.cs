@@ -10,7 +10,7 @@ namespace GovGateway.Access;
 /// Configuration section "Access": who may send where. Defaults follow the provincial e-mail rules
 /// (12 failed logins lock an account; 250 external messages per 10 minutes).
 /// </summary>
-public sealed class AccessOptions
+internal sealed class AccessOptions
 {
     public const string SectionName = "Access";
 
@@ -104,7 +104,7 @@ public sealed class AccessOptions
 }
 
 /// <summary>Configuration section "Access:Auth".</summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     /// <summary>"local", "upstream", or a comma-separated order such as "local,upstream".</summary>
     public string Backend { get; set; } = "local";
@@ -150,7 +150,7 @@ public sealed class AuthOptions
 /// Configuration section "Access:RateLimits". Counts are per sliding <see cref="Window"/>;
 /// 0 means no limit.
 /// </summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -8,7 +8,7 @@ using GovGateway.Spool;
 namespace GovGateway.Cli;
 
 /// <summary>Records an administrator's command in the audit log before the command takes effect.</summary>
-public static class AdminAuditRecorder
+internal static class AdminAuditRecorder
 {
     private static readonly AsyncLocal<GatewayPaths?> s_paths = new();
 
@@ -66,4 +66,4 @@ public static class AdminAuditRecorder
 }
 
 /// <summary>An administrator's action could not be recorded in the audit log, so it was not carried out.</summary>
-public sealed class AdminAuditException(string message, Exception inner) : Exception(message, inner);
+internal sealed class AdminAuditException(string message, Exception inner) : Exception(message, inner);

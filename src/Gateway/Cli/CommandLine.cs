@@ -15,7 +15,7 @@ namespace GovGateway.Cli;
 /// <see cref="Ok"/>, <see cref="Finding"/>, <see cref="Usage"/>. Anything the parser does not understand
 /// (unknown verb, option or argument) is a usage error naming the nearest valid name, never ignored.
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     /// <summary>The command did what was asked and found nothing wrong.</summary>
     public const int Ok = 0;

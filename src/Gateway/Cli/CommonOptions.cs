@@ -4,7 +4,7 @@ using GovGateway.Configuration;
 namespace GovGateway.Cli;
 
 /// <summary>The --config and --data options every verb takes, with the same defaults as `gateway run`.</summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     public static Option<string> Config() => new("--config")
     {

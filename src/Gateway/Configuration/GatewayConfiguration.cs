@@ -6,7 +6,7 @@ namespace GovGateway.Configuration;
 /// The gateway's settings, later sources winning: appsettings.json, appsettings.{DOTNET_ENVIRONMENT}.json, environment
 /// variables, then --Section:Key=value arguments. `gateway run` and the verbs that read settings build them here alike.
 /// </summary>
-public static class GatewayConfiguration
+internal static class GatewayConfiguration
 {
     public static IConfiguration Build(GatewayPaths paths, string[] overrides)
     {

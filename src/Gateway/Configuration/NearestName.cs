@@ -4,7 +4,7 @@ namespace GovGateway.Configuration;
 /// The house rule for a mistyped option, value or setting: the error names the nearest valid name. One reading of
 /// "nearest" for the command line, the configuration check and the console's search fields alike.
 /// </summary>
-public static class NearestName
+internal static class NearestName
 {
     /// <summary>The candidate closest to <paramref name="typed"/> by edit distance, if it is close enough to be a typo.</summary>
     public static string? Of(string typed, IEnumerable<string> candidates)

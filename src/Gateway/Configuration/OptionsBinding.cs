@@ -8,7 +8,7 @@ namespace GovGateway.Configuration;
 /// silent default) and then refuses what <c>Validate()</c> finds, and a <c>Validate()</c> that returns every problem
 /// (<see cref="ConfigurationCheck"/> reports them all at start). Defaults live in the options types' initialisers only.
 /// </summary>
-public static class OptionsBinding
+internal static class OptionsBinding
 {
     /// <summary>Binds the section <paramref name="sectionName"/> of <paramref name="configuration"/> (or the section itself) onto <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">An unknown key or a value that does not parse; the message names it.</exception>

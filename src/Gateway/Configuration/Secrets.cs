@@ -5,7 +5,7 @@ namespace GovGateway.Configuration;
 /// command line, where other local users can read them (/proc/PID/cmdline, /proc/PID/environ of a
 /// shared account, shell history). systemd's LoadCredential= puts them in $CREDENTIALS_DIRECTORY.
 /// </summary>
-public static class Secrets
+internal static class Secrets
 {
     public const string CredentialsDirectoryVariable = "CREDENTIALS_DIRECTORY";
 

@@ -8,7 +8,7 @@ namespace GovGateway.Configuration;
 /// 'GovGateway.Audit.AuditStoreKind'" into what an administrator can act on: the setting's full name, what it takes
 /// and, for a choice, the nearest valid value (`Audit:Store: 'Postgres' is not a store; did you mean 'PostgreSQL'?`).
 /// </summary>
-public static partial class SettingValueProblem
+internal static partial class SettingValueProblem
 {
     /// <summary>What a duration setting takes, said the same way for a value that does not parse and for a bare number.</summary>
     internal const string NotADuration = "is not a duration: write hh:mm:ss (00:00:30) or d.hh:mm:ss (5.00:00:00).";

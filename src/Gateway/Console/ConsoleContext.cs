@@ -6,7 +6,7 @@ using GovGateway.AuditQueries.Output;
 namespace GovGateway.WebConsole;
 
 /// <summary>What the console's pages and extra endpoints read from the running gateway.</summary>
-public sealed class ConsoleContext
+internal sealed class ConsoleContext
 {
     public ConsoleContext(IRunningGateway runtime, ConsoleOptions options, IConfiguration configuration)
     {

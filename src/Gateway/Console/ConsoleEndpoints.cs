@@ -9,7 +9,7 @@ namespace GovGateway.WebConsole;
 /// for instance). They are mapped on the same HTTPS listener, before the console's pages, and are not behind the
 /// sign-in unless they ask for it (<c>.RequireAuthorization()</c>, or <see cref="ConsoleOptions.MetricsRequireLogin"/>).
 /// </summary>
-public static class ConsoleEndpoints
+internal static class ConsoleEndpoints
 {
     /// <summary>Services the extra endpoint groups need, registered before the web host is built.</summary>
     public static void AddExtraServices(IServiceCollection services, ConsoleContext context)

@@ -8,7 +8,7 @@ namespace GovGateway.WebConsole;
 /// gateway's certificate. The namespace is WebConsole, not Console, so that `Console.Error` keeps meaning
 /// System.Console everywhere under GovGateway.
 /// </summary>
-public sealed class ConsoleOptions
+internal sealed class ConsoleOptions
 {
     public const string SectionName = "Console";
 

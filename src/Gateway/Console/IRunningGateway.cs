@@ -14,7 +14,7 @@ namespace GovGateway.WebConsole;
 /// What the console reads of the running gateway. Declared here, implemented by the host's runtime, so that the
 /// console depends on the parts it shows and not on the hosting that starts it.
 /// </summary>
-public interface IRunningGateway
+internal interface IRunningGateway
 {
     GatewayPaths Paths { get; }
     /// <summary>The SMTP listeners' addresses, by listener name.</summary>

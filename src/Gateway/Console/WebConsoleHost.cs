@@ -14,7 +14,7 @@ namespace GovGateway.WebConsole;
 /// listeners serve. The certificate is chosen per handshake from the gateway's <see cref="Tls.CertificateWatcher"/>, so
 /// a renewed certificate is served as soon as the watcher has loaded it.
 /// </summary>
-public sealed class WebConsoleHost : IAsyncDisposable
+internal sealed class WebConsoleHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -7,7 +7,7 @@ namespace GovGateway.Delivery;
 public enum UpstreamSecurity { None, StartTls, StartTlsWhenAvailable, SslOnConnect }
 
 /// <summary>The mail server messages are relayed to.</summary>
-public sealed class UpstreamOptions
+internal sealed class UpstreamOptions
 {
     /// <summary>Host name or address; null or empty means "no upstream": messages go to DATA/outbox/.</summary>
     public string? Host { get; set; }
@@ -64,7 +64,7 @@ public sealed class UpstreamOptions
 }
 
 /// <summary>Configuration section "Delivery".</summary>
-public sealed class DeliveryOptions
+internal sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
 

@@ -14,7 +14,7 @@ namespace GovGateway.Delivery;
 /// Newly committed messages start at once (Spool.MessageCommitted); changes made by other processes
 /// (gateway queue retry, quarantine release) are seen on the next scan of the queue folder.
 /// </summary>
-public sealed class DeliveryService : BackgroundService
+internal sealed class DeliveryService : BackgroundService
 {
     readonly Spool.Spool _spool;
     readonly DeliveryOptions _options;

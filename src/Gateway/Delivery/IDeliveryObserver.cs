@@ -3,7 +3,7 @@ using GovGateway.Spool;
 namespace GovGateway.Delivery;
 
 /// <summary>Told about every per-recipient outcome (for the audit log): queued, delivered, deferred or bounced.</summary>
-public interface IDeliveryObserver
+internal interface IDeliveryObserver
 {
     /// <summary>Takes an outcome; may return before it is durable (see <see cref="WhenRecordedAsync"/>).</summary>
     ValueTask OnOutcomeAsync(string queueId, string recipient, string outcome, string? reply, DateTime timeUtc, CancellationToken ct);
@@ -24,9 +24,9 @@ public interface IDeliveryObserver
 }
 
 /// <summary>A record a queued message carries for the observer, and the call to make once the message is committed.</summary>
-public sealed record CarriedRecord(RawJson Json, Action Committed);
+internal sealed record CarriedRecord(RawJson Json, Action Committed);
 
-public static class DeliveryOutcomes
+internal static class DeliveryOutcomes
 {
     public const string Queued = "queued";
     public const string Delivered = "delivered";

@@ -13,7 +13,7 @@ namespace GovGateway.Delivery;
 /// Values a client chose (addresses, upstream replies) are cleaned of control characters, so no one can
 /// forge a log line or drive the administrator's terminal.
 /// </summary>
-public static partial class MessageLog
+internal static partial class MessageLog
 {
     public static void Transaction(ILogger logger, AuditTransaction t)
     {

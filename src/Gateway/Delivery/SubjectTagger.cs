@@ -7,7 +7,7 @@ namespace GovGateway.Delivery;
 /// section. It is the one change to the original an administrator can ask for; it leaves S/MIME
 /// intact (the outer headers are not signed) but breaks a DKIM signature that covers Subject.
 /// </summary>
-public static class SubjectTagger
+internal static class SubjectTagger
 {
     /// <summary>The header block (lines ending CRLF, no blank line) with the tag in front of its first Subject field, or a Subject line added.</summary>
     public static byte[] Apply(ReadOnlySpan<byte> headerBlock, string tag)

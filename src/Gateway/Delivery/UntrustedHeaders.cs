@@ -9,7 +9,7 @@ namespace GovGateway.Delivery;
 /// prepends. Only the name's first bytes change: the value, folding, the other headers and the body go
 /// out as received, and the spool (and the SHA-256 in the audit log) keeps the bytes as they arrived.
 /// </summary>
-public static class UntrustedHeaders
+internal static class UntrustedHeaders
 {
     /// <summary>The prefix the gateway's own headers use (matched without regard to case, as field names are).</summary>
     public static ReadOnlySpan<byte> OwnPrefix => "X-GovVN-"u8;

@@ -8,7 +8,7 @@ namespace GovGateway.Hosting;
 /// Reads the "Audit" section onto the audit library's <see cref="AuditOptions"/> the way every host options type is
 /// read (<see cref="OptionsBinding"/>): the library knows its settings and their checks, not the configuration system.
 /// </summary>
-public static class AuditSettings
+internal static class AuditSettings
 {
     public static AuditOptions FromConfiguration(IConfiguration configuration, bool validate = true)
     {

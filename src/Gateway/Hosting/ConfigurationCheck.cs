@@ -18,7 +18,7 @@ namespace GovGateway.Hosting;
 /// Delivery:Upstream:Hots would silently leave the default). The known keys are read from the options types
 /// themselves, so a setting added to them is known here at once.
 /// </summary>
-public static class ConfigurationCheck
+internal static class ConfigurationCheck
 {
     /// <summary>The gateway's own sections and the type each binds to. Logging belongs to .NET and is not checked.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)

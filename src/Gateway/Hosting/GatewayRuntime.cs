@@ -22,7 +22,7 @@ namespace GovGateway.Hosting;
 /// Everything `gateway run` starts, in dependency order: policy, TLS, spool, audit, delivery,
 /// the audit query socket and the SMTP listeners; and the reverse on stop.
 /// </summary>
-public sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
+internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly List<IDisposable> _disposables = new();

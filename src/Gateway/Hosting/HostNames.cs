@@ -7,7 +7,7 @@ namespace GovGateway.Hosting;
 /// The name the gateway gives itself in its greeting, EHLO, Received: lines and bounces (Smtp:HostName).
 /// Other mail servers compare it with DNS, so it should be the fully qualified name the MX record points at.
 /// </summary>
-public static class HostNames
+internal static class HostNames
 {
     /// <summary>How long start-up waits for the resolver to give the canonical name (a closed network may never answer).</summary>
     private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(3);

@@ -7,7 +7,7 @@ namespace GovGateway.Hosting;
 /// Who this gateway is among several side by side (section "Node"). The name goes into queue ids, log lines and
 /// every audit record, so that records from several nodes in one shared store stay apart.
 /// </summary>
-public sealed class NodeOptions
+internal sealed class NodeOptions
 {
     public const string SectionName = "Node";
 

@@ -6,7 +6,7 @@ using GovGateway.Smtp;
 namespace GovGateway.Listeners;
 
 /// <summary>Maps the "Smtp" configuration section onto the engine's options.</summary>
-public static class SmtpOptionsFactory
+internal static class SmtpOptionsFactory
 {
     public static SmtpServerOptions Create(SmtpSettings s, string hostName, X509Certificate2 certificate)
     {

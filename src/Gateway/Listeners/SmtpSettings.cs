@@ -12,7 +12,7 @@ namespace GovGateway.Listeners;
 /// straight onto the engine's <see cref="SmtpServerOptions"/>, which alone holds their defaults; this type adds what only
 /// the host knows: its name, the three listeners, TLS files and the stop grace.
 /// </summary>
-public sealed class SmtpSettings
+internal sealed class SmtpSettings
 {
     public const string SectionName = "Smtp";
 
@@ -90,14 +90,14 @@ public sealed class SmtpSettings
         .Build();
 }
 
-public sealed class ListenersSettings
+internal sealed class ListenersSettings
 {
     public ListenerSettings Relay { get; set; } = new() { Port = 2525 };
     public ListenerSettings Submission { get; set; } = new() { Port = 2587 };
     public ListenerSettings Smtps { get; set; } = new() { Port = 2465 };
 }
 
-public sealed class ListenerSettings
+internal sealed class ListenerSettings
 {
     public bool Enabled { get; set; } = true;
     public string Address { get; set; } = "127.0.0.1";

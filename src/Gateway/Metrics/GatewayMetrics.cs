@@ -12,7 +12,7 @@ namespace GovGateway.Metrics;
 /// pipeline's existing seams (the SMTP handler, the transaction records, the delivery observer, the policy holder's
 /// reload event); gauges that describe state on disk (queue, quarantine, journal, certificate) are read when scraped.
 /// </summary>
-public sealed class GatewayMetrics
+internal sealed class GatewayMetrics
 {
     /// <summary>Words of the connection counter's <c>result</c> label.</summary>
     public static class ConnectionResults

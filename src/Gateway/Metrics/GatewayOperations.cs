@@ -9,7 +9,7 @@ namespace GovGateway.Metrics;
 /// What operators' tools read from one running gateway: its metrics (counting from the first connection) and, once it
 /// has started, the policy's reload state and the readiness checks. One per running gateway.
 /// </summary>
-public sealed class GatewayOperations : IDisposable
+internal sealed class GatewayOperations : IDisposable
 {
     private PolicyStatus? _policy;
     private ReadinessProbe? _readiness;

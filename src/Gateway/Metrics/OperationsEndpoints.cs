@@ -13,7 +13,7 @@ namespace GovGateway.Metrics;
 /// console's listener; /healthz and /readyz never ask for a sign-in (a load balancer cannot sign in, and they say
 /// nothing about mail), /metrics only when Console:MetricsRequireLogin is set.
 /// </summary>
-public static class OperationsEndpoints
+internal static class OperationsEndpoints
 {
     private static readonly string[] GetAndHead = ["GET", "HEAD"];
 

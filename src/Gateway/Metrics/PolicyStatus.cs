@@ -7,7 +7,7 @@ namespace GovGateway.Metrics;
 /// Whether the policy files on disk are the policy in force: the holder keeps the last good policy when an edit has
 /// errors, and this remembers those errors (for /readyz) until a good edit loads.
 /// </summary>
-public sealed class PolicyStatus : IDisposable
+internal sealed class PolicyStatus : IDisposable
 {
     private readonly PolicyHolder _holder;
     private volatile IReadOnlyList<PolicyError> _errors = [];

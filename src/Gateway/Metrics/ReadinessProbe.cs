@@ -12,7 +12,7 @@ namespace GovGateway.Metrics;
 /// A policy edit with errors is a warning, not a problem: the last good policy keeps judging mail, and since nodes
 /// share their configuration, failing readiness on a typo would take every node out of the balancer at once.
 /// </summary>
-public sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes)
+internal sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes)
 {
     // Enough to fix a typo from; `gateway policy check` lists them all.
     private const int MaxPolicyErrors = 20;

@@ -17,7 +17,7 @@ namespace GovGateway.Pipeline;
 /// behind the lockout guard), which sender an authenticated user may use, which recipients a
 /// listener accepts, and the per-user and per-address rate limits.
 /// </summary>
-public sealed class AccessRules : IDisposable
+internal sealed class AccessRules : IDisposable
 {
     private readonly AddressValidator _addresses = new();
     private readonly AccessComponents _components;

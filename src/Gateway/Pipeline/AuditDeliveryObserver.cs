@@ -10,7 +10,7 @@ namespace GovGateway.Pipeline;
 /// it, and the query shows its recipients as queued until another outcome arrives. A finished message leaves the
 /// queue only once the journal holds its outcomes and the record it carried (<see cref="WhenRecordedAsync"/>).
 /// </summary>
-public sealed class AuditDeliveryObserver(IAuditWriter audit) : IDeliveryObserver
+internal sealed class AuditDeliveryObserver(IAuditWriter audit) : IDeliveryObserver
 {
     public ValueTask OnOutcomeAsync(string queueId, string recipient, string outcome, string? reply, DateTime timeUtc, CancellationToken ct)
     {

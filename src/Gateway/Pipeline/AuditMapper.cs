@@ -8,7 +8,7 @@ namespace GovGateway.Pipeline;
 internal static class AuditMapper
 {
     public static AuditTransaction Transaction(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream? content,
-        string? queueId, string decision, SmtpReply reply, List<string>? recipients = null) => new()
+        string? queueId, TransactionDecision decision, SmtpReply reply, List<string>? recipients = null) => new()
     {
         Id = AuditRecordId.New(),
         TimeUtc = DateTime.UtcNow,
@@ -25,7 +25,7 @@ internal static class AuditMapper
         TlsProtocol = session.TlsProtocol?.ToString(),
         AuthenticatedUser = session.AuthenticatedUser,
         Listener = session.ListenerName,
-        Decision = decision,
+        Decision = decision.ToAuditDecision(),
         SmtpReply = $"{reply.Code} {reply.EnhancedCode} {reply.Text}",
         Classes = verdict?.Classes.Select(c => c.ToWireName()).Order(StringComparer.Ordinal).ToList() ?? [],
         Attachments = verdict?.Attachments.Select(a => new AuditAttachment

@@ -1,7 +1,7 @@
 namespace GovGateway.Pipeline;
 
 /// <summary>The outcome of a gated evaluation: the verdict, or null when it ran out of time.</summary>
-public readonly record struct GatedResult<T>(T? Result, bool TimedOut) where T : class;
+internal readonly record struct GatedResult<T>(T? Result, bool TimedOut) where T : class;
 
 /// <summary>
 /// Runs policy evaluations at most <see cref="EvaluationOptions.MaxConcurrent"/> at a time, each within
@@ -9,7 +9,7 @@ public readonly record struct GatedResult<T>(T? Result, bool TimedOut) where T :
 /// budget starts once the evaluation runs. Cancellation by the client propagates as <see cref="OperationCanceledException"/>;
 /// running out of time is an outcome, not an exception.
 /// </summary>
-public sealed class EvaluationGate(EvaluationOptions options) : IDisposable
+internal sealed class EvaluationGate(EvaluationOptions options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrent, options.MaxConcurrent);
 

@@ -4,7 +4,7 @@ using GovGateway.Configuration;
 namespace GovGateway.Pipeline;
 
 /// <summary>What the gateway does with a message whose evaluation ran past <see cref="EvaluationOptions.Timeout"/>.</summary>
-public enum EvaluationTimeoutAction
+internal enum EvaluationTimeoutAction
 {
     /// <summary>Temporary refusal (451 4.7.0, bilingual): the sender's server tries again later.</summary>
     Refuse,
@@ -13,7 +13,7 @@ public enum EvaluationTimeoutAction
 }
 
 /// <summary>Limits on policy evaluation, bound from the configuration section "Evaluation".</summary>
-public sealed class EvaluationOptions
+internal sealed class EvaluationOptions
 {
     public const string SectionName = "Evaluation";
 

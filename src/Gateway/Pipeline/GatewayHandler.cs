@@ -16,7 +16,7 @@ namespace GovGateway.Pipeline;
 /// verdict at the end of DATA, and the durable hand-off to the spool and the audit log before 250.
 /// </summary>
 /// <param name="answered">Told each transaction's record once it is answered (the metrics count them), with the audit log on or off.</param>
-public sealed class GatewayHandler(
+internal sealed class GatewayHandler(
     PolicyHolder policies,
     Spool.Spool spool,
     QuarantineStore quarantine,
@@ -79,15 +79,24 @@ public sealed class GatewayHandler(
         return reply;
     }
 
-    public ValueTask<Stream> OpenMessageAsync(SessionInfo session, Envelope envelope, CancellationToken ct) =>
-        ValueTask.FromResult<Stream>(new HashingStream(spool.BeginMessage()));
+    /// <summary>DATA goes straight into a queue file; the transaction keeps it, so its end finds the writer it began.</summary>
+    public ValueTask<Stream> OpenMessageAsync(SessionInfo session, Envelope envelope, CancellationToken ct)
+    {
+        var state = StateFor(session, envelope);
+        state.Writer = spool.BeginMessage();
+        state.Content = new HashingStream(state.Writer);
+        return ValueTask.FromResult<Stream>(state.Content);
+    }
 
+    /// <summary>
+    /// End of data: rate limit, header senders, then the policy on the spooled bytes decides; the message is refused,
+    /// quarantined, or accepted (<see cref="AcceptAsync"/>), and the transaction recorded, before the reply.
+    /// </summary>
     public async ValueTask<SmtpReply> OnMessageCompleteAsync(SessionInfo session, Envelope envelope, Stream content, CancellationToken ct)
     {
-        var hashing = (HashingStream)content;
-        var writer = (SpoolWriter)hashing.Inner;
-        if (!session.Properties.TryGetValue(StateKey, out var s) || s is not TransactionState state)
-            session.Properties[StateKey] = state = new TransactionState { Envelope = envelope };
+        var state = StateFor(session, envelope);
+        var (writer, hashing) = (state.Writer, state.Content) is ({ } w, { } h) ? (w, h)
+            : throw new InvalidOperationException("End of data without the message OpenMessageAsync began");
         state.Recorded = true;
         try
         {
@@ -95,7 +104,7 @@ public sealed class GatewayHandler(
             var rate = access.TryAcquireMessage(session.AuthenticatedUser, session.RemoteEndPoint.Address, envelope.Recipients.Count);
             if (rate is { } limited)
             {
-                await AppendAsync(session, envelope, null, hashing, writer.QueueId, "rejected", limited, ct).ConfigureAwait(false);
+                await AppendAsync(session, envelope, null, hashing, writer.QueueId, TransactionDecision.Rejected, limited, ct).ConfigureAwait(false);
                 return limited;
             }
 
@@ -104,7 +113,7 @@ public sealed class GatewayHandler(
                 senders = HeaderSenders.Read(read);
             if (access.CheckHeaderSenders(session.Role, session.AuthenticatedUser, session.RemoteEndPoint.Address, senders) is { } forged)
             {
-                await AppendAsync(session, envelope, null, hashing, writer.QueueId, "rejected", forged, ct).ConfigureAwait(false);
+                await AppendAsync(session, envelope, null, hashing, writer.QueueId, TransactionDecision.Rejected, forged, ct).ConfigureAwait(false);
                 return forged;
             }
 
@@ -116,7 +125,7 @@ public sealed class GatewayHandler(
             {
                 var reply = GatewayReplies.EvaluationTimedOut;
                 logger.LogWarning("Evaluation of {QueueId} from {Sender} ran past {Timeout}; refused for now", writer.QueueId, envelope.MailFrom, _evaluation.Options.Timeout);
-                var record = AuditMapper.Transaction(session, envelope, null, hashing, writer.QueueId, AuditDecisions.Failed, reply);
+                var record = AuditMapper.Transaction(session, envelope, null, hashing, writer.QueueId, TransactionDecision.Failed, reply);
                 record.Rules = [new AuditRuleHit { Rule = EvaluationTimeoutRule, Mode = "enforce", Action = "reject", Message = reply.Text }];
                 await RecordAsync(record, ct).ConfigureAwait(false);
                 return reply;
@@ -126,7 +135,7 @@ public sealed class GatewayHandler(
             if (session.AuthenticatedUser is { } user && verdict.HeaderFrom is { } headerFrom && !access.MayUse(user, headerFrom))
             {
                 var reply = GatewayReplies.HeaderFromNotYours(headerFrom);
-                await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
+                await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, TransactionDecision.Rejected, reply, ct).ConfigureAwait(false);
                 return reply;
             }
 
@@ -136,7 +145,7 @@ public sealed class GatewayHandler(
                 {
                     var reasons = verdict.Reasons.Count > 0 ? verdict.Reasons : verdict.Hits;
                     var reply = GatewayReplies.RefusedByPolicy(reasons);
-                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "rejected", reply, ct).ConfigureAwait(false);
+                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, TransactionDecision.Rejected, reply, ct).ConfigureAwait(false);
                     return reply;
                 }
                 case Decision.Quarantine:
@@ -147,36 +156,11 @@ public sealed class GatewayHandler(
                     ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so keep nothing
                     var id = await quarantine.AddAsync(writer, spoolEnvelope, reason, ct).ConfigureAwait(false);
                     var reply = GatewayReplies.Quarantined(id);
-                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, "quarantined", reply, ct).ConfigureAwait(false);
+                    await AppendAsync(session, envelope, verdict, hashing, writer.QueueId, TransactionDecision.Quarantined, reply, ct).ConfigureAwait(false);
                     return reply;
                 }
                 default:
-                {
-                    var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
-                    spoolEnvelope.Sha256 = hashing.Sha256; // delivery holds the message if its bytes change on disk
-                    var reply = GatewayReplies.Queued(writer.QueueId);
-                    // The audit record travels inside the queue file, sealed and fsynced with the message: one fsync
-                    // makes both durable before the 250. The journal takes its copy with its next group commit (queued
-                    // before delivery can see the message, which keeps the file until the journal has it). Should
-                    // the spool fail, only "failed" is recorded and the client gets a 4xx.
-                    // Built for the audit log and the message's log line; neither wanted (an audit-off benchmark): skipped.
-                    var transaction = audit is not null || answered is not null || logger.IsEnabled(LogLevel.Information)
-                        ? AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, "accepted", reply,
-                            spoolEnvelope.Recipients.Select(r => r.Address).ToList())
-                        : null;
-                    var record = transaction is null ? null : audit?.Carry(transaction);
-                    if (record is not null) spoolEnvelope.AuditRecord = new RawJson(record.Json);
-                    ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so deliver nothing
-                    // Held back from delivery until the engine says the 250 reached the client (OnReplySent), or withdrawn
-                    // when it did not (OnReplyFailedAsync): a client that never saw its 250 sends again.
-                    state.Held = await spool.CommitHeldAsync(writer, spoolEnvelope, record is null ? null : _ => audit!.AppendCarried(record), ct).ConfigureAwait(false);
-                    if (transaction is not null)
-                    {
-                        MessageLog.Transaction(logger, transaction);
-                        answered?.Invoke(transaction);
-                    }
-                    return reply;
-                }
+                    return await AcceptAsync(session, envelope, verdict, state, writer, hashing, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -199,6 +183,55 @@ public sealed class GatewayHandler(
             await TryAppendFailureAsync(session, envelope, hashing, writer.QueueId, GatewayReplies.LocalError, ct).ConfigureAwait(false);
             return GatewayReplies.LocalError;
         }
+    }
+
+    /// <summary>
+    /// 250: the message and its audit record made durable together (<see cref="CommitWithRecordAsync"/>), then the
+    /// message's log line. The message is held back from delivery until the engine says the 250 reached the client
+    /// (<see cref="OnReplySent"/>), or withdrawn when it did not (<see cref="OnReplyFailedAsync"/>).
+    /// </summary>
+    private async ValueTask<SmtpReply> AcceptAsync(SessionInfo session, Envelope envelope, Verdict verdict, TransactionState state,
+        SpoolWriter writer, HashingStream hashing, CancellationToken ct)
+    {
+        var spoolEnvelope = BuildSpoolEnvelope(session, envelope, verdict, writer.QueueId);
+        spoolEnvelope.Sha256 = hashing.Sha256; // delivery holds the message if its bytes change on disk
+        var reply = GatewayReplies.Queued(writer.QueueId);
+        // Built for the audit log and the message's log line; neither wanted (an audit-off benchmark): skipped.
+        var transaction = audit is not null || answered is not null || logger.IsEnabled(LogLevel.Information)
+            ? AuditMapper.Transaction(session, envelope, verdict, hashing, writer.QueueId, TransactionDecision.Accepted, reply,
+                spoolEnvelope.Recipients.Select(r => r.Address).ToList())
+            : null;
+        state.Held = await CommitWithRecordAsync(writer, spoolEnvelope, transaction, ct).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            MessageLog.Transaction(logger, transaction);
+            answered?.Invoke(transaction);
+        }
+        return reply;
+    }
+
+    /// <summary>
+    /// Carry, seal, commit: the audit record travels inside the queue file, sealed with the message, and one fsync makes
+    /// both durable before the 250. The journal takes its copy with its next group commit, queued before delivery can see
+    /// the message (which keeps the file until the journal has it). Should the spool fail, nothing was accepted: only
+    /// "failed" is recorded and the client gets a 4xx.
+    /// </summary>
+    private Task<SpoolEntry> CommitWithRecordAsync(SpoolWriter writer, SpoolEnvelope envelope, AuditTransaction? transaction, CancellationToken ct)
+    {
+        var carried = transaction is null ? null : audit?.Carry(transaction);
+        if (carried is not null) envelope.AuditRecord = new RawJson(carried.Json);
+        ct.ThrowIfCancellationRequested(); // the client hung up: it will send again, so deliver nothing
+        return spool.CommitHeldAsync(writer, envelope, carried is null ? null : _ => audit!.AppendCarried(carried), ct);
+    }
+
+    /// <summary>The transaction in progress on the session, begun at MAIL FROM (or here, for an envelope that skipped it).</summary>
+    private static TransactionState StateFor(SessionInfo session, Envelope envelope)
+    {
+        if (session.Properties.TryGetValue(StateKey, out var s) && s is TransactionState state)
+            return state;
+        var fresh = new TransactionState { Envelope = envelope };
+        session.Properties[StateKey] = fresh;
+        return fresh;
     }
 
     /// <summary>The 250 reached the client: delivery may take the message.</summary>
@@ -254,7 +287,7 @@ public sealed class GatewayHandler(
         if (state is { Recorded: true } && reason != RefusalReason.LocalError) return;
         if (state is not null) state.Recorded = true;
 
-        var decision = reply.Code >= 500 ? AuditDecisions.Rejected : AuditDecisions.Failed;
+        var decision = TransactionDecisions.ForRefusal(reply);
         var record = AuditMapper.Transaction(session, envelope, null, null, null, decision, reply);
         record.Size = envelope.DeclaredSize ?? 0;
         if (reply.Code == 0) record.SmtpReply = "none (" + reply.Text + ")"; // nothing could be sent
@@ -264,7 +297,7 @@ public sealed class GatewayHandler(
             record.Rules.AddRange(state.RefusedRecipients.Select(r => RecipientHit(r.Recipient, r.Reply)));
         }
         var rule = "smtp-" + ReasonName(reason);
-        record.Rules.Add(new AuditRuleHit { Rule = rule, Mode = "enforce", Action = decision == AuditDecisions.Rejected ? "reject" : "defer", Message = reply.Text });
+        record.Rules.Add(new AuditRuleHit { Rule = rule, Mode = "enforce", Action = decision == TransactionDecision.Rejected ? "reject" : "defer", Message = reply.Text });
         // Debug only: the message's own line (MessageLog, from the audit record) already tells it; one event, one line.
         logger.LogDebug("Transaction from {Sender} on session {Session} ended by the SMTP engine: {Rule}, {Code} {Enhanced}",
             envelope.MailFrom, session.SessionId, rule, reply.Code, reply.EnhancedCode);
@@ -316,7 +349,7 @@ public sealed class GatewayHandler(
         var last = state.RefusedRecipients[^1].Reply;
         try
         {
-            var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", last);
+            var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, TransactionDecision.Rejected, last);
             record.Recipients = state.RefusedRecipients.Select(r => r.Recipient).ToList();
             record.Rules = state.RefusedRecipients.Select(r => RecipientHit(r.Recipient, r.Reply)).ToList();
             await RecordAsync(record, ct).ConfigureAwait(false);
@@ -337,7 +370,7 @@ public sealed class GatewayHandler(
         logger.LogWarning("MAIL FROM {Sender} refused with 452: {FreeMiB} MiB free for the data folder, under Audit:MinFreeBytes, or the audit journal cannot write",
             state.Envelope.MailFrom, freeBytes < 0 ? "?" : (freeBytes >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Recorded = true;
-        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, AuditDecisions.Failed, reply);
+        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, TransactionDecision.Failed, reply);
         record.Rules.Add(new AuditRuleHit { Rule = "free-space", Mode = "enforce", Action = "defer", Message = reply.Text });
         try
         {
@@ -360,21 +393,21 @@ public sealed class GatewayHandler(
     private async ValueTask RecordRejectionAsync(SessionInfo session, TransactionState state, SmtpReply reply, IReadOnlyList<RuleHit> hits, CancellationToken ct)
     {
         state.Recorded = true;
-        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, "rejected", reply);
+        var record = AuditMapper.Transaction(session, state.Envelope, null, null, null, TransactionDecision.Rejected, reply);
         record.Rules = hits.Select(AuditMapper.Rule).ToList();
         if (record.Rules.Count == 0)
             record.Rules.Add(new AuditRuleHit { Rule = "sender", Mode = "enforce", Action = "reject", Message = reply.Text });
         await RecordAsync(record, ct).ConfigureAwait(false);
     }
 
-    private ValueTask AppendAsync(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream hashing, string queueId, string decision, SmtpReply reply, CancellationToken ct) =>
+    private ValueTask AppendAsync(SessionInfo session, Envelope envelope, Verdict? verdict, HashingStream hashing, string queueId, TransactionDecision decision, SmtpReply reply, CancellationToken ct) =>
         RecordAsync(AuditMapper.Transaction(session, envelope, verdict, hashing, queueId, decision, reply), ct);
 
     private async ValueTask TryAppendFailureAsync(SessionInfo session, Envelope envelope, HashingStream hashing, string queueId, SmtpReply reply, CancellationToken ct)
     {
         try
         {
-            await AppendAsync(session, envelope, null, hashing, queueId, "failed", reply, ct).ConfigureAwait(false);
+            await AppendAsync(session, envelope, null, hashing, queueId, TransactionDecision.Failed, reply, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -10,7 +10,7 @@ namespace GovGateway.Pipeline;
 /// The header lines the gateway puts on top of the original bytes. Nothing below them changes,
 /// so S/MIME and DKIM signatures over the original stay valid.
 /// </summary>
-public static class GatewayHeaders
+internal static class GatewayHeaders
 {
     public static List<string> Build(SessionInfo session, Envelope envelope, Verdict verdict, string queueId, string hostName, DateTimeOffset now)
     {

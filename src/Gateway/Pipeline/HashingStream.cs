@@ -6,12 +6,11 @@ namespace GovGateway.Pipeline;
 /// Passes writes through to the spool file while hashing them, so the audit record gets the
 /// message's SHA-256 and size without reading the message a second time.
 /// </summary>
-public sealed class HashingStream(Stream inner) : Stream
+internal sealed class HashingStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _sha256;
 
-    public Stream Inner => inner;
     public long BytesWritten { get; private set; }
 
     /// <summary>The lowercase hex SHA-256 of everything written; ends the hashing.</summary>

@@ -7,7 +7,7 @@ namespace GovGateway.Pipeline;
 /// The policy in force. The policy file and trust folder are watched; an edit that loads cleanly
 /// replaces the policy, a bad edit is logged with its errors and the last good policy stays.
 /// </summary>
-public sealed class PolicyHolder : IDisposable
+internal sealed class PolicyHolder : IDisposable
 {
     private readonly string _configDir;
     private readonly ICrlFetcher? _crlFetcher;
@@ -132,7 +132,7 @@ public sealed class PolicyHolder : IDisposable
     }
 }
 
-public sealed class PolicyLoadException(IReadOnlyList<PolicyError> errors)
+internal sealed class PolicyLoadException(IReadOnlyList<PolicyError> errors)
     : Exception("The policy has errors and was not used:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => e.ToString())))
 {
     public IReadOnlyList<PolicyError> Errors { get; } = errors;

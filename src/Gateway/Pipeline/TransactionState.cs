@@ -1,4 +1,5 @@
 using GovGateway.Smtp;
+using GovGateway.Spool;
 
 namespace GovGateway.Pipeline;
 
@@ -10,6 +11,10 @@ internal sealed class TransactionState
     public List<(string Recipient, SmtpReply Reply)> RefusedRecipients { get; } = new();
     /// <summary>Set once the transaction has its audit record; later events do not record it again.</summary>
     public bool Recorded { get; set; }
+    /// <summary>The queue file DATA is written into (<see cref="GatewayHandler.OpenMessageAsync"/>), committed or dropped at its end.</summary>
+    public SpoolWriter? Writer { get; set; }
+    /// <summary>What the engine writes to: passes the bytes to <see cref="Writer"/>, taking their size and SHA-256 on the way.</summary>
+    public HashingStream? Content { get; set; }
     /// <summary>The message committed but held back from delivery until its 250 reached the client (see Spool.CommitHeldAsync).</summary>
-    public GovGateway.Spool.SpoolEntry? Held { get; set; }
+    public SpoolEntry? Held { get; set; }
 }

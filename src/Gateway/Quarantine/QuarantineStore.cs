@@ -7,7 +7,7 @@ using GovGateway.FileSystem;
 namespace GovGateway.Quarantine;
 
 /// <summary>What is stored beside a quarantined message.</summary>
-public sealed class QuarantineRecord
+internal sealed class QuarantineRecord
 {
     public SpoolEnvelope Envelope { get; set; } = new();
     public string Reason { get; set; } = "";
@@ -15,7 +15,7 @@ public sealed class QuarantineRecord
 }
 
 /// <summary>A quarantined message.</summary>
-public sealed class QuarantineEntry
+internal sealed class QuarantineEntry
 {
     internal QuarantineEntry(string id, QuarantineRecord record, string messagePath, long size)
     {
@@ -39,7 +39,7 @@ public sealed class QuarantineEntry
 /// spool: fsync, atomic rename, directory fsync). Release moves a message into the spool queue for delivery.
 /// The id is the queue id the message was received under.
 /// </summary>
-public sealed class QuarantineStore
+internal sealed class QuarantineStore
 {
     const string MessageExt = ".eml";
     const string RecordExt = ".json";

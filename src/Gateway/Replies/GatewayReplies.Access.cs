@@ -3,7 +3,7 @@ using GovGateway.Smtp;
 namespace GovGateway.Replies;
 
 // Login, sender and recipient rules (Access): who may log in, send as whom, and send where.
-public static partial class GatewayReplies
+internal static partial class GatewayReplies
 {
     public static SmtpReply AuthSucceeded => new(235, "2.7.0", "Authentication successful");
 

@@ -3,7 +3,7 @@ using GovGateway.Smtp;
 namespace GovGateway.Replies;
 
 // The SMTP engine's own refusals (limits, timeouts, sequence, TLS, AUTH), given to it through SmtpServerOptions.Replies.
-public static partial class GatewayReplies
+internal static partial class GatewayReplies
 {
     /// <summary>The engine's own refusals (limits, timeouts, sequence, TLS, AUTH), in both languages, codes kept.</summary>
     public static SmtpReplies EngineReplies() => new()

@@ -10,7 +10,7 @@ namespace GovGateway.Replies;
 /// the protocol's; only the words are ours. This file: the transaction's outcome. <c>GatewayReplies.Access.cs</c>:
 /// login, sender and recipient rules. <c>GatewayReplies.Engine.cs</c>: the SMTP engine's own refusals.
 /// </summary>
-public static partial class GatewayReplies
+internal static partial class GatewayReplies
 {
     /// <summary>The one bilingual shape: "Vietnamese / English".</summary>
     public static SmtpReply Reply(int code, string enhanced, string vietnamese, string english) =>

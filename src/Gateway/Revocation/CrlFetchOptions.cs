@@ -9,7 +9,7 @@ namespace GovGateway.Revocation;
 /// fresh list in the trust folder or the document, cached until its nextUpdate, and a failed fetch is not retried
 /// for <see cref="RetryAfter"/>, so an unreachable CA costs one timeout, not one per message.
 /// </summary>
-public sealed class CrlFetchOptions
+internal sealed class CrlFetchOptions
 {
     public const string SectionName = "CrlFetch";
 

@@ -10,7 +10,7 @@ namespace GovGateway.Revocation;
 /// <see cref="CrlFetchOptions.MaxCacheAge"/> past it), a failure for <see cref="CrlFetchOptions.RetryAfter"/>. The
 /// policy checks what comes back (issuer, signature, freshness); this class only bounds time and size.
 /// </summary>
-public sealed class HttpCrlFetcher : ICrlFetcher, IDisposable
+internal sealed class HttpCrlFetcher : ICrlFetcher, IDisposable
 {
     private readonly CrlFetchOptions _options;
     private readonly HttpClient _http;

@@ -8,7 +8,7 @@ namespace GovGateway.Spool;
 /// does after moving a file into its queue). .NET cannot open a directory as a file handle, so this calls
 /// libc directly; on Windows, where NTFS journals metadata and directories cannot be flushed, it is a no-op.
 /// </summary>
-public static class DirectoryFsync
+internal static class DirectoryFsync
 {
     // O_RDONLY is 0 on every Linux architecture and on macOS; opening a directory read-only is allowed and enough for fsync.
     const int O_RDONLY = 0;

@@ -8,7 +8,7 @@ namespace GovGateway.Spool;
 /// What `queue show` and `quarantine show` print of a held message: its header fields with RFC 2047 encoded words
 /// decoded (a Vietnamese subject arrives as =?UTF-8?B?...?=), and its attachments; and saving its bytes to a file.
 /// </summary>
-public static class MessageContent
+internal static class MessageContent
 {
     private const int MaxHeaderFields = 200;
 

@@ -6,7 +6,7 @@ namespace GovGateway.Spool;
 
 /// <summary>A JSON value the spool stores for someone else without knowing its shape, written and read back byte for byte as given.</summary>
 [JsonConverter(typeof(RawJsonConverter))]
-public sealed class RawJson(byte[] utf8)
+internal sealed class RawJson(byte[] utf8)
 {
     /// <summary>The value as UTF-8 JSON.</summary>
     public byte[] Utf8 { get; } = utf8 ?? throw new ArgumentNullException(nameof(utf8));

@@ -14,7 +14,7 @@ namespace GovGateway.Spool;
 /// then supersedes the one inside the .msg. Administrators' tools (another process) read and change the same
 /// files; every change is a write to a temporary file followed by an atomic rename, so readers never see half a file.
 /// </summary>
-public sealed class Spool
+internal sealed class Spool
 {
     const string IncomingExt = ".eml";
     const string MessageExt = ".msg";
@@ -581,4 +581,4 @@ public sealed class Spool
 }
 
 /// <summary>A queue file moved to spool/corrupt/ (see <see cref="Spool.MoveAside"/>).</summary>
-public sealed record CorruptQueueFile(string QueueId, string Reason, DateTime MovedUtc, long Size);
+internal sealed record CorruptQueueFile(string QueueId, string Reason, DateTime MovedUtc, long Size);

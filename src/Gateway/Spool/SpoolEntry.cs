@@ -1,7 +1,7 @@
 namespace GovGateway.Spool;
 
 /// <summary>A committed message: its envelope and where its bytes are.</summary>
-public sealed class SpoolEntry
+internal sealed class SpoolEntry
 {
     internal SpoolEntry(SpoolEnvelope envelope, string messagePath, long size)
     {

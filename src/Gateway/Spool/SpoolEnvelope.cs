@@ -1,9 +1,9 @@
 namespace GovGateway.Spool;
 
-public enum RecipientStatus { Pending, Delivered, Failed }
+internal enum RecipientStatus { Pending, Delivered, Failed }
 
 /// <summary>One envelope recipient and what happened to it so far.</summary>
-public sealed class SpoolRecipient
+internal sealed class SpoolRecipient
 {
     public string Address { get; set; } = "";
     /// <summary>RFC 3461 NOTIFY= as the client sent it (e.g. "FAILURE,DELAY" or "NEVER"), or null.</summary>
@@ -17,7 +17,7 @@ public sealed class SpoolRecipient
 }
 
 /// <summary>The envelope and delivery state of one spooled message, stored as JSON beside its bytes.</summary>
-public sealed class SpoolEnvelope
+internal sealed class SpoolEnvelope
 {
     public string QueueId { get; set; } = "";
     /// <summary>Reverse-path without angle brackets; empty for the null sender &lt;&gt; (bounces).</summary>

@@ -6,7 +6,7 @@ namespace GovGateway.Spool;
 /// bytes into it; <see cref="Spool.CommitAsync"/> makes it durable and moves it into the queue. Disposing a
 /// writer that was not committed (or handed to the quarantine) deletes the file: that message never got 250.
 /// </summary>
-public sealed class SpoolWriter : Stream
+internal sealed class SpoolWriter : Stream
 {
     readonly Spool _owner;
     FileStream? _file;

@@ -11,7 +11,7 @@ namespace GovGateway.Tls;
 /// Finds the server certificate: the one configured, or a self-signed development certificate made
 /// at first start and kept under the data folder so clients that pinned it keep working.
 /// </summary>
-public static class CertificateProvider
+internal static class CertificateProvider
 {
     public static X509Certificate2 Load(TlsSettings settings, string configDir, string dataDir, string hostName, ILogger logger)
     {

@@ -9,7 +9,7 @@ namespace GovGateway.Tls;
 /// <see cref="TlsSettings.ExpiryWarningDays"/> days before it expires, at start and once a day.
 /// A reload that fails (half-written file, wrong key) is logged and the certificate in use stays.
 /// </summary>
-public sealed class CertificateWatcher : IDisposable
+internal sealed class CertificateWatcher : IDisposable
 {
     // A renewal writes the certificate and the key one after the other; wait until both are there.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);

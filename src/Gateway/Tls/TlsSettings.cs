@@ -1,7 +1,7 @@
 namespace GovGateway.Tls;
 
 /// <summary>Smtp:Tls: the certificate files the listeners present (read by <see cref="CertificateProvider"/>).</summary>
-public sealed class TlsSettings
+internal sealed class TlsSettings
 {
     /// <summary>A PKCS#12 (.pfx/.p12) file, or a PEM certificate with <see cref="KeyPath"/>. Empty: a self-signed development certificate under the data folder.</summary>
     public string CertificatePath { get; set; } = "";

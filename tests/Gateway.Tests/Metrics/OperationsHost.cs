@@ -13,7 +13,7 @@ namespace Gateway.Tests.Metrics;
 /// A web host on a free loopback port serving a gateway's /metrics, /healthz and /readyz through
 /// <see cref="OperationsEndpoints.MapOperations"/>, as the console's host maps them, with an HTTP client for it.
 /// </summary>
-public sealed class OperationsHost : IAsyncDisposable
+internal sealed class OperationsHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

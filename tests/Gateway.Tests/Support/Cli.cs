@@ -1,6 +1,6 @@
 namespace Gateway.Tests.Support;
 
-public static class Cli
+internal static class Cli
 {
     /// <summary>Runs a `gateway` verb in this process against the given folders.</summary>
     public static Task<int> RunAsync(GovGateway.Configuration.GatewayPaths paths, params string[] args)

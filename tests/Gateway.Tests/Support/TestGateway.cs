@@ -10,7 +10,7 @@ namespace Gateway.Tests.Support;
 /// A whole gateway in this process, on 127.0.0.1 with free ports, a copy of the shipped
 /// configuration and a fresh data folder.
 /// </summary>
-public sealed class TestGateway : IAsyncDisposable
+internal sealed class TestGateway : IAsyncDisposable
 {
     private readonly bool _ownsConfig;
 

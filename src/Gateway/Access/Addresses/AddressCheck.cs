@@ -1,7 +1,7 @@
 namespace GovGateway.Access.Addresses;
 
 /// <summary>The outcome of <see cref="AddressValidator.Check"/>: a normalised mailbox, or why it was refused.</summary>
-public sealed record AddressCheck
+internal sealed record AddressCheck
 {
     public required AddressProblem Problem { get; init; }
 

@@ -9,7 +9,7 @@ namespace GovGateway.Access.Addresses;
 /// source routes, '%' and '!' in the local part, quoted local parts that hide any of '@', '%', '!',
 /// and address literals. Legal by RFC or not, no government mailbox needs them.
 /// </summary>
-public sealed class AddressValidator
+internal sealed class AddressValidator
 {
     private const int MaxLocalPartOctets = 64;
 

@@ -1,7 +1,7 @@
 using GovGateway.Replies;
 namespace GovGateway.Access.Auth;
 
-public enum AuthStatus
+internal enum AuthStatus
 {
     Success,
     /// <summary>Wrong user or password.</summary>
@@ -15,7 +15,7 @@ public enum AuthStatus
 /// <summary>What an <see cref="IAuthenticator"/> decided.</summary>
 /// <param name="RefusedByABackend">With <see cref="AuthStatus.Unavailable"/>: another backend did check the password and refused it
 /// (e.g. local said no, the upstream was down), so the attempt counts towards lockouts.</param>
-public readonly record struct AuthOutcome(AuthStatus Status, DateTimeOffset? LockedUntil = null, string? Detail = null, bool RefusedByABackend = false)
+internal readonly record struct AuthOutcome(AuthStatus Status, DateTimeOffset? LockedUntil = null, string? Detail = null, bool RefusedByABackend = false)
 {
     public static AuthOutcome Success => new(AuthStatus.Success);
     public static AuthOutcome Failed => new(AuthStatus.Failed);

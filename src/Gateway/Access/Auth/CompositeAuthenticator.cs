@@ -9,7 +9,7 @@ namespace GovGateway.Access.Auth;
 /// password is wrong because the upstream server was down; it still counts towards lockouts when
 /// another backend refused the password (see <see cref="AuthOutcome.RefusedByABackend"/>).
 /// </summary>
-public sealed class CompositeAuthenticator : IAuthenticator
+internal sealed class CompositeAuthenticator : IAuthenticator
 {
     private readonly IReadOnlyList<IAuthenticator> _backends;
 

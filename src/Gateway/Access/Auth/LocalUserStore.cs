@@ -14,7 +14,7 @@ namespace GovGateway.Access.Auth;
 /// fsync, rename, mode 600. A running gateway notices a changed file (modification time and
 /// length) on the next login and re-reads it, so new users and passwords apply without restart.
 /// </summary>
-public sealed class LocalUserStore : IAuthenticator, IAliasSource
+internal sealed class LocalUserStore : IAuthenticator, IAliasSource
 {
     // Argon2id at 19 MiB per check: bound how many run at once so a burst of AUTH attempts cannot
     // take the memory (and both cores) of the host.

@@ -23,7 +23,7 @@ namespace GovGateway.Access.Auth;
 /// users file said no, the upstream was down) counts as a failure too: an outage is no window for
 /// unlimited guessing. Wraps any authenticator.
 /// </summary>
-public sealed class LoginGuard : IAuthenticator
+internal sealed class LoginGuard : IAuthenticator
 {
     private const int TrustedAddressesPerAccount = 16;
 

@@ -11,7 +11,7 @@ namespace GovGateway.Access.Auth;
 /// baseline); PBKDF2-HMAC-SHA256 with 600,000 iterations is the alternative.
 /// Verification recomputes with the stored parameters and compares in constant time.
 /// </summary>
-public sealed record PasswordHash
+internal sealed record PasswordHash
 {
     public const string Argon2id = "argon2id";
     public const string Pbkdf2Sha256 = "pbkdf2-sha256";

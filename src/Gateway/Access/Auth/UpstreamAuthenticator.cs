@@ -18,7 +18,7 @@ namespace GovGateway.Access.Auth;
 /// user and password under a per-process random key (never the password itself), so a mail client
 /// that reconnects for every message does not hit the upstream server each time.
 /// </summary>
-public sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
+internal sealed class UpstreamAuthenticator : IAuthenticator, IDisposable
 {
     private readonly UpstreamEndpoint _endpoint;
     private readonly AuthOptions _options;

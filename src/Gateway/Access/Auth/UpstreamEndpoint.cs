@@ -5,7 +5,7 @@ using MailKit.Security;
 namespace GovGateway.Access.Auth;
 
 /// <summary>The upstream mail server whose AUTH the pass-through backend asks: how to reach it, read from Delivery:Upstream.</summary>
-public sealed record UpstreamEndpoint(string Host, int Port, SecureSocketOptions Security)
+internal sealed record UpstreamEndpoint(string Host, int Port, SecureSocketOptions Security)
 {
     /// <summary>Certificate check for the upstream TLS; null means the system's normal validation.</summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; init; }

@@ -7,7 +7,7 @@ namespace GovGateway.Access.Auth;
 /// console; administrators manage the queue and quarantine and see policy and runtime state. The roles are separate on
 /// purpose: an administrator without the auditor role does not read the audit log.
 /// </summary>
-public static class UserRoles
+internal static class UserRoles
 {
     public const string Staff = "staff";
     public const string Auditor = "auditor";

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace GovGateway.Access.Auth;
 
 /// <summary>One user in the users file.</summary>
-public sealed class LocalUser
+internal sealed class LocalUser
 {
     [JsonPropertyName("name")] public required string Name { get; set; }
     [JsonPropertyName("aliases")] public List<string> Aliases { get; set; } = [];
@@ -16,7 +16,7 @@ public sealed class LocalUser
 }
 
 /// <summary>The JSON document stored in the users file (default DATA/users.json).</summary>
-public sealed class UsersFile
+internal sealed class UsersFile
 {
     public const int CurrentVersion = 1;
 
@@ -32,4 +32,4 @@ public sealed class UsersFile
 }
 
 /// <summary>The users file is unreadable, or a management command cannot be applied.</summary>
-public sealed class UsersFileException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class UsersFileException(string message, Exception? inner = null) : Exception(message, inner);

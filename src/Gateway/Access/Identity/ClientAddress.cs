@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace GovGateway.Access.Identity;
 
 /// <summary>The key under which a client address is counted for lockouts and rate limits.</summary>
-public static class ClientAddress
+internal static class ClientAddress
 {
     /// <summary>
     /// IPv4 (also when IPv4-mapped in IPv6) counts per address; IPv6 counts per /64, because one host

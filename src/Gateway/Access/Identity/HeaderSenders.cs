@@ -6,7 +6,7 @@ namespace GovGateway.Access.Identity;
 /// The author addresses a message's header names: every mailbox of every From field (groups
 /// flattened) and of Sender. Only the header block is read, from the spooled copy.
 /// </summary>
-public sealed record HeaderSenders(int FromFields, IReadOnlyList<string> From, IReadOnlyList<string> Sender, string? Unreadable)
+internal sealed record HeaderSenders(int FromFields, IReadOnlyList<string> From, IReadOnlyList<string> Sender, string? Unreadable)
 {
     public IEnumerable<string> All => From.Concat(Sender);
 

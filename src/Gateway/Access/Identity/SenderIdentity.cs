@@ -9,7 +9,7 @@ namespace GovGateway.Access.Identity;
 /// local parts compare case-insensitively after NFC, because the agencies' mail servers treat
 /// "NguyenVanA@" and "nguyenvana@" as one mailbox and staff type both.
 /// </summary>
-public sealed class SenderIdentity
+internal sealed class SenderIdentity
 {
     private readonly AddressValidator _validator = new();
     private readonly Dictionary<string, HashSet<string>> _configured = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using GovGateway.Access.Addresses;
 namespace GovGateway.Access.Identity;
 
 /// <summary>One comparison key per login, shared by the users file, lockouts, rate limits and aliases.</summary>
-public static class UserNames
+internal static class UserNames
 {
     private static readonly AddressValidator Validator = new();
 

@@ -11,7 +11,7 @@ namespace GovGateway.Access.RateLimiting;
 /// the window, so the retry-after is exact: the moment enough old messages leave the window.
 /// The caller decides what counts (e.g. only messages with external recipients).
 /// </summary>
-public sealed class RateLimiter
+internal sealed class RateLimiter
 {
     private readonly RateLimitOptions _options;
     private readonly TimeProvider _time;

@@ -19,7 +19,7 @@ namespace GovGateway.Access.Relay;
 /// When the upstream cannot answer (down, 4xx) the recipient is accepted and delivery decides, as
 /// before: verification must not turn an upstream outage into lost mail.
 /// </summary>
-public sealed class RecipientVerifier : IDisposable
+internal sealed class RecipientVerifier : IDisposable
 {
     private readonly UpstreamOptions _upstream;
     private readonly RecipientVerificationOptions _options;
@@ -154,7 +154,7 @@ public sealed class RecipientVerifier : IDisposable
 }
 
 /// <summary>Configuration section "Access:RecipientVerification".</summary>
-public sealed class RecipientVerificationOptions
+internal sealed class RecipientVerificationOptions
 {
     /// <summary>Ask the upstream at RCPT time whether a recipient exists (relay listener only). Off by default.</summary>
     public bool Enabled { get; set; }

@@ -11,7 +11,7 @@ namespace GovGateway.Access.Relay;
 /// content policy decides about the message later). Routing tricks are refused everywhere: they
 /// exist only to make some MTA downstream forward the mail somewhere else.
 /// </summary>
-public sealed class RelayPolicy
+internal sealed class RelayPolicy
 {
     private readonly DomainMatcher _localDomains;
     private readonly AddressValidator _validator;

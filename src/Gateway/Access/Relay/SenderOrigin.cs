@@ -8,7 +8,7 @@ namespace GovGateway.Access.Relay;
 /// mail servers (<see cref="AccessOptions.InternalNetworks"/>), and whether an address claims one of
 /// the agency's own domains (<see cref="AccessOptions.OwnDomains"/>).
 /// </summary>
-public sealed class SenderOrigin
+internal sealed class SenderOrigin
 {
     private readonly IPNetwork[] _internal;
     private readonly DomainMatcher _own;

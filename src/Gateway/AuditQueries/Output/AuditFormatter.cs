@@ -7,7 +7,7 @@ using GovGateway.Spool;
 namespace GovGateway.AuditQueries.Output;
 
 /// <summary>Output formats of the audit verbs: table for people, json and csv for tools.</summary>
-public static class AuditFormatter
+internal static class AuditFormatter
 {
     public static readonly string[] QueryFormats = ["table", "json", "csv"];
     public static readonly string[] StatsFormats = ["table", "json"];

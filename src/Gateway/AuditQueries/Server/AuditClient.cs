@@ -5,7 +5,7 @@ using GovGateway.Audit;
 namespace GovGateway.AuditQueries.Server;
 
 /// <summary>Asks a running gateway's <see cref="AuditQueryServer"/> over DATA/run/audit.sock. The timeout (default 30 minutes) covers a full verify of a large log.</summary>
-public sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
+internal sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
 {
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(30);
 
@@ -102,14 +102,14 @@ public sealed class AuditClient(string dataDir, TimeSpan? timeout = null)
 }
 
 /// <summary>No gateway answers on the audit socket: the caller may open the database itself.</summary>
-public sealed class AuditServerUnavailableException : Exception
+internal sealed class AuditServerUnavailableException : Exception
 {
     public AuditServerUnavailableException(string message) : base(message) { }
     public AuditServerUnavailableException(string message, Exception inner) : base(message, inner) { }
 }
 
 /// <summary>The gateway answered but refused or failed the request.</summary>
-public sealed class AuditServerException : Exception
+internal sealed class AuditServerException : Exception
 {
     public AuditServerException(string message) : base(message) { }
     public AuditServerException(string message, Exception inner) : base(message, inner) { }

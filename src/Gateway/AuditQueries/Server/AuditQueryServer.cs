@@ -12,7 +12,7 @@ namespace GovGateway.AuditQueries.Server;
 /// Serves audit queries from the running gateway, which owns the LiteDB file, over a Unix domain socket at
 /// DATA/run/audit.sock. The run folder is created 0700 and the socket chmod 600: only the gateway's user may ask.
 /// </summary>
-public sealed class AuditQueryServer : IHostedService, IAsyncDisposable
+internal sealed class AuditQueryServer : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     // Longest an answer waits for records still on their way into LiteDB; past it, the answer shows what is stored.

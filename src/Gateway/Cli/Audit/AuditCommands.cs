@@ -12,7 +12,7 @@ namespace GovGateway.Cli.Audit;
 /// <c>gateway audit query|stats|verify|rebuild-lookup</c>. Exit codes (<see cref="Cli.CommandLine"/>): 0 success,
 /// 1 chain broken (verify), 2 bad input or no audit log.
 /// </summary>
-public static class AuditCommands
+internal static class AuditCommands
 {
     public static Command Create()
     {

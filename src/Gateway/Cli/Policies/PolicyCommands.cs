@@ -9,7 +9,7 @@ using GovGateway.Policies;
 namespace GovGateway.Cli.Policies;
 
 /// <summary>`gateway policy check` and `gateway policy test`: validate a policy and try it on a message.</summary>
-public static class PolicyCommands
+internal static class PolicyCommands
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ using GovGateway.Spool;
 namespace GovGateway.Cli.Quarantine;
 
 /// <summary>`gateway quarantine list|show|release|delete`: messages held back by policy.</summary>
-public static class QuarantineCommands
+internal static class QuarantineCommands
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ namespace GovGateway.Cli.Queue;
 /// gateway runs: reads see whole envelopes (they are replaced by rename), retry leaves a marker the running
 /// delivery service picks up, delete removes the envelope first so the message stops being a message at once.
 /// </summary>
-public static class QueueCommands
+internal static class QueueCommands
 {
     public static Command Create()
     {

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace GovGateway.Cli.Run;
 
 /// <summary>`gateway run` (also the default verb): serve SMTP until stopped.</summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public static Command Create() => Configure(new Command("run", "Run the gateway: SMTP listeners, policy, spool, delivery and audit log"));
 

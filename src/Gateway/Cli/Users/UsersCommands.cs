@@ -9,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 namespace GovGateway.Cli.Users;
 
 /// <summary>`gateway users add|passwd|aliases|remove|list`: manage the local AUTH users file.</summary>
-public static class UsersCommands
+internal static class UsersCommands
 {
     private const string FileHelp =
         "The users file is DATA/users.json (DATA = --data), or the path in Access:Auth:UsersFile of " +
