@@ -92,7 +92,16 @@ public sealed class Haproxy : IAsyncDisposable
         Dictionary<string, string> seen = [];
         while (DateTime.UtcNow < deadline)
         {
-            seen = await ServerStatusAsync();
+            try
+            {
+                seen = await ServerStatusAsync();
+            }
+            catch (SocketException) when (_process is { HasExited: false } && DateTime.UtcNow < deadline)
+            {
+                // The stats socket can appear a moment after the frontend's port, which is all StartAsync waits for.
+                await Task.Delay(200);
+                continue;
+            }
             if (servers.All(s => seen.TryGetValue(s, out var st) && st.StartsWith(status, StringComparison.Ordinal))) return;
             await Task.Delay(200);
         }
