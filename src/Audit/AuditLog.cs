@@ -39,8 +39,10 @@ public sealed class AuditLog : IAuditLog
     private readonly List<(string Path, long LastSeq)> _replayedSegments = [];
     private bool Shared => _options.Store == AuditStoreKind.PostgreSQL;
 
-    private AuditLog(IChainStore store, FileStream ownerLock, AuditOptions options, ILogger logger, string journalDir)
+    private AuditLog(IChainStore store, FileStream ownerLock, AuditOptions options, ILogger logger, string journalDir, string? node)
     {
+        _node = node;
+        _outage = new StoreOutageLog(logger, options.Store.ToString(), shared: options.Store == AuditStoreKind.PostgreSQL);
         _store = store;
         _ownerLock = ownerLock;
         _options = options;
@@ -109,8 +111,8 @@ public sealed class AuditLog : IAuditLog
         {
             store = options.Store == AuditStoreKind.PostgreSQL
                 ? PostgresChainStore.Create(options.ConnectionString, node!.Trim(), HeadFile.PathFor(Path.Combine(dir, "audit.db")), log)
-                : new LiteDbChainStore(await Task.Run(() => OpenStore(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false));
-            var auditLog = new AuditLog(store, ownerLock, options, log, journalDir);
+                : new LiteDbChainStore(await Task.Run(() => OpenStore(Path.Combine(dir, "audit.db"), options, log), ct).ConfigureAwait(false), NodeName(node));
+            var auditLog = new AuditLog(store, ownerLock, options, log, journalDir, NodeName(node));
             await Task.Run(auditLog.Replay, ct).ConfigureAwait(false);
             auditLog.Start();
             return auditLog;
@@ -122,6 +124,13 @@ public sealed class AuditLog : IAuditLog
             throw;
         }
     }
+
+    private readonly StoreOutageLog _outage;
+
+    // Node:Name, written into each entry of a LiteDB log too (the shared store keys its rows by it).
+    private readonly string? _node;
+
+    private static string? NodeName(string? node) => string.IsNullOrWhiteSpace(node) ? null : node.Trim();
 
     private const string WhatToDo =
         " The gateway does not start on it. Restore audit.db, audit-log.db, the journal folder and head from the same backup, "
@@ -589,9 +598,8 @@ public sealed class AuditLog : IAuditLog
             }
             catch (Exception ex) when (!_closing || attempt < 3)
             {
-                // Nothing is lost: the entries stay in the journal. Retry with back-off.
-                _logger.LogError(ex, "Audit writer failed to store {Count} entries (attempt {Attempt}); retrying; {Backlog} records wait in the journal",
-                    entries.Count, attempt, Backlog);
+                // Nothing is lost: the entries stay in the journal. Retry with back-off; the outage is logged once, not per try.
+                _outage.Failed(ex, Backlog, Interlocked.Read(ref _appliedSeq));
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt))).ConfigureAwait(false);
                 // LiteDB does not recover in place from a failed disk write (disk full): open its files again, and take
                 // from the journal everything the reopened database lacks up to this batch (earlier batches it had
@@ -603,6 +611,7 @@ public sealed class AuditLog : IAuditLog
         long applied = batch[^1].Seq;
         Interlocked.Exchange(ref _appliedSeq, applied);
         ReleaseWaiters(applied);
+        _outage.Stored(applied, _journal.LastDurableSeq);
 
         var covered = _journal.TakeSegmentsCoveredBy(applied);
         lock (_replayedSegments)
@@ -640,7 +649,7 @@ public sealed class AuditLog : IAuditLog
         }
         try
         {
-            var store = new LiteDbChainStore(AuditStore.Open(Path.Combine(Path.GetDirectoryName(_journalDir)!, "audit.db"), _options, _logger));
+            var store = new LiteDbChainStore(AuditStore.Open(Path.Combine(Path.GetDirectoryName(_journalDir)!, "audit.db"), _options, _logger), _node);
             _store = store;
             long head = store.Store.Head.Seq;
             var missing = JournalReader.ReadAll(_journalDir, _logger).Where(r => r.Seq > head && r.Seq <= lastSeq).Select(EntryFactory.FromJournal).ToList();

@@ -17,7 +17,7 @@ internal static class PostgresChainVerifier
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         var heads = Points(conn, tx, "audit_heads");
         var anchors = Points(conn, tx, "audit_anchors");
-        var result = new AuditVerifyResult();
+        var result = new AuditVerifyResult { Shared = true };
         var done = new HashSet<string>(StringComparer.Ordinal);
 
         using (var cmd = new NpgsqlCommand(
@@ -52,7 +52,9 @@ internal static class PostgresChainVerifier
             if (head.Seq > anchor.Seq)
                 return Fail(result, node, "removed", anchor.Seq + 1, null,
                     $"node {node}: entries {anchor.Seq + 1}..{head.Seq} are missing: no rows are left, but its head was recorded at {head.Seq}");
+            result.Chains.Add(new AuditChainVerified { Node = node, Entries = 0, FirstSeq = anchor.Seq + 1, LastSeq = head.Seq, HeadHash = head.Hash });
         }
+        result.Chains.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node));
 
         tx.Commit();
         foreach (var (node, head) in heads) result.NodeHeads[node] = $"{head.Seq} {head.Hash}";
@@ -65,6 +67,45 @@ internal static class PostgresChainVerifier
         return result;
     }
 
+    /// <summary>
+    /// Compares this node's DATA/audit/head (the last entry it saw PostgreSQL take) with its chain there: a database put
+    /// back to an older backup, or rows of the node's tail deleted together with its head row, leave the store behind
+    /// the head file, which the walk alone cannot see. Nothing to compare without a head file (a machine that is not
+    /// this node, or a node that never stored anything).
+    /// </summary>
+    public static void CompareLocalHead(NpgsqlConnection conn, AuditVerifyResult result, string node, string headPath)
+    {
+        if (HeadFile.Read(headPath) is not { } local || local.Seq == 0) return;
+        var chain = result.Chains.FirstOrDefault(c => c.Node == node);
+        long storeHead = chain?.LastSeq ?? 0;
+        string shortHash = local.Hash.Length > 16 ? local.Hash[..16] : local.Hash;
+        if (local.Seq > storeHead)
+        {
+            Fail(result, node, "removed", storeHead + 1, null,
+                $"node {node}: {headPath} records entry {local.Seq} ({shortHash}...) as stored, but the store's chain of {node} ends at {storeHead}: "
+                + $"entries {storeHead + 1}..{local.Seq} are missing from the database (put back to an older backup, or rows and head deleted)");
+            return;
+        }
+        if (chain is not null && local.Seq < chain.FirstSeq)
+        {
+            result.LocalHead = $"{headPath}: node {node} entry {local.Seq}, since removed by retention (the chain starts at {chain.FirstSeq}); not compared";
+            return;
+        }
+        using var cmd = new NpgsqlCommand("SELECT hash FROM audit_entries WHERE node = @n AND seq = @s", conn);
+        cmd.Parameters.AddWithValue("n", node);
+        cmd.Parameters.AddWithValue("s", local.Seq);
+        var stored = cmd.ExecuteScalar() as string;
+        if (stored != local.Hash)
+        {
+            Fail(result, node, "changed", local.Seq, null,
+                $"node {node}: entry {local.Seq} in the store does not have the hash {headPath} recorded for it ({shortHash}...): the chain was rewritten from there");
+            return;
+        }
+        result.LocalHead = local.Seq == storeHead
+            ? $"{headPath}: node {node} entry {local.Seq} {local.Hash}, the store's head: matches"
+            : $"{headPath}: node {node} entry {local.Seq} {local.Hash}: matches the store (its head is at {storeHead}; the file is written as batches are stored)";
+    }
+
     private sealed record Row(long Seq, string Kind, DateTime TimeUtc, string? QueueId, string? TransactionId, string? MailFrom, string? MessageId, string? Subject, string? Decision, string Hash, string Canonical);
 
     /// <summary>One node's chain, entry by entry, as <see cref="ChainVerifier"/> walks the LiteDB chain.</summary>
@@ -75,6 +116,7 @@ internal static class PostgresChainVerifier
         private string _prev = anchor.Hash;
         private string? _prevPrev;
         private AuditEntry? _previous;
+        private long _walked;
 
         public AuditVerifyResult? Step(Row row, AuditVerifyResult result)
         {
@@ -93,6 +135,7 @@ internal static class PostgresChainVerifier
                 return Fail(result, Node, "changed", entry.Id, entry.Describe(),
                     $"node {Node}: entry {entry.Id} ({entry.Describe()}) was changed: its columns no longer match its hashed text, so queries would misreport it");
             result.Checked++;
+            _walked++;
             _prevPrev = _prev;
             _prev = entry.Hash;
             _previous = entry;
@@ -112,6 +155,7 @@ internal static class PostgresChainVerifier
                 return Fail(result, Node, "changed", last, _previous?.Describe(),
                     $"node {Node}: entry {last} ({_previous?.Describe()}) was changed: its hash is not the head hash recorded in audit_heads");
             }
+            result.Chains.Add(new AuditChainVerified { Node = Node, Entries = _walked, FirstSeq = anchor.Seq + 1, LastSeq = last, HeadHash = head.Hash });
             return null;
         }
     }

@@ -1,11 +1,20 @@
 namespace GovGateway.Audit;
 
-/// <summary>The embedded store: one node's chain in DATA/audit/audit.db (<see cref="AuditStore"/>), checked against DATA/audit/head.</summary>
-internal sealed class LiteDbChainStore(AuditStore store) : IChainStore
+/// <summary>
+/// The embedded store: one node's chain in DATA/audit/audit.db (<see cref="AuditStore"/>), checked against DATA/audit/head.
+/// Each entry names the node that recorded it (Node:Name) inside its hashed text, as the shared store's entries do, so
+/// logs gathered from several machines still say where each record came from.
+/// </summary>
+internal sealed class LiteDbChainStore(AuditStore store, string? node = null) : IChainStore
 {
     public AuditStore Store { get; } = store;
 
-    public void AppendBatch(IReadOnlyList<AuditEntry> batch) => Store.AppendBatch(batch);
+    public void AppendBatch(IReadOnlyList<AuditEntry> batch)
+    {
+        if (node is not null)
+            foreach (var entry in batch) entry.Node ??= node;
+        Store.AppendBatch(batch);
+    }
 
     public void Checkpoint() => Store.Checkpoint();
 

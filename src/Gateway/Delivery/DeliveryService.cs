@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using GovGateway.Audit;
 using GovGateway.Configuration;
 using GovGateway.Spool;
 using Microsoft.Extensions.Hosting;
@@ -76,7 +77,7 @@ internal sealed class DeliveryService : BackgroundService
     {
         var now = _time.GetUtcNow().UtcDateTime;
         foreach (var r in entry.Envelope.Recipients)
-            _outcomes.Writer.TryWrite(new OutcomeEvent(entry.QueueId, r.Address, DeliveryOutcomes.Queued, null, now));
+            _outcomes.Writer.TryWrite(new OutcomeEvent(entry.QueueId, r.Address, AuditOutcomes.Queued, null, now));
         lock (_gate) Schedule(new ScheduledItem(entry.QueueId, entry.Envelope.NextAttemptUtc, entry, entry.Envelope.IsUrgent));
         Notify();
     }
@@ -183,8 +184,25 @@ internal sealed class DeliveryService : BackgroundService
         lock (_gate)
         {
             if (_inFlight.Contains(id) || _releasing.Contains(id)) return;
-            _scheduled.TryGetValue(id, out var existing);
-            Schedule(new ScheduledItem(id, now, existing?.Entry, existing?.Urgent ?? false));
+            if (_scheduled.TryGetValue(id, out var existing))
+            {
+                Schedule(existing with { DueUtc = now });
+                _logger.LogInformation("Retry requested for {QueueId}", id);
+                return;
+            }
+        }
+        // Not scheduled here yet (put in the queue by another process since the last scan): its lane is the policy's
+        // urgency kept in its envelope, as for any message loaded from the queue folder, never an ordinary one by default.
+        var entry = _spool.Get(id, out var damage);
+        if (entry is null)
+        {
+            if (damage is not null) MoveAside(id, damage, null);
+            return;
+        }
+        lock (_gate)
+        {
+            if (_inFlight.Contains(id) || _releasing.Contains(id)) return;
+            Schedule(new ScheduledItem(id, now, null, entry.Envelope.IsUrgent));
         }
         _logger.LogInformation("Retry requested for {QueueId}", id);
     }
@@ -332,7 +350,7 @@ internal sealed class DeliveryService : BackgroundService
                 case ResultKind.Delivered or ResultKind.Outbox:
                     // Done as far as the queue is concerned; the audit log says which: an outbox file is not a delivery.
                     r.Status = RecipientStatus.Delivered;
-                    outcomes.Add(new(entry.QueueId, r.Address, result.Kind == ResultKind.Outbox ? DeliveryOutcomes.Outbox : DeliveryOutcomes.Delivered, result.Reply, now));
+                    outcomes.Add(new(entry.QueueId, r.Address, result.Kind == ResultKind.Outbox ? AuditOutcomes.Outbox : AuditOutcomes.Delivered, result.Reply, now));
                     break;
                 case ResultKind.Failed:
                     failed.Add(new FailedRecipient(r, SmtpReplyText.Status(result.Reply, '5'), result.Reply, Expired: false));
@@ -341,7 +359,7 @@ internal sealed class DeliveryService : BackgroundService
                     failed.Add(new FailedRecipient(r, "4.4.7", result.Reply, Expired: true));
                     break;
                 default:
-                    outcomes.Add(new(entry.QueueId, r.Address, DeliveryOutcomes.Deferred, result.Reply, now));
+                    outcomes.Add(new(entry.QueueId, r.Address, AuditOutcomes.Deferred, result.Reply, now));
                     break;
             }
         }
@@ -354,11 +372,11 @@ internal sealed class DeliveryService : BackgroundService
                 if (bounced)
                 {
                     f.Recipient.Status = RecipientStatus.Failed;
-                    outcomes.Add(new(entry.QueueId, f.Recipient.Address, DeliveryOutcomes.Bounced, f.Reply, now));
+                    outcomes.Add(new(entry.QueueId, f.Recipient.Address, AuditOutcomes.Bounced, f.Reply, now));
                 }
                 else
                 {
-                    outcomes.Add(new(entry.QueueId, f.Recipient.Address, DeliveryOutcomes.Deferred, f.Reply, now));
+                    outcomes.Add(new(entry.QueueId, f.Recipient.Address, AuditOutcomes.Deferred, f.Reply, now));
                 }
             }
         }
@@ -389,7 +407,7 @@ internal sealed class DeliveryService : BackgroundService
         var waiting = envelope?.Recipients.Where(r => r.Status == RecipientStatus.Pending).Select(r => r.Address).ToList() ?? [];
         if (waiting.Count == 0) waiting.Add(""); // the envelope (and with it the recipients) is what was damaged
         foreach (var recipient in waiting)
-            _outcomes.Writer.TryWrite(new OutcomeEvent(queueId, recipient, DeliveryOutcomes.Damaged, "moved to spool/corrupt/: " + reason, now));
+            _outcomes.Writer.TryWrite(new OutcomeEvent(queueId, recipient, AuditOutcomes.Damaged, "moved to spool/corrupt/: " + reason, now));
     }
 
     /// <summary>One line per outcome and reply of this attempt (Postfix logs one per recipient; most messages have one reply for all).</summary>
@@ -397,7 +415,7 @@ internal sealed class DeliveryService : BackgroundService
     {
         foreach (var group in outcomes.GroupBy(o => (o.Outcome, o.Reply)))
             MessageLog.Delivery(_logger, queueId, group.Key.Outcome ?? "?", group.Select(o => o.Recipient),
-                remoteMta ?? "outbox", group.Key.Reply, attempts, group.Key.Outcome == DeliveryOutcomes.Deferred ? next : null);
+                remoteMta ?? "outbox", group.Key.Reply, attempts, group.Key.Outcome == AuditOutcomes.Deferred ? next : null);
     }
 
     /// <summary>

@@ -2,7 +2,10 @@ using GovGateway.Spool;
 
 namespace GovGateway.Delivery;
 
-/// <summary>Told about every per-recipient outcome (for the audit log): queued, delivered, deferred or bounced.</summary>
+/// <summary>
+/// Told about every per-recipient outcome (for the audit log): queued, delivered, outbox, deferred, bounced or damaged,
+/// in the audit log's own words (<see cref="GovGateway.Audit.AuditOutcomes"/>), so there is one set of outcome values.
+/// </summary>
 internal interface IDeliveryObserver
 {
     /// <summary>Takes an outcome; may return before it is durable (see <see cref="WhenRecordedAsync"/>).</summary>
@@ -25,18 +28,6 @@ internal interface IDeliveryObserver
 
 /// <summary>A record a queued message carries for the observer, and the call to make once the message is committed.</summary>
 internal sealed record CarriedRecord(RawJson Json, Action Committed);
-
-internal static class DeliveryOutcomes
-{
-    public const string Queued = "queued";
-    public const string Delivered = "delivered";
-    /// <summary>No upstream is configured: the message was written to DATA/outbox, not delivered to a mail server.</summary>
-    public const string Outbox = "outbox";
-    public const string Deferred = "deferred";
-    public const string Bounced = "bounced";
-    /// <summary>Moved aside to spool/corrupt/ (damaged envelope or changed bytes): never delivered.</summary>
-    public const string Damaged = "damaged";
-}
 
 internal sealed class NullDeliveryObserver : IDeliveryObserver
 {

@@ -35,7 +35,7 @@ internal sealed class GatewayMetrics
     }
 
     private static readonly string[] Decisions = [AuditDecisions.Accepted, AuditDecisions.Rejected, AuditDecisions.Quarantined, AuditDecisions.Failed];
-    private static readonly string[] AttemptResults = [DeliveryOutcomes.Delivered, DeliveryOutcomes.Outbox, DeliveryOutcomes.Deferred, DeliveryOutcomes.Bounced];
+    private static readonly string[] AttemptResults = [AuditOutcomes.Delivered, AuditOutcomes.Outbox, AuditOutcomes.Deferred, AuditOutcomes.Bounced];
 
     private readonly Gauge _sessionsActive;
     private readonly LabelledChildren<Counter.Child> _connections;
@@ -126,10 +126,10 @@ internal sealed class GatewayMetrics
         Registry.AddBeforeCollectCallback(() =>
         {
             var counts = census.Count();
-            _queue.WithLabels(QueueCensus.Queued).Set(counts.Queued);
-            _queue.WithLabels(QueueCensus.Deferred).Set(counts.Deferred);
-            _queue.WithLabels(QueueCensus.Quarantined).Set(counts.Quarantined);
-            _queue.WithLabels(QueueCensus.Damaged).Set(counts.Damaged);
+            _queue.WithLabels(AuditOutcomes.Queued).Set(counts.Queued);
+            _queue.WithLabels(AuditOutcomes.Deferred).Set(counts.Deferred);
+            _queue.WithLabels(AuditDecisions.Quarantined).Set(counts.Quarantined);
+            _queue.WithLabels(AuditOutcomes.Damaged).Set(counts.Damaged);
             if (audit is not null) _journalBacklog.Set(audit.Backlog);
             if (certificates?.Current is { } certificate)
                 _certificateExpiry.Set(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds());
@@ -174,7 +174,7 @@ internal sealed class GatewayMetrics
     {
         if (Array.IndexOf(AttemptResults, outcome) < 0) return; // queued and damaged are not attempts
         _deliveryAttempts.Get(outcome).Inc();
-        if (sinceAccepted is { } delay && outcome is DeliveryOutcomes.Delivered or DeliveryOutcomes.Outbox)
+        if (sinceAccepted is { } delay && outcome is AuditOutcomes.Delivered or AuditOutcomes.Outbox)
             _deliveryDelay.Observe(Math.Max(0, delay.TotalSeconds));
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,7 +11,8 @@ namespace GovGateway.Metrics;
 /// <summary>
 /// /metrics (Prometheus text format), /healthz and /readyz, for monitoring and load balancers. They are mapped on the
 /// console's listener; /healthz and /readyz never ask for a sign-in (a load balancer cannot sign in, and they say
-/// nothing about mail), /metrics only when Console:MetricsRequireLogin is set.
+/// nothing about mail), /metrics only when Console:MetricsRequireLogin is set, and then answers a client without a
+/// session 401 with a challenge, as an API does, not the pages' redirect to the sign-in form.
 /// </summary>
 internal static class OperationsEndpoints
 {
@@ -37,11 +38,32 @@ internal static class OperationsEndpoints
         if (metricsRequireLogin)
         {
             // Said at start, not as a 500 on each scrape: a host without a sign-in cannot honour the setting.
-            if (endpoints.ServiceProvider.GetService<IAuthorizationService>() is null)
+            if (endpoints.ServiceProvider.GetService<IAuthenticationSchemeProvider>() is null)
                 throw new InvalidOperationException("Console:MetricsRequireLogin is true, but the console has no sign-in to require; set it to false.");
-            metrics.RequireAuthorization();
+            // A scraper is not a browser: it gets 401 and a challenge, not the console's redirect to /login (which it
+            // would follow and then parse the sign-in page as metrics). The session cookie, when sent, is checked by the
+            // authentication middleware before this runs, as for the pages.
+            metrics.Add(endpoint =>
+            {
+                var scrape = endpoint.RequestDelegate!;
+                endpoint.RequestDelegate = http => http.User.Identity?.IsAuthenticated == true ? scrape(http) : SignInRequired(http);
+            });
         }
         return endpoints;
+    }
+
+    /// <summary>The challenge a client without a session gets: the console's sign-in is a cookie, set by /login.</summary>
+    public const string Challenge = "Cookie realm=\"GovGateway console\", form-action=\"/login\"";
+
+    private static Task SignInRequired(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        http.Response.Headers.WWWAuthenticate = Challenge;
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        return http.Response.WriteAsync(
+            "Cần đăng nhập: /metrics chỉ dành cho tài khoản đã đăng nhập bảng điều khiển (Console:MetricsRequireLogin). "
+            + "/ Sign-in required: /metrics is served only to a signed-in console account (Console:MetricsRequireLogin).\n", Encoding.UTF8);
     }
 
     private static IResult Text(HttpContext http, int status, string body)

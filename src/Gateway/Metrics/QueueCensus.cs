@@ -1,3 +1,4 @@
+using GovGateway.Audit;
 
 namespace GovGateway.Metrics;
 
@@ -9,11 +10,8 @@ namespace GovGateway.Metrics;
 /// </summary>
 internal sealed class QueueCensus(Spool.Spool spool)
 {
-    public const string Queued = "queued";
-    public const string Deferred = "deferred";
-    public const string Quarantined = "quarantined";
-    public const string Damaged = "damaged";
-    public static readonly string[] States = [Queued, Deferred, Quarantined, Damaged];
+    /// <summary>The gauge's states, in the audit log's words for them (one set of outcome values).</summary>
+    public static readonly string[] States = [AuditOutcomes.Queued, AuditOutcomes.Deferred, AuditDecisions.Quarantined, AuditOutcomes.Damaged];
 
     private readonly string _quarantineDir = Path.Combine(Path.GetDirectoryName(spool.Root)!, "quarantine");
 

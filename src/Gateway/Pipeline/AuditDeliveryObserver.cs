@@ -14,7 +14,7 @@ internal sealed class AuditDeliveryObserver(IAuditWriter audit) : IDeliveryObser
 {
     public ValueTask OnOutcomeAsync(string queueId, string recipient, string outcome, string? reply, DateTime timeUtc, CancellationToken ct)
     {
-        if (outcome != DeliveryOutcomes.Queued)
+        if (outcome != AuditOutcomes.Queued)
             audit.RecordDelivery(new AuditDelivery
             {
                 QueueId = queueId,

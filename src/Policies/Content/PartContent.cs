@@ -83,6 +83,8 @@ internal static class PartContent
         public override long Position { get => inner.Position; set => inner.Position = value; }
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
         public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        // PdfPig reads a byte at a time: Stream's default would allocate an array and make two calls for each.
+        public override int ReadByte() => inner.ReadByte();
         public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
         public override void Flush() { }
         public override void SetLength(long value) => throw new NotSupportedException();

@@ -21,12 +21,11 @@ internal sealed partial class MessageAnalyzer
         _classifier = new DocumentClassifier(settings);
         _metadata = new MetadataExtractor(_classifier);
         _archives = new ArchiveInspector(settings);
-        _smime = new SmimeVerifier(Cms(settings, trust, clock, crlFetcher));
-        _pdf = new PdfSignatureVerifier(Cms(settings, trust, clock, crlFetcher));
+        // One validator for both, so S/MIME and PDF signatures share the certificates already parsed and checked.
+        var chains = new ChainValidator(trust, new Signatures.Revocation.RevocationChecker(trust, settings.Revocation, crlFetcher));
+        _smime = new SmimeVerifier(new CmsVerifier(chains, clock));
+        _pdf = new PdfSignatureVerifier(new CmsVerifier(chains, clock));
     }
-
-    private static CmsVerifier Cms(PolicySettings settings, TrustStore trust, TimeProvider clock, ICrlFetcher? crlFetcher) =>
-        new(new ChainValidator(trust, new Signatures.Revocation.RevocationChecker(trust, settings.Revocation, crlFetcher)), clock);
 
     private const int MaxForwardDepth = 5;
     private static readonly string[] DocumentTypes = ["pdf", "docx", "odt", "ole", "rtf", "text", "tiff", "xlsx", "ods"];

@@ -19,6 +19,9 @@ internal sealed class ChainValidator(TrustStore trust, RevocationChecker revocat
 
     public ChainValidator(TrustStore trust) : this(trust, new RevocationChecker(trust, RevocationSettings.Default, null)) { }
 
+    /// <summary>The certificates met so far (the trust folder's from the start): signatures take theirs from here.</summary>
+    public CertificateCache Certificates { get; } = new(trust.Anchors);
+
     public ChainResult Validate(X509Certificate signer, IReadOnlyCollection<X509Certificate> intermediates, DateTime now) =>
         Validate(signer, intermediates, [], now, now);
 
@@ -79,15 +82,7 @@ internal sealed class ChainValidator(TrustStore trust, RevocationChecker revocat
     private static bool IssuedBy(X509Certificate cert, X509Certificate issuer)
     {
         if (!cert.IssuerDN.Equivalent(issuer.SubjectDN)) return false;
-        try
-        {
-            cert.Verify(issuer.GetPublicKey());
-            return true;
-        }
-        catch (Exception ex) when (IsVerifyError(ex))
-        {
-            return false;
-        }
+        return IssuerSignatures.Check(cert, issuer, cert.Verify);
     }
 
     internal static bool IsVerifyError(Exception ex) =>

@@ -75,6 +75,13 @@ internal sealed class CmsVerifier
             signed = detachedContent is null
                 ? new CmsSignedData(contentInfo)
                 : new CmsSignedData(detachedContent, contentInfo);
+            // The usual signers get the content's digests from .NET, read once; BouncyCastle still compares them.
+            if (detachedContent is not null && ContentDigests.Compute(signed.SignedData, detachedContent) is { } digests)
+                signed = new CmsSignedData(digests, contentInfo);
+        }
+        catch (IOException ex)
+        {
+            return new CmsResult(SignatureStatus.Invalid, null, null, $"the signed content cannot be read: {ex.Message}");
         }
         catch (Exception ex) when (IsCryptoError(ex))
         {
@@ -101,7 +108,8 @@ internal sealed class CmsVerifier
 
     private CmsResult VerifySigners(CmsSignedData signed, CarriedEvidence carried, bool requireSigningCertificate)
     {
-        var certificates = signed.GetCertificates().EnumerateMatches(null).ToList();
+        var known = _chains.Certificates;
+        var certificates = known.Intern(signed.GetCertificates().EnumerateMatches(null));
         var signers = signed.GetSignerInfos().GetSigners().ToList();
         if (signers.Count == 0) return new CmsResult(SignatureStatus.Invalid, null, null, "the signature has no signer");
         var crls = signed.GetCrls().EnumerateMatches(null).Concat(carried.Crls).ToList();
@@ -109,7 +117,7 @@ internal sealed class CmsVerifier
         CmsResult? first = null;
         foreach (var signer in signers)
         {
-            var result = VerifySigner(signer, [.. certificates, .. carried.Certificates], [.. crls, .. ArchivedCrls(signer)], requireSigningCertificate);
+            var result = VerifySigner(signer, [.. certificates, .. known.Intern(carried.Certificates)], [.. crls, .. ArchivedCrls(signer)], requireSigningCertificate);
             first ??= result;
             if (result.Status != SignatureStatus.Valid) return result;
         }

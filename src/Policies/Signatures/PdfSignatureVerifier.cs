@@ -283,6 +283,7 @@ internal sealed partial class PdfSignatureVerifier(CmsVerifier cms)
         /// <summary>The digest of the ranges under <paramref name="algorithm"/> (a document timestamp's imprint).</summary>
         public byte[] Digest(Org.BouncyCastle.Asn1.DerObjectIdentifier algorithm)
         {
+            if (ContentDigests.Compute(algorithm, this) is { } computed) return computed;
             var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(algorithm);
             using var sink = new Org.BouncyCastle.Crypto.IO.DigestSink(digest);
             Write(sink);

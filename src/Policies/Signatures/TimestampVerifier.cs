@@ -30,7 +30,7 @@ internal sealed class TimestampVerifier(ChainValidator chains, TimeProvider cloc
             using var input = new Asn1InputStream(token);
             var contentInfo = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(input.ReadObject() ?? throw new TspException("empty timestamp"));
             stamp = new TimeStampToken(new CmsSignedData(contentInfo));
-            var certificates = stamp.GetCertificates().EnumerateMatches(null).ToList();
+            var certificates = chains.Certificates.Intern(stamp.GetCertificates().EnumerateMatches(null));
             tsa = certificates.FirstOrDefault(c => stamp.SignerID.Match(c));
             if (tsa is null) return Fail(null, "the timestamp does not include the TSA's certificate");
             stamp.Validate(tsa);

@@ -117,6 +117,31 @@ public class ConsoleSessionTests
     }
 
     [Test]
+    public async Task Metrics_behind_the_sign_in_answer_a_scraper_401_while_the_pages_still_send_people_to_the_sign_in_form()
+    {
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Console:MetricsRequireLogin"] = "true" });
+        Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", User, "--password", Password, "--role", "auditor"), Is.EqualTo(0));
+        using var client = Client(gateway);
+
+        using (var scrape = await client.GetAsync("/metrics"))
+        {
+            var body = await scrape.Content.ReadAsStringAsync();
+            Assert.That(scrape.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), body);
+            Assert.That(scrape.Headers.WwwAuthenticate.ToString(), Does.StartWith("Cookie realm=\"GovGateway console\""));
+            Assert.That(body, Does.Contain("Cần đăng nhập").And.Contain("Sign-in required").And.Not.Contain("govgateway_"));
+        }
+        using (var page = await client.GetAsync("/messages"))
+        {
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "a person opening a page is sent to the sign-in form");
+            Assert.That(page.Headers.Location!.AbsolutePath, Is.EqualTo("/login"));
+        }
+
+        await SignInAsync(client);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.That(metrics, Does.Contain("govgateway_messages_total"));
+    }
+
+    [Test]
     public void A_mistyped_console_setting_names_the_nearest_one()
     {
         var paths = new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, Path.GetTempPath());

@@ -1,3 +1,4 @@
+using GovGateway.Audit;
 using System.Text;
 using GovGateway.Access;
 using GovGateway.Access.Relay;
@@ -46,6 +47,42 @@ public class DeliveryTests
     {
         _service = new DeliveryService(_spool, options, _observer);
         await _service.StartAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task A_retry_of_an_urgent_message_queued_by_another_process_puts_it_in_the_urgent_lane()
+    {
+        var options = Options(_upstream.Port);
+        options.MaxConcurrency = 1; // one worker: the order messages arrive in is the order it takes them in
+        options.ScanInterval = TimeSpan.FromHours(1); // only the retry brings the other process's message in
+        int inData = 0;
+        using var hold = new ManualResetEventSlim(false);
+        _upstream.DataReply = () =>
+        {
+            Interlocked.Increment(ref inData);
+            hold.Wait(TimeSpan.FromSeconds(30));
+            return null;
+        };
+        await StartAsync(options);
+
+        await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("Ordinary 1"), SpoolTestData.Envelope("a@agency.gov.vn", "rcpt@upstream.test"));
+        await UntilAsync(() => Volatile.Read(ref inData) == 1, Wait, "the worker busy with the first message");
+        await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("Ordinary 2"), SpoolTestData.Envelope("a@agency.gov.vn", "rcpt@upstream.test"));
+        await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("Ordinary 3"), SpoolTestData.Envelope("a@agency.gov.vn", "rcpt@upstream.test"));
+
+        // Another process (a release by `gateway quarantine`, a restore) queues a HỎA TỐC message, then `gateway queue retry`.
+        var other = new GovGateway.Spool.Spool(_data.Path);
+        var envelope = SpoolTestData.Envelope("a@agency.gov.vn", "rcpt@upstream.test");
+        envelope.Urgency = "hoa-toc";
+        var urgent = await SpoolTestData.CommitAsync(other, SpoolTestData.SimpleMessage("Urgent"), envelope);
+        Assert.That(other.MarkForRetry(urgent.QueueId), Is.True);
+        await UntilAsync(() => !File.Exists(Path.Combine(_spool.QueueDir, urgent.QueueId + ".retry")), Wait, "the retry taken");
+        await Task.Delay(300);
+
+        hold.Set();
+        var received = await _upstream.WaitForMessagesAsync(4, Wait);
+        var subjects = received.Select(m => Encoding.UTF8.GetString(m.Data)).Select(t => t[(t.IndexOf("Subject: ", StringComparison.Ordinal) + 9)..t.IndexOf("\r\n", t.IndexOf("Subject: ", StringComparison.Ordinal), StringComparison.Ordinal)]);
+        Assert.That(subjects, Is.EqualTo(new[] { "Ordinary 1", "Urgent", "Ordinary 2", "Ordinary 3" }), "the urgent message is taken before the ordinary ones waiting");
     }
 
     static readonly string[] Prepend =
@@ -120,9 +157,9 @@ public class DeliveryTests
         Assert.That(verify.All, Does.Contain("Verification successful"));
 
         await UntilAsync(() => !_spool.List().Any(), Wait, "queue empty");
-        Assert.That(_observer.Has("rcpt@upstream.test", DeliveryOutcomes.Queued), Is.True);
-        await UntilAsync(() => _observer.Events.Count(e => e.Outcome == DeliveryOutcomes.Delivered) == 2, Wait, "delivered events");
-        Assert.That(_observer.Events.Where(e => e.Outcome == DeliveryOutcomes.Delivered).Select(e => e.QueueId),
+        Assert.That(_observer.Has("rcpt@upstream.test", AuditOutcomes.Queued), Is.True);
+        await UntilAsync(() => _observer.Events.Count(e => e.Outcome == AuditOutcomes.Delivered) == 2, Wait, "delivered events");
+        Assert.That(_observer.Events.Where(e => e.Outcome == AuditOutcomes.Delivered).Select(e => e.QueueId),
             Is.EquivalentTo(new[] { first.QueueId, second.QueueId }));
     }
 
@@ -209,7 +246,7 @@ public class DeliveryTests
         Assert.That(deferred.Envelope.Recipients[0].LastReply, Does.Contain("127.0.0.1:" + _upstream.Port));
         Assert.That(deferred.Envelope.NextAttemptUtc, Is.GreaterThan(deferred.Envelope.ReceivedUtc));
         Assert.That(_upstream.Messages, Is.Empty);
-        Assert.That(_observer.Events.Any(e => e.Outcome == DeliveryOutcomes.Deferred), Is.True);
+        Assert.That(_observer.Events.Any(e => e.Outcome == AuditOutcomes.Deferred), Is.True);
 
         _upstream.Down = false;
         var received = await _upstream.WaitForMessagesAsync(20, Wait);
@@ -238,7 +275,7 @@ public class DeliveryTests
         var entry = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), SpoolTestData.Envelope("a@agency.gov.vn", "r@upstream.test"));
 
         await _upstream.WaitForMessagesAsync(1, Wait);
-        await UntilAsync(() => _observer.Has("r@upstream.test", DeliveryOutcomes.Delivered), Wait, "outcome given to the observer");
+        await UntilAsync(() => _observer.Has("r@upstream.test", AuditOutcomes.Delivered), Wait, "outcome given to the observer");
         await Task.Delay(1000);
         Assert.That(_spool.Get(entry.QueueId), Is.Not.Null, "kept while its records are not durable");
         Assert.That(_upstream.Messages, Has.Count.EqualTo(1), "and not delivered again by a queue scan meanwhile");
@@ -265,9 +302,9 @@ public class DeliveryTests
         Assert.That(received, Has.Length.EqualTo(1));
         Assert.That(refusals, Is.EqualTo(3));
         await UntilAsync(() => _spool.Get(entry.QueueId) is null, Wait, "finished message removed");
-        Assert.That(_observer.Events.Count(e => e.Outcome == DeliveryOutcomes.Deferred), Is.EqualTo(2));
-        Assert.That(_observer.Has("r@upstream.test", DeliveryOutcomes.Delivered), Is.True);
-        Assert.That(_observer.Has("r@upstream.test", DeliveryOutcomes.Bounced), Is.False);
+        Assert.That(_observer.Events.Count(e => e.Outcome == AuditOutcomes.Deferred), Is.EqualTo(2));
+        Assert.That(_observer.Has("r@upstream.test", AuditOutcomes.Delivered), Is.True);
+        Assert.That(_observer.Has("r@upstream.test", AuditOutcomes.Bounced), Is.False);
     }
 
     [Test]
@@ -298,7 +335,7 @@ public class DeliveryTests
         envelope.AuthenticatedUser = user;
         var original = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage("Spam?"), envelope);
 
-        await UntilAsync(() => _observer.Has("bad@upstream.test", DeliveryOutcomes.Bounced), Wait, "failure recorded");
+        await UntilAsync(() => _observer.Has("bad@upstream.test", AuditOutcomes.Bounced), Wait, "failure recorded");
         await UntilAsync(() => !_spool.List().Any() || _upstream.Messages.Count > 0, Wait, "queue settled");
         if (bounced)
         {
@@ -355,8 +392,8 @@ public class DeliveryTests
         Assert.That(returned.Message!.Subject, Is.EqualTo("Important"));
 
         await UntilAsync(() => !_spool.List().Any(), Wait, "original and bounce both finished");
-        Assert.That(_observer.Has("good@upstream.test", DeliveryOutcomes.Delivered), Is.True);
-        Assert.That(_observer.Events.Single(e => e.Recipient == "bad@upstream.test" && e.Outcome == DeliveryOutcomes.Bounced).QueueId, Is.EqualTo(original.QueueId));
+        Assert.That(_observer.Has("good@upstream.test", AuditOutcomes.Delivered), Is.True);
+        Assert.That(_observer.Events.Single(e => e.Recipient == "bad@upstream.test" && e.Outcome == AuditOutcomes.Bounced).QueueId, Is.EqualTo(original.QueueId));
     }
 
     [Test]
@@ -369,7 +406,7 @@ public class DeliveryTests
         await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), never);
         await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), SpoolTestData.Envelope("", "y@upstream.test"));
 
-        await UntilAsync(() => _observer.Events.Count(e => e.Outcome == DeliveryOutcomes.Bounced) == 2, Wait, "both failed");
+        await UntilAsync(() => _observer.Events.Count(e => e.Outcome == AuditOutcomes.Bounced) == 2, Wait, "both failed");
         await UntilAsync(() => !_spool.List().Any(), Wait, "queue empty");
         await Task.Delay(300);
         Assert.That(_spool.List(), Is.Empty, "no notification was queued");
@@ -386,8 +423,8 @@ public class DeliveryTests
         var envelope = SpoolTestData.Envelope("vanthu@agency.gov.vn", "slow@upstream.test");
         var entry = await SpoolTestData.CommitAsync(_spool, SpoolTestData.SimpleMessage(), envelope);
 
-        await UntilAsync(() => _observer.Has("slow@upstream.test", DeliveryOutcomes.Bounced), Wait, "expiry");
-        Assert.That(_observer.Has("slow@upstream.test", DeliveryOutcomes.Deferred), Is.True, "deferred before it expired");
+        await UntilAsync(() => _observer.Has("slow@upstream.test", AuditOutcomes.Bounced), Wait, "expiry");
+        Assert.That(_observer.Has("slow@upstream.test", AuditOutcomes.Deferred), Is.True, "deferred before it expired");
         _upstream.RcptReply = _ => null;
         var received = await _upstream.WaitForMessagesAsync(1, Wait);
         var dsn = MimeMessage.Load(new MemoryStream(received.Single().Data));
@@ -425,8 +462,8 @@ public class DeliveryTests
         await UntilAsync(() => File.Exists(outboxFile) && _spool.Get(entry.QueueId) is null, Wait, "outbox delivery");
         Assert.That(File.ReadAllBytes(outboxFile), Is.EqualTo(ExpectedOnWire(original)));
         Assert.That(Directory.GetFiles(Path.Combine(_data.Path, "outbox")), Has.Length.EqualTo(1), "no temporary files left");
-        await UntilAsync(() => _observer.Has("rcpt@upstream.test", DeliveryOutcomes.Outbox), Wait, "outbox event");
-        Assert.That(_observer.Has("rcpt@upstream.test", DeliveryOutcomes.Delivered), Is.False, "an outbox file is not a delivery");
+        await UntilAsync(() => _observer.Has("rcpt@upstream.test", AuditOutcomes.Outbox), Wait, "outbox event");
+        Assert.That(_observer.Has("rcpt@upstream.test", AuditOutcomes.Delivered), Is.False, "an outbox file is not a delivery");
     }
 
     [Test]

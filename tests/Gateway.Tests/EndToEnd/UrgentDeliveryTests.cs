@@ -93,6 +93,35 @@ public sealed class UrgentDeliveryTests
         Assert.That(urgentRecords[0].Transaction.Urgency, Is.EqualTo("hoa-toc"));
         Assert.That(urgentRecords[0].Transaction.Subject, Is.EqualTo("Triệu tập họp"));
     }
+
+    [Test]
+    public async Task A_senders_own_priority_headers_do_not_make_an_ordinary_message_urgent()
+    {
+        // The sender marks a plain letter as urgent every way mail programs do, and forges the gateway's own field.
+        var message = Mail.Plain("Thư thường", "Kính gửi anh chị, gửi lại tài liệu tham khảo.");
+        message.Headers.Add("X-Priority", "1 (Highest)");
+        message.Headers.Add("Priority", "urgent");
+        message.Headers.Add("Importance", "high");
+        message.Headers.Add("X-GovVN-Urgency", "hoa-toc");
+        var sent = await Swaks.SendAsync(_gateway.Relay.Port, Mail.Sender, Mail.Recipient, Mail.WriteEml(message, _work));
+        Assert.That(sent.All, Does.Contain("<-  250 "), sent.All);
+
+        var received = (await _upstream.WaitForAsync(1, TimeSpan.FromSeconds(30))).Single().Text;
+        var headers = received[..received.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
+        Assert.Multiple(() =>
+        {
+            Assert.That(headers, Has.None.StartWith("X-GovVN-Urgency:"), "only the gateway writes X-GovVN-Urgency");
+            Assert.That(headers, Does.Contain("X-Untrusted-GovVN-Urgency: hoa-toc"), "the sender's copy is renamed like any X-GovVN-* field");
+            Assert.That(headers.Count(h => h.StartsWith("X-Priority:", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(1), "the gateway adds none of its own");
+            Assert.That(headers, Does.Contain("X-Priority: 1 (Highest)"), "the sender's own field goes as sent");
+            Assert.That(headers.Count(h => h.StartsWith("Priority:", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(1));
+        });
+
+        var audit = _gateway.Runtime.Audit!;
+        await audit.FlushAsync();
+        var record = audit.Query(new AuditQuery { Decision = "accepted" }).Records.Single();
+        Assert.That(record.Transaction.Urgency, Is.Null, "the policy found no urgency, whatever the sender's headers say");
+    }
 }
 
 [TestFixture]

@@ -112,8 +112,9 @@ public sealed class HealthTests
         using (var handlerless = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = guarded.Client.BaseAddress })
         {
             using var response = await handlerless.GetAsync("/metrics");
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-            Assert.That(response.Headers.Location!.AbsolutePath, Is.EqualTo("/login"));
+            // A scraper cannot follow a sign-in form: 401 with a challenge, not the pages' redirect to /login.
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(response.Headers.WwwAuthenticate, Is.Not.Empty);
             Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("govgateway_"));
         }
         Assert.That((await GetAsync(guarded, "/healthz")).Status, Is.EqualTo(HttpStatusCode.OK));

@@ -65,8 +65,13 @@ internal static class AuditFormatter
         if (result.Ok)
         {
             output.WriteLine($"OK: {result.Message}");
-            if (result.Nodes.Count == 0) output.WriteLine($"anchor {result.AnchorSeq}, head {result.HeadSeq} {result.HeadHash}");
-            foreach (var (node, head) in result.NodeHeads) output.WriteLine($"node {node}: head {head}");
+            if (!result.Shared) output.WriteLine($"anchor {result.AnchorSeq}, head {result.HeadSeq} {result.HeadHash}");
+            // A shared store: what was walked per node (each node is one chain), with the head to keep elsewhere.
+            foreach (var chain in result.Chains)
+                output.WriteLine(chain.Entries == 0
+                    ? $"node {chain.Node}: 1 chain, no entries left (retention removed 1..{chain.LastSeq}), head {chain.LastSeq} {chain.HeadHash}"
+                    : $"node {chain.Node}: 1 chain, {chain.Entries} entries verified, {chain.FirstSeq}..{chain.LastSeq}, head {chain.LastSeq} {chain.HeadHash}");
+            if (result.Shared) output.WriteLine(result.LocalHead is { } local ? $"local head {local}" : "local head: none in this data folder (nothing to compare)");
         }
         else
         {
@@ -85,18 +90,28 @@ internal static class AuditFormatter
         table.Write(output);
     }
 
+    /// <summary>
+    /// Whether a list of records needs its node column: when records of more than one node are in it (a shared store,
+    /// or logs of several machines). JSON and CSV always carry the node.
+    /// </summary>
+    public static bool ShowsNodes(IEnumerable<AuditRecordView> records) =>
+        records.Select(r => r.Node).Where(n => n is not null).Distinct(StringComparer.Ordinal).Skip(1).Any();
+
     private static void WriteTable(TextWriter output, AuditQueryResult result, TimeZoneInfo zone)
     {
         // The queue id is never clipped: people copy it into `gateway queue show`.
-        var table = new TextTable(($"Time ({DisplayZone.Label(zone)})", 19), ("Queue", int.MaxValue), ("Decision", 11), ("From", 32), ("Recipients", 48),
-            ("Subject", 48), ("Classes", 24), ("Signature", 16), ("Rules", 32));
+        bool nodes = ShowsNodes(result.Records);
+        (string, int)[] columns = [($"Time ({DisplayZone.Label(zone)})", 19), ("Queue", int.MaxValue), ("Decision", 11), ("From", 32), ("Recipients", 48),
+            ("Subject", 48), ("Classes", 24), ("Signature", 16), ("Rules", 32)];
+        var table = new TextTable(nodes ? [columns[0], ("Node", 16), .. columns[1..]] : columns);
         foreach (var r in result.Records)
         {
             var t = r.Transaction;
-            table.Add(DisplayZone.ToLocal(t.TimeUtc, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.QueueId, t.Decision, t.MailFrom,
+            string?[] cells = [DisplayZone.ToLocal(t.TimeUtc, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.QueueId, t.Decision, t.MailFrom,
                 string.Join(", ", r.RecipientStatus.Select(s => $"{s.Recipient} ({s.Outcome})")),
                 t.Subject, string.Join(",", Classes(t)), SignatureWords.Summary(t),
-                string.Join(",", t.Rules.Select(h => $"{h?.Rule}[{h?.Mode}]")));
+                string.Join(",", t.Rules.Select(h => $"{h?.Rule}[{h?.Mode}]"))];
+            table.Add(nodes ? [cells[0], r.Node ?? "-", .. cells[1..]] : cells);
         }
         table.Write(output);
         output.WriteLine(result.Truncated ? $"{result.Records.Count} shown; more match (raise --limit)" : $"{result.Records.Count} transaction(s)");

@@ -53,12 +53,14 @@ internal static class MessagesPages
         var sb = new StringBuilder(Form(context, http.Request.Query));
         var csv = "/messages.csv" + (search.Given.Count > 0 ? "?" + search.QueryString() : "");
         sb.Append($"<p><a href=\"{E(csv)}\" id=\"export\">Tải CSV / Export CSV</a> · {E(context.ZoneLabel)}</p>");
-        sb.Append("<table id=\"results\"><thead><tr><th>Thời gian / Time</th><th>Mã / Id</th><th>Kết quả / Decision</th><th>Người gửi / From</th><th>Người nhận / Recipients</th><th>Tiêu đề / Subject</th><th>Loại / Classes</th><th>Số, ký hiệu / Number</th><th>Chữ ký / Signature</th><th>Quy tắc / Rules</th></tr></thead><tbody>");
+        bool nodes = AuditFormatter.ShowsNodes(rows);
+        sb.Append("<table id=\"results\"><thead><tr><th>Thời gian / Time</th>").Append(nodes ? "<th>Máy / Node</th>" : "").Append("<th>Mã / Id</th><th>Kết quả / Decision</th><th>Người gửi / From</th><th>Người nhận / Recipients</th><th>Tiêu đề / Subject</th><th>Loại / Classes</th><th>Số, ký hiệu / Number</th><th>Chữ ký / Signature</th><th>Quy tắc / Rules</th></tr></thead><tbody>");
         foreach (var r in rows)
         {
             var t = r.Transaction;
             var id = string.IsNullOrEmpty(t.QueueId) ? t.Id : t.QueueId;
             sb.Append("<tr><td>").Append(E(context.Local(t.TimeUtc))).Append("</td>")
+              .Append(nodes ? $"<td class=\"node\">{E(r.Node ?? "-")}</td>" : "")
               .Append($"<td><a href=\"/messages/{E(Uri.EscapeDataString(id))}\">{E(id)}</a></td>")
               .Append("<td>").Append(E(t.Decision)).Append("</td><td>").Append(E(t.MailFrom)).Append("</td><td>")
               .Append(E(string.Join(", ", r.RecipientStatus.Select(s => $"{s.Recipient} ({s.Outcome})")))).Append("</td><td>")

@@ -58,15 +58,8 @@ internal sealed class RevocationChecker(TrustStore trust, RevocationSettings set
         foreach (var crl in crls)
         {
             if (!crl.IssuerDN.Equivalent(issuer.SubjectDN)) continue;
-            try
-            {
-                crl.Verify(issuer.GetPublicKey());
-            }
-            catch (Exception ex) when (ChainValidator.IsVerifyError(ex))
-            {
-                continue; // a CRL that does not verify with this issuer says nothing about it
-            }
-            yield return crl;
+            // A CRL that does not verify with this issuer says nothing about it.
+            if (IssuerSignatures.Check(crl, issuer, crl.Verify)) yield return crl;
         }
     }
 
