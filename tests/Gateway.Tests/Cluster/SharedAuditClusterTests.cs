@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Tests.Audit.Postgres;
 using Gateway.Tests.Support;
 using GovGateway.Access.Identity;
 using GovGateway.Spool;
@@ -38,23 +37,13 @@ public sealed class SharedAuditClusterTests
     public async Task EmptyTables() =>
         await _pg.ExecuteAsync("DROP TABLE IF EXISTS audit_entries, audit_heads, audit_anchors, audit_format");
 
-    private sealed class Node(string name, string config, string data, GatewayProcess process) : IAsyncDisposable
-    {
-        public string Name { get; } = name;
-        public string Config { get; } = config;
-        public string Data { get; } = data;
-        public GatewayProcess Process { get; set; } = process;
-        public string Tag { get; } = QueueId.NodeTag(name);
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
-    }
-
     /// <summary>
     /// A node as an operator sets one up: the shipped configuration with the node's name and the shared store written into
     /// its appsettings.json (not only on the command line), so the `gateway audit` verbs run with that folder read them too.
     /// </summary>
-    private Node NewNode(string name, Upstream upstream)
+    private ClusterNode NewNode(string name, Upstream upstream)
     {
-        var config = RepoPaths.TempDir($"sharedaudit-{name}-config");
+        var config = TempFolders.Create($"sharedaudit-{name}-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var file = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
@@ -64,30 +53,15 @@ public sealed class SharedAuditClusterTests
         audit["ConnectionString"] = _pg.ConnectionString;
         json["Audit"] = audit;
         File.WriteAllText(file, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var data = RepoPaths.TempDir($"sharedaudit-{name}-data");
-        return new Node(name, config, data, Process(name, config, data, upstream));
+        var data = TempFolders.Create($"sharedaudit-{name}-data");
+        return new ClusterNode(name, config, data, upstream, new Dictionary<string, string> { ["Audit:MinFreeBytes"] = "0" });
     }
 
-    private static GatewayProcess Process(string name, string config, string data, Upstream upstream, int? port = null) =>
-        new(config, data, relayPort: port, settings: new Dictionary<string, string>
-        {
-            ["Smtp:HostName"] = $"{name}.test.gov.vn",
-            ["Smtp:Listeners:Relay:ProxyProtocol"] = "true",
-            ["Smtp:Listeners:Relay:TrustedProxies:0"] = "127.0.0.1",
-            ["Delivery:Upstream:Host"] = "127.0.0.1",
-            ["Delivery:Upstream:Port"] = upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Delivery:RetryBaseDelay"] = "00:00:01",
-            ["Delivery:RetryMaxDelay"] = "00:00:02",
-            ["Audit:MinFreeBytes"] = "0",
-            ["Logging:LogLevel:Default"] = "Information",
-        });
-
-    private static Task<ToolResult> GatewayVerbAsync(Node node, params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args, "--config", node.Config, "--data", node.Data],
-            timeout: TimeSpan.FromSeconds(60));
+    private static Task<ToolResult> GatewayVerbAsync(ClusterNode node, params string[] args) =>
+        GatewayBinary.RunAsync([.. args, "--config", node.Config, "--data", node.Data], stdin: null);
 
     /// <summary>`gateway audit query --format json` run with this node's folders: (node, queue id, client address, decision).</summary>
-    private static async Task<List<(string Node, string QueueId, string ClientIp, string Decision)>> QueryAsync(Node node)
+    private static async Task<List<(string Node, string QueueId, string ClientIp, string Decision)>> QueryAsync(ClusterNode node)
     {
         var query = await GatewayVerbAsync(node, "audit", "query", "--format", "json", "--limit", "10000");
         Assert.That(query.ExitCode, Is.EqualTo(0), query.All);
@@ -253,8 +227,7 @@ public sealed class SharedAuditClusterTests
         var deadMissing = fromA.Where(id => !whileDead.Any(r => r.QueueId == id)).ToList();
 
         upstream.Heal();
-        a.Process = Process(a.Name, a.Config, a.Data, upstream, a.Process.RelayPort);
-        await a.Process.StartAsync();
+        await a.Replace().StartAsync();
         await upstream.WaitForAsync(accepted.Count, TimeSpan.FromSeconds(120));
         // A moment more for a delivery made twice to show.
         await Task.Delay(3000);

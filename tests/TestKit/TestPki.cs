@@ -10,7 +10,7 @@ using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using Org.BouncyCastle.X509.Extension;
 
-namespace GovGateway.Policies.Tests.Fixtures;
+namespace GovGateway.TestKit;
 
 /// <summary>A certificate with its private key.</summary>
 public sealed record Identity(X509Certificate Certificate, AsymmetricKeyParameter Key, IReadOnlyList<X509Certificate> Chain)
@@ -20,7 +20,7 @@ public sealed record Identity(X509Certificate Certificate, AsymmetricKeyParamete
 }
 
 /// <summary>
-/// A small PKI made with BouncyCastle for the tests: a root ("RootCA chuyên dùng Chính phủ G2 TEST"),
+/// The signers' PKI, made with BouncyCastle for the tests: a root ("RootCA chuyên dùng Chính phủ G2 TEST"),
 /// an intermediate, signers (valid, expired, not yet valid, revoked, for another address), a
 /// self-signed impostor, and the intermediate's CRL revoking one signer.
 /// </summary>
@@ -102,7 +102,7 @@ public sealed class TestPki
     /// <summary>A configuration folder with the root and the given CRLs in trust/.</summary>
     public string WriteConfig(string? policyYaml, IEnumerable<X509Crl> crls)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "policy-tests", Guid.NewGuid().ToString("N"));
+        var dir = TempFolders.Create("policy-tests");
         Directory.CreateDirectory(Path.Combine(dir, "trust"));
         File.WriteAllText(Path.Combine(dir, "trust", "root.pem"), Root.CertificatePem);
         var n = 0;

@@ -1,8 +1,6 @@
-using GovGateway.Cli;
-using GovGateway.Configuration;
+namespace GovGateway.TestKit;
 
-namespace Gateway.Tests.Support;
-
+/// <summary>Mail clients nobody here wrote, driven from the tests: swaks (Perl) and Python's smtplib.</summary>
 public static class Swaks
 {
     /// <summary>Sends with swaks; <paramref name="emlPath"/> null lets swaks make its own test message.</summary>
@@ -24,15 +22,5 @@ public static class Python
         var script = "import smtplib, ssl\ns = smtplib.SMTP('127.0.0.1', " + port + ", local_hostname='client.test', timeout=30)\ns.ehlo('client.test')\n"
             + body.Replace("\r", "") + "\ntry:\n    s.quit()\nexcept Exception:\n    pass\n";
         return ToolRunner.RunAsync("python3", ["-c", script], timeout: TimeSpan.FromSeconds(60));
-    }
-}
-
-internal static class Cli
-{
-    /// <summary>Runs a `gateway` verb in this process against the given folders.</summary>
-    public static Task<int> RunAsync(GovGateway.Configuration.GatewayPaths paths, params string[] args)
-    {
-        var all = args.Concat(["--config", paths.ConfigDir, "--data", paths.DataDir]).ToArray();
-        return GovGateway.Cli.CommandLine.InvokeAsync(all);
     }
 }

@@ -1,18 +1,18 @@
 using NUnit.Framework;
-using Gateway.Tests.Support;
 using Npgsql;
 
-namespace Gateway.Tests.Audit.Postgres;
+namespace GovGateway.TestKit;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster (Debian's postgresql-15) in a temporary folder, on a free loopback port, with its
 /// socket in that folder. As root, initdb and postgres run as the `postgres` user, which refuses to run as root.
 /// Tests that need one are ignored, naming the reason, where PostgreSQL is not installed.
 /// </summary>
-internal sealed class PostgresCluster : IAsyncDisposable
+public sealed class PostgresCluster : IAsyncDisposable
 {
     private const string BinDir = "/usr/lib/postgresql/15/bin";
     private readonly string _dir;
+    private int _databases;
 
     private PostgresCluster(string dir, int port)
     {
@@ -22,7 +22,18 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
     public int Port { get; }
     public string Database => "audit";
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Database={Database};Username=postgres;Timeout=5;Command Timeout=30;Pooling=true";
+    public string ConnectionString => ConnectionStringFor(Database);
+
+    public string ConnectionStringFor(string database) =>
+        $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Timeout=5;Command Timeout=60;Pooling=true";
+
+    /// <summary>A new empty database named <paramref name="prefix"/> and a number, for tests that each start from no tables; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = prefix + Interlocked.Increment(ref _databases);
+        await ExecuteAsync($"CREATE DATABASE {name}");
+        return ConnectionStringFor(name);
+    }
 
     public static async Task<PostgresCluster> StartAsync()
     {
@@ -56,9 +67,11 @@ internal sealed class PostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Runs SQL as the superuser, as someone with access to the database would.</summary>
-    public async Task<long> ExecuteAsync(string sql)
+    public Task<long> ExecuteAsync(string sql) => ExecuteAsync(Database, sql);
+
+    public async Task<long> ExecuteAsync(string database, string sql)
     {
-        await using var conn = new NpgsqlConnection(ConnectionString);
+        await using var conn = new NpgsqlConnection(ConnectionStringFor(database));
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         return await cmd.ExecuteNonQueryAsync();

@@ -1,4 +1,4 @@
-namespace Gateway.Tests.Support;
+namespace GovGateway.TestKit;
 
 public static class RepoPaths
 {
@@ -13,14 +13,6 @@ public static class RepoPaths
             if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
                 return dir.FullName;
         throw new InvalidOperationException("Gateway.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>A fresh temporary folder, removed by the caller.</summary>
-    public static string TempDir(string prefix)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
     }
 
     public static void CopyDirectory(string from, string to)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.Tests.Support;
+namespace GovGateway.TestKit;
 
 public static class Ports
 {
