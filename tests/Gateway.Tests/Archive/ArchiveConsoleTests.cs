@@ -19,7 +19,7 @@ public sealed class ArchiveConsoleTests
     public async Task The_search_page_highlights_the_passage_and_the_document_page_downloads_the_original()
     {
         var config = ArchiveTestKit.ConfigWithTrust();
-        var work = RepoPaths.TempDir("archive-console");
+        var work = TempFolders.Create("archive-console");
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Archive:Enabled"] = "true" }, configDir: config);
         Assert.That(await Cli.RunAsync(gateway.Paths, "users", "add", Auditor, "--password", Password, "--role", "auditor"), Is.EqualTo(0));
         var pdf = ArchiveTestKit.SignedReport();

@@ -23,8 +23,8 @@ public sealed class ArchiveEndToEndTests
     public async Task SetUp()
     {
         _config = ArchiveTestKit.ConfigWithTrust();
-        _data = RepoPaths.TempDir("archive-data");
-        _work = RepoPaths.TempDir("archive-work");
+        _data = TempFolders.Create("archive-data");
+        _work = TempFolders.Create("archive-work");
         _upstream = await Upstream.StartNewAsync();
         Assert.That(await Cli.RunAsync(new GovGateway.Configuration.GatewayPaths(_config, _data), "users", "add", Mail.Sender, "--password", Password), Is.EqualTo(0));
     }

@@ -68,7 +68,7 @@ public sealed class ArchivePostgresTests
 
         // Both nodes stopped: the verb reads the node's settings and asks PostgreSQL itself.
         var output = new StringWriter();
-        var code = await GovGateway.Cli.CommandLine.InvokeAsync(["archive", "search", "chuyển đổi số", "--format", "json", "--config", configA, "--data", RepoPaths.TempDir("gw-data")],
+        var code = await GovGateway.Cli.CommandLine.InvokeAsync(["archive", "search", "chuyển đổi số", "--format", "json", "--config", configA, "--data", TempFolders.Create("gw-data")],
             new InvocationConfiguration { Output = output, Error = output });
         Assert.That(code, Is.EqualTo(0), output.ToString());
         var json = JsonDocument.Parse(output.ToString()).RootElement;

@@ -1,7 +1,7 @@
 using System.Text;
 using Gateway.Tests.Support;
 using GovGateway.Archive;
-using GovGateway.Policies.Tests.Fixtures;
+using GovGateway.TestKit;
 using MimeKit;
 
 namespace Gateway.Tests.Archive;
@@ -14,7 +14,7 @@ internal static class ArchiveTestKit
     /// <summary>A copy of the shipped configuration with the test PKI's root and CRLs in trust/, so the signed PDFs are valid.</summary>
     public static string ConfigWithTrust()
     {
-        var dir = RepoPaths.TempDir("archive-config");
+        var dir = TempFolders.Create("archive-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, dir);
         var trust = Path.Combine(dir, "trust");
         Directory.CreateDirectory(trust);

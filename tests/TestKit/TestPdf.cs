@@ -4,7 +4,7 @@ using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.X509;
 using Org.BouncyCastle.Utilities.Collections;
 
-namespace GovGateway.Policies.Tests.Fixtures;
+namespace GovGateway.TestKit;
 
 /// <summary>
 /// Minimal valid PDF writer for fixtures: one page, each line a separate text line in a content
