@@ -234,21 +234,28 @@ public sealed class SharedAuditClusterTests
         var deliveredIds = upstream.Messages().Select(m => ReceivedId.Match(m.Text).Groups[1].Value).ToList();
         Assert.That(accepted.Where(id => !deliveredIds.Contains(id)), Is.Empty, "answered 250 but never delivered");
         Assert.That(deliveredIds, Is.Unique, "a message delivered twice");
-        Assert.That(deliveredIds, Has.Count.EqualTo(accepted.Count), "the upstream got only what was answered 250");
+        // A message the killed node had sealed in its queue file when SIGKILL came, before its 250 reached the client,
+        // is delivered although the client saw only a dropped connection (RFC 5321 §6.1: a duplicate, never a loss). Only
+        // the killed node may have such messages, at most one per client whose transaction the kill cut.
+        var committedUnanswered = deliveredIds.Except(accepted).ToHashSet();
+        Assert.That(committedUnanswered.Select(Tag), Has.All.EqualTo(a.Tag), "delivered but never answered 250, and not by the killed node");
+        Assert.That(committedUnanswered, Has.Count.LessThanOrEqualTo(failures.Count), "more deliveries without a 250 than transactions the kill cut");
+        var committed = accepted.Concat(committedUnanswered).ToList();
+        fromA.UnionWith(committedUnanswered);
 
         // PostgreSQL: every accepted message's transaction once, under its node, and its 'delivered' outcome.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline
-               && (await StoredCountAsync("kind = 'transaction'") < accepted.Count
-                   || await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'") < accepted.Count))
+               && (await StoredCountAsync("kind = 'transaction'") < committed.Count
+                   || await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'") < committed.Count))
             await Task.Delay(500);
         var rows = await StoredTransactionsAsync();
-        Assert.That(rows.Select(r => r.QueueId), Is.EquivalentTo(accepted), "one transaction row per 250, none lost, none twice");
+        Assert.That(rows.Select(r => r.QueueId), Is.EquivalentTo(committed), "one transaction row per committed message (every 250 among them), none lost, none twice");
         Assert.That(rows.Where(r => fromA.Contains(r.QueueId)).Select(r => r.Node), Has.All.EqualTo(a.Name));
         Assert.That(rows.Select(r => r.ClientIp), Has.All.EqualTo(ClientAddress));
         Assert.Multiple(async () =>
         {
-            Assert.That(await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(accepted.Count), "one 'delivered' outcome per message");
+            Assert.That(await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(committed.Count), "one 'delivered' outcome per message");
             Assert.That(await _pg.ScalarAsync<long>($"SELECT count(DISTINCT queue_id) FROM audit_entries WHERE kind = 'delivery' AND node = '{a.Name}' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(fromA.Count),
                 "the killed node's messages delivered after its restart, recorded in PostgreSQL");
             Assert.That(await _pg.ScalarAsync<long>($"SELECT max(seq) - count(*) FROM audit_entries WHERE node = '{a.Name}'"), Is.Zero, "the killed node's chain: no gap, nothing twice");
@@ -257,7 +264,7 @@ public sealed class SharedAuditClusterTests
         var verify = await GatewayVerbAsync(a, "audit", "verify");
         Assert.That(verify.ExitCode, Is.EqualTo(0), verify.All);
         Assert.That(verify.All, Does.Contain("on 2 node(s)"));
-        TestContext.Out.WriteLine($"accepted {accepted.Count} ({fromA.Count} by {a.Name}), {acceptedAtKill} before the kill; "
+        TestContext.Out.WriteLine($"accepted {accepted.Count} ({fromA.Count} by {a.Name}, {committedUnanswered.Count} of them committed without the 250 reaching the client), {acceptedAtKill} before the kill; "
             + $"{deadMissing.Count} of {a.Name}'s not yet seen by `audit query` while it was dead; {failures.Count} client failures (never answered 250):\n{string.Join("\n", failures)}\n{verify.StdOut}");
     }
 }
