@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using GovGateway.Policies.Tests.Fixtures;
 using GovGateway.Policies.Text.Legacy;
@@ -24,12 +23,7 @@ public sealed class LegacyEncodingTests : PolicyFixture
     {
         // 0xB0..0xB4 are VN1's combining accents (iconv would join them to the letter before): not letters of ABC.
         var bytes = Enumerable.Range(0xA1, 0xFF - 0xA1 + 1).Where(b => b is < 0xB0 or > 0xB4).Select(b => (byte)b).ToArray();
-        var info = new ProcessStartInfo("iconv", ["-f", "TCVN", "-t", "UTF-8"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        using var iconv = Process.Start(info)!;
-        iconv.StandardInput.BaseStream.Write(bytes);
-        iconv.StandardInput.Close();
-        var expected = iconv.StandardOutput.ReadToEnd().Normalize(NormalizationForm.FormC);
-        iconv.WaitForExit();
+        var expected = Encoding.UTF8.GetString(ToolRunner.Pipe("iconv", ["-f", "TCVN", "-t", "UTF-8"], bytes)).Normalize(NormalizationForm.FormC);
         var ours = new string(bytes.Select(b => Tcvn3.Letter(b) ?? '?').ToArray());
         Assert.That(ours, Is.EqualTo(expected));
         Assert.That(expected.EnumerateRunes().Count(), Is.EqualTo(bytes.Length), "iconv gave one letter per byte");
@@ -101,8 +95,18 @@ public sealed class LegacyEncodingTests : PolicyFixture
         var pdf = LegacyDocuments.Pdf(".VnTimeH", LegacyDocuments.Tcvn3Chars("văn phòng chính phủ"), MatH, BaoCaoH);
         var notice = LegacyDocuments.Pdf(".VnTime", LegacyDocuments.Tcvn3Chars("Số: 56/TB-VPCP"), LegacyDocuments.Tcvn3Chars("Hà Nội, ngày 23 tháng 02 năm 2025"));
         // poppler, an independent reader, sees what a Western font would show, and the font the file names.
-        Assert.That(Tools.Run("pdftotext", Tools.Temp(pdf, ".pdf"), "-"), Does.Contain(BaoCaoH));
-        Assert.That(Tools.Run("pdffonts", Tools.Temp(pdf, ".pdf")), Does.Contain(".VnTimeH"));
+        var dir = TempFolders.Create("legacy-pdf");
+        try
+        {
+            var file = Path.Combine(dir, "bao-cao.pdf");
+            File.WriteAllBytes(file, pdf);
+            Assert.That(ToolRunner.Run("pdftotext", [file, "-"]).Succeeded().StdOut, Does.Contain(BaoCaoH));
+            Assert.That(ToolRunner.Run("pdffonts", [file]).Succeeded().StdOut, Does.Contain(".VnTimeH"));
+        }
+        finally
+        {
+            TempFolders.Delete(dir);
+        }
 
         var v = Evaluate(TestMessages.Message("Tài liệu", "Kính gửi.", ("a.pdf", "application/pdf", pdf), ("b.pdf", "application/pdf", notice)));
         var secret = v.Attachments[0];

@@ -114,13 +114,6 @@ public sealed class PdfsigInteropTests : PolicyFixture
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("pdfsig").FullName, "doc.pdf");
         File.WriteAllBytes(path, pdf);
-        var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdfsig", $"\"{path}\"")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return output;
+        return ToolRunner.Run("pdfsig", [path]).All;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GovGateway.Policies.Tests.Fixtures;
 using MimeKit;
 
@@ -101,10 +100,8 @@ public sealed class SmimeTests : PolicyFixture
         using (var file = File.Create(Path.Combine(dir, "content.eml"))) body.WriteTo(FormatOptions.Default, file);
         var args = $"cms -sign -in content.eml -signer signer.pem -inkey key.pem -certfile chain.pem -md sha256 -from {TestPki.SenderAddress} -to {TestMessages.To} -subject BaoCao -out signed.eml";
         if (opaque) args += " -nodetach";
-        var process = Process.Start(new ProcessStartInfo("openssl", args) { WorkingDirectory = dir, RedirectStandardError = true })!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, stderr);
+        var sign = ToolRunner.Run("openssl", args.Split(' '), dir);
+        Assert.That(sign.ExitCode, Is.Zero, sign.StdErr);
 
         using var stream = File.OpenRead(Path.Combine(dir, "signed.eml"));
         var v = Default.Evaluate(stream, TestMessages.Envelope());

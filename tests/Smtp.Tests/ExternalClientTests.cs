@@ -30,8 +30,8 @@ public class ExternalClientTests
         File.Delete(_dataFile);
     }
 
-    private Task<ExternalTool.Result> SwaksAsync(string listener, params string[] extra) =>
-        ExternalTool.RunAsync("swaks", new[]
+    private Task<ToolResult> SwaksAsync(string listener, params string[] extra) =>
+        ToolRunner.RunAsync("swaks", new[]
         {
             "--server", $"127.0.0.1:{_server.Port(listener)}", "--from", "a@example.com", "--to", "b@example.com,c@example.com",
             "--helo", "swaks.example", "--data", "@" + _dataFile, "--timeout", "10",
@@ -41,8 +41,8 @@ public class ExternalClientTests
     public async Task Swaks_with_pipelining()
     {
         var r = await SwaksAsync("plain", "--pipeline");
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.Output);
-        Assert.That(r.Output, Does.Contain("250 2.0.0 Queued as test"));
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.All);
+        Assert.That(r.All, Does.Contain("250 2.0.0 Queued as test"));
         var m = _server.Handler.Messages.Single();
         Assert.That(m.Content, Is.EqualTo(DataFileStored));
         Assert.That(m.Envelope.Recipients.Select(x => x.Address), Is.EqualTo(new[] { "b@example.com", "c@example.com" }));
@@ -53,7 +53,7 @@ public class ExternalClientTests
     public async Task Swaks_with_starttls()
     {
         var r = await SwaksAsync("relay", "--tls", "--pipeline");
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.Output);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.All);
         var m = _server.Handler.Messages.Single();
         Assert.That(m.Content, Is.EqualTo(DataFileStored));
         Assert.That(m.Session.IsSecure, Is.True);
@@ -63,7 +63,7 @@ public class ExternalClientTests
     public async Task Swaks_with_tls_on_connect_and_auth_plain()
     {
         var r = await SwaksAsync("smtps", "--tls-on-connect", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret");
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.Output);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.All);
         var m = _server.Handler.Messages.Single();
         Assert.That(m.Content, Is.EqualTo(DataFileStored));
         Assert.That(m.Session.AuthenticatedUser, Is.EqualTo("alice"));
@@ -73,12 +73,12 @@ public class ExternalClientTests
     public async Task Swaks_auth_login_on_submission_and_wrong_password()
     {
         var ok = await SwaksAsync("submission", "--tls", "--auth", "LOGIN", "--auth-user", "alice", "--auth-password", "s3cret");
-        Assert.That(ok.ExitCode, Is.EqualTo(0), ok.Output);
+        Assert.That(ok.ExitCode, Is.EqualTo(0), ok.All);
         Assert.That(_server.Handler.Messages.Single().Session.AuthenticatedUser, Is.EqualTo("alice"));
 
         var bad = await SwaksAsync("submission", "--tls", "--auth", "LOGIN", "--auth-user", "alice", "--auth-password", "wrong");
         Assert.That(bad.ExitCode, Is.Not.EqualTo(0));
-        Assert.That(bad.Output, Does.Contain("535 5.7.8 Authentication credentials invalid"));
+        Assert.That(bad.All, Does.Contain("535 5.7.8 Authentication credentials invalid"));
         Assert.That(_server.Handler.Messages, Has.Count.EqualTo(1));
     }
 
@@ -106,9 +106,9 @@ public class ExternalClientTests
         await File.WriteAllTextAsync(script, PythonScript);
         try
         {
-            var r = await ExternalTool.RunAsync("python3", [script, _server.Port(listener).ToString(), mode]);
-            Assert.That(r.ExitCode, Is.EqualTo(0), r.Output);
-            Assert.That(r.Output, Does.Contain("refused: ['nobody@example.com']"));
+            var r = await ToolRunner.RunAsync("python3", [script, _server.Port(listener).ToString(), mode]);
+            Assert.That(r.ExitCode, Is.EqualTo(0), r.All);
+            Assert.That(r.All, Does.Contain("refused: ['nobody@example.com']"));
             var m = _server.Handler.Messages.Single();
             // smtplib appends the final CRLF and dot-stuffs; the engine must undo exactly that.
             Assert.That(m.Content, Is.EqualTo(Encoding.UTF8.GetBytes("Subject: python\r\n\r\n.dot first\r\nline two á\r\n.\r\nlast\r\n")));

@@ -146,11 +146,11 @@ public class LimitTests
         using (var reader = new StreamReader(other.GetStream()))
             Assert.That(await reader.ReadLineAsync(), Does.StartWith("220"));
         other.Dispose();
-        await ProtocolTests.WaitFor(() => server.Server.ActiveSessions == 2);
+        await Eventually.UntilAsync(() => server.Server.ActiveSessions == 2, TimeSpan.FromSeconds(5), "two sessions open");
 
         await a.CommandAsync("QUIT");
         await a.IsClosedAsync();
-        await ProtocolTests.WaitFor(() => server.Server.ActiveSessions == 1);
+        await Eventually.UntilAsync(() => server.Server.ActiveSessions == 1, TimeSpan.FromSeconds(5), "one session left open");
         await using var again = await RawClient.ConnectAsync(plain);
         Assert.That(await again.ReadReplyAsync(), Does.StartWith("220"), "a slot was freed");
     }

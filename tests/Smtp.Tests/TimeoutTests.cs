@@ -28,7 +28,7 @@ public class TimeoutTests
         await c.SendAsync("Subject: partial\r\n");
         Assert.That(await c.ReadUntilClosedAsync(), Is.EqualTo(new[] { "421 4.4.2 Timeout waiting for message data, closing connection" }));
         Assert.That(server.Handler.Messages, Is.Empty);
-        await ProtocolTests.WaitFor(() => server.Handler.Events.Contains("disconnect"));
+        await Eventually.UntilAsync(() => server.Handler.Events.Contains("disconnect"), TimeSpan.FromSeconds(5), "the disconnect reported");
     }
 
     [Test]

@@ -46,21 +46,6 @@ public class TlsAuthTests
     }
 
     [Test]
-    public async Task Auth_login_with_and_without_initial_response_and_cancel()
-    {
-        await using var c = await RawClient.ConnectTlsAsync(_server.Server.BoundEndPoints["smtps"]);
-        Assert.That(await c.ReadReplyAsync(), Does.StartWith("220"));
-        Assert.That(await c.CommandAsync("EHLO c.example"), Does.Contain("250-AUTH PLAIN LOGIN"));
-        Assert.That(await c.CommandAsync("AUTH LOGIN"), Is.EqualTo("334 VXNlcm5hbWU6"));
-        Assert.That(await c.CommandAsync("*"), Is.EqualTo("501 5.0.0 Authentication cancelled"));
-        Assert.That(await c.CommandAsync("AUTH CRAM-MD5"), Is.EqualTo("504 5.5.4 Unrecognized authentication mechanism"));
-        Assert.That(await c.CommandAsync("AUTH PLAIN"), Is.EqualTo("334 "));
-        Assert.That(await c.CommandAsync("%%%"), Is.EqualTo("501 5.5.2 Invalid base64 data"));
-        Assert.That(await c.CommandAsync("AUTH LOGIN " + Convert.ToBase64String("alice"u8.ToArray())), Is.EqualTo("334 UGFzc3dvcmQ6"));
-        Assert.That(await c.CommandAsync(Convert.ToBase64String("s3cret"u8.ToArray())), Is.EqualTo("235 2.7.0 Authentication successful"));
-    }
-
-    [Test]
     public async Task Auth_failures_are_delayed_and_lock_the_client_out()
     {
         await using var server = await TestServer.StartAsync(o =>

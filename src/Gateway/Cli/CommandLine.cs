@@ -40,6 +40,7 @@ internal static class CommandLine
         root.Subcommands.Add(QueueCommands.Create());
         root.Subcommands.Add(QuarantineCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(Archive.ArchiveCommands.Create());
         return root;
     }
 

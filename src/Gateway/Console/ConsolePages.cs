@@ -28,6 +28,7 @@ internal static class ConsolePages
         SignInEndpoints.Map(endpoints);
         DashboardPage.Map(endpoints);
         MessagesPages.Map(endpoints);
+        Archive.ArchivePages.Map(endpoints);
         QueuePage.Map(endpoints);
         QuarantinePage.Map(endpoints);
         PolicyPage.Map(endpoints);

@@ -31,4 +31,6 @@ internal interface IRunningGateway
     /// <summary>The SMTP settings in force (failed sign-ins are slowed by Smtp:AuthFailureDelay, as AUTH is).</summary>
     SmtpSettings SmtpSettings { get; }
     GatewayOperations Operations { get; }
+    /// <summary>The document archive's actions, when Archive:Enabled; null otherwise.</summary>
+    Archiving.ArchiveActions? Archive { get; }
 }

@@ -23,6 +23,7 @@ internal sealed class DeliveryService : BackgroundService
     readonly ILogger _logger;
     readonly TimeProvider _time;
     readonly Func<SpoolEnvelope, bool> _mayBounce;
+    readonly Func<string, Task>? _keepUntil;
 
     readonly object _gate = new();
     // Authoritative due time per known id; the priority queue may hold stale entries, checked against this.
@@ -42,11 +43,15 @@ internal sealed class DeliveryService : BackgroundService
         public static OutcomeEvent Release(string queueId) => new(queueId, "", null, null, default);
     }
 
+    /// <param name="keepUntil">What must be done with a finished message before its file may go (the archive takes its
+    /// documents from it); null: nothing. The file stays, and the message out of delivery's scans, until the task succeeds.</param>
     /// <param name="mayBounce">Whether a failure of this message may be reported to its envelope sender; null: always.
     /// The host answers "only for mail from a logged-in user or an internal server" (no backscatter to forged senders).</param>
     public DeliveryService(Spool.Spool spool, DeliveryOptions options, IDeliveryObserver? observer = null,
-        ILogger<DeliveryService>? logger = null, TimeProvider? timeProvider = null, Func<SpoolEnvelope, bool>? mayBounce = null)
+        ILogger<DeliveryService>? logger = null, TimeProvider? timeProvider = null, Func<SpoolEnvelope, bool>? mayBounce = null,
+        Func<string, Task>? keepUntil = null)
     {
+        _keepUntil = keepUntil;
         _mayBounce = mayBounce ?? (_ => true);
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(options);
@@ -480,9 +485,24 @@ internal sealed class DeliveryService : BackgroundService
 
     void Remove(List<string> ids)
     {
-        foreach (var id in ids) _spool.Delete(id);
-        lock (_gate)
-            foreach (var id in ids) _releasing.Remove(id);
+        foreach (var id in ids)
+        {
+            var kept = _keepUntil?.Invoke(id) ?? Task.CompletedTask;
+            if (kept.IsCompletedSuccessfully) RemoveNow(id);
+            else
+                _ = kept.ContinueWith(t =>
+                {
+                    // A failure here leaves the file queued and out of the scans: the next start takes it up again.
+                    if (t.IsCompletedSuccessfully) RemoveNow(id);
+                    else _logger.LogError(t.Exception, "{QueueId} stays in the queue: what must happen before its file goes did not", id);
+                }, TaskScheduler.Default);
+        }
+    }
+
+    void RemoveNow(string id)
+    {
+        _spool.Delete(id);
+        lock (_gate) _releasing.Remove(id);
     }
 
     async Task ObserverLoopAsync()

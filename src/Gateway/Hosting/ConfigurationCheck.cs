@@ -31,6 +31,7 @@ internal static class ConfigurationCheck
         [NodeOptions.SectionName] = typeof(NodeOptions),
         [WebConsole.ConsoleOptions.SectionName] = typeof(WebConsole.ConsoleOptions),
         [Revocation.CrlFetchOptions.SectionName] = typeof(Revocation.CrlFetchOptions),
+        [Archive.ArchiveOptions.SectionName] = typeof(Archive.ArchiveOptions),
     };
 
     /// <summary>Each section read as `gateway run` reads it, without refusing, then every problem its Validate() finds.</summary>
@@ -44,6 +45,7 @@ internal static class ConfigurationCheck
         c => NodeOptions.FromConfiguration(c, validate: false).Validate(),
         c => WebConsole.ConsoleOptions.FromConfiguration(c, validate: false).Validate(),
         c => Revocation.CrlFetchOptions.FromConfiguration(c, validate: false).Validate(),
+        c => Archiving.ArchiveSettings.Validate(Archiving.ArchiveSettings.FromConfiguration(c, validate: false)),
     ];
 
     /// <summary>

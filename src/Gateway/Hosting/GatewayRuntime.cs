@@ -33,6 +33,9 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
     private DeliveryService? _delivery;
     private SmtpServer? _smtp;
     private WebConsole.WebConsoleHost? _console;
+    private GovGateway.Archive.IDocumentArchive? _archive;
+    private Archiving.DocumentArchiver? _archiver;
+    private Archiving.ArchiveServer? _archiveServer;
     private TimeSpan _shutdownGrace;
 
     private GatewayRuntime(GatewayPaths paths, ILogger logger)
@@ -58,6 +61,12 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
     public IReadOnlyDictionary<string, int> ActiveSessions => _smtp?.ActiveSessionsByListener() ?? new Dictionary<string, int>();
     /// <summary>The web console's listener, when Console:Enabled.</summary>
     public IPEndPoint? ConsoleEndPoint => _console?.EndPoint;
+
+    /// <summary>The document archive's actions (search, get, hold, purge, each audited), when Archive:Enabled.</summary>
+    public Archiving.ArchiveActions? Archive { get; private set; }
+
+    /// <summary>What takes accepted messages' documents into the archive, when Archive:Enabled.</summary>
+    public Archiving.DocumentArchiver? Archiver => _archiver;
 
     /// <summary>Metrics and readiness checks (/metrics, /readyz).</summary>
     public Metrics.GatewayOperations Operations { get; } = new();
@@ -89,6 +98,7 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
         var auditOptions = AuditSettings.FromConfiguration(configuration);
         var evaluationOptions = EvaluationOptions.FromConfiguration(configuration);
         var consoleOptions = WebConsole.ConsoleOptions.FromConfiguration(configuration);
+        var archiveOptions = Archiving.ArchiveSettings.FromConfiguration(configuration);
         var hostName = HostNames.Resolve(smtpSettings.HostName, _logger);
         // Bounces (Reporting-MTA, postmaster@) and the upstream EHLO say the same name as the greeting.
         if (string.IsNullOrWhiteSpace(deliveryOptions.HostName))
@@ -128,8 +138,12 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
         var access = Access = AccessRules.Create(accessOptions, Paths, deliveryOptions, loggerFactory);
         _disposables.Add(access);
 
+        if (archiveOptions.Enabled) await StartArchiveAsync(archiveOptions, auditOptions, node.EffectiveName, loggerFactory, ct).ConfigureAwait(false);
+
+        var archiver = _archiver;
         _delivery = new DeliveryService(Spool, deliveryOptions, Operations.Metrics.Meter(_audit is null ? null : new AuditDeliveryObserver(_audit)), loggerFactory.CreateLogger<DeliveryService>(),
-            mayBounce: e => access.Origin.MayBounce(e.AuthenticatedUser, e.ClientIp));
+            mayBounce: e => access.Origin.MayBounce(e.AuthenticatedUser, e.ClientIp),
+            keepUntil: archiver is null ? null : archiver.WhenArchivedAsync);
         await _delivery.StartAsync(ct).ConfigureAwait(false);
         var evaluation = Evaluation = new EvaluationGate(evaluationOptions);
         _disposables.Add(evaluation);
@@ -143,12 +157,37 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
             _smtp.ReplaceCertificate, smtpSettings.Tls, CertificateProvider.Files(smtpSettings.Tls, Paths.ConfigDir),
             loggerFactory.CreateLogger<CertificateWatcher>());
         _disposables.Add(Certificates);
-        Operations.Started(Policies, _smtp, Spool, _audit, Certificates, auditOptions.MinFreeBytes);
+        Operations.Started(Policies, _smtp, Spool, _audit, Certificates, auditOptions.MinFreeBytes, _archiver is { } archiving ? () => archiving.HealthProblem : null);
         _disposables.Add(Operations);
         // Not cancelled by a SIGTERM that arrives while it starts: the SMTP listeners are bound already and may hold a
         // client in DATA, so start must complete for the stop to give that client its grace (a cancelled start disposes).
         if (consoleOptions.Enabled)
             _console = await WebConsole.WebConsoleHost.StartAsync(new WebConsole.ConsoleContext(this, consoleOptions, configuration), loggerFactory, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the archive beside the audit log's store, starts taking documents from the queue (those a stopped process left
+    /// first) and answers the archive verbs on DATA/run/archive.sock. Before delivery starts: delivery waits for it.
+    /// </summary>
+    private async Task StartArchiveAsync(GovGateway.Archive.ArchiveOptions options, AuditOptions auditOptions, string node, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        _archive = GovGateway.Archive.DocumentArchive.Open(options, Paths.DataDir, auditOptions, loggerFactory);
+        Archive = new Archiving.ArchiveActions(_archive, _audit, GovGateway.Archive.ArchiveRetention.From(options));
+        var archive = _archive;
+        var metrics = new Archiving.ArchiveMetrics(Operations.Metrics.Registry, () =>
+        {
+            try { return archive.Stats(); }
+            catch (Exception ex) when (ex is not OutOfMemoryException) { return null; } // a scrape must not fail on the archive
+        });
+        var policies = _policies!;
+        _archiver = new Archiving.DocumentArchiver(_archive, Spool,
+            new Archiving.MessageArchiving(() => policies.Current.ArchiveClasses, node, loggerFactory.CreateLogger<Archiving.MessageArchiving>()),
+            metrics, loggerFactory.CreateLogger<Archiving.DocumentArchiver>());
+        _archiver.Start();
+        _archiveServer = new Archiving.ArchiveServer(Paths.DataDir, Archive, loggerFactory.CreateLogger<Archiving.ArchiveServer>());
+        await _archiveServer.StartAsync(ct).ConfigureAwait(false);
+        _logger.LogInformation("Archive on: documents of the classes {Classes} are kept ({Store})", string.Join(", ", policies.Current.ArchiveClasses.Order()),
+            auditOptions.Store == AuditStoreKind.PostgreSQL ? "PostgreSQL" : options.FullPath(Paths.DataDir));
     }
 
     /// <summary>Stops accepting, lets transactions in flight finish, then stops delivery and the audit log.</summary>
@@ -170,6 +209,10 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
                 _logger.LogWarning("The web console did not stop cleanly: {Error}", ex.Message);
             }
         }
+        if (_archiveServer is not null)
+            await _archiveServer.DisposeAsync().ConfigureAwait(false);
+        if (_archiver is not null)
+            await _archiver.DisposeAsync().ConfigureAwait(false);
         if (_auditServer is not null)
             await _auditServer.StopAsync(ct).ConfigureAwait(false);
         LogRuntimeSummary();
@@ -190,6 +233,9 @@ internal sealed class GatewayRuntime : IRunningGateway, IAsyncDisposable
         if (_console is not null) await _console.DisposeAsync().ConfigureAwait(false);
         if (_smtp is not null) await _smtp.DisposeAsync().ConfigureAwait(false);
         _delivery?.Dispose();
+        if (_archiveServer is not null) await _archiveServer.DisposeAsync().ConfigureAwait(false);
+        if (_archiver is not null) await _archiver.DisposeAsync().ConfigureAwait(false);
+        _archive?.Dispose();
         if (_audit is not null) await _audit.DisposeAsync().ConfigureAwait(false);
         _policies?.Dispose();
         _crlFetcher?.Dispose();

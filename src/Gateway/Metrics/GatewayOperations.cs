@@ -23,12 +23,14 @@ internal sealed class GatewayOperations : IDisposable
     public IReadOnlyList<string> ReadinessWarnings() => _readiness?.Warnings() ?? [];
 
     /// <summary>The gateway has started: watch its policy, listeners, queue, audit log and certificate.</summary>
-    public void Started(PolicyHolder policies, SmtpServer smtp, Spool.Spool spool, IAuditLog? audit, CertificateWatcher? certificates, long minFreeBytes)
+    /// <param name="archiveProblem">Why the document archive cannot store now (null when it can, or is off).</param>
+    public void Started(PolicyHolder policies, SmtpServer smtp, Spool.Spool spool, IAuditLog? audit, CertificateWatcher? certificates, long minFreeBytes,
+        Func<string?>? archiveProblem = null)
     {
         _policy = new PolicyStatus(policies);
         Metrics.AddListeners(smtp.BoundEndPoints.Keys);
         Metrics.Watch(spool, audit, certificates, _policy);
-        _readiness = new ReadinessProbe(smtp, spool, audit, _policy, minFreeBytes);
+        _readiness = new ReadinessProbe(smtp, spool, audit, _policy, minFreeBytes, archiveProblem);
     }
 
     /// <summary>The probe /readyz runs (null until started); tests replace its free-space source.</summary>

@@ -12,7 +12,8 @@ namespace GovGateway.Metrics;
 /// A policy edit with errors is a warning, not a problem: the last good policy keeps judging mail, and since nodes
 /// share their configuration, failing readiness on a typo would take every node out of the balancer at once.
 /// </summary>
-internal sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes)
+internal sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAuditWriter? audit, PolicyStatus policy, long minFreeBytes,
+    Func<string?>? archiveProblem = null)
 {
     // Enough to fix a typo from; `gateway policy check` lists them all.
     private const int MaxPolicyErrors = 20;
@@ -31,6 +32,9 @@ internal sealed class ReadinessProbe(SmtpServer? smtp, Spool.Spool spool, IAudit
         CheckSpool(problems);
         if (audit?.HealthProblem is { } auditProblem)
             problems.Add("audit: " + auditProblem);
+        // Mail still flows, but accepted messages wait in the queue until their documents are stored.
+        if (archiveProblem?.Invoke() is { } archive)
+            problems.Add("archive: " + archive);
         return problems;
     }
 

@@ -30,6 +30,13 @@ internal sealed record PolicySettings(
     /// <summary>How certificate revocation is judged (policy.yaml <c>signatures:</c>).</summary>
     public Signatures.Revocation.RevocationSettings Revocation { get; init; } = Signatures.Revocation.RevocationSettings.Default;
 
+    /// <summary>The document classes the archive keeps (policy.yaml <c>archive: classes:</c>).</summary>
+    public IReadOnlySet<DocumentClass> ArchiveClasses { get; init; } = DefaultArchiveClasses;
+
+    /// <summary>Every official class: all but <see cref="DocumentClass.Other"/>.</summary>
+    public static IReadOnlySet<DocumentClass> DefaultArchiveClasses { get; } =
+        WireNames.AllClasses.Where(c => c.IsOfficialDocument()).ToHashSet();
+
     public static IReadOnlyList<string> DefaultGovernmentDomains { get; } = ["gov.vn"];
 
     public static IReadOnlyList<string> DefaultSecretStamps { get; } = ["MẬT", "TỐI MẬT", "TUYỆT MẬT"];

@@ -12,7 +12,8 @@ namespace GovGateway.Policies.Configuration;
 /// </summary>
 internal sealed class PolicyYamlReader
 {
-    private static readonly string[] TopKeys = ["version", "domains", "classes", "secret-stamps", "urgency-marks", "attachments", "signatures", "rules"];
+    private static readonly string[] TopKeys = ["version", "domains", "classes", "secret-stamps", "urgency-marks", "attachments", "signatures", "archive", "rules"];
+    private static readonly string[] ArchiveKeys = ["classes"];
     private static readonly string[] SignatureKeys = ["crl-grace", "require-revocation-data"];
     private static readonly string[] RuleKeys = ["name", "description", "mode", "when", "action", "message", "add-header", "tag-subject", "copy-to"];
     private static readonly string[] ClassKeys = ["abbreviations", "headings", "filenames", "subjects"];
@@ -133,7 +134,7 @@ internal sealed class PolicyYamlReader
 
         var settings = new PolicySettings(matcher, classes, stamps, urgency,
             new HashSet<string>(blockedExt, StringComparer.OrdinalIgnoreCase),
-            new HashSet<string>(blockedTypes, StringComparer.OrdinalIgnoreCase), limits) { Revocation = ReadRevocation(Get(root, "signatures")) };
+            new HashSet<string>(blockedTypes, StringComparer.OrdinalIgnoreCase), limits) { Revocation = ReadRevocation(Get(root, "signatures")), ArchiveClasses = ReadArchiveClasses(Get(root, "archive")) };
         return (settings, rules);
     }
 
@@ -146,6 +147,30 @@ internal sealed class PolicyYamlReader
         if (Get(map, "require-revocation-data") is { } require && ReadBool(require, "signatures", "require-revocation-data") is { } required)
             result = result with { RequireRevocationData = required };
         return result;
+    }
+
+    /// <summary>archive: {classes: [report, notice]}: the classes the document archive keeps; absent: every official class; [] keeps none.</summary>
+    private IReadOnlySet<DocumentClass> ReadArchiveClasses(YamlNode? node)
+    {
+        var result = PolicySettings.DefaultArchiveClasses;
+        if (node is null || AsMapping(node, "archive") is not { } map) return result;
+        CheckKeys(map, ArchiveKeys, "archive");
+        if (Get(map, "classes") is not { } classesNode) return result;
+        var names = ReadStrings(classesNode, "archive.classes", nonEmpty: false);
+        if (names is null) return result;
+        var set = new HashSet<DocumentClass>();
+        foreach (var name in names)
+        {
+            if (name.Equals("official", StringComparison.OrdinalIgnoreCase)) set.UnionWith(PolicySettings.DefaultArchiveClasses);
+            else if (WireNames.TryParseClass(name, out var cls)) set.Add(cls);
+            else
+            {
+                var known = WireNames.AllClasses.Select(c => c.ToWireName()).Append("official").ToArray();
+                var nearest = known.OrderBy(k => Distance(k, name.ToLowerInvariant())).First();
+                Error(classesNode, $"unknown document class '{name}' in 'archive.classes'; did you mean '{nearest}'? Expected {string.Join(", ", known)}");
+            }
+        }
+        return set;
     }
 
     /// <summary>Durations like 0, 12h, 2d, 30m; at most 30 days (a longer grace would make revocation meaningless).</summary>

@@ -56,6 +56,14 @@ internal static class BodyText
         }
     }
 
+    /// <summary>Every line of an HTML text (the archive indexes a whole body laid out as a document).</summary>
+    public static IReadOnlyList<string> HtmlLines(string html)
+    {
+        var lines = new LineCollector(headLines: int.MaxValue, maxStampLength: 0);
+        ReadHtml(new StringReader(html), lines, CancellationToken.None);
+        return lines.Complete();
+    }
+
     /// <summary>Text of HTML: character references decoded, a line break for block ends and &lt;br&gt;, a space for other tags.</summary>
     private static void ReadHtml(TextReader reader, LineCollector lines, CancellationToken ct)
     {

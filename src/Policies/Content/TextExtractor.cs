@@ -12,6 +12,16 @@ namespace GovGateway.Policies.Content;
 /// <summary>The lines of a document, or why it could not be read (<see cref="Lines"/> is then empty).
 /// <see cref="Encoding"/> says whether legacy TCVN3 or VNI text was decoded; <see cref="Scanned"/> marks a PDF whose
 /// pages are images only (no text to read: it is classified by its name and the subject).</summary>
+/// <summary>How much of a document is read: pages of a PDF, and characters of any.</summary>
+internal sealed record ExtractionLimits(int PdfPages, int Chars)
+{
+    /// <summary>The number/symbol line, type heading and stamps are on page one: three pages are plenty.</summary>
+    public static ExtractionLimits Classification { get; } = new(3, 200_000);
+
+    /// <summary>The archive indexes the whole text, bounded so that one huge attachment cannot take the indexer's memory.</summary>
+    public static ExtractionLimits Archive { get; } = new(1_000, 2_000_000);
+}
+
 internal sealed record TextExtraction(IReadOnlyList<string> Lines, string? Unreadable, TextEncoding Encoding = TextEncoding.Unicode, bool Scanned = false);
 
 /// <summary>
@@ -22,19 +32,21 @@ internal sealed record TextExtraction(IReadOnlyList<string> Lines, string? Unrea
 /// </summary>
 internal static class TextExtractor
 {
-    private const int MaxPdfPages = 3;
     private const int MaxChars = 200_000;
 
-    public static TextExtraction ExtractLines(string detectedType, Stream data)
+    public static TextExtraction ExtractLines(string detectedType, Stream data) => ExtractLines(detectedType, data, ExtractionLimits.Classification);
+
+    /// <summary>The lines within <paramref name="limits"/>: the classifier reads the first pages, the archive the whole document.</summary>
+    public static TextExtraction ExtractLines(string detectedType, Stream data, ExtractionLimits limits)
     {
         try
         {
             var decoded = detectedType switch
             {
-                "pdf" => FromPdf(data),
-                "docx" => FromDocx(data),
-                "odt" => ByStatistics(FromOdt(data)),
-                "text" => ByStatistics(DecodeText(data)),
+                "pdf" => FromPdf(data, limits),
+                "docx" => FromDocx(data, limits.Chars),
+                "odt" => ByStatistics(FromOdt(data, limits.Chars)),
+                "text" => ByStatistics(DecodeText(PartContent.Head(data, limits.Chars), limits.Chars)),
                 _ => new Decoded(string.Empty, TextEncoding.Unicode),
             };
             return new TextExtraction(SplitLines(decoded.Text), null, decoded.Encoding, decoded.Scanned);
@@ -83,14 +95,14 @@ internal static class TextExtractor
         }
     }
 
-    private static Decoded FromPdf(Stream data)
+    private static Decoded FromPdf(Stream data, ExtractionLimits limits)
     {
         using var document = PdfDocument.Open(PartContent.Borrow(data), new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
         var text = new LegacyRuns();
-        var pages = Math.Min(document.NumberOfPages, MaxPdfPages);
+        var pages = Math.Min(document.NumberOfPages, limits.PdfPages);
         var letters = 0;
         var images = false;
-        for (var i = 1; i <= pages && text.Length < MaxChars; i++)
+        for (var i = 1; i <= pages && text.Length < limits.Chars; i++)
         {
             var page = document.GetPage(i);
             letters += page.Letters.Count;
@@ -150,7 +162,7 @@ internal static class TextExtractor
     /// Each run's text is decoded by its font (<c>w:rFonts</c>: the run's own, else the document default from the
     /// styles part), so a .VnTimeH heading, a VNI paragraph and Unicode text can share one document.
     /// </summary>
-    private static Decoded FromDocx(Stream data)
+    private static Decoded FromDocx(Stream data, int maxChars)
     {
         using var document = WordprocessingDocument.Open(PartContent.Borrow(data), false);
         var part = document.MainDocumentPart ?? throw new InvalidDataException("the package has no main document part");
@@ -159,7 +171,7 @@ internal static class TextExtractor
         var sb = new LegacyRuns();
         var inText = false;
         var runFont = defaultFont;
-        while (reader.Read() && sb.Length < MaxChars)
+        while (reader.Read() && sb.Length < maxChars)
         {
             switch (reader.NodeType)
             {
@@ -203,7 +215,7 @@ internal static class TextExtractor
         return null;
     }
 
-    private static string FromOdt(Stream data)
+    private static string FromOdt(Stream data, int maxChars)
     {
         data.Position = 0;
         using var zip = new ZipArchive(data, ZipArchiveMode.Read, leaveOpen: true);
@@ -212,7 +224,7 @@ internal static class TextExtractor
         using var reader = XmlReader.Create(entry.Open(), SafeXml);
         const string textNs = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
         var sb = new StringBuilder();
-        while (reader.Read() && sb.Length < MaxChars)
+        while (reader.Read() && sb.Length < maxChars)
         {
             if (reader.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace) sb.Append(reader.Value);
             else if (reader.NodeType == XmlNodeType.Element && reader.NamespaceURI == textNs)

@@ -40,6 +40,10 @@ public sealed class Policy
     /// <summary>Government domains matcher (whole labels, case-insensitive, IDN-aware).</summary>
     public DomainMatcher GovernmentDomains => _settings.Government;
 
+    /// <summary>The document classes the archive keeps, by wire name ("report", ...): policy.yaml <c>archive: classes:</c>, every official class by default.</summary>
+    public IReadOnlySet<string> ArchiveClasses => _archiveClasses ??= _settings.ArchiveClasses.Select(c => c.ToWireName()).ToHashSet(StringComparer.Ordinal);
+    private IReadOnlySet<string>? _archiveClasses;
+
     /// <summary>Trust anchors and CRLs from the trust folder.</summary>
     public TrustStore Trust { get; }
 

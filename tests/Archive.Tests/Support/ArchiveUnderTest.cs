@@ -28,7 +28,7 @@ internal sealed class ArchiveUnderTest : IAsyncDisposable
 
     public static async Task<ArchiveUnderTest> PostgresAsync(PostgresCluster pg)
     {
-        var cs = await pg.CreateDatabaseAsync();
+        var cs = await pg.CreateDatabaseAsync("archive");
         var database = new Npgsql.NpgsqlConnectionStringBuilder(cs).Database!;
         return new ArchiveUnderTest(DocumentArchive.OpenPostgres(cs, NullLoggerFactory.Instance), null, pg, database);
     }
@@ -51,7 +51,7 @@ internal sealed class ArchiveUnderTest : IAsyncDisposable
         }
         else
         {
-            int n = await _pg!.ExecuteAsync(_database!, $"UPDATE archive_files SET content = overlay(content placing '\\x21'::bytea from 1 for 1) WHERE id = '{id}'");
+            var n = await _pg!.ExecuteAsync(_database!, $"UPDATE archive_files SET content = overlay(content placing '\\x21'::bytea from 1 for 1) WHERE id = '{id}'");
             Assert.That(n, Is.EqualTo(1));
         }
     }
@@ -62,7 +62,7 @@ internal sealed class ArchiveUnderTest : IAsyncDisposable
         Archive.Dispose();
         Archive = _folder is not null
             ? DocumentArchive.OpenEmbedded(_folder, NullLoggerFactory.Instance)
-            : DocumentArchive.OpenPostgres(_pg!.ConnectionString(_database!), NullLoggerFactory.Instance);
+            : DocumentArchive.OpenPostgres(_pg!.ConnectionStringFor(_database!), NullLoggerFactory.Instance);
     }
 
     public ValueTask DisposeAsync()

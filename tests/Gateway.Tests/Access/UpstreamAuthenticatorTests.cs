@@ -1,8 +1,6 @@
 using GovGateway.Access.Auth;
 using GovGateway.Delivery;
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GovGateway.Access;
 using MailKit.Security;
@@ -22,56 +20,39 @@ public class UpstreamAuthenticatorTests
     private const string Password = "Mật khẩu cũ 123";
     private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
 
-    private AiosmtpdUpstream _server = null!;
+    private Upstream _server = null!;
     private int _port;
     private string _certDir = null!;
 
     [OneTimeSetUp]
     public async Task StartUpstream()
     {
-        _certDir = Directory.CreateTempSubdirectory("access-upstream-tls-").FullName;
-        var (certPath, keyPath) = await WriteSelfSignedAsync(_certDir);
-        _server = await AiosmtpdUpstream.StartAsync(User, Password, certPath, keyPath);
+        _certDir = TempFolders.Create("access-upstream-tls");
+        using var certificate = UpstreamCertificate();
+        _server = new Upstream { Login = (User, Password), Tls = TestCertificates.WritePem(certificate, Path.Combine(_certDir, "cert.pem"), Path.Combine(_certDir, "key.pem")) };
+        await _server.StartAsync();
         _port = _server.Port;
     }
 
     [OneTimeTearDown]
-    public void StopUpstream()
+    public async Task StopUpstream()
     {
-        _server.Dispose();
-        Directory.Delete(_certDir, recursive: true);
+        await _server.DisposeAsync();
+        TempFolders.Delete(_certDir);
     }
 
     private UpstreamAuthenticator Authenticator(FakeClock clock) =>
         new(new UpstreamEndpoint("127.0.0.1", _port, SecureSocketOptions.StartTls) { CertificateValidation = (_, _, _, _) => true },
             new AuthOptions(), time: clock);
 
-    private static async Task<(string Cert, string Key)> WriteSelfSignedAsync(string dir)
-    {
-        var (certPem, keyPem) = SelfSignedPem();
-        var certPath = Path.Combine(dir, "cert.pem");
-        var keyPath = Path.Combine(dir, "key.pem");
-        await File.WriteAllTextAsync(certPath, certPem);
-        await File.WriteAllTextAsync(keyPath, keyPem);
-        return (certPath, keyPath);
-    }
-
-    private static (string Cert, string Key) SelfSignedPem()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=upstream.hatinh.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
-    }
+    private static X509Certificate2 UpstreamCertificate() => TestCertificates.Rsa("CN=upstream.hatinh.gov.vn", TimeSpan.FromDays(30), "127.0.0.1");
 
     [Test]
     public async Task No_password_is_sent_to_an_upstream_that_gives_no_tls()
     {
         // An upstream that offers AUTH in clear and no STARTTLS (or one whose STARTTLS an attacker stripped).
-        using var plain = await AiosmtpdUpstream.StartAsync(User, Password);
+        await using var plain = new Upstream { Login = (User, Password) };
+        await plain.StartAsync();
         foreach (var security in new[] { SecureSocketOptions.StartTlsWhenAvailable, SecureSocketOptions.None, SecureSocketOptions.Auto })
         {
             var upstream = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", plain.Port, security), new AuthOptions());
@@ -93,7 +74,7 @@ public class UpstreamAuthenticatorTests
     [Test]
     public async Task Good_password_passes_and_is_cached_for_five_minutes()
     {
-        _server.ClearLog();
+        _server.ClearAuthLog();
         var clock = new FakeClock();
         var upstream = Authenticator(clock);
 
@@ -129,7 +110,7 @@ public class UpstreamAuthenticatorTests
     [Test]
     public async Task Upstream_down_is_unavailable_and_maps_to_454()
     {
-        var closedPort = FreePortNobodyListensOn();
+        var closedPort = Ports.Free();
         var upstream = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", closedPort, SecureSocketOptions.StartTls), new AuthOptions());
         var outcome = await upstream.AuthenticateAsync(User, Password, Client, default);
         Assert.That(outcome.Status, Is.EqualTo(AuthStatus.Unavailable));
@@ -155,7 +136,7 @@ public class UpstreamAuthenticatorTests
             var upstreamOnly = CompositeAuthenticator.FromConfiguration("upstream", local, upstream);
             Assert.That((await upstreamOnly.AuthenticateAsync("service@hatinh.gov.vn", "local-only", Client, default)).Status, Is.EqualTo(AuthStatus.Failed));
 
-            var down = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", FreePortNobodyListensOn(), SecureSocketOptions.StartTls), new AuthOptions());
+            var down = new UpstreamAuthenticator(new UpstreamEndpoint("127.0.0.1", Ports.Free(), SecureSocketOptions.StartTls), new AuthOptions());
             var withDown = CompositeAuthenticator.FromConfiguration(" Local , UPSTREAM ", local, down);
             Assert.That((await withDown.AuthenticateAsync("service@hatinh.gov.vn", "local-only", Client, default)).IsSuccess, Is.True);
             var downOutcome = await withDown.AuthenticateAsync(User, Password, Client, default);
@@ -197,20 +178,12 @@ public class UpstreamAuthenticatorTests
     [Test]
     public async Task Starttls_upstream_is_used_with_its_certificate_checked()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=upstream.hatinh.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var dir = Directory.CreateTempSubdirectory("access-tls-").FullName;
+        using var certificate = UpstreamCertificate();
+        var dir = TempFolders.Create("access-tls");
         try
         {
-            var certPath = Path.Combine(dir, "cert.pem");
-            var keyPath = Path.Combine(dir, "key.pem");
-            await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
-            await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
-            using var tlsServer = await AiosmtpdUpstream.StartAsync(User, Password, certPath, keyPath);
+            await using var tlsServer = new Upstream { Login = (User, Password), Tls = TestCertificates.WritePem(certificate, Path.Combine(dir, "cert.pem"), Path.Combine(dir, "key.pem")) };
+            await tlsServer.StartAsync();
 
             // Pinned: the administrator's callback trusts exactly this certificate.
             var pinned = new UpstreamEndpoint("127.0.0.1", tlsServer.Port, SecureSocketOptions.StartTls)
@@ -233,16 +206,8 @@ public class UpstreamAuthenticatorTests
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            TempFolders.Delete(dir);
         }
     }
 
-    private static int FreePortNobodyListensOn()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

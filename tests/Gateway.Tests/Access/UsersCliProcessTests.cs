@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using GovGateway.Access;
 using NUnit.Framework;
@@ -15,25 +14,10 @@ public class UsersCliProcessTests
         var root = Directory.CreateTempSubdirectory("access-cli-proc-").FullName;
         try
         {
-            var gatewayDll = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[] { "exec", gatewayDll, "users", "add", "vanthu@bộ.gov.vn", "--password-stdin",
-                         "--config", Path.Combine(root, "config"), "--data", Path.Combine(root, "data") })
-                start.ArgumentList.Add(arg);
-            using var process = Process.Start(start)!;
-            await process.StandardInput.WriteLineAsync("Đường dài 2026");
-            process.StandardInput.Close();
-            var output = await process.StandardOutput.ReadToEndAsync();
-            var error = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.That(process.ExitCode, Is.EqualTo(0), error);
-            Assert.That(output, Does.Contain("Added vanthu@bộ.gov.vn"));
+            var add = await GatewayBinary.RunAsync(["users", "add", "vanthu@bộ.gov.vn", "--password-stdin",
+                "--config", Path.Combine(root, "config"), "--data", Path.Combine(root, "data")], stdin: "Đường dài 2026\n");
+            Assert.That(add.ExitCode, Is.EqualTo(0), add.StdErr);
+            Assert.That(add.StdOut, Does.Contain("Added vanthu@bộ.gov.vn"));
 
             var store = new LocalUserStore(Path.Combine(root, "data", "users.json"));
             var outcome = await store.AuthenticateAsync("vanthu@xn--b-8xm.gov.vn", "Đường dài 2026", IPAddress.Loopback, default);

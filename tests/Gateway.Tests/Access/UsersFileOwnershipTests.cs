@@ -71,7 +71,7 @@ public class UsersFileOwnershipTests
     }
 
     private static async Task<ToolResult> RunGatewayAsync(string stdin, params string[] args) =>
-        await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], stdin, TimeSpan.FromSeconds(60));
+        await GatewayBinary.RunAsync(args, stdin);
 
     private sealed class ListLoggerProvider : ILoggerProvider
     {

@@ -12,9 +12,9 @@ namespace Gateway.Tests.Admin;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class HeldMessageCliTests
 {
-    private TempDataDir _data = null!;
+    private TempFolder _data = null!;
 
-    [SetUp] public void SetUp() => _data = new TempDataDir();
+    [SetUp] public void SetUp() => _data = new TempFolder();
     [TearDown] public void TearDown() => _data.Dispose();
 
     private static (int Code, string Out, string Err) Run(params string[] args)

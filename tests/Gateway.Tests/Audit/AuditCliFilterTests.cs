@@ -18,9 +18,9 @@ public class AuditCliFilterTests
     /// CSV1: invitation, PDF signed valid. REJ1: rejected report. UNS1: an accepted report with no signature at all.
     /// MF1: refused at MAIL FROM, content never read. A long (real) queue id on the last.
     /// </summary>
-    private static async Task<TempDataDir> SeedAsync()
+    private static async Task<TempFolder> SeedAsync()
     {
-        var dir = new TempDataDir();
+        var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         await log.AppendAsync(AuditTestData.Accepted("CSV1", AuditTestData.T0));
         await log.AppendAsync(AuditTestData.Rejected("REJ1", AuditTestData.T0.AddHours(1)));
@@ -46,7 +46,7 @@ public class AuditCliFilterTests
         return (code, output.ToString(), error.ToString());
     }
 
-    private static async Task<string[]> QueueIdsAsync(TempDataDir dir, params string[] filters)
+    private static async Task<string[]> QueueIdsAsync(TempFolder dir, params string[] filters)
     {
         var (code, output, error) = await RunAsync(["audit", "query", "--data", dir.Path, "--format", "json", .. filters]);
         Assert.That(code, Is.EqualTo(0), error);
@@ -182,7 +182,7 @@ public class AuditCliFilterTests
     [Test]
     public async Task Stats_count_days_in_the_agency_zone_directly_and_through_the_running_gateway()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
             // 20:00 UTC on 10 June is 03:00 on 11 June in Hà Nội.

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using GovGateway.Audit;
 using NUnit.Framework;
@@ -14,9 +13,9 @@ public class AuditCliTests
 {
     private const string TrickySubject = "Báo cáo \"quý 2\", năm 2025; Đề án chuyển đổi số";
 
-    private static async Task<TempDataDir> SeedAsync()
+    private static async Task<TempFolder> SeedAsync()
     {
-        var dir = new TempDataDir();
+        var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var tricky = AuditTestData.Accepted("CSV1", AuditTestData.T0, "a@hanoi.gov.vn", "b@hue.gov.vn");
         tricky.Subject = TrickySubject;
@@ -79,17 +78,10 @@ public class AuditCliTests
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.StartWith("\uFEFFtime_utc,"), "a UTF-8 byte-order mark first, so Excel reads Vietnamese right");
 
-        var python = new ProcessStartInfo("python3", ["-c", "import csv,sys,json; sys.stdin.reconfigure(encoding='utf-8-sig'); sys.stdout.write(json.dumps(list(csv.reader(sys.stdin)), ensure_ascii=False))"])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
-            StandardInputEncoding = new System.Text.UTF8Encoding(false), StandardOutputEncoding = System.Text.Encoding.UTF8,
-        };
-        python.Environment["PYTHONIOENCODING"] = "utf-8";
-        using var p = Process.Start(python)!;
-        await p.StandardInput.WriteAsync(output);
-        p.StandardInput.Close();
-        var parsed = System.Text.Json.JsonSerializer.Deserialize<string[][]>(await p.StandardOutput.ReadToEndAsync())!;
-        await p.WaitForExitAsync();
+        var python = await ToolRunner.RunAsync("python3",
+            ["-c", "import csv,sys,json; sys.stdin.reconfigure(encoding='utf-8-sig'); sys.stdout.write(json.dumps(list(csv.reader(sys.stdin)), ensure_ascii=False))"],
+            stdin: output, environment: new Dictionary<string, string> { ["PYTHONIOENCODING"] = "utf-8" });
+        var parsed = System.Text.Json.JsonSerializer.Deserialize<string[][]>(python.Succeeded().StdOut)!;
 
         Assert.That(parsed, Has.Length.EqualTo(2));
         var header = parsed[0].ToList();
@@ -150,7 +142,7 @@ public class AuditCliTests
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--limit"));
 
-        using var empty = new TempDataDir();
+        using var empty = new TempFolder();
         (code, _, error) = await RunAsync("audit", "verify", "--data", empty.Path);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("No audit log"));
@@ -186,29 +178,15 @@ public class AuditCliTests
     public async Task Built_gateway_executable_runs_audit_verify_and_query()
     {
         using var dir = await SeedAsync();
-        string gatewayDll = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
-        Assert.That(File.Exists(gatewayDll), Is.True, gatewayDll);
+        Assert.That(File.Exists(GatewayBinary.Dll), Is.True, GatewayBinary.Dll);
 
-        var (code, output) = await ExecAsync(gatewayDll, "audit", "verify", "--data", dir.Path);
-        Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("OK:"));
+        var verify = await GatewayBinary.RunAsync("audit", "verify", "--data", dir.Path);
+        Assert.That(verify.ExitCode, Is.EqualTo(0), verify.All);
+        Assert.That(verify.All, Does.Contain("OK:"));
 
-        (code, output) = await ExecAsync(gatewayDll, "audit", "query", "--data", dir.Path, "--subject", "bao cao mat", "--format", "csv");
-        Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("REJ1"));
-        Assert.That(output, Does.Contain("Báo cáo MẬT số 12/BC-UBND"));
-    }
-
-    private static async Task<(int Code, string Output)> ExecAsync(string dll, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = System.Text.Encoding.UTF8 };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout + await stderr);
+        var query = await GatewayBinary.RunAsync("audit", "query", "--data", dir.Path, "--subject", "bao cao mat", "--format", "csv");
+        Assert.That(query.ExitCode, Is.EqualTo(0), query.All);
+        Assert.That(query.All, Does.Contain("REJ1"));
+        Assert.That(query.All, Does.Contain("Báo cáo MẬT số 12/BC-UBND"));
     }
 }

@@ -9,7 +9,7 @@ public class AuditCrashTests
     [Test]
     public async Task Records_acknowledged_but_never_written_to_LiteDB_are_replayed_on_open()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         log.PauseWriter();
         for (int i = 0; i < 25; i++) await log.AppendAsync(AuditTestData.Accepted($"C{i}", AuditTestData.T0.AddSeconds(i)));
@@ -29,7 +29,7 @@ public class AuditCrashTests
     [Test]
     public async Task A_journal_left_by_the_previous_version_with_SHA_256_checksums_is_replayed()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var journal = Path.Combine(dir.Path, "audit", "journal");
         Directory.CreateDirectory(journal);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -60,7 +60,7 @@ public class AuditCrashTests
     [Test]
     public async Task Replay_is_idempotent_when_LiteDB_already_has_the_entries()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         for (int i = 0; i < 10; i++) await log.AppendAsync(AuditTestData.Accepted($"D{i}", AuditTestData.T0.AddSeconds(i)));
         await log.FlushAsync();
@@ -76,7 +76,7 @@ public class AuditCrashTests
     [Test]
     public async Task A_torn_last_entry_is_ignored_and_later_records_continue_the_chain()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         log.PauseWriter();
         for (int i = 0; i < 5; i++) await log.AppendAsync(AuditTestData.Accepted($"T{i}", AuditTestData.T0.AddSeconds(i)));
@@ -102,7 +102,7 @@ public class AuditCrashTests
     [Test]
     public async Task A_corrupted_entry_stops_replay_of_its_segment_without_crashing_open()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         log.PauseWriter();
         for (int i = 0; i < 4; i++) await log.AppendAsync(AuditTestData.Accepted($"K{i}", AuditTestData.T0.AddSeconds(i)));
@@ -120,7 +120,7 @@ public class AuditCrashTests
     [Test]
     public async Task A_carried_record_lost_with_the_journal_is_recovered_from_its_holder_once()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.CommitDelay = TimeSpan.FromSeconds(10);
         var log = await AuditLog.OpenAsync(dir.Path, options);
@@ -151,7 +151,7 @@ public class AuditCrashTests
     [Test]
     public async Task Deferred_entries_share_one_commit_within_the_delay_and_an_urgent_one_does_not_wait()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.CommitDelay = TimeSpan.FromMilliseconds(400);
         await using var log = await AuditLog.OpenAsync(dir.Path, options);

@@ -22,13 +22,12 @@ public class AuditHeadTests
     private static string Db(string data) => AuditLog.DatabasePath(data);
 
     private static async Task<ToolResult> VerifyProcessAsync(string data) =>
-        await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "audit", "verify",
-            "--config", RepoPaths.ShippedConfig, "--data", data], timeout: TimeSpan.FromSeconds(60));
+        await GatewayBinary.RunAsync("audit", "verify", "--config", RepoPaths.ShippedConfig, "--data", data);
 
     [Test]
     public async Task A_zero_byte_audit_db_fails_verify_and_opening_instead_of_starting_a_new_chain()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "Z", 5);
         Assert.That(File.ReadAllText(Path.Combine(dir.Path, "audit", "head")), Does.StartWith("5 "));
         File.WriteAllBytes(Db(dir.Path), []);
@@ -45,7 +44,7 @@ public class AuditHeadTests
     [Test]
     public async Task An_audit_db_put_back_to_an_older_copy_fails_verify()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "A", 3);
         var copy = Path.Combine(dir.Path, "old-audit.db");
         File.Copy(Db(dir.Path), copy);
@@ -60,7 +59,7 @@ public class AuditHeadTests
     [Test]
     public async Task An_overwritten_audit_db_is_reported_by_name_instead_of_an_unhandled_exception()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "O", 3);
         var garbage = new byte[64 * 1024];
         new Random(15).NextBytes(garbage);
@@ -75,7 +74,7 @@ public class AuditHeadTests
     [Test]
     public async Task After_a_crash_the_journal_takes_the_log_past_the_head_file_without_a_false_alarm()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "S", 2);
         var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         for (int i = 0; i < 5; i++) await log.AppendAsync(AuditTestData.Accepted($"C{i}", AuditTestData.T0.AddMinutes(i)));
@@ -91,12 +90,12 @@ public class AuditHeadTests
     [Test]
     public async Task Gateway_run_on_an_emptied_audit_log_exits_1_with_one_message_naming_the_file()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "P", 2);
         File.WriteAllBytes(Db(dir.Path), []);
-        var run = await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run",
+        var run = await GatewayBinary.RunAsync("run",
             "--config", RepoPaths.ShippedConfig, "--data", dir.Path, $"--Smtp:Listeners:Relay:Port={Ports.Free()}",
-            "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false"], timeout: TimeSpan.FromSeconds(60));
+            "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false");
         Assert.That(run.ExitCode, Is.EqualTo(1), run.All);
         Assert.That(run.StdErr, Does.Contain($"gateway run: {Db(dir.Path)} holds no audit entries").And.Contain("Restore"));
         Assert.That(run.All, Does.Not.Contain("Unhandled exception"));
@@ -105,7 +104,7 @@ public class AuditHeadTests
     [Test]
     public async Task A_gateway_does_not_start_on_an_emptied_audit_log()
     {
-        var data = RepoPaths.TempDir("gw-head");
+        var data = TempFolders.Create("gw-head");
         await SeedAsync(data, "G", 2);
         File.WriteAllBytes(Db(data), []);
         var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await (await TestGateway.StartAsync(dataDir: data)).DisposeAsync());
@@ -121,7 +120,7 @@ public class AuditHeadTests
         // as root 0600; the gateway, started again as its service account, then refused to start ("head cannot be read").
         Assume.That(UnixOwner.IsRoot, "needs root, as an auditor using sudo would run it");
         const uint nobody = 65534;
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await SeedAsync(dir.Path, "R", 3);
         foreach (var entry in Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories).Append(dir.Path))
             UnixOwner.Set(entry, (nobody, nobody)); // what the service account leaves

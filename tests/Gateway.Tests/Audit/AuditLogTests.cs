@@ -9,7 +9,7 @@ public class AuditLogTests
     [Test]
     public async Task A_batch_bigger_than_a_chunk_is_split_and_every_entry_stays_readable_and_verifiable()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.FlushInterval = TimeSpan.FromMilliseconds(300); // all of it in one batch
         // ~100 KB per entry: 400 attachments with long names (within AuditRecordLimits).
@@ -41,7 +41,7 @@ public class AuditLogTests
     [Test]
     public async Task Accept_reject_quarantine_deferral_and_bounce_are_recorded_and_joined()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var t0 = AuditTestData.T0;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
@@ -95,7 +95,7 @@ public class AuditLogTests
     [Test]
     public async Task Append_fills_id_and_time_and_keeps_strings_exactly()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var t = new AuditTransaction { Decision = "failed", Subject = "  lề trắng  ", MailFrom = "", Recipients = ["x@y.vn"] };
         await log.AppendAsync(t);
@@ -112,7 +112,7 @@ public class AuditLogTests
     [Test]
     public async Task Concurrent_appends_share_fsyncs_and_form_one_contiguous_chain()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         const int Callers = 40, Each = 25;
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
@@ -132,7 +132,7 @@ public class AuditLogTests
     [Test]
     public async Task A_second_process_or_instance_cannot_open_the_same_log()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var ex = Assert.ThrowsAsync<IOException>(async () => await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()));
         Assert.That(ex!.Message, Does.Contain("open in another process"));
@@ -141,7 +141,7 @@ public class AuditLogTests
     [Test]
     public void Bad_options_are_refused_clearly()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var ex = Assert.ThrowsAsync<ArgumentException>(async () => await AuditLog.OpenAsync(dir.Path, new AuditOptions { RetentionDays = -1 }));
         Assert.That(ex!.Message, Does.Contain("RetentionDays"));
     }
@@ -149,7 +149,7 @@ public class AuditLogTests
     [Test]
     public async Task Journal_rotates_and_applied_segments_are_deleted()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.JournalSegmentBytes = 8192;
         await using var log = await AuditLog.OpenAsync(dir.Path, options);

@@ -65,7 +65,7 @@ public class AuditLookupTests
     [Test]
     public async Task Queries_across_many_blocks_come_newest_first_and_stop_at_the_limit()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         const int n = 2600; // three blocks
         var all = new List<AuditTransaction>();
@@ -156,7 +156,7 @@ public class AuditLookupTests
     [Test]
     public async Task Purge_removes_the_blocks_it_emptied_and_keeps_the_rest_findable()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var now = DateTime.UtcNow;
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         for (int i = 0; i < 1500; i++)
@@ -179,7 +179,7 @@ public class AuditLookupTests
     [Test]
     public async Task Lookups_find_values_the_stored_text_escapes_or_that_are_not_ASCII_with_their_outcomes()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.FlushInterval = TimeSpan.FromMilliseconds(300); // the first outcomes in the same chunk as their transactions
         await using var log = await AuditLog.OpenAsync(dir.Path, options);
@@ -207,14 +207,14 @@ public class AuditLookupTests
     }
 
     /// <summary>A closed log holding transactions Q1..Q5, a minute apart.</summary>
-    private static async Task<TempDataDir> SeedFiveAsync()
+    private static async Task<TempFolder> SeedFiveAsync()
     {
-        var dir = new TempDataDir();
+        var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         for (int i = 1; i <= 5; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddMinutes(i)));
         return dir;
     }
 
-    private static LiteDatabase Direct(TempDataDir dir) =>
+    private static LiteDatabase Direct(TempFolder dir) =>
         new(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct });
 }

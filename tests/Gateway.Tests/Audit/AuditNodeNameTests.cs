@@ -15,7 +15,7 @@ public sealed class AuditNodeNameTests
     [Test]
     public async Task A_litedb_log_records_the_node_and_still_verifies_across_records_written_before_it_did()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using (var before = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
             await before.AppendAsync(AuditTestData.Accepted("OLD1", AuditTestData.T0));
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions(), node: "gw1");
@@ -41,8 +41,8 @@ public sealed class AuditNodeNameTests
     [Test]
     public async Task The_table_shows_a_node_column_when_records_of_two_nodes_are_listed()
     {
-        using var one = new TempDataDir();
-        using var two = new TempDataDir();
+        using var one = new TempFolder();
+        using var two = new TempFolder();
         var records = new List<AuditRecordView>();
         foreach (var (dir, node, queueId) in new[] { (one, "gw1", "Q1"), (two, "gw2", "Q2") })
         {

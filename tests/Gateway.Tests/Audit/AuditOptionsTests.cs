@@ -10,7 +10,7 @@ public class AuditOptionsTests
     [Test]
     public void Binds_from_the_Audit_section_of_appsettings_json()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var file = Path.Combine(dir.Path, "appsettings.json");
         File.WriteAllText(file, """
             { "Audit": { "RetentionDays": 365, "BatchSize": 250, "FlushInterval": "00:00:00.200", "CheckpointPages": 2000, "CommitDelay": "00:00:00.005" } }

@@ -15,7 +15,7 @@ public class AuditOutcomePlacementTests
     [Test]
     public async Task Outcomes_in_the_next_chunk_need_no_reference_later_ones_and_those_after_a_restart_get_one()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var t0 = AuditTestData.T0;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
@@ -51,7 +51,7 @@ public class AuditOutcomePlacementTests
     [Test]
     public async Task An_outcome_in_the_next_chunk_is_not_given_to_a_transaction_of_another_queue_id_or_to_a_quarantined_one()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var t0 = AuditTestData.T0;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
@@ -76,7 +76,7 @@ public class AuditOutcomePlacementTests
     [Test]
     public async Task A_batch_across_a_lookup_block_boundary_keeps_its_transactions_listed_when_an_outcome_falls_in_the_earlier_block()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var t0 = AuditTestData.T0;
         var options = AuditTestData.FastOptions();
         options.BatchSize = 2000;
@@ -105,7 +105,7 @@ public class AuditOutcomePlacementTests
     [Test]
     public async Task Verify_names_an_outcome_whose_reference_was_removed_and_rebuild_lookup_restores_it()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var t0 = AuditTestData.T0;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {

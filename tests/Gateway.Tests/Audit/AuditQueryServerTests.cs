@@ -12,7 +12,7 @@ public class AuditQueryServerTests
     [Test]
     public async Task Queries_over_the_socket_answer_while_another_task_inserts_at_load()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         await using var server = new AuditQueryServer(dir.Path, log);
         await server.StartAsync(CancellationToken.None);
@@ -60,7 +60,7 @@ public class AuditQueryServerTests
     [Test]
     public async Task A_query_sees_a_record_appended_just_before_it_even_with_long_batching_delays()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.CommitDelay = TimeSpan.FromSeconds(2);
         options.FlushInterval = TimeSpan.FromSeconds(2);
@@ -83,7 +83,7 @@ public class AuditQueryServerTests
     [Test]
     public async Task Bad_requests_get_an_error_answer_not_a_crash()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         await using var server = new AuditQueryServer(dir.Path, log);
         await server.StartAsync(CancellationToken.None);
@@ -99,7 +99,7 @@ public class AuditQueryServerTests
     [Test]
     public async Task A_stale_socket_file_is_replaced_and_a_live_one_is_refused()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var path = new AuditClient(dir.Path).SocketPath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

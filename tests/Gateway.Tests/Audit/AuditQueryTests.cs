@@ -7,13 +7,13 @@ namespace Gateway.Tests.Audit;
 [TestFixture]
 public class AuditQueryTests
 {
-    private TempDataDir _dir = null!;
+    private TempFolder _dir = null!;
     private AuditLog _log = null!;
 
     [OneTimeSetUp]
     public async Task Seed()
     {
-        _dir = new TempDataDir();
+        _dir = new TempFolder();
         _log = await AuditLog.OpenAsync(_dir.Path, AuditTestData.FastOptions());
         var t0 = AuditTestData.T0;
         await _log.AppendAsync(AuditTestData.Accepted("A1", t0, "lanhdao@sotttt.hanoi.gov.vn"));
@@ -147,7 +147,7 @@ public class AuditQueryTests
     [Test]
     public async Task Official_share_counts_unsigned_official_documents()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var signed = AuditTestData.Accepted("S1", AuditTestData.T0);
         var unsigned = AuditTestData.Accepted("U1", AuditTestData.T0);

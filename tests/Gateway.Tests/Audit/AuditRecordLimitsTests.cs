@@ -43,7 +43,7 @@ public class AuditRecordLimitsTests
     [Test]
     public async Task A_message_of_a_hundred_thousand_parts_is_recorded_and_the_writer_goes_on()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         var huge = AuditTestData.Accepted("H1", AuditTestData.T0);
         // Listed in full this record is ~30 MB of text, beyond what LiteDB stores as one document (16 MiB): the writer

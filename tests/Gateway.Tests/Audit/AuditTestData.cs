@@ -2,20 +2,7 @@ using GovGateway.Audit;
 
 namespace Gateway.Tests.Audit;
 
-/// <summary>Temporary data folder and record builders shared by the audit tests.</summary>
-internal sealed class TempDataDir : IDisposable
-{
-    public TempDataDir() => Directory.CreateDirectory(Path);
-
-    // Short: the socket path under it must stay within the 107 bytes a Unix socket allows.
-    public string Path { get; } = System.IO.Path.Combine("/tmp", "gwa-" + Guid.NewGuid().ToString("N")[..10]);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
-
+/// <summary>Record builders shared by the audit tests.</summary>
 internal static class AuditTestData
 {
     public static readonly DateTime T0 = new(2025, 6, 10, 2, 0, 0, DateTimeKind.Utc);

@@ -7,22 +7,22 @@ namespace Gateway.Tests.Audit;
 [TestFixture]
 public class AuditVerifyTests
 {
-    private static async Task<TempDataDir> SeedAsync(int transactions = 10)
+    private static async Task<TempFolder> SeedAsync(int transactions = 10)
     {
-        var dir = new TempDataDir();
+        var dir = new TempFolder();
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         for (int i = 1; i <= transactions; i++)
             await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddMinutes(i)));
         return dir;
     }
 
-    private static void Tamper(TempDataDir dir, Action<ChainFile> change)
+    private static void Tamper(TempFolder dir, Action<ChainFile> change)
     {
         using var chain = new ChainFile(dir);
         change(chain);
     }
 
-    private static async Task<AuditVerifyResult> VerifyAsync(TempDataDir dir)
+    private static async Task<AuditVerifyResult> VerifyAsync(TempFolder dir)
     {
         await using var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions());
         return log.Verify();
@@ -100,7 +100,7 @@ public class AuditVerifyTests
     [Test]
     public async Task Changed_or_deleted_delivery_outcome_is_named()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
             await log.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
@@ -126,7 +126,7 @@ public class AuditVerifyTests
     [Test]
     public async Task Changed_or_deleted_outcome_stored_inside_its_transaction_is_named()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var options = AuditTestData.FastOptions();
         options.FlushInterval = TimeSpan.FromMilliseconds(500); // one batch: the outcome is stored inside Q1's document
         await using (var log = await AuditLog.OpenAsync(dir.Path, options))
@@ -210,7 +210,7 @@ public class AuditVerifyTests
     [Test]
     public async Task Retention_purge_keeps_verification_green_and_new_records_chain_on()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var now = DateTime.UtcNow;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))
         {
@@ -248,7 +248,7 @@ public class AuditVerifyTests
     [Test]
     public async Task Purging_a_transaction_takes_the_outcomes_stored_inside_it_even_when_they_are_younger()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var now = DateTime.UtcNow;
         var options = AuditTestData.FastOptions();
         options.FlushInterval = TimeSpan.FromMilliseconds(500); // OLD and its outcome in one batch
@@ -272,7 +272,7 @@ public class AuditVerifyTests
     [Test]
     public async Task Entry_reinserted_before_the_anchor_is_named()
     {
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var now = DateTime.UtcNow;
         string? purged = null;
         await using (var log = await AuditLog.OpenAsync(dir.Path, AuditTestData.FastOptions()))

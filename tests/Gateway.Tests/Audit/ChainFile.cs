@@ -13,7 +13,7 @@ internal sealed class ChainFile : IDisposable
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _chain;
 
-    public ChainFile(TempDataDir dir)
+    public ChainFile(TempFolder dir)
     {
         _db = new LiteDatabase(new ConnectionString { Filename = AuditLog.DatabasePath(dir.Path), Connection = ConnectionType.Direct });
         _chain = _db.GetCollection(AuditStore.ChainCollection);

@@ -22,43 +22,19 @@ public sealed class ClusterTests
     private const string ClientAddress = "127.0.0.5";
     private static readonly Regex ReceivedId = new(@"\bid ([0-9A-Z]{18})\b");
 
-    private sealed class Node(string name, string config, string data, GatewayProcess process) : IAsyncDisposable
+    private static ClusterNode NewNode(string name, Upstream upstream)
     {
-        public string Name { get; } = name;
-        public string Config { get; } = config;
-        public string Data { get; } = data;
-        public GatewayProcess Process { get; set; } = process;
-        public string Tag { get; } = QueueId.NodeTag(name);
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
-    }
-
-    private static Node NewNode(string name, Upstream upstream, int? port = null)
-    {
-        var config = RepoPaths.TempDir($"cluster-{name}-config");
+        var config = TempFolders.Create($"cluster-{name}-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        var data = RepoPaths.TempDir($"cluster-{name}-data");
-        return new Node(name, config, data, Process(name, config, data, upstream, port));
+        var data = TempFolders.Create($"cluster-{name}-data");
+        return new ClusterNode(name, config, data, upstream, new Dictionary<string, string> { ["Node:Name"] = name });
     }
-
-    private static GatewayProcess Process(string name, string config, string data, Upstream upstream, int? port = null) =>
-        new(config, data, relayPort: port, settings: new Dictionary<string, string>
-        {
-            ["Node:Name"] = name,
-            ["Smtp:HostName"] = $"{name}.test.gov.vn",
-            ["Smtp:Listeners:Relay:ProxyProtocol"] = "true",
-            ["Smtp:Listeners:Relay:TrustedProxies:0"] = "127.0.0.1",
-            ["Delivery:Upstream:Host"] = "127.0.0.1",
-            ["Delivery:Upstream:Port"] = upstream.Port.ToString(),
-            ["Delivery:RetryBaseDelay"] = "00:00:01",
-            ["Delivery:RetryMaxDelay"] = "00:00:02",
-            ["Logging:LogLevel:Default"] = "Information",
-        });
 
     /// <summary>Each transaction in a node's audit log: queue id, client address, and the outcome of each recipient.</summary>
-    private static async Task<List<(string QueueId, string ClientIp, string Decision, string[] Outcomes)>> AuditAsync(Node node)
+    private static async Task<List<(string QueueId, string ClientIp, string Decision, string[] Outcomes)>> AuditAsync(ClusterNode node)
     {
-        var query = await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "audit", "query",
-            "--config", node.Config, "--data", node.Data, "--format", "json", "--limit", "10000"], timeout: TimeSpan.FromSeconds(60));
+        var query = await GatewayBinary.RunAsync("audit", "query",
+            "--config", node.Config, "--data", node.Data, "--format", "json", "--limit", "10000");
         Assert.That(query.ExitCode, Is.EqualTo(0), query.All);
         using var json = JsonDocument.Parse(query.StdOut);
         return json.RootElement.GetProperty("records").EnumerateArray().Select(r =>
@@ -177,8 +153,7 @@ public sealed class ClusterTests
             "the dead node's spool still holds what it accepted");
 
         upstream.Heal();
-        a.Process = Process(a.Name, a.Config, a.Data, upstream, a.Process.RelayPort);
-        await a.Process.StartAsync();
+        await a.Replace().StartAsync();
         var all = await upstream.WaitForAsync(accepted.Count, TimeSpan.FromSeconds(90));
         var delivered = all.Select(m => ReceivedId.Match(m.Text).Groups[1].Value).ToHashSet();
         Assert.That(accepted.Where(id => !delivered.Contains(id)), Is.Empty, "answered 250 but never delivered");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Support;
@@ -39,9 +38,7 @@ public sealed class DeployFilesTests
             .Build();
         Assert.That(ConfigurationCheck.UnknownKeys(configuration), Is.Empty);
         Assert.That(NodeOptions.FromConfiguration(configuration).EffectiveName, Is.EqualTo(node));
-        using var key = RSA.Create(2048);
-        using var certificate = new CertificateRequest("CN=mail.stttt.hatinh.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = TestCertificates.Rsa("CN=mail.stttt.hatinh.gov.vn", TimeSpan.FromDays(1));
         var options = SmtpOptionsFactory.Create(SmtpSettings.FromConfiguration(configuration), "mail.stttt.hatinh.gov.vn", certificate);
 
         var haproxy = File.ReadAllText(Deploy("haproxy.cfg"));

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Gateway.Tests.Audit;
-using Gateway.Tests.Audit.Postgres;
 using Gateway.Tests.Support;
 using GovGateway.Audit;
 using GovGateway.Hosting;
@@ -59,7 +58,7 @@ public sealed class DeployPostgresSetupTests
         Assert.That(psql.ExitCode, Is.EqualTo(0), psql.All);
 
         // gw1's connection string, pointed at this throwaway server (no TLS on loopback here; its password from a passfile).
-        using var dir = new TempDataDir();
+        using var dir = new TempFolder();
         var passfile = Path.Combine(dir.Path, "pgpass");
         File.WriteAllText(passfile, $"127.0.0.1:{pg.Port}:govgateway:gateway:k3t-n0i\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passfile, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Tests.Audit.Postgres;
 using Gateway.Tests.Support;
 using GovGateway.Access.Identity;
 using GovGateway.Spool;
@@ -38,23 +37,13 @@ public sealed class SharedAuditClusterTests
     public async Task EmptyTables() =>
         await _pg.ExecuteAsync("DROP TABLE IF EXISTS audit_entries, audit_heads, audit_anchors, audit_format");
 
-    private sealed class Node(string name, string config, string data, GatewayProcess process) : IAsyncDisposable
-    {
-        public string Name { get; } = name;
-        public string Config { get; } = config;
-        public string Data { get; } = data;
-        public GatewayProcess Process { get; set; } = process;
-        public string Tag { get; } = QueueId.NodeTag(name);
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
-    }
-
     /// <summary>
     /// A node as an operator sets one up: the shipped configuration with the node's name and the shared store written into
     /// its appsettings.json (not only on the command line), so the `gateway audit` verbs run with that folder read them too.
     /// </summary>
-    private Node NewNode(string name, Upstream upstream)
+    private ClusterNode NewNode(string name, Upstream upstream)
     {
-        var config = RepoPaths.TempDir($"sharedaudit-{name}-config");
+        var config = TempFolders.Create($"sharedaudit-{name}-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var file = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
@@ -64,30 +53,15 @@ public sealed class SharedAuditClusterTests
         audit["ConnectionString"] = _pg.ConnectionString;
         json["Audit"] = audit;
         File.WriteAllText(file, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var data = RepoPaths.TempDir($"sharedaudit-{name}-data");
-        return new Node(name, config, data, Process(name, config, data, upstream));
+        var data = TempFolders.Create($"sharedaudit-{name}-data");
+        return new ClusterNode(name, config, data, upstream, new Dictionary<string, string> { ["Audit:MinFreeBytes"] = "0" });
     }
 
-    private static GatewayProcess Process(string name, string config, string data, Upstream upstream, int? port = null) =>
-        new(config, data, relayPort: port, settings: new Dictionary<string, string>
-        {
-            ["Smtp:HostName"] = $"{name}.test.gov.vn",
-            ["Smtp:Listeners:Relay:ProxyProtocol"] = "true",
-            ["Smtp:Listeners:Relay:TrustedProxies:0"] = "127.0.0.1",
-            ["Delivery:Upstream:Host"] = "127.0.0.1",
-            ["Delivery:Upstream:Port"] = upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Delivery:RetryBaseDelay"] = "00:00:01",
-            ["Delivery:RetryMaxDelay"] = "00:00:02",
-            ["Audit:MinFreeBytes"] = "0",
-            ["Logging:LogLevel:Default"] = "Information",
-        });
-
-    private static Task<ToolResult> GatewayVerbAsync(Node node, params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args, "--config", node.Config, "--data", node.Data],
-            timeout: TimeSpan.FromSeconds(60));
+    private static Task<ToolResult> GatewayVerbAsync(ClusterNode node, params string[] args) =>
+        GatewayBinary.RunAsync([.. args, "--config", node.Config, "--data", node.Data], stdin: null);
 
     /// <summary>`gateway audit query --format json` run with this node's folders: (node, queue id, client address, decision).</summary>
-    private static async Task<List<(string Node, string QueueId, string ClientIp, string Decision)>> QueryAsync(Node node)
+    private static async Task<List<(string Node, string QueueId, string ClientIp, string Decision)>> QueryAsync(ClusterNode node)
     {
         var query = await GatewayVerbAsync(node, "audit", "query", "--format", "json", "--limit", "10000");
         Assert.That(query.ExitCode, Is.EqualTo(0), query.All);
@@ -253,29 +227,35 @@ public sealed class SharedAuditClusterTests
         var deadMissing = fromA.Where(id => !whileDead.Any(r => r.QueueId == id)).ToList();
 
         upstream.Heal();
-        a.Process = Process(a.Name, a.Config, a.Data, upstream, a.Process.RelayPort);
-        await a.Process.StartAsync();
+        await a.Replace().StartAsync();
         await upstream.WaitForAsync(accepted.Count, TimeSpan.FromSeconds(120));
         // A moment more for a delivery made twice to show.
         await Task.Delay(3000);
         var deliveredIds = upstream.Messages().Select(m => ReceivedId.Match(m.Text).Groups[1].Value).ToList();
         Assert.That(accepted.Where(id => !deliveredIds.Contains(id)), Is.Empty, "answered 250 but never delivered");
         Assert.That(deliveredIds, Is.Unique, "a message delivered twice");
-        Assert.That(deliveredIds, Has.Count.EqualTo(accepted.Count), "the upstream got only what was answered 250");
+        // A message the killed node had sealed in its queue file when SIGKILL came, before its 250 reached the client,
+        // is delivered although the client saw only a dropped connection (RFC 5321 §6.1: a duplicate, never a loss). Only
+        // the killed node may have such messages, at most one per client whose transaction the kill cut.
+        var committedUnanswered = deliveredIds.Except(accepted).ToHashSet();
+        Assert.That(committedUnanswered.Select(Tag), Has.All.EqualTo(a.Tag), "delivered but never answered 250, and not by the killed node");
+        Assert.That(committedUnanswered, Has.Count.LessThanOrEqualTo(failures.Count), "more deliveries without a 250 than transactions the kill cut");
+        var committed = accepted.Concat(committedUnanswered).ToList();
+        fromA.UnionWith(committedUnanswered);
 
         // PostgreSQL: every accepted message's transaction once, under its node, and its 'delivered' outcome.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline
-               && (await StoredCountAsync("kind = 'transaction'") < accepted.Count
-                   || await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'") < accepted.Count))
+               && (await StoredCountAsync("kind = 'transaction'") < committed.Count
+                   || await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'") < committed.Count))
             await Task.Delay(500);
         var rows = await StoredTransactionsAsync();
-        Assert.That(rows.Select(r => r.QueueId), Is.EquivalentTo(accepted), "one transaction row per 250, none lost, none twice");
+        Assert.That(rows.Select(r => r.QueueId), Is.EquivalentTo(committed), "one transaction row per committed message (every 250 among them), none lost, none twice");
         Assert.That(rows.Where(r => fromA.Contains(r.QueueId)).Select(r => r.Node), Has.All.EqualTo(a.Name));
         Assert.That(rows.Select(r => r.ClientIp), Has.All.EqualTo(ClientAddress));
         Assert.Multiple(async () =>
         {
-            Assert.That(await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(accepted.Count), "one 'delivered' outcome per message");
+            Assert.That(await StoredCountAsync("kind = 'delivery' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(committed.Count), "one 'delivered' outcome per message");
             Assert.That(await _pg.ScalarAsync<long>($"SELECT count(DISTINCT queue_id) FROM audit_entries WHERE kind = 'delivery' AND node = '{a.Name}' AND canonical LIKE '%\"Outcome\":\"delivered\"%'"), Is.EqualTo(fromA.Count),
                 "the killed node's messages delivered after its restart, recorded in PostgreSQL");
             Assert.That(await _pg.ScalarAsync<long>($"SELECT max(seq) - count(*) FROM audit_entries WHERE node = '{a.Name}'"), Is.Zero, "the killed node's chain: no gap, nothing twice");
@@ -284,7 +264,7 @@ public sealed class SharedAuditClusterTests
         var verify = await GatewayVerbAsync(a, "audit", "verify");
         Assert.That(verify.ExitCode, Is.EqualTo(0), verify.All);
         Assert.That(verify.All, Does.Contain("on 2 node(s)"));
-        TestContext.Out.WriteLine($"accepted {accepted.Count} ({fromA.Count} by {a.Name}), {acceptedAtKill} before the kill; "
+        TestContext.Out.WriteLine($"accepted {accepted.Count} ({fromA.Count} by {a.Name}, {committedUnanswered.Count} of them committed without the 250 reaching the client), {acceptedAtKill} before the kill; "
             + $"{deadMissing.Count} of {a.Name}'s not yet seen by `audit query` while it was dead; {failures.Count} client failures (never answered 250):\n{string.Join("\n", failures)}\n{verify.StdOut}");
     }
 }

@@ -31,7 +31,7 @@ public sealed class ConsoleBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _work = RepoPaths.TempDir("console-e2e");
+        _work = TempFolders.Create("console-e2e");
         _upstream = await Upstream.StartNewAsync();
         _gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {

@@ -13,7 +13,7 @@ public class ConsoleHostTests
     [Test]
     public async Task ServesTheGatewaysCertificateAndFollowsAReload()
     {
-        var config = RepoPaths.TempDir("console-config");
+        var config = TempFolders.Create("console-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var pfx = Path.Combine(config, "console.pfx");
         using (var first = CertificateProvider.CreateSelfSigned("first.test.gov.vn"))

@@ -156,7 +156,7 @@ public class ConsoleSessionTests
     [Test]
     public async Task Roles_are_given_checked_and_changed_on_the_command_line()
     {
-        var data = RepoPaths.TempDir("console-roles");
+        var data = TempFolders.Create("console-roles");
         try
         {
             var paths = new GovGateway.Configuration.GatewayPaths(RepoPaths.ShippedConfig, data);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using GovGateway.Delivery;
 
 namespace Gateway.Tests.Delivery;
@@ -35,25 +34,4 @@ internal static class DeliveryTestKit
         CommandTimeout = TimeSpan.FromSeconds(10),
         HostName = "gw.test",
     };
-
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for: " + what);
-            await Task.Delay(25);
-        }
-    }
-
-    /// <summary>Runs a tool and returns (exit code, stdout+stderr).</summary>
-    public static (int ExitCode, string Output) Run(string file, string args, string? workDir = null)
-    {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workDir ?? "" };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(30_000)) { p.Kill(); throw new TimeoutException(file + " " + args); }
-        return (p.ExitCode, stdout.Result + stderr.Result);
-    }
 }

@@ -8,6 +8,7 @@ using Gateway.Tests.Spool;
 using MimeKit;
 using NUnit.Framework;
 using static Gateway.Tests.Delivery.DeliveryTestKit;
+using static GovGateway.TestKit.Eventually;
 
 namespace Gateway.Tests.Delivery;
 
@@ -15,7 +16,7 @@ namespace Gateway.Tests.Delivery;
 public class DeliveryTests
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
     TestUpstream _upstream = null!;
     GovGateway.Spool.Spool _spool = null!;
     RecordingObserver _observer = null!;
@@ -24,7 +25,7 @@ public class DeliveryTests
     [SetUp]
     public void SetUp()
     {
-        _data = new TempDataDir();
+        _data = new TempFolder();
         _upstream = new TestUpstream();
         _spool = new GovGateway.Spool.Spool(_data.Path);
         _observer = new RecordingObserver();
@@ -112,12 +113,12 @@ public class DeliveryTests
     {
         var dir = Path.Combine(_data.Path, "smime");
         Directory.CreateDirectory(dir);
-        var (rc, output) = Run("openssl", "req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=vanthu@agency.gov.vn", dir);
-        Assert.That(rc, Is.EqualTo(0), output);
+        var key = ToolRunner.Run("openssl", "req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=vanthu@agency.gov.vn".Split(' '), dir);
+        Assert.That(key.ExitCode, Is.EqualTo(0), key.All);
         File.WriteAllBytes(Path.Combine(dir, "body.txt"), Encoding.UTF8.GetBytes(
             "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nQuyết định số 45/QĐ-UBND.\r\n.dot line\r\n"));
-        (rc, output) = Run("openssl", "cms -sign -in body.txt -signer cert.pem -inkey key.pem -crlfeol -from vanthu@agency.gov.vn -to rcpt@upstream.test -subject Signed -out signed.eml", dir);
-        Assert.That(rc, Is.EqualTo(0), output);
+        var sign = ToolRunner.Run("openssl", "cms -sign -in body.txt -signer cert.pem -inkey key.pem -crlfeol -from vanthu@agency.gov.vn -to rcpt@upstream.test -subject Signed -out signed.eml".Split(' '), dir);
+        Assert.That(sign.ExitCode, Is.EqualTo(0), sign.All);
         var signed = File.ReadAllBytes(Path.Combine(dir, "signed.eml"));
         Assert.That(Encoding.ASCII.GetString(signed), Does.Contain("multipart/signed"));
         return signed;
@@ -151,9 +152,9 @@ public class DeliveryTests
 
         var onDisk = Path.Combine(_data.Path, "received-signed.eml");
         File.WriteAllBytes(onDisk, received[1].Data);
-        var (rc, output) = Run("openssl", $"cms -verify -noverify -in {onDisk} -out /dev/null");
-        Assert.That(rc, Is.EqualTo(0), "openssl cms -verify on the relayed bytes: " + output);
-        Assert.That(output, Does.Contain("Verification successful"));
+        var verify = await ToolRunner.RunAsync("openssl", ["cms", "-verify", "-noverify", "-in", onDisk, "-out", "/dev/null"]);
+        Assert.That(verify.ExitCode, Is.EqualTo(0), "openssl cms -verify on the relayed bytes: " + verify.All);
+        Assert.That(verify.All, Does.Contain("Verification successful"));
 
         await UntilAsync(() => !_spool.List().Any(), Wait, "queue empty");
         Assert.That(_observer.Has("rcpt@upstream.test", AuditOutcomes.Queued), Is.True);
@@ -165,12 +166,7 @@ public class DeliveryTests
     [Test]
     public async Task Upstream_over_STARTTLS_with_authentication_and_SMTPUTF8()
     {
-        using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=upstream.test", key,
-            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
-            ephemeral.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        using var certificate = TestCertificates.Rsa("CN=upstream.test", TimeSpan.FromDays(1));
         _upstream.Certificate = certificate;
         var options = Options(_upstream.Port);
         options.Upstream.Security = UpstreamSecurity.StartTls;
@@ -197,12 +193,7 @@ public class DeliveryTests
     [Test]
     public async Task An_untrusted_upstream_certificate_defers_instead_of_sending_in_clear()
     {
-        using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=upstream.test", key,
-            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
-            ephemeral.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        using var certificate = TestCertificates.Rsa("CN=upstream.test", TimeSpan.FromDays(1));
         _upstream.Certificate = certificate;
         var options = Options(_upstream.Port);
         options.Upstream.Security = UpstreamSecurity.StartTls;

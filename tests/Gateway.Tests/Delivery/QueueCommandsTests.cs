@@ -9,9 +9,9 @@ namespace Gateway.Tests.Delivery;
 [TestFixture, CancelAfter(30_000)]
 public class QueueCommandsTests
 {
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
 
-    [SetUp] public void SetUp() => _data = new TempDataDir();
+    [SetUp] public void SetUp() => _data = new TempFolder();
     [TearDown] public void TearDown() => _data.Dispose();
 
     (int Code, string Out, string Err) Cli(params string[] args)

@@ -11,13 +11,13 @@ namespace Gateway.Tests.Delivery;
 [TestFixture, CancelAfter(30_000)]
 public class RawMessageTests
 {
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
     GovGateway.Spool.Spool _spool = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _data = new TempDataDir();
+        _data = new TempFolder();
         _spool = new GovGateway.Spool.Spool(_data.Path);
     }
 

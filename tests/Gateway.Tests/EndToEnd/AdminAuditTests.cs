@@ -86,9 +86,9 @@ public sealed class AdminAuditTests
         Assert.That(delivered.Single().MailFrom, Is.EqualTo("<>"));
     }
 
-    private static async Task<(TempDataDir Data, string Id)> HeldMessageAsync()
+    private static async Task<(TempFolder Data, string Id)> HeldMessageAsync()
     {
-        var data = new TempDataDir();
+        var data = new TempFolder();
         var spool = new GovGateway.Spool.Spool(data.Path);
         var store = new QuarantineStore(data.Path);
         string id;

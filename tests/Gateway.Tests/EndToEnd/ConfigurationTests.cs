@@ -14,9 +14,9 @@ public sealed class ConfigurationTests
     [SetUp]
     public void SetUp()
     {
-        _config = RepoPaths.TempDir("gw-config");
+        _config = TempFolders.Create("gw-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, _config);
-        _data = RepoPaths.TempDir("gw-data");
+        _data = TempFolders.Create("gw-data");
     }
 
     [TearDown]
@@ -27,7 +27,7 @@ public sealed class ConfigurationTests
     }
 
     private static Task<ToolResult> Gateway(params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], timeout: TimeSpan.FromSeconds(60));
+        GatewayBinary.RunAsync(args);
 
     private string[] Run(params string[] settings) =>
         ["run", "--config", _config, "--data", _data, $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0",
@@ -104,7 +104,7 @@ public sealed class ConfigurationTests
         var eml = Mail.WriteEml(message, _data);
         var sent = await Swaks.SendAsync(gateway.RelayPort, Mail.Sender, Mail.Recipient, eml);
         Assert.That(sent.ExitCode, Is.EqualTo(0), sent.All);
-        await Delivery.DeliveryTestKit.UntilAsync(() => Directory.Exists(Path.Combine(_data, "outbox")) &&
+        await Eventually.UntilAsync(() => Directory.Exists(Path.Combine(_data, "outbox")) &&
             Directory.GetFiles(Path.Combine(_data, "outbox"), "*.eml").Length == 1, TimeSpan.FromSeconds(30), "the message in the outbox");
         Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0));
 

@@ -15,7 +15,7 @@ public sealed class EvaluationLimitsTests
     private string _dir = null!;
 
     [SetUp]
-    public void SetUp() => _dir = RepoPaths.TempDir("evaluation-limits");
+    public void SetUp() => _dir = TempFolders.Create("evaluation-limits");
 
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, true);

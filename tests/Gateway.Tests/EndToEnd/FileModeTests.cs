@@ -17,7 +17,7 @@ public class FileModeTests
     [Test, CancelAfter(120_000)]
     public async Task Under_umask_000_every_file_is_0600_and_every_folder_0700()
     {
-        var root = RepoPaths.TempDir("gw-modes");
+        var root = TempFolders.Create("gw-modes");
         var config = Path.Combine(root, "config");
         var data = Path.Combine(root, "data"); // created by the gateway
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
@@ -33,7 +33,7 @@ public class FileModeTests
             {
                 await gateway.StartAsync();
                 await SendAsync(gateway.RelayPort);
-                await WaitForAsync(() => Directory.EnumerateFiles(Path.Combine(data, "spool", "queue"), "*.json").Any(), gateway);
+                await Eventually.UntilAsync(() => Directory.EnumerateFiles(Path.Combine(data, "spool", "queue"), "*.json").Any(), TimeSpan.FromSeconds(30), () => "a queued message; gateway output:\n" + gateway.Output);
                 AssertPrivate(data, mustInclude: ["spool/queue", "audit/audit.db", "audit/audit.lock", "audit/journal", "tls/dev-certificate.pfx", "run/audit.sock"]);
                 Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0), gateway.Output);
             }
@@ -45,7 +45,8 @@ public class FileModeTests
                 // `gateway queue retry` does the same from another process: a marker file the delivery service picks up.
                 var spool = new GovGateway.Spool.Spool(data);
                 Assert.That(spool.List().Select(e => spool.MarkForRetry(e.QueueId)), Is.EqualTo(new[] { true }));
-                await WaitForAsync(() => Directory.Exists(Path.Combine(data, "outbox")) && Directory.EnumerateFiles(Path.Combine(data, "outbox"), "*.eml").Any(), gateway);
+                await Eventually.UntilAsync(() => Directory.Exists(Path.Combine(data, "outbox")) && Directory.EnumerateFiles(Path.Combine(data, "outbox"), "*.eml").Any(),
+                    TimeSpan.FromSeconds(30), () => "a message in the outbox; gateway output:\n" + gateway.Output);
                 AssertPrivate(data, mustInclude: ["outbox", "quarantine", "spool/free"]);
                 Assert.That(await gateway.TerminateAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0), gateway.Output);
             }
@@ -60,7 +61,7 @@ public class FileModeTests
     [Test, CancelAfter(60_000)]
     public async Task A_data_folder_left_open_to_other_users_is_closed_at_start()
     {
-        var data = RepoPaths.TempDir("gw-open-data");
+        var data = TempFolders.Create("gw-open-data");
         File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("777", 8)); // anyone could plant audit/ or run/ here
         await using var gateway = await TestGateway.StartAsync(dataDir: data);
         Assert.That(File.GetUnixFileMode(data), Is.EqualTo(PrivateFiles.DirectoryMode));
@@ -93,15 +94,5 @@ public class FileModeTests
         await client.ConnectAsync("127.0.0.1", port, MailKit.Security.SecureSocketOptions.None);
         await client.SendAsync(Mail.Plain("Kiểm thử quyền tệp", "Nội dung"));
         await client.DisconnectAsync(true);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, GatewayProcess gateway)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("timed out; gateway output:\n" + gateway.Output);
-            await Task.Delay(200);
-        }
     }
 }

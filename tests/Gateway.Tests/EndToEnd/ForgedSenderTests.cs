@@ -20,7 +20,7 @@ public sealed class ForgedSenderTests
     [OneTimeSetUp]
     public async Task SetUp()
     {
-        _work = RepoPaths.TempDir("forged");
+        _work = TempFolders.Create("forged");
         _upstream = await Upstream.StartNewAsync();
         _gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {

@@ -17,7 +17,7 @@ public sealed class GatewayHeaderTests
     [SetUp]
     public async Task SetUp()
     {
-        _work = RepoPaths.TempDir("e2e-headers");
+        _work = TempFolders.Create("e2e-headers");
         _upstream = await Upstream.StartNewAsync();
         _gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Gateway.Tests.Support;
@@ -20,7 +19,7 @@ public sealed class LegacyDocumentTests
     [SetUp]
     public void SetUp()
     {
-        _config = RepoPaths.TempDir("legacy-docs");
+        _config = TempFolders.Create("legacy-docs");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, _config);
     }
 
@@ -28,19 +27,12 @@ public sealed class LegacyDocumentTests
     public void TearDown() => Directory.Delete(_config, true);
 
     private static Task<ToolResult> Gateway(params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], timeout: TimeSpan.FromSeconds(60));
+        GatewayBinary.RunAsync(args);
 
     /// <summary>TCVN3 bytes from glibc's iconv; capitals as .VnTimeH text has them (plain letters upper case).</summary>
     private static string Tcvn3(string unicode, bool capitals = false)
     {
-        var psi = new ProcessStartInfo("iconv", ["-f", "UTF-8", "-t", "TCVN"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        p.StandardInput.BaseStream.Write(Encoding.UTF8.GetBytes(unicode));
-        p.StandardInput.Close();
-        using var bytes = new MemoryStream();
-        p.StandardOutput.BaseStream.CopyTo(bytes);
-        p.WaitForExit();
-        var text = Encoding.Latin1.GetString(bytes.ToArray());
+        var text = Encoding.Latin1.GetString(ToolRunner.Pipe("iconv", ["-f", "UTF-8", "-t", "TCVN"], Encoding.UTF8.GetBytes(unicode)));
         return capitals ? new string(text.Select(c => c is >= 'a' and <= 'z' ? (char)(c - 32) : c).ToArray()) : text;
     }
 

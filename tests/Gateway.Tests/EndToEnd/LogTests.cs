@@ -53,9 +53,9 @@ public sealed class LogTests
     {
         await using var upstream = await Upstream.StartNewAsync();
         upstream.FailWith("451 4.3.0 mailbox busy, try later", "busy.box");
-        var config = RepoPaths.TempDir("log-config");
+        var config = TempFolders.Create("log-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        await using var gateway = new GatewayProcess(config, RepoPaths.TempDir("log-data"), Settings(upstream));
+        await using var gateway = new GatewayProcess(config, TempFolders.Create("log-data"), Settings(upstream));
         await gateway.StartAsync();
 
         var accepted = await Swaks.SendAsync(gateway.RelayPort, "nguoi.dan@gmail.com", "tiepnhan@stttt.hatinh.gov.vn", null,
@@ -94,9 +94,9 @@ public sealed class LogTests
     public async Task Json_is_one_setting_away_with_one_object_per_line_and_vietnamese_unescaped()
     {
         await using var upstream = await Upstream.StartNewAsync();
-        var config = RepoPaths.TempDir("log-config");
+        var config = TempFolders.Create("log-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        await using var gateway = new GatewayProcess(config, RepoPaths.TempDir("log-data"),
+        await using var gateway = new GatewayProcess(config, TempFolders.Create("log-data"),
             Settings(upstream, ("Logging:Console:FormatterName", "json")));
         await gateway.StartAsync();
         var eml = Mail.WriteEml(Mail.WithAttachment("Báo cáo", "bao-cao.txt", Mail.ReportText, from: "canbo@gmail.com"), config);
@@ -125,7 +125,7 @@ public sealed class LogTests
         // Seen when trying the published gateway by hand: a message over the size limit logged
         // "Transaction from ... ended by the SMTP engine" and then its "NOQUEUE: rejected" line, two lines for one event.
         await using var upstream = await Upstream.StartNewAsync();
-        await using var gateway = new GatewayProcess(RepoPaths.ShippedConfig, RepoPaths.TempDir("log-size"),
+        await using var gateway = new GatewayProcess(RepoPaths.ShippedConfig, TempFolders.Create("log-size"),
             Settings(upstream, ("Smtp:MaxMessageSize", "2000")));
         await gateway.StartAsync();
 
@@ -144,12 +144,12 @@ public sealed class LogTests
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        var result = await ToolRunner.RunAsync("dotnet",
+        var result = await GatewayBinary.RunAsync(
         [
-            Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run", "--config", RepoPaths.ShippedConfig, "--data", RepoPaths.TempDir("log-port"),
+            "run", "--config", RepoPaths.ShippedConfig, "--data", TempFolders.Create("log-port"),
             $"--Smtp:Listeners:Relay:Port={port}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
-        ], timeout: TimeSpan.FromSeconds(50));
+        ], stdin: null, timeout: TimeSpan.FromSeconds(50));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.All);
         Assert.That(result.StdErr.Trim().Split('\n'), Has.Length.EqualTo(1), result.All);
@@ -161,15 +161,15 @@ public sealed class LogTests
     public async Task A_data_folder_in_use_by_another_gateway_is_one_line_naming_it()
     {
         await using var upstream = await Upstream.StartNewAsync();
-        var data = RepoPaths.TempDir("log-locked");
+        var data = TempFolders.Create("log-locked");
         await using var first = new GatewayProcess(RepoPaths.ShippedConfig, data, Settings(upstream));
         await first.StartAsync();
-        var result = await ToolRunner.RunAsync("dotnet",
+        var result = await GatewayBinary.RunAsync(
         [
-            Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "run", "--config", RepoPaths.ShippedConfig, "--data", data,
+            "run", "--config", RepoPaths.ShippedConfig, "--data", data,
             $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
-        ], timeout: TimeSpan.FromSeconds(50));
+        ], stdin: null, timeout: TimeSpan.FromSeconds(50));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.All);
         var errors = result.StdErr.Trim().Split('\n');

@@ -15,7 +15,7 @@ public sealed class PolicyAdministrationTests
     [SetUp]
     public void SetUp()
     {
-        _config = RepoPaths.TempDir("policy-admin");
+        _config = TempFolders.Create("policy-admin");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, _config);
     }
 
@@ -23,7 +23,7 @@ public sealed class PolicyAdministrationTests
     public void TearDown() => Directory.Delete(_config, true);
 
     private static Task<ToolResult> Gateway(params string[] args) =>
-        ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), .. args], timeout: TimeSpan.FromSeconds(60));
+        GatewayBinary.RunAsync(args);
 
     private string PolicyPath => Path.Combine(_config, "policy.yaml");
 
@@ -45,42 +45,10 @@ public sealed class PolicyAdministrationTests
     }
 
     [Test]
-    public async Task Policy_test_json_gives_the_decision_the_rule_and_each_attachment_with_its_name_as_written()
+    public async Task Policy_test_refuses_a_mistyped_listener_and_a_login_on_the_relay()
     {
-        var eml = Path.Combine(_config, "report.eml");
-        var message = Mail.WithAttachment("Báo cáo quý III", "Báo cáo số 12 (quý III).txt", Mail.ReportText);
-        File.WriteAllBytes(eml, Mail.ToBytes(message));
-
-        var result = await Gateway("policy", "test", eml, "--mail-from", Mail.Sender, "--rcpt", Mail.Recipient, "--config", _config, "--json");
-
-        Assert.That(result.ExitCode, Is.EqualTo(4), "exit status 4: the policy rejects it. " + result.All);
-        using var json = JsonDocument.Parse(result.StdOut);
-        var root = json.RootElement;
-        Assert.That(root.GetProperty("decision").GetString(), Is.EqualTo("reject"));
-        Assert.That(root.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("rule").GetString()), Does.Contain("signature"));
-        Assert.That(root.GetProperty("classes").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "report" }));
-        Assert.That(root.GetProperty("smime").GetProperty("status").GetString(), Is.EqualTo("none"));
-        var attachment = root.GetProperty("attachments").EnumerateArray().Single();
-        Assert.That(attachment.GetProperty("filename").GetString(), Is.EqualTo("Báo cáo số 12 (quý III).txt"));
-        Assert.That(attachment.GetProperty("class").GetString(), Is.EqualTo("report"));
-        Assert.That(attachment.GetProperty("signature").ValueKind, Is.EqualTo(JsonValueKind.Null));
-    }
-
-    [Test]
-    public async Task Policy_test_takes_the_listener_so_both_directions_can_be_tried()
-    {
+        // Both directions on a valid listener are cases in PolicyCases/ (citizen-letter-through-the-mx-is-accepted, staff-submitting-from-gmail-are-refused).
         var eml = Mail.WriteEml(Mail.Plain("Đề nghị hướng dẫn", "Kính gửi Sở ...", from: "nguoi.dan@gmail.com"), _config);
-
-        var inbound = await Gateway("policy", "test", eml, "--mail-from", "nguoi.dan@gmail.com", "--rcpt", Mail.Recipient,
-            "--listener", "relay", "--config", _config, "--json");
-        Assert.That(inbound.ExitCode, Is.EqualTo(0), inbound.All);
-        Assert.That(JsonDocument.Parse(inbound.StdOut).RootElement.GetProperty("decision").GetString(), Is.EqualTo("accept"), inbound.All);
-
-        var submitted = await Gateway("policy", "test", eml, "--mail-from", "nguoi.dan@gmail.com", "--rcpt", Mail.Recipient,
-            "--auth-user", "canbo", "--config", _config, "--json");
-        using var json = JsonDocument.Parse(submitted.StdOut);
-        Assert.That(json.RootElement.GetProperty("decision").GetString(), Is.EqualTo("reject"), submitted.All);
-        Assert.That(json.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("rule").GetString()), Does.Contain("sender-domain"));
 
         var typo = await Gateway("policy", "test", eml, "--mail-from", "a@gmail.com", "--rcpt", Mail.Recipient, "--listener", "submision", "--config", _config);
         Assert.That(typo.ExitCode, Is.Not.EqualTo(0), typo.All);
@@ -119,7 +87,7 @@ public sealed class PolicyAdministrationTests
     [Test, CancelAfter(120_000)]
     public async Task A_forty_thousand_level_edit_is_an_error_the_running_gateway_survives_and_fixing_it_is_logged()
     {
-        var data = RepoPaths.TempDir("policy-deep-data");
+        var data = TempFolders.Create("policy-deep-data");
         await using var gateway = new GatewayProcess(_config, data, new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
         await gateway.StartAsync();
         var original = await File.ReadAllTextAsync(PolicyPath);
@@ -149,7 +117,7 @@ public sealed class PolicyAdministrationTests
         Assert.That(check.ExitCode, Is.EqualTo(1), check.All);
         Assert.That(check.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));
 
-        var run = await Gateway("run", "--config", _config, "--data", RepoPaths.TempDir("policy-deep-run"),
+        var run = await Gateway("run", "--config", _config, "--data", TempFolders.Create("policy-deep-run"),
             $"--Smtp:Listeners:Relay:Port={Ports.Free()}", "--Smtp:Listeners:Submission:Enabled=false", "--Console:Port=0", "--Smtp:Listeners:Smtps:Enabled=false");
         Assert.That(run.ExitCode, Is.EqualTo(1), "a clean refusal to start, not SIGABRT (134): " + run.All);
         Assert.That(run.StdErr, Does.Contain($"policy.yaml:{deepLine}:").And.Contain("nested more than 64 levels"));

@@ -71,7 +71,7 @@ public sealed class RelayTests
     [Test]
     public async Task An_official_document_from_gmail_through_the_mx_is_still_refused()
     {
-        var eml = Mail.WriteEml(Mail.WithAttachment("Báo cáo", "bao-cao.txt", Mail.ReportText, from: "nguoi.dan@gmail.com"), RepoPaths.TempDir("mx-doc"));
+        var eml = Mail.WriteEml(Mail.WithAttachment("Báo cáo", "bao-cao.txt", Mail.ReportText, from: "nguoi.dan@gmail.com"), TempFolders.Create("mx-doc"));
         var result = await Swaks.SendAsync(_gateway.Relay.Port, "nguoi.dan@gmail.com", Mail.Recipient, eml);
         Assert.That(result.All, Does.Match(@"<\*\* +550[- ]5\.7\.1 \[sender-domain\] .*hộp thư công vụ"), result.All);
     }

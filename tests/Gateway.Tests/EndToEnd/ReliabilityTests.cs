@@ -70,7 +70,7 @@ public sealed class ReliabilityTests
         await using (var restarted = new GatewayProcess(config, data, settings))
         {
             await restarted.StartAsync();
-            await Gateway.Tests.Delivery.DeliveryTestKit.UntilAsync(() => Directory.GetFiles(Path.Combine(data, "spool", "queue"), "*.msg").Length == 0,
+            await Eventually.UntilAsync(() => Directory.GetFiles(Path.Combine(data, "spool", "queue"), "*.msg").Length == 0,
                 TimeSpan.FromSeconds(30), "the queue drained after the restart");
             Assert.That(restarted.Output, Does.Contain("recovered 10 transaction records"));
             await restarted.TerminateAsync(TimeSpan.FromSeconds(30));
@@ -82,14 +82,14 @@ public sealed class ReliabilityTests
     /// <summary>A copy of the shipped configuration, an empty data folder, and settings relaying to the upstream.</summary>
     private static (string Config, string Data, Dictionary<string, string> Settings) ProcessSetup(Upstream upstream)
     {
-        var config = RepoPaths.TempDir("gw-config");
+        var config = TempFolders.Create("gw-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var settings = new Dictionary<string, string>
         {
             ["Delivery:Upstream:Host"] = "127.0.0.1",
             ["Delivery:Upstream:Port"] = upstream.Port.ToString(),
         };
-        return (config, RepoPaths.TempDir("gw-data"), settings);
+        return (config, TempFolders.Create("gw-data"), settings);
     }
 
     /// <summary>Opens the stopped gateway's audit log: one "accepted" record per Message-ID, and the chain verifies.</summary>
@@ -172,7 +172,7 @@ public sealed class ReliabilityTests
     [Test, CancelAfter(90_000)]
     public async Task A_full_disk_answers_4xx_and_the_gateway_keeps_serving()
     {
-        var data = RepoPaths.TempDir("gw-tmpfs");
+        var data = TempFolders.Create("gw-tmpfs");
         var mount = await ToolRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", data]);
         if (mount.ExitCode != 0)
             Assert.Ignore("needs root to mount a small tmpfs: " + mount.All);

@@ -14,9 +14,9 @@ public sealed class StopTests
     public async Task Sigterm_lets_a_message_in_DATA_finish_with_250_says_421_to_an_idle_session_and_exits_0()
     {
         await using var upstream = await Upstream.StartNewAsync();
-        var config = RepoPaths.TempDir("gw-config");
+        var config = TempFolders.Create("gw-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        var data = RepoPaths.TempDir("gw-data");
+        var data = TempFolders.Create("gw-data");
         await using var gateway = new GatewayProcess(config, data, new Dictionary<string, string>
         {
             ["Delivery:Upstream:Host"] = "127.0.0.1",

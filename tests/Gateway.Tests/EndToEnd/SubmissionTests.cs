@@ -19,7 +19,7 @@ public sealed class SubmissionTests
     [SetUp]
     public async Task SetUp()
     {
-        _work = RepoPaths.TempDir("e2e");
+        _work = TempFolders.Create("e2e");
         _upstream = await Upstream.StartNewAsync();
         _gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {

@@ -22,7 +22,7 @@ public sealed class UrgentDeliveryTests
     [SetUp]
     public async Task SetUp()
     {
-        _work = RepoPaths.TempDir("e2e-urgent");
+        _work = TempFolders.Create("e2e-urgent");
         _upstream = await Upstream.StartNewAsync();
         _gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {

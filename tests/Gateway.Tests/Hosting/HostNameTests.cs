@@ -23,7 +23,7 @@ public sealed class HostNameTests
 
     private static string EtcHostname(string content)
     {
-        var path = Path.Combine(RepoPaths.TempDir("hostname"), "hostname");
+        var path = Path.Combine(TempFolders.Create("hostname"), "hostname");
         File.WriteAllText(path, content);
         return path;
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GovGateway.Hosting;
 using GovGateway.Listeners;
@@ -14,12 +13,7 @@ namespace Gateway.Tests.Hosting;
 [TestFixture]
 public sealed class ProxyListenerSettingsTests
 {
-    private static X509Certificate2 Certificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=gw.test.gov.vn", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-    }
+    private static X509Certificate2 Certificate() => TestCertificates.Rsa("CN=gw.test.gov.vn", TimeSpan.FromDays(1));
 
     private static GovGateway.Smtp.SmtpServerOptions Create(params (string Key, string Value)[] settings)
     {
@@ -92,7 +86,7 @@ public sealed class ProxyListenerSettingsTests
         Assert.That(fromA.Concat(fromB), Has.All.Matches<string>(QueueId.IsValid), "the id keeps its shape");
         Assert.That(string.CompareOrdinal(QueueId.New(now.AddMilliseconds(-1), b), fromA[0]), Is.LessThan(0), "ids still sort by time first");
         Assert.That(() => QueueId.New(now, "I1"), Throws.ArgumentException, "I is not in the alphabet");
-        var spool = new GovGateway.Spool.Spool(RepoPaths.TempDir("tag-spool"), nodeName: "gw-b");
+        var spool = new GovGateway.Spool.Spool(TempFolders.Create("tag-spool"), nodeName: "gw-b");
         using var writer = spool.BeginMessage();
         Assert.That(writer.QueueId.Substring(10, 2), Is.EqualTo(b));
     }

@@ -17,7 +17,7 @@ public sealed class TestScriptTests
     [SetUp]
     public void SetUp()
     {
-        _bin = RepoPaths.TempDir("testsh-bin");
+        _bin = TempFolders.Create("testsh-bin");
         var fake = Path.Combine(_bin, "dotnet");
         File.WriteAllText(fake, "#!/bin/sh\nprintf 'dotnet-args:'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo\n");
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -14,7 +14,7 @@ public sealed class GatewayRunOperationsTests
 {
     private static (GatewayProcess Gateway, HttpClient Web, string Config) Start(string dataDir, Dictionary<string, string>? settings = null)
     {
-        var config = RepoPaths.TempDir("ops-config");
+        var config = TempFolders.Create("ops-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var consolePort = Ports.Free();
         var all = new Dictionary<string, string> { ["Console:Port"] = consolePort.ToString() };
@@ -32,7 +32,7 @@ public sealed class GatewayRunOperationsTests
     [Test]
     public async Task Metrics_over_https_pass_promtool_and_move_as_mail_is_sent()
     {
-        var (gateway, web, _) = Start(RepoPaths.TempDir("ops-data"));
+        var (gateway, web, _) = Start(TempFolders.Create("ops-data"));
         await using var _g = gateway;
         using var _w = web;
         await gateway.StartAsync();
@@ -44,7 +44,7 @@ public sealed class GatewayRunOperationsTests
 
         var accepted = await Swaks.SendAsync(gateway.RelayPort, Mail.Sender, Mail.Recipient, null, "--header", "Subject: Giấy mời", "--body", "Kính mời");
         Assert.That(accepted.All, Does.Contain("<-  250 2.0.0 OK: queued as"), accepted.All);
-        var eml = Mail.WriteEml(Mail.WithAttachment("Báo cáo quý III", "bao-cao.txt", Mail.ReportText), RepoPaths.TempDir("ops-mail"));
+        var eml = Mail.WriteEml(Mail.WithAttachment("Báo cáo quý III", "bao-cao.txt", Mail.ReportText), TempFolders.Create("ops-mail"));
         var refused = await Swaks.SendAsync(gateway.RelayPort, Mail.Sender, Mail.Recipient, eml);
         Assert.That(refused.All, Does.Contain("<** 550 5.7.1"), refused.All);
 

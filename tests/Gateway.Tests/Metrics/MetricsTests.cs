@@ -35,7 +35,7 @@ public sealed class MetricsTests
     public async Task Counters_move_as_mail_is_answered_and_delivered()
     {
         var before = await MetricsPage.ScrapeAsync(_web.Client);
-        var dir = RepoPaths.TempDir("metrics-mail");
+        var dir = TempFolders.Create("metrics-mail");
 
         var plain = await Swaks.SendAsync(_gateway.Relay.Port, Mail.Sender, Mail.Recipient, null, "--header", "Subject: Thông tin chung", "--body", "Xin chào");
         Assert.That(plain.All, Does.Contain("<-  250 2.0.0 OK: queued as"), plain.All);

@@ -25,9 +25,9 @@ public sealed class ClientLeftBeforeReplyTests
     public async Task A_client_that_resets_after_the_commit_but_before_the_250_has_its_message_withdrawn_not_delivered()
     {
         await using var upstream = await Upstream.StartNewAsync();
-        var configDir = RepoPaths.TempDir("gw-config");
+        var configDir = TempFolders.Create("gw-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, configDir);
-        var paths = new GatewayPaths(configDir, RepoPaths.TempDir("gw-data"));
+        var paths = new GatewayPaths(configDir, TempFolders.Create("gw-data"));
         var settings = new Dictionary<string, string>
         {
             ["Delivery:Upstream:Host"] = "127.0.0.1",

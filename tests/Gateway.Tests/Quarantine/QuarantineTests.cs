@@ -11,9 +11,9 @@ namespace Gateway.Tests.Quarantine;
 [TestFixture, CancelAfter(60_000)]
 public class QuarantineTests
 {
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
 
-    [SetUp] public void SetUp() => _data = new TempDataDir();
+    [SetUp] public void SetUp() => _data = new TempFolder();
     [TearDown] public void TearDown() => _data.Dispose();
 
     static async Task<string> QuarantineAsync(GovGateway.Spool.Spool spool, QuarantineStore store, string subject, string reason)

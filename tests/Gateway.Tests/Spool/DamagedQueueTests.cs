@@ -59,7 +59,7 @@ public class DamagedQueueTests
     [Test, CancelAfter(120_000)]
     public async Task A_queue_file_with_a_damaged_envelope_is_moved_aside_and_listed()
     {
-        var data = RepoPaths.TempDir("gw-damaged");
+        var data = TempFolders.Create("gw-damaged");
         var spool = new GovGateway.Spool.Spool(data);
         var damaged = await SpoolTestData.CommitAsync(spool, SpoolTestData.SimpleMessage("Hư"), SpoolTestData.Envelope("a@agency.gov.vn", "b@upstream.test"));
         // A torn write or a stray edit: the envelope at the end of the file is gone.
@@ -157,8 +157,7 @@ public class DamagedQueueTests
     }
 
     private static async Task<ToolResult> QueueListAsync(GovGateway.Configuration.GatewayPaths paths) =>
-        await ToolRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "gateway.dll"), "queue", "list",
-            "--config", paths.ConfigDir, "--data", paths.DataDir], timeout: TimeSpan.FromSeconds(60));
+        await GatewayBinary.RunAsync("queue", "list", "--config", paths.ConfigDir, "--data", paths.DataDir);
 
     private static async Task SendAsync(int port, MimeMessage message)
     {

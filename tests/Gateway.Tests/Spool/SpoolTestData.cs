@@ -3,23 +3,7 @@ using GovGateway.Spool;
 
 namespace Gateway.Tests.Spool;
 
-/// <summary>A throw-away data folder and helpers to put messages into a spool.</summary>
-internal sealed class TempDataDir : IDisposable
-{
-    public TempDataDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gw-spool-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
-
+/// <summary>Helpers to put messages into a spool.</summary>
 internal static class SpoolTestData
 {
     public static byte[] SimpleMessage(string subject = "Hello", string body = "Body line\r\n") => Encoding.UTF8.GetBytes(

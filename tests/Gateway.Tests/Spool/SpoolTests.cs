@@ -1,6 +1,5 @@
 using System.Text;
 using NUnit.Framework;
-using System.Diagnostics;
 using GovGateway.Spool;
 
 namespace Gateway.Tests.Spool;
@@ -8,9 +7,9 @@ namespace Gateway.Tests.Spool;
 [TestFixture, CancelAfter(30_000)]
 public class SpoolTests
 {
-    TempDataDir _data = null!;
+    TempFolder _data = null!;
 
-    [SetUp] public void SetUp() => _data = new TempDataDir();
+    [SetUp] public void SetUp() => _data = new TempFolder();
     [TearDown] public void TearDown() => _data.Dispose();
 
     [Test]
@@ -241,7 +240,7 @@ public class SpoolTests
         if (OperatingSystem.IsWindows() || Environment.UserName != "root") Assert.Ignore("needs root to mount a tmpfs");
         var mountPoint = Path.Combine(_data.Path, "tiny");
         Directory.CreateDirectory(mountPoint);
-        if (Run("mount", $"-t tmpfs -o size=256k tmpfs {mountPoint}") != 0) Assert.Ignore("mount -t tmpfs not permitted here");
+        if ((await ToolRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])).ExitCode != 0) Assert.Ignore("mount -t tmpfs not permitted here");
         try
         {
             var spool = new GovGateway.Spool.Spool(mountPoint);
@@ -265,14 +264,7 @@ public class SpoolTests
         }
         finally
         {
-            Run("umount", mountPoint);
+            await ToolRunner.RunAsync("umount", [mountPoint]);
         }
-    }
-
-    static int Run(string file, string args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        p.WaitForExit(10_000);
-        return p.ExitCode;
     }
 }

@@ -28,7 +28,7 @@ public sealed class Haproxy : IAsyncDisposable
 
     public static async Task<Haproxy> StartAsync(IReadOnlyList<(string Name, int Port)> nodes)
     {
-        var haproxy = new Haproxy(RepoPaths.TempDir("haproxy"), Ports.Free());
+        var haproxy = new Haproxy(TempFolders.Create("haproxy"), Ports.Free());
         var servers = string.Join("\n", nodes.Select(n => $"    server {n.Name} 127.0.0.1:{n.Port} send-proxy-v2 check inter 500ms fall 3 rise 1"));
         var config = $"""
             global
@@ -92,7 +92,16 @@ public sealed class Haproxy : IAsyncDisposable
         Dictionary<string, string> seen = [];
         while (DateTime.UtcNow < deadline)
         {
-            seen = await ServerStatusAsync();
+            try
+            {
+                seen = await ServerStatusAsync();
+            }
+            catch (SocketException) when (_process is { HasExited: false } && DateTime.UtcNow < deadline)
+            {
+                // The stats socket can appear a moment after the frontend's port, which is all StartAsync waits for.
+                await Task.Delay(200);
+                continue;
+            }
             if (servers.All(s => seen.TryGetValue(s, out var st) && st.StartsWith(status, StringComparison.Ordinal))) return;
             await Task.Delay(200);
         }

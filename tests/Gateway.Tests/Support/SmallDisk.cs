@@ -14,7 +14,7 @@ public sealed class SmallDisk : IAsyncDisposable
     /// <summary>Mounts a tmpfs of <paramref name="megabytes"/>; null when mounting is not allowed here.</summary>
     public static async Task<SmallDisk?> MountAsync(int megabytes)
     {
-        var path = RepoPaths.TempDir("gw-small-disk");
+        var path = TempFolders.Create("gw-small-disk");
         var mount = await ToolRunner.RunAsync("mount", ["-t", "tmpfs", "-o", $"size={megabytes}m,mode=0700", "tmpfs", path]);
         if (mount.ExitCode == 0) return new SmallDisk(path);
         Directory.Delete(path);

@@ -32,10 +32,10 @@ internal sealed class TestGateway : IAsyncDisposable
         var ownsConfig = configDir is null;
         if (configDir is null)
         {
-            configDir = RepoPaths.TempDir("gw-config");
+            configDir = TempFolders.Create("gw-config");
             RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, configDir);
         }
-        var paths = new GatewayPaths(configDir, dataDir ?? RepoPaths.TempDir("gw-data"));
+        var paths = new GatewayPaths(configDir, dataDir ?? TempFolders.Create("gw-data"));
         var runtime = await GovGateway.Hosting.GatewayRuntime.StartAsync(paths, Configuration(paths, settings), LoggerFactory(), CancellationToken.None);
         return new TestGateway(runtime, paths, ownsConfig);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Tests.Access;
 using Gateway.Tests.Support;
@@ -31,9 +30,9 @@ public class TlsTests
     [Test]
     public async Task Tls_1_1_and_cbc_suites_are_refused_tls_1_2_with_aead_is_accepted_even_when_the_system_allows_more()
     {
-        var config = RepoPaths.TempDir("tls-config");
+        var config = TempFolders.Create("tls-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        var data = RepoPaths.TempDir("tls-data");
+        var data = TempFolders.Create("tls-data");
         var conf = Path.Combine(config, "permissive-openssl.cnf");
         await File.WriteAllTextAsync(conf, PermissiveOpenSslConf);
         await using var gateway = new GatewayProcess(config, data, new Dictionary<string, string>(),
@@ -59,7 +58,7 @@ public class TlsTests
     [Test]
     public async Task A_renewed_certificate_is_served_without_restart_and_a_broken_one_keeps_the_old()
     {
-        var config = RepoPaths.TempDir("tls-config");
+        var config = TempFolders.Create("tls-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
         var certPath = Path.Combine(config, "mail.crt");
         var keyPath = Path.Combine(config, "mail.key");
@@ -76,7 +75,7 @@ public class TlsTests
         WritePem(certPath + ".new", keyPath + ".new", "CN=new.gw.test.gov.vn", TimeSpan.FromDays(365));
         File.Move(keyPath + ".new", keyPath, overwrite: true);
         File.Move(certPath + ".new", certPath, overwrite: true);
-        await WaitUntil(() => gateway.Runtime.Certificates!.Current.Subject == "CN=new.gw.test.gov.vn", TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => gateway.Runtime.Certificates!.Current.Subject == "CN=new.gw.test.gov.vn", TimeSpan.FromSeconds(10), "the renewed certificate in use");
         Assert.That((await SClient(port, "-tls1_2")).Output, Does.Contain("new.gw.test.gov.vn"));
 
         // A half-written file is not a reason to stop serving TLS.
@@ -90,9 +89,9 @@ public class TlsTests
     [Test]
     public async Task A_pkcs12_password_is_read_from_a_file()
     {
-        var config = RepoPaths.TempDir("tls-config");
+        var config = TempFolders.Create("tls-config");
         RepoPaths.CopyDirectory(RepoPaths.ShippedConfig, config);
-        using (var cert = SelfSigned("CN=pfx.gw.test.gov.vn", TimeSpan.FromDays(365)))
+        using (var cert = TestCertificates.Rsa("CN=pfx.gw.test.gov.vn", TimeSpan.FromDays(365)))
             await File.WriteAllBytesAsync(Path.Combine(config, "mail.pfx"), cert.Export(X509ContentType.Pkcs12, "mật khẩu pfx"));
         await File.WriteAllTextAsync(Path.Combine(config, "pfx.pw"), "mật khẩu pfx\n");
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
@@ -107,7 +106,7 @@ public class TlsTests
     public void A_certificate_expiring_within_the_warning_days_is_warned_about_at_start_and_daily()
     {
         var clock = new FakeClock(DateTimeOffset.UtcNow);
-        using var cert = SelfSigned("CN=soon.gw.test.gov.vn", TimeSpan.FromDays(20));
+        using var cert = TestCertificates.Rsa("CN=soon.gw.test.gov.vn", TimeSpan.FromDays(20));
         var logger = new ListLogger();
         using var watcher = new CertificateWatcher(cert, () => cert, _ => { }, new TlsSettings { ExpiryWarningDays = 30 }, [], logger, clock);
         Assert.That(logger.Lines, Has.Some.Contains("expires on").And.Some.Contains("soon.gw.test.gov.vn"), "warned at start");
@@ -135,32 +134,10 @@ public class TlsTests
         return new SClientResult(handshook, result.All);
     }
 
-    private static X509Certificate2 SelfSigned(string subject, TimeSpan validFor)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow + validFor);
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
-    }
-
     private static void WritePem(string certPath, string keyPath, string subject, TimeSpan validFor)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow + validFor);
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(certPath, cert.ExportCertificatePem());
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail("condition not met in time");
-            await Task.Delay(100);
-        }
+        using var cert = TestCertificates.Rsa(subject, validFor);
+        TestCertificates.WritePem(cert, certPath, keyPath);
     }
 
     /// <summary>Collects formatted log lines.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DocumentFormat.OpenXml;
@@ -19,21 +18,7 @@ public static class LegacyDocuments
     /// around it say it is a heading).</summary>
     public static byte[] Tcvn3(string unicode)
     {
-        var info = new ProcessStartInfo("iconv", ["-f", "UTF-8", "-t", "TCVN"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var input = Encoding.UTF8.GetBytes(unicode.Normalize(NormalizationForm.FormC));
-        process.StandardInput.BaseStream.Write(input);
-        process.StandardInput.Close();
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException("iconv: " + process.StandardError.ReadToEnd());
-        return output.ToArray();
+        return ToolRunner.Pipe("iconv", ["-f", "UTF-8", "-t", "TCVN"], Encoding.UTF8.GetBytes(unicode.Normalize(NormalizationForm.FormC)));
     }
 
     /// <summary>TCVN3 text as a Western font shows it, and as a DOCX or PDF stores it ("B¸O C¸O").</summary>

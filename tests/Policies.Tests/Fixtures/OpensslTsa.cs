@@ -44,10 +44,10 @@ public sealed class OpensslTsa
             var name = Guid.NewGuid().ToString("N");
             var input = Path.Combine(_dir, name + ".bin");
             File.WriteAllBytes(input, data);
-            ToolRunner.Run("openssl", ["ts", "-query", "-data", input, "-sha256", "-cert", "-out", input + ".tsq"]);
+            ToolRunner.Run("openssl", ["ts", "-query", "-data", input, "-sha256", "-cert", "-out", input + ".tsq"]).Succeeded();
             ToolRunner.Run("openssl", ["ts", "-reply", "-config", Path.Combine(_dir, "ts.cnf"), "-queryfile", input + ".tsq",
                 "-signer", Path.Combine(_dir, "tsa.pem"), "-inkey", Path.Combine(_dir, "tsa.key"), "-chain", Path.Combine(_dir, "chain.pem"),
-                "-token_out", "-out", input + ".tsr"]);
+                "-token_out", "-out", input + ".tsr"]).Succeeded();
             return File.ReadAllBytes(input + ".tsr");
         }
     }

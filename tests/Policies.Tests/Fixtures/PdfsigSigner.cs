@@ -18,12 +18,12 @@ public sealed class PdfsigSigner
         _dir = Directory.CreateTempSubdirectory("pades-nss").FullName;
         _db = "sql:" + Path.Combine(_dir, "db");
         Directory.CreateDirectory(Path.Combine(_dir, "db"));
-        ToolRunner.Run("certutil", ["-N", "-d", _db, "--empty-password"]);
+        ToolRunner.Run("certutil", ["-N", "-d", _db, "--empty-password"]).Succeeded();
         Import("signer", pki.Person);
         Import("organisation", pki.Organisation);
         Import("expired", pki.Expired);
         File.WriteAllText(Path.Combine(_dir, "root.pem"), pki.Root.CertificatePem);
-        ToolRunner.Run("certutil", ["-A", "-d", _db, "-n", "root", "-t", "CT,C,C", "-a", "-i", Path.Combine(_dir, "root.pem")]);
+        ToolRunner.Run("certutil", ["-A", "-d", _db, "-n", "root", "-t", "CT,C,C", "-a", "-i", Path.Combine(_dir, "root.pem")]).Succeeded();
     }
 
     private void Import(string nick, Identity identity)
@@ -31,8 +31,8 @@ public sealed class PdfsigSigner
         var pem = Path.Combine(_dir, nick + ".pem");
         File.WriteAllText(pem, identity.KeyPem + string.Concat(identity.Chain.Select(TestPki.ToPem)));
         var p12 = Path.Combine(_dir, nick + ".p12");
-        ToolRunner.Run("openssl", ["pkcs12", "-export", "-in", pem, "-name", nick, "-passout", "pass:", "-out", p12]);
-        ToolRunner.Run("pk12util", ["-i", p12, "-d", _db, "-W", ""]);
+        ToolRunner.Run("openssl", ["pkcs12", "-export", "-in", pem, "-name", nick, "-passout", "pass:", "-out", p12]).Succeeded();
+        ToolRunner.Run("pk12util", ["-i", p12, "-d", _db, "-W", ""]).Succeeded();
     }
 
     /// <summary>Adds a signature by <paramref name="nick"/> ("signer", "organisation", "expired") as a new incremental update.</summary>
@@ -42,7 +42,7 @@ public sealed class PdfsigSigner
         {
             var input = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".pdf");
             File.WriteAllBytes(input, pdf);
-            ToolRunner.Run("pdfsig", ["-add-signature", "-nssdir", _db, "-nick", nick, "-new-signature-field-name", field, "-reason", "Ky so van ban", input, input + ".signed.pdf"]);
+            ToolRunner.Run("pdfsig", ["-add-signature", "-nssdir", _db, "-nick", nick, "-new-signature-field-name", field, "-reason", "Ky so van ban", input, input + ".signed.pdf"]).Succeeded();
             return File.ReadAllBytes(input + ".signed.pdf");
         }
     }
@@ -52,7 +52,7 @@ public sealed class PdfsigSigner
     {
         var input = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".pdf");
         File.WriteAllBytes(input, pdf);
-        return ToolRunner.Run("pdfsig", ["-nssdir", _db, "-no-ocsp", input], mustSucceed: false);
+        return ToolRunner.Run("pdfsig", ["-nssdir", _db, "-no-ocsp", input]).All;
     }
 
     /// <summary>The "Signature Validation:" line of each signature pdfsig lists, in its order.</summary>

@@ -27,7 +27,7 @@ public sealed class ProxyProtocolTests
             o.Listeners.Add(proxied);
             o.Listeners.Add(new SmtpListenerOptions
             {
-                Name = "proxied-tls", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Smtps, Certificate = TestCertificate.Instance,
+                Name = "proxied-tls", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Smtps, Certificate = TestCertificates.Localhost,
                 ProxyProtocol = true, TrustedProxies = [IPNetwork.Parse(trusted)],
             });
             server?.Invoke(o);

@@ -21,10 +21,10 @@ public sealed class TestServer : IAsyncDisposable
             MaxBadCommands = 20,
             Listeners =
             {
-                new SmtpListenerOptions { Name = "relay", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Relay, Certificate = TestCertificate.Instance },
+                new SmtpListenerOptions { Name = "relay", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Relay, Certificate = TestCertificates.Localhost },
                 new SmtpListenerOptions { Name = "plain", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Relay },
-                new SmtpListenerOptions { Name = "submission", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Submission, Certificate = TestCertificate.Instance },
-                new SmtpListenerOptions { Name = "smtps", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Smtps, Certificate = TestCertificate.Instance },
+                new SmtpListenerOptions { Name = "submission", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Submission, Certificate = TestCertificates.Localhost },
+                new SmtpListenerOptions { Name = "smtps", EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Role = ListenerRole.Smtps, Certificate = TestCertificates.Localhost },
             },
         };
         configure?.Invoke(Options);

@@ -40,7 +40,7 @@ internal static class Page
         {
             sb.Append("<nav>");
             if (context.User.IsInRole(UserRoles.Auditor))
-                sb.Append("<a href=\"/\">Tổng quan / Dashboard</a><a href=\"/messages\">Thư / Messages</a>");
+                sb.Append("<a href=\"/\">Tổng quan / Dashboard</a><a href=\"/messages\">Thư / Messages</a><a href=\"/archive\">Lưu trữ / Archive</a>");
             if (context.User.IsInRole(UserRoles.Admin))
                 sb.Append("<a href=\"/queue\">Hàng đợi / Queue</a><a href=\"/quarantine\">Cách ly / Quarantine</a><a href=\"/policy\">Chính sách / Policy</a>");
             sb.Append("</nav><span class=\"who\">").Append(E(user)).Append("</span>");
@@ -58,6 +58,7 @@ internal static class Page
         body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
         header{display:flex;gap:1.5em;align-items:center;padding:.6em 1.2em;background:#9b1c1c;color:#fff}
         header a,header button.link{color:#fff;text-decoration:none;background:none;border:0;font:inherit;cursor:pointer}
+        mark{background:#ffe08a;padding:0 .1em}tr.duplicate{background:#fde2e2}
         header nav{display:flex;gap:1.2em;flex:1}.brand{font-weight:700}
         main{padding:1em 1.5em}h1{font-size:1.4em}
         table{border-collapse:collapse;background:#fff;width:100%;font-size:.9em}

@@ -44,7 +44,7 @@ public sealed class PostgresOperatorTests
     [Test, CancelAfter(120_000)]
     public async Task An_outage_is_one_warning_with_its_reason_and_one_line_when_the_store_has_taken_the_backlog()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         var logger = new CapturingLogger();
         await using var log = await AuditLog.OpenAsync(a.Path, Options(), logger, node: "gw-a");
         await log.AppendAsync(AuditTestData.Accepted("Q0", DateTime.UtcNow));
@@ -80,7 +80,7 @@ public sealed class PostgresOperatorTests
     [Test, CancelAfter(120_000)]
     public async Task The_first_batch_query_and_verify_after_a_postgres_restart_succeed_on_new_connections()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         var logger = new CapturingLogger();
         await using var log = await AuditLog.OpenAsync(a.Path, Options(), logger, node: "gw-a");
         for (int i = 1; i <= 3; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddSeconds(i)));
@@ -108,8 +108,8 @@ public sealed class PostgresOperatorTests
     [Test]
     public async Task Verify_says_per_node_what_it_walked_and_that_the_local_head_matches()
     {
-        using var a = new TempDataDir();
-        using var b = new TempDataDir();
+        using var a = new TempFolder();
+        using var b = new TempFolder();
         var pb = NodeConfig(b, "gw-b");
         await using (var logA = await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a"))
         await using (var logB = await AuditLog.OpenAsync(pb.DataDir, Options(), node: "gw-b"))
@@ -133,7 +133,7 @@ public sealed class PostgresOperatorTests
     [Test]
     public async Task Verify_of_an_empty_store_does_not_print_an_empty_anchor_and_head()
     {
-        using var b = new TempDataDir();
+        using var b = new TempFolder();
         var pb = NodeConfig(b, "gw-b");
         var (code, output) = await RunAsync(pb, "audit", "verify");
         Assert.That(code, Is.EqualTo(0), output);
@@ -144,7 +144,7 @@ public sealed class PostgresOperatorTests
     [Test]
     public async Task Verify_finds_a_database_behind_the_nodes_head_file()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         var pa = NodeConfig(a, "gw-a");
         await using (var log = await AuditLog.OpenAsync(pa.DataDir, Options(), node: "gw-a"))
         {
@@ -161,7 +161,7 @@ public sealed class PostgresOperatorTests
         Assert.That(output, Does.Contain(Path.Combine(pa.DataDir, "audit", "head")).And.Contain("entries 4..5 are missing"));
     }
 
-    private GatewayPaths NodeConfig(TempDataDir dir, string node)
+    private GatewayPaths NodeConfig(TempFolder dir, string node)
     {
         string config = Path.Combine(dir.Path, "config");
         Directory.CreateDirectory(config);

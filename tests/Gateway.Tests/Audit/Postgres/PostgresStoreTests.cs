@@ -44,7 +44,7 @@ public sealed class PostgresStoreTests
         StoreWaitAtStart = TimeSpan.FromSeconds(2),
     };
 
-    private static GatewayPaths NodeConfig(TempDataDir dir, string node, string connectionString)
+    private static GatewayPaths NodeConfig(TempFolder dir, string node, string connectionString)
     {
         string config = Path.Combine(dir.Path, "config");
         Directory.CreateDirectory(config);
@@ -57,8 +57,8 @@ public sealed class PostgresStoreTests
     [Test]
     public async Task Two_nodes_ship_their_chains_and_either_node_sees_both_and_verify_passes()
     {
-        using var a = new TempDataDir();
-        using var b = new TempDataDir();
+        using var a = new TempFolder();
+        using var b = new TempFolder();
         var pa = NodeConfig(a, "gw-a", _pg.ConnectionString);
         var pb = NodeConfig(b, "gw-b", _pg.ConnectionString);
         await using (var logA = await AuditLog.OpenAsync(pa.DataDir, Options(), node: "gw-a"))
@@ -101,7 +101,7 @@ public sealed class PostgresStoreTests
     [Test]
     public async Task Verify_names_a_row_changed_and_a_row_deleted_by_sql()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         await using (var log = await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a"))
         {
             for (int i = 1; i <= 5; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddSeconds(i)));
@@ -143,7 +143,7 @@ public sealed class PostgresStoreTests
     [Test]
     public async Task A_row_inserted_by_sql_beyond_the_head_is_named()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         await using var log = await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a");
         for (int i = 1; i <= 3; i++) await log.AppendAsync(AuditTestData.Accepted($"Q{i}", AuditTestData.T0.AddSeconds(i)));
         await log.FlushAsync();
@@ -156,7 +156,7 @@ public sealed class PostgresStoreTests
     [Test, CancelAfter(180_000)]
     public async Task While_postgres_is_stopped_the_node_keeps_recording_and_catches_up_with_nothing_lost_or_doubled()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         int appended = 0;
         long peakBacklog = 0;
         await using (var log = await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a"))
@@ -271,7 +271,7 @@ public sealed class PostgresStoreTests
     [Test]
     public async Task A_data_folder_holding_a_litedb_log_is_not_switched_to_postgres_silently()
     {
-        using var a = new TempDataDir();
+        using var a = new TempFolder();
         await using (var lite = await AuditLog.OpenAsync(a.Path, AuditTestData.FastOptions()))
             await lite.AppendAsync(AuditTestData.Accepted("Q1", AuditTestData.T0));
         var ex = Assert.ThrowsAsync<AuditLogDamagedException>(async () => await AuditLog.OpenAsync(a.Path, Options(), node: "gw-a"));
