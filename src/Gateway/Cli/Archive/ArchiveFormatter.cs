@@ -33,7 +33,7 @@ internal static class ArchiveFormatter
                 }
                 return;
         }
-        output.WriteLine($"{result.Total} documents" + (result.Total > result.Hits.Count ? $" ({result.Hits.Count} shown)" : ""));
+        output.WriteLine($"{result.Total}{(result.TotalIsLowerBound ? "+" : "")} documents" + (result.Total > result.Hits.Count ? $" ({result.Hits.Count} shown)" : ""));
         if (result.Hits.Count == 0) return;
         var table = new TextTable(("ID", 12), ("Số/ký hiệu", 20), ("Loại", 14), ("Ngày", 10), ("Trích yếu", 50), ("Ký số", 5), ("Lần gửi", 7), ("Gần nhất", 16));
         foreach (var hit in result.Hits)

@@ -51,11 +51,11 @@ internal static class ArchivePages
         if (given.Count == 0) query.Limit = context.Options.PageSize;
         var result = await Task.Run(() => actions.Archive.Search(query), http.RequestAborted);
         var asked = "archive " + string.Join("&", given.Select(f => $"{f}={Uri.EscapeDataString(q[f].ToString())}"));
-        if (!await audit.RecordAsync(http, http.User.Identity!.Name, ConsoleAudit.Search, asked, $"{result.Total} documents"))
+        if (!await audit.RecordAsync(http, http.User.Identity!.Name, ConsoleAudit.Search, asked, $"{result.Total}{(result.TotalIsLowerBound ? "+" : "")} documents"))
             return ConsoleAudit.NotRecorded(http);
 
         var sb = new StringBuilder(form);
-        sb.Append($"<p id=\"count\">{N(result.Total)} văn bản / documents{(result.Total > result.Hits.Count ? $" ({N(result.Hits.Count)} shown)" : "")} · <a href=\"/archive/register?year={DateTime.UtcNow.Year}\">Sổ văn bản / Register</a></p>");
+        sb.Append($"<p id=\"count\">{N(result.Total)}{(result.TotalIsLowerBound ? "+" : "")} văn bản / documents{(result.Total > result.Hits.Count ? $" ({N(result.Hits.Count)} shown)" : "")} · <a href=\"/archive/register?year={DateTime.UtcNow.Year}\">Sổ văn bản / Register</a></p>");
         sb.Append("<table id=\"results\"><thead><tr><th>Số, ký hiệu / Number</th><th>Loại / Type</th><th>Cơ quan / Issuer</th><th>Ngày / Date</th><th>Trích yếu / Subject</th><th>Ký số / Signed</th><th>Lần gửi / Exchanges</th><th>Đoạn khớp / Passage</th></tr></thead><tbody>");
         foreach (var hit in result.Hits)
         {
