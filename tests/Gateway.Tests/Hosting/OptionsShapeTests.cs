@@ -73,6 +73,7 @@ public sealed class OptionsShapeTests
         ("Node", c => NodeOptions.FromConfiguration(c)),
         ("Console", c => GovGateway.WebConsole.ConsoleOptions.FromConfiguration(c)),
         ("CrlFetch", c => GovGateway.Revocation.CrlFetchOptions.FromConfiguration(c)),
+        ("Archive", c => GovGateway.Archiving.ArchiveSettings.FromConfiguration(c)),
     ];
 
     [Test]
@@ -96,8 +97,9 @@ public sealed class OptionsShapeTests
         foreach (var type in ConfigurationCheck.Sections.Values)
         {
             Assert.That(type.GetField("SectionName")?.GetValue(null), Is.EqualTo(ConfigurationCheck.Sections.Single(s => s.Value == type).Key), type.Name);
-            // The audit library's options know their checks, not the configuration system: the host binds them.
-            var binder = type == typeof(GovGateway.Audit.AuditOptions) ? typeof(AuditSettings) : type;
+            // The libraries' options (audit, archive) know their checks, not the configuration system: the host binds them.
+            var binder = type == typeof(GovGateway.Audit.AuditOptions) ? typeof(AuditSettings)
+                : type == typeof(GovGateway.Archive.ArchiveOptions) ? typeof(GovGateway.Archiving.ArchiveSettings) : type;
             Assert.That(binder.GetMethod("FromConfiguration", BindingFlags.Public | BindingFlags.Static, [typeof(IConfiguration), typeof(bool)])?.ReturnType, Is.EqualTo(type), type.Name);
             Assert.That(type.GetMethod("Validate", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes)?.ReturnType, Is.EqualTo(typeof(IReadOnlyList<string>)), type.Name);
         }
