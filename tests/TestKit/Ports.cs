@@ -22,12 +22,15 @@ public static class Ports
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                // Polling a port in the ephemeral range that nobody listens on can connect the socket to itself (TCP
+                // simultaneous open when the kernel picks the same port as source): that is not the server.
+                if (((IPEndPoint)client.Client.LocalEndPoint!).Port != port) return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(50);
             }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"nothing listens on 127.0.0.1:{port} after {timeout}");
+            await Task.Delay(50);
         }
     }
 }
