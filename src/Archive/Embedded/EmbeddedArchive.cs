@@ -232,8 +232,8 @@ internal sealed class EmbeddedArchive : IDocumentArchive
     private void Durable()
     {
         _db.Checkpoint();
-        PathFsync.Sync(_dbPath);
-        if (File.Exists(_dbPath + "-log")) PathFsync.Sync(_dbPath + "-log");
+        Fsync.Path(_dbPath);
+        if (File.Exists(_dbPath + "-log")) Fsync.Path(_dbPath + "-log");
     }
 
     private void PlaceFile(ContentIntake intake, string id)
@@ -251,7 +251,7 @@ internal sealed class EmbeddedArchive : IDocumentArchive
             // The same document stored at the same moment by another exchange: its bytes are the same.
             return;
         }
-        PathFsync.Sync(dir);
+        Fsync.Path(dir);
     }
 
     private ArchivedDocument Load(DocumentRow row)

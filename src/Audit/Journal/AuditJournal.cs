@@ -373,7 +373,7 @@ internal sealed class AuditJournal : IDisposable
         var stream = PrivateFiles.Open(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         stream.Write(JournalFormat.Magic);
         stream.Flush(flushToDisk: true);
-        NativeFsync.Path(_dir);
+        Fsync.PathIfExists(_dir);
         return (stream, path);
     }
 

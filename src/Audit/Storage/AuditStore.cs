@@ -404,8 +404,8 @@ internal sealed class AuditStore : IDisposable
         lock (_writeLock)
         {
             _db.Checkpoint();
-            NativeFsync.Path(_path);
-            NativeFsync.Path(LogPath);
+            Fsync.PathIfExists(_path);
+            Fsync.PathIfExists(LogPath);
             // Only now, with the database durable up to it, may the head kept outside it move (see HeadFile).
             HeadFile.Write(HeadFile.PathFor(_path), Head);
         }

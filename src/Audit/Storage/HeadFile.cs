@@ -53,7 +53,7 @@ internal static class HeadFile
         }
         if (owner is { } o) UnixOwner.Set(temp, o);
         File.Move(temp, path, overwrite: true);
-        NativeFsync.Path(Path.GetDirectoryName(path)!);
+        Fsync.PathIfExists(Path.GetDirectoryName(path)!);
     }
 
     /// <summary>

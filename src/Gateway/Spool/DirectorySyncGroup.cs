@@ -47,7 +47,7 @@ internal sealed class DirectorySyncGroup
             }
             try
             {
-                DirectoryFsync.Sync(_directory);
+                GovGateway.FileSystem.Fsync.Path(_directory);
                 batch.SetResult();
             }
             catch (Exception ex)

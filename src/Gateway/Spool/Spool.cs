@@ -130,7 +130,7 @@ internal sealed class Spool
         {
             if (Delete(entry.QueueId) && !File.Exists(entry.MessagePath))
             {
-                DirectoryFsync.Sync(QueueDir); // rare: only a client that left before its 250
+                Fsync.Path(QueueDir); // rare: only a client that left before its 250
                 _active.TryRemove(entry.QueueId, out _);
                 return true;
             }
@@ -372,8 +372,8 @@ internal sealed class Spool
         try { File.Move(Path.Combine(QueueDir, id + EnvelopeExt), Path.Combine(CorruptDir, id + EnvelopeExt), overwrite: true); }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException) { }
         TryDelete(Path.Combine(QueueDir, id + RetryExt));
-        DirectoryFsync.Sync(QueueDir);
-        DirectoryFsync.Sync(CorruptDir);
+        Fsync.Path(QueueDir);
+        Fsync.Path(CorruptDir);
         Interlocked.Increment(ref _movedAside);
         _logger.LogError("Queued message {QueueId} moved aside to {Dir} and not delivered: {Reason}", id, CorruptDir, reason);
         return true;
@@ -434,7 +434,7 @@ internal sealed class Spool
         var existed = TryDelete(Path.Combine(CorruptDir, id + MessageExt));
         TryDelete(Path.Combine(CorruptDir, id + EnvelopeExt));
         TryDelete(Path.Combine(CorruptDir, id + ReasonExt));
-        if (existed) DirectoryFsync.Sync(CorruptDir);
+        if (existed) Fsync.Path(CorruptDir);
         return existed;
     }
 
@@ -544,7 +544,7 @@ internal sealed class Spool
                 using (var file = new FileStream(eml, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
                     QueueFile.Seal(file, File.ReadAllBytes(json));
                 File.Move(eml, Path.Combine(QueueDir, id + MessageExt));
-                DirectoryFsync.Sync(QueueDir);
+                Fsync.Path(QueueDir);
                 _logger.LogInformation("Spool: queued message {QueueId} moved to the single-file format", id);
             }
             catch (IOException ex)

@@ -100,9 +100,9 @@ public class SpoolTests
     [Test]
     public void Directory_fsync_works_on_a_directory_and_reports_errors()
     {
-        Assert.DoesNotThrow(() => DirectoryFsync.Sync(_data.Path));
+        Assert.DoesNotThrow(() => GovGateway.FileSystem.Fsync.Path(_data.Path));
         if (!OperatingSystem.IsWindows())
-            Assert.Throws<IOException>(() => DirectoryFsync.Sync(Path.Combine(_data.Path, "missing")));
+            Assert.Throws<IOException>(() => GovGateway.FileSystem.Fsync.Path(Path.Combine(_data.Path, "missing")));
     }
 
     [Test]
